@@ -1,0 +1,119 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Platform.Api;
+using PartnerDesk.Platform.Auth;
+using PartnerDesk.Platform.Data;
+
+namespace PartnerDesk.Features.Accounts;
+
+public sealed record TokenRequest(string? Email, string? Password, string? TwoFactorCode = null);
+
+public sealed record TokenResponse(string AccessToken, int ExpiresIn, string TokenType = "Bearer");
+
+public sealed record CreatePersonalTokenRequest(string? Name, int? ExpiresInDays = null);
+
+public sealed record PersonalTokenView(Guid Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
+
+public sealed record CreatedPersonalToken(Guid Id, string Name, string Token, DateTimeOffset? ExpiresAt);
+
+public static class AccountEndpoints
+{
+    public static readonly TimeSpan SessionTokenLifetime = TimeSpan.FromHours(1);
+
+    public static RouteGroupBuilder MapAccountEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapPost("/auth/token", IssueToken).AllowAnonymous().WithTags("Sign-in")
+            .WithSummary("Exchanges e-mail and password (and a TOTP code when two-factor is on) for an access token.");
+        var tokens = api.MapGroup("/me/tokens").WithTags("Personal access tokens").RequireAuthorization(Policies.Agent);
+        tokens.MapGet("/", ListPersonalTokens);
+        tokens.MapPost("/", CreatePersonalToken);
+        tokens.MapDelete("/{id:guid}", RevokePersonalToken);
+        return api;
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, ValidationProblem>> IssueToken(
+        TokenRequest request, SignInManager<UserAccount> signIn, PartnerDeskDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new FieldErrors().Required("email", request.Email, 256).Required("password", request.Password, 256);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var user = await signIn.UserManager.FindByEmailAsync(request.Email!);
+        var check = await SignInChecks.CheckPassword(signIn, user, request.Password!, request.TwoFactorCode);
+        if (check != SignInCheck.Ok)
+        {
+            // Unknown account, wrong password and lock-out answer alike, so that nobody learns which accounts exist.
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed.",
+                detail: check == SignInCheck.TwoFactorRequired ? "A two-factor code is required." : "The e-mail or password is not correct.");
+        }
+
+        var secret = await ApiTokenStore.Issue(db, user!, "Session", ApiTokenKind.Session, clock.GetUtcNow() + SessionTokenLifetime, clock, ct);
+        return TypedResults.Ok(new TokenResponse(secret.Token, (int)SessionTokenLifetime.TotalSeconds));
+    }
+
+    private static async Task<Ok<List<PersonalTokenView>>> ListPersonalTokens(PartnerDeskDb db, CancellationToken ct)
+    {
+        var me = db.Caller.UserId;
+        var tokens = await db.ApiTokens.AsNoTracking()
+            .Where(t => t.UserId == me && t.Kind == ApiTokenKind.Personal)
+            .OrderByDescending(t => t.CreatedAt)
+            .Select(t => new PersonalTokenView(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt))
+            .ToListAsync(ct);
+        return TypedResults.Ok(tokens);
+    }
+
+    private static async Task<Results<Created<CreatedPersonalToken>, ValidationProblem>> CreatePersonalToken(
+        CreatePersonalTokenRequest request, PartnerDeskDb db, UserManager<UserAccount> users, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new FieldErrors().Required("name", request.Name, 100);
+        if (request.ExpiresInDays is < 1 or > 366)
+        {
+            errors.Add("expiresInDays", "A personal access token lives 1 to 366 days.");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var user = await users.FindByIdAsync(db.Caller.UserId.ToString());
+        var expires = clock.GetUtcNow().AddDays(request.ExpiresInDays ?? 90);
+        var created = await ApiTokenStore.Issue(db, user!, request.Name!.Trim(), ApiTokenKind.Personal, expires, clock, ct);
+        return TypedResults.Created($"/api/v1/me/tokens/{created.Id}", created);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokePersonalToken(Guid id, PartnerDeskDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var me = db.Caller.UserId;
+        var now = clock.GetUtcNow();
+        var revoked = await db.ApiTokens.Where(t => t.Id == id && t.UserId == me && t.Kind == ApiTokenKind.Personal && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
+        return revoked == 1 ? TypedResults.NoContent() : TypedResults.Problem(statusCode: 404, title: "Not found.");
+    }
+}
+
+public static class ApiTokenStore
+{
+    public static async Task<CreatedPersonalToken> Issue(
+        PartnerDeskDb db, UserAccount user, string name, ApiTokenKind kind, DateTimeOffset? expiresAt, TimeProvider clock, CancellationToken ct)
+    {
+        var secret = ApiTokens.NewSecret();
+        var token = new ApiToken
+        {
+            OrganisationId = user.OrganisationId,
+            UserId = user.Id,
+            Name = name,
+            Kind = kind,
+            TokenHash = ApiTokens.Hash(secret),
+            Prefix = secret[..10],
+            CreatedAt = clock.GetUtcNow(),
+            ExpiresAt = expiresAt,
+        };
+        db.ApiTokens.Add(token);
+        await db.SaveChangesAsync(ct);
+        return new CreatedPersonalToken(token.Id, name, secret, expiresAt);
+    }
+}

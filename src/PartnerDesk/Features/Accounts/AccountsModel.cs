@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace PartnerDesk.Features.Accounts;
+
+internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
+{
+    public void Configure(EntityTypeBuilder<ApiToken> b)
+    {
+        b.Property(t => t.Name).HasMaxLength(100);
+        b.Property(t => t.Prefix).HasMaxLength(16);
+        b.Property(t => t.TokenHash).HasMaxLength(32);
+        b.HasIndex(t => t.TokenHash).IsUnique();
+        b.HasIndex(t => new { t.UserId, t.Kind });
+        b.HasOne<UserAccount>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,238 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using PartnerDesk.Features.Accounts;
+using PartnerDesk.Features.Organisations;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Data;
+
+namespace PartnerDesk.Features.Demo;
+
+/// <summary>
+/// The demo world of DESIGN section 9. Tests and newcomers rely on its names, e-mail addresses and ids,
+/// so they are fixed here.
+/// </summary>
+public static class DemoWorld
+{
+    public static class Ids
+    {
+        public static readonly Guid Contoso = new("0c0c0c0c-0000-7000-8000-000000000001");
+        public static readonly Guid Northwind = new("0c0c0c0c-0000-7000-8000-000000000002");
+        public static readonly Guid Fabrikam = new("0c0c0c0c-0000-7000-8000-000000000003");
+        public static readonly Guid Alpine = new("0c0c0c0c-0000-7000-8000-000000000004");
+
+        public static readonly Guid Adatum = new("0c0c0c0c-0001-7000-8000-000000000001");
+        public static readonly Guid Litware = new("0c0c0c0c-0001-7000-8000-000000000002");
+        public static readonly Guid Tailspin = new("0c0c0c0c-0001-7000-8000-000000000003");
+        public static readonly Guid WideWorldImporters = new("0c0c0c0c-0001-7000-8000-000000000004");
+        public static readonly Guid WoodgroveBank = new("0c0c0c0c-0001-7000-8000-000000000005");
+
+        public static readonly Guid ContosoAdmin = new("0c0c0c0c-0002-7000-8000-000000000001");
+        public static readonly Guid ContosoHelpdesk = new("0c0c0c0c-0002-7000-8000-000000000002");
+        public static readonly Guid ContosoSales = new("0c0c0c0c-0002-7000-8000-000000000003");
+        public static readonly Guid NorthwindAdmin = new("0c0c0c0c-0002-7000-8000-000000000004");
+        public static readonly Guid FabrikamAdmin = new("0c0c0c0c-0002-7000-8000-000000000005");
+        public static readonly Guid FabrikamHelpdesk = new("0c0c0c0c-0002-7000-8000-000000000006");
+        public static readonly Guid AlpineAgent = new("0c0c0c0c-0002-7000-8000-000000000007");
+
+        public static readonly Guid AdatumIt = new("0c0c0c0c-0003-7000-8000-000000000001");
+        public static readonly Guid AdatumAnna = new("0c0c0c0c-0003-7000-8000-000000000002");
+        public static readonly Guid LitwareIt = new("0c0c0c0c-0003-7000-8000-000000000003");
+        public static readonly Guid TailspinIt = new("0c0c0c0c-0003-7000-8000-000000000004");
+        public static readonly Guid WideWorldIt = new("0c0c0c0c-0003-7000-8000-000000000005");
+        public static readonly Guid WoodgroveIt = new("0c0c0c0c-0003-7000-8000-000000000006");
+
+        public static readonly Guid ContosoHelpdeskGroup = new("0c0c0c0c-0004-7000-8000-000000000001");
+        public static readonly Guid ContosoEscalationGroup = new("0c0c0c0c-0004-7000-8000-000000000002");
+        public static readonly Guid FabrikamHelpdeskGroup = new("0c0c0c0c-0004-7000-8000-000000000003");
+    }
+
+    public static string NewPassword() =>
+        "Demo-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant() + "!";
+
+    public static async Task Seed(PartnerDeskDb db, IPasswordHasher<UserAccount> hasher, string password, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        // One hash for every demo account: seeding stays fast, and the accounts share one password anyway.
+        var passwordHash = hasher.HashPassword(new UserAccount(), password);
+
+        db.Organisations.AddRange(
+            new Organisation { Id = Ids.Contoso, Name = "Contoso Cloud Services", Kind = OrganisationKind.DirectBill, CreatedAt = now },
+            new Organisation { Id = Ids.Northwind, Name = "Northwind Distribution", Kind = OrganisationKind.IndirectProvider, CreatedAt = now },
+            new Organisation { Id = Ids.Fabrikam, Name = "Fabrikam Solutions", Kind = OrganisationKind.IndirectReseller, IndirectProviderId = Ids.Northwind, CreatedAt = now },
+            new Organisation { Id = Ids.Alpine, Name = "Alpine Support Services", Kind = OrganisationKind.SupportProvider, CreatedAt = now });
+
+        Customer NewCustomer(Guid id, Guid org, string name, string domain) => new()
+        {
+            Id = id,
+            OrganisationId = org,
+            Name = name,
+            DefaultDomain = domain,
+            TenantId = TenantOf(id),
+            CreatedAt = now,
+        };
+        db.Customers.AddRange(
+            NewCustomer(Ids.Adatum, Ids.Contoso, "Adatum Corporation", "adatum.example"),
+            NewCustomer(Ids.Litware, Ids.Contoso, "Litware Inc.", "litware.example"),
+            NewCustomer(Ids.Tailspin, Ids.Contoso, "Tailspin Toys", "tailspintoys.example"),
+            NewCustomer(Ids.WideWorldImporters, Ids.Fabrikam, "Wide World Importers", "wideworldimporters.example"),
+            NewCustomer(Ids.WoodgroveBank, Ids.Fabrikam, "Woodgrove Bank", "woodgrovebank.example"));
+
+        void AddAgent(Guid id, Guid org, string email, string name, AgentRole role)
+        {
+            db.Users.Add(Account(id, org, email, AccountKind.Agent, passwordHash));
+            db.Agents.Add(new Agent { Id = id, OrganisationId = org, Email = email, DisplayName = name, Role = role });
+        }
+
+        AddAgent(Ids.ContosoAdmin, Ids.Contoso, "admin@contoso-cloud.example", "Adele Vance", AgentRole.AdminAgent);
+        AddAgent(Ids.ContosoHelpdesk, Ids.Contoso, "helpdesk@contoso-cloud.example", "Diego Siciliani", AgentRole.HelpdeskAgent);
+        AddAgent(Ids.ContosoSales, Ids.Contoso, "sales@contoso-cloud.example", "Megan Bowen", AgentRole.SalesAgent);
+        AddAgent(Ids.NorthwindAdmin, Ids.Northwind, "admin@northwind-distribution.example", "Nestor Wilke", AgentRole.AdminAgent);
+        AddAgent(Ids.FabrikamAdmin, Ids.Fabrikam, "admin@fabrikam-solutions.example", "Lynne Robbins", AgentRole.AdminAgent);
+        AddAgent(Ids.FabrikamHelpdesk, Ids.Fabrikam, "helpdesk@fabrikam-solutions.example", "Lee Gu", AgentRole.HelpdeskAgent);
+        AddAgent(Ids.AlpineAgent, Ids.Alpine, "agent@alpine-support.example", "Johanna Lorenz", AgentRole.HelpdeskAgent);
+
+        void AddContact(Guid id, Guid org, Guid customer, string email, string name, bool admin)
+        {
+            db.Users.Add(Account(id, org, email, AccountKind.Contact, passwordHash));
+            db.Contacts.Add(new Contact { Id = id, OrganisationId = org, CustomerId = customer, Email = email, DisplayName = name, IsCustomerAdmin = admin });
+        }
+
+        AddContact(Ids.AdatumIt, Ids.Contoso, Ids.Adatum, "it@adatum.example", "Adatum IT", true);
+        AddContact(Ids.AdatumAnna, Ids.Contoso, Ids.Adatum, "anna@adatum.example", "Anna Becker", false);
+        AddContact(Ids.LitwareIt, Ids.Contoso, Ids.Litware, "it@litware.example", "Litware IT", true);
+        AddContact(Ids.TailspinIt, Ids.Contoso, Ids.Tailspin, "it@tailspintoys.example", "Tailspin IT", true);
+        AddContact(Ids.WideWorldIt, Ids.Fabrikam, Ids.WideWorldImporters, "it@wideworldimporters.example", "Wide World IT", true);
+        AddContact(Ids.WoodgroveIt, Ids.Fabrikam, Ids.WoodgroveBank, "it@woodgrovebank.example", "Woodgrove IT", true);
+
+        db.SecurityGroups.AddRange(
+            new SecurityGroup { Id = Ids.ContosoHelpdeskGroup, OrganisationId = Ids.Contoso, DisplayName = "Contoso Helpdesk Agents" },
+            new SecurityGroup { Id = Ids.ContosoEscalationGroup, OrganisationId = Ids.Contoso, DisplayName = "Contoso Escalation Engineers" },
+            new SecurityGroup { Id = Ids.FabrikamHelpdeskGroup, OrganisationId = Ids.Fabrikam, DisplayName = "Fabrikam Helpdesk Agents" });
+        db.SecurityGroupMembers.AddRange(
+            new SecurityGroupMember { SecurityGroupId = Ids.ContosoHelpdeskGroup, AgentId = Ids.ContosoHelpdesk, OrganisationId = Ids.Contoso },
+            new SecurityGroupMember { SecurityGroupId = Ids.ContosoEscalationGroup, AgentId = Ids.ContosoAdmin, OrganisationId = Ids.Contoso },
+            new SecurityGroupMember { SecurityGroupId = Ids.FabrikamHelpdeskGroup, AgentId = Ids.FabrikamHelpdesk, OrganisationId = Ids.Fabrikam });
+
+        string[] supportRoles = [EntraRoles.HelpdeskAdministrator, EntraRoles.ServiceSupportAdministrator, EntraRoles.GlobalReader];
+        void AddGdap(Guid org, Guid customer, string name, Guid group, string[] roles)
+        {
+            var relationshipId = $"{group}-{TenantOf(customer)}";
+            db.DelegatedAdminRelationships.Add(new DelegatedAdminRelationship
+            {
+                Id = relationshipId,
+                OrganisationId = org,
+                CustomerId = customer,
+                DisplayName = name,
+                Status = DelegatedAdminRelationshipStatus.Active,
+                Duration = "P730D",
+                CreatedDateTime = now.AddDays(-120),
+                ActivatedDateTime = now.AddDays(-119),
+                EndDateTime = now.AddDays(-119).AddDays(730),
+                UnifiedRoles = [.. supportRoles, EntraRoles.ExchangeAdministrator, EntraRoles.UserAdministrator],
+            });
+            db.DelegatedAdminAccessAssignments.Add(new DelegatedAdminAccessAssignment
+            {
+                Id = Guid.NewGuid().ToString(),
+                OrganisationId = org,
+                RelationshipId = relationshipId,
+                CustomerId = customer,
+                AccessContainerId = group,
+                Status = DelegatedAdminAccessAssignmentStatus.Active,
+                UnifiedRoles = [.. roles],
+                CreatedDateTime = now.AddDays(-119),
+                LastModifiedDateTime = now.AddDays(-119),
+            });
+        }
+
+        AddGdap(Ids.Contoso, Ids.Adatum, "Contoso support Adatum", Ids.ContosoHelpdeskGroup, supportRoles);
+        AddGdap(Ids.Contoso, Ids.Litware, "Contoso support Litware", Ids.ContosoHelpdeskGroup, supportRoles);
+        // Tailspin granted Contoso only Exchange administration for its escalation engineers: the helpdesk cannot reach it.
+        AddGdap(Ids.Contoso, Ids.Tailspin, "Contoso Exchange Tailspin", Ids.ContosoEscalationGroup, [EntraRoles.ExchangeAdministrator]);
+        AddGdap(Ids.Fabrikam, Ids.WideWorldImporters, "Fabrikam support WWI", Ids.FabrikamHelpdeskGroup, supportRoles);
+        AddGdap(Ids.Fabrikam, Ids.WoodgroveBank, "Fabrikam support Woodgrove", Ids.FabrikamHelpdeskGroup, supportRoles);
+
+        await db.SaveChangesAsync();
+        await SeedTickets(db, now);
+    }
+
+    private static async Task SeedTickets(PartnerDeskDb db, DateTimeOffset now)
+    {
+        (Guid Org, Guid Customer, Guid Requester, string Title, string Description, Severity Severity, TicketKind Kind, string Service, TicketStatus Status, Channel Channel)[] tickets =
+        [
+            (Ids.Contoso, Ids.Adatum, Ids.AdatumAnna, "Outlook cannot send mail since this morning", "Every message stays in the outbox with error 0x800CCC0F. Colleagues in Munich see the same.", Severity.B, TicketKind.Incident, "Exchange Online", TicketStatus.New, Channel.Portal),
+            (Ids.Contoso, Ids.Adatum, Ids.AdatumIt, "Add 5 Microsoft 365 E3 licences", "We hire five people on 1 December.", Severity.C, TicketKind.SubscriptionChange, "Microsoft 365", TicketStatus.New, Channel.Portal),
+            (Ids.Contoso, Ids.Litware, Ids.LitwareIt, "Teams meetings drop after 10 minutes", "Since Monday all external meetings end after about ten minutes.", Severity.B, TicketKind.Incident, "Microsoft Teams", TicketStatus.Open, Channel.Phone),
+            (Ids.Contoso, Ids.Tailspin, Ids.TailspinIt, "SharePoint site quota warning", "Our marketing site says it is at 95% of its storage.", Severity.C, TicketKind.ServiceRequest, "SharePoint Online", TicketStatus.PendingCustomer, Channel.Email),
+            (Ids.Fabrikam, Ids.WideWorldImporters, Ids.WideWorldIt, "Mailbox migration for new subsidiary", "Please plan the move of 40 mailboxes.", Severity.C, TicketKind.ServiceRequest, "Exchange Online", TicketStatus.Open, Channel.Portal),
+            (Ids.Fabrikam, Ids.WoodgroveBank, Ids.WoodgroveIt, "Conditional access blocks branch office", "Branch users get AADSTS53003 since the policy change.", Severity.A, TicketKind.Incident, "Microsoft Entra ID", TicketStatus.New, Channel.Portal),
+        ];
+        var numbers = new Dictionary<Guid, long>();
+        var minutes = tickets.Length * 30;
+        foreach (var t in tickets)
+        {
+            numbers[t.Org] = numbers.GetValueOrDefault(t.Org) + 1;
+            var at = now.AddMinutes(-minutes);
+            minutes -= 30;
+            var ticket = new Ticket
+            {
+                OrganisationId = t.Org,
+                CustomerId = t.Customer,
+                Number = numbers[t.Org],
+                Title = t.Title,
+                Description = t.Description,
+                Severity = t.Severity,
+                Kind = t.Kind,
+                Service = t.Service,
+                Status = t.Status,
+                Channel = t.Channel,
+                RequesterContactId = t.Requester,
+                CreatedByUserId = t.Requester,
+                CreatedAt = at,
+                UpdatedAt = at,
+            };
+            db.Tickets.Add(ticket);
+            db.TicketEvents.Add(new TicketEvent
+            {
+                OrganisationId = t.Org,
+                CustomerId = t.Customer,
+                TicketId = ticket.Id,
+                ActorUserId = t.Requester,
+                ActorName = "Demo",
+                Change = "Created",
+                NewValue = t.Channel.ToString(),
+                At = at,
+            });
+        }
+
+        foreach (var (org, last) in numbers)
+        {
+            db.TicketNumberCounters.Add(new TicketNumberCounter { OrganisationId = org, LastNumber = last });
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    private static UserAccount Account(Guid id, Guid org, string email, AccountKind kind, string passwordHash) => new()
+    {
+        Id = id,
+        OrganisationId = org,
+        Kind = kind,
+        UserName = email,
+        NormalizedUserName = email.ToUpperInvariant(),
+        Email = email,
+        NormalizedEmail = email.ToUpperInvariant(),
+        EmailConfirmed = true,
+        PasswordHash = passwordHash,
+        SecurityStamp = Guid.NewGuid().ToString("N"),
+        ConcurrencyStamp = Guid.NewGuid().ToString(),
+        LockoutEnabled = true,
+    };
+
+    /// <summary>A stable, made-up Entra tenant id for a demo customer.</summary>
+    private static Guid TenantOf(Guid customerId)
+    {
+        var bytes = customerId.ToByteArray();
+        bytes[0] ^= 0x5a;
+        return new Guid(bytes);
+    }
+}

@@ -1,0 +1,87 @@
+namespace PartnerDesk.Features.Organisations;
+
+public enum OrganisationKind
+{
+    DirectBill,
+    IndirectProvider,
+    IndirectReseller,
+    SupportProvider,
+}
+
+/// <summary>A company that runs support in this installation: the unit of isolation.</summary>
+public sealed class Organisation
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public required string Name { get; set; }
+    public OrganisationKind Kind { get; set; }
+
+    /// <summary>For an indirect reseller: the indirect provider it buys through.</summary>
+    public Guid? IndirectProviderId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>Everything that belongs to one organisation carries its id; the data layer filters on it.</summary>
+public interface IOrganisationOwned
+{
+    Guid OrganisationId { get; set; }
+}
+
+/// <summary>A Microsoft customer tenant served by one organisation.</summary>
+public sealed class Customer : IOrganisationOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrganisationId { get; set; }
+    public required string Name { get; set; }
+
+    /// <summary>The customer's Entra tenant id.</summary>
+    public Guid TenantId { get; set; }
+    public required string DefaultDomain { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public enum AgentRole
+{
+    AdminAgent,
+    HelpdeskAgent,
+    SalesAgent,
+}
+
+/// <summary>A person of an organisation who works tickets. Shares its id with its sign-in account.</summary>
+public sealed class Agent : IOrganisationOwned
+{
+    public Guid Id { get; set; }
+    public Guid OrganisationId { get; set; }
+    public required string DisplayName { get; set; }
+    public required string Email { get; set; }
+    public AgentRole Role { get; set; }
+    public bool IsActive { get; set; } = true;
+}
+
+/// <summary>A person of a customer. Shares its id with its sign-in account.</summary>
+public sealed class Contact : IOrganisationOwned
+{
+    public Guid Id { get; set; }
+    public Guid OrganisationId { get; set; }
+    public Guid CustomerId { get; set; }
+    public Customer? Customer { get; set; }
+    public required string DisplayName { get; set; }
+    public required string Email { get; set; }
+
+    /// <summary>A customer admin sees colleagues' tickets and may request subscription changes.</summary>
+    public bool IsCustomerAdmin { get; set; }
+}
+
+/// <summary>An Entra security group of the partner tenant; its id is the group's object id.</summary>
+public sealed class SecurityGroup : IOrganisationOwned
+{
+    public Guid Id { get; set; }
+    public Guid OrganisationId { get; set; }
+    public required string DisplayName { get; set; }
+}
+
+public sealed class SecurityGroupMember : IOrganisationOwned
+{
+    public Guid SecurityGroupId { get; set; }
+    public Guid AgentId { get; set; }
+    public Guid OrganisationId { get; set; }
+}

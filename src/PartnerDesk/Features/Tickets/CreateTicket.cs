@@ -1,0 +1,127 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Platform.Api;
+using PartnerDesk.Platform.Data;
+
+namespace PartnerDesk.Features.Tickets;
+
+public sealed record CreateTicketRequest(
+    Guid? CustomerId,
+    string? Title,
+    string? Description,
+    Severity? Severity,
+    TicketKind? Kind,
+    string? Service,
+    Guid? RequesterId = null,
+    Channel? Channel = null);
+
+public static class CreateTicket
+{
+    public static FieldErrors Validate(CreateTicketRequest request, bool callerIsContact)
+    {
+        var errors = new FieldErrors()
+            .Required("title", request.Title, TicketLimits.Title)
+            .Required("description", request.Description, TicketLimits.Body)
+            .MaxLength("service", request.Service, TicketLimits.Service);
+        if (request.CustomerId is null && !callerIsContact)
+        {
+            errors.Add("customerId", "The customerId field is required.");
+        }
+
+        if (request.Severity is null)
+        {
+            errors.Add("severity", "The severity field is required (A, B or C).");
+        }
+
+        if (request.Kind is null)
+        {
+            errors.Add("kind", "The kind field is required (Incident, ServiceRequest or SubscriptionChange).");
+        }
+
+        return errors;
+    }
+
+    /// <summary>Files a ticket for the caller: a contact for its own customer, an agent for any customer it reaches.</summary>
+    public static async Task<Outcome<TicketDetails>> Handle(
+        CreateTicketRequest request, Channel defaultChannel, PartnerDeskDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = db.Caller;
+        var errors = Validate(request, caller.IsContact);
+        if (errors.Any)
+        {
+            return errors;
+        }
+
+        var customerId = caller.IsContact ? caller.CustomerId!.Value : request.CustomerId!.Value;
+        if (caller.IsContact && request.CustomerId is { } asked && asked != customerId)
+        {
+            return errors.Add("customerId", "A contact files tickets for its own customer only.");
+        }
+
+        // The filtered set answers only for customers this caller may reach.
+        var customerName = await db.Customers.Where(c => c.Id == customerId).Select(c => c.Name).FirstOrDefaultAsync(ct);
+        if (customerName is null)
+        {
+            return errors.Add("customerId", "No customer with this id is reachable.");
+        }
+
+        Guid? requesterId = caller.IsContact ? caller.UserId : request.RequesterId;
+        string? requesterName = caller.IsContact ? caller.DisplayName : null;
+        if (!caller.IsContact && requesterId is { } contactId)
+        {
+            requesterName = await db.Contacts.Where(c => c.Id == contactId && c.CustomerId == customerId).Select(c => c.DisplayName).FirstOrDefaultAsync(ct);
+            if (requesterName is null)
+            {
+                return errors.Add("requesterId", "No contact with this id belongs to the customer.");
+            }
+        }
+
+        var channel = request.Channel ?? defaultChannel;
+        if (caller.IsContact && channel is not (Channel.Portal or Channel.Api))
+        {
+            return errors.Add("channel", "A contact files tickets in the portal or through the API.");
+        }
+
+        var now = clock.GetUtcNow();
+        var organisationId = caller.RequireOrganisation();
+        var ticket = new Ticket
+        {
+            OrganisationId = organisationId,
+            CustomerId = customerId,
+            Number = await TicketNumbers.Next(db, organisationId, ct),
+            Title = request.Title!.Trim(),
+            Description = request.Description!,
+            Severity = request.Severity!.Value,
+            Kind = request.Kind!.Value,
+            Status = TicketStatus.New,
+            Service = string.IsNullOrWhiteSpace(request.Service) ? null : request.Service.Trim(),
+            Channel = channel,
+            RequesterContactId = requesterId,
+            CreatedByUserId = caller.UserId,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Tickets.Add(ticket);
+        db.TicketEvents.Add(TicketHistory.Event(ticket, caller, "Created", null, channel.ToString(), now));
+        await db.SaveChangesAsync(ct);
+
+        return new TicketDetails(
+            ticket.Id, TicketNumber.Format(ticket.Number), ticket.Title, ticket.Description, ticket.Kind, ticket.Severity,
+            ticket.Status, ticket.Channel, ticket.Service, customerId, customerName, requesterId, requesterName,
+            null, null, now, now, null);
+    }
+}
+
+/// <summary>Hands out ticket numbers: one atomic upsert per ticket, safe under concurrent creates on both databases.</summary>
+public static class TicketNumbers
+{
+    public static async Task<long> Next(PartnerDeskDb db, Guid organisationId, CancellationToken ct)
+    {
+        // A number used by a ticket whose insert then fails is skipped, never reused: numbers may have gaps.
+        var numbers = await db.Database.SqlQuery<long>($"""
+            INSERT INTO "TicketNumberCounters" ("OrganisationId", "LastNumber") VALUES ({organisationId}, 1)
+            ON CONFLICT ("OrganisationId") DO UPDATE SET "LastNumber" = "TicketNumberCounters"."LastNumber" + 1
+            RETURNING "LastNumber" AS "Value"
+            """).ToListAsync(ct);
+        return numbers[0];
+    }
+}

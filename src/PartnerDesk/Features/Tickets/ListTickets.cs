@@ -1,0 +1,167 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Platform.Api;
+using PartnerDesk.Platform.Data;
+
+namespace PartnerDesk.Features.Tickets;
+
+/// <summary>Query of the ticket list; enums arrive as text so that a bad value names its field.</summary>
+public sealed record ListTicketsQuery(
+    string? Status = null,
+    string? Severity = null,
+    Guid? CustomerId = null,
+    Guid? AssigneeId = null,
+    string? Service = null,
+    string? Q = null,
+    string? Cursor = null,
+    int? Limit = null);
+
+public static class ListTickets
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+
+    /// <summary>Newest first, by number inside the organisation; the cursor is the last number seen.</summary>
+    public static async Task<Outcome<Page<TicketSummary>>> Handle(ListTicketsQuery query, PartnerDeskDb db, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var statuses = ParseList<TicketStatus>(query.Status, "status", errors);
+        var severities = ParseList<Severity>(query.Severity, "severity", errors);
+        long? before = null;
+        if (query.Cursor is not null)
+        {
+            if (DecodeCursor(query.Cursor) is { } number)
+            {
+                before = number;
+            }
+            else
+            {
+                errors.Add("cursor", "The cursor is not valid.");
+            }
+        }
+
+        var limit = query.Limit ?? DefaultLimit;
+        if (limit is < 1 or > MaxLimit)
+        {
+            errors.Add("limit", $"The limit must be between 1 and {MaxLimit}.");
+        }
+
+        errors.MaxLength("q", query.Q, 200).MaxLength("service", query.Service, TicketLimits.Service);
+        if (errors.Any)
+        {
+            return errors;
+        }
+
+        var tickets = db.Tickets.AsNoTracking();
+        if (statuses is { Count: 1 })
+        {
+            var status = statuses[0];
+            tickets = tickets.Where(t => t.Status == status);
+        }
+        else if (statuses is { Count: > 1 })
+        {
+            tickets = tickets.Where(t => statuses.Contains(t.Status));
+        }
+
+        if (severities is { Count: > 0 })
+        {
+            tickets = tickets.Where(t => severities.Contains(t.Severity));
+        }
+
+        if (query.CustomerId is { } customerId)
+        {
+            tickets = tickets.Where(t => t.CustomerId == customerId);
+        }
+
+        if (query.AssigneeId is { } assigneeId)
+        {
+            tickets = tickets.Where(t => t.AssigneeAgentId == assigneeId);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Service))
+        {
+            tickets = tickets.Where(t => t.Service == query.Service);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Q))
+        {
+            tickets = TextSearch(tickets, query.Q.Trim(), db);
+        }
+
+        if (before is { } last)
+        {
+            tickets = tickets.Where(t => t.Number < last);
+        }
+
+        var items = await tickets.OrderByDescending(t => t.Number).Take(limit + 1).ToSummaries().ToListAsync(ct);
+        string? next = null;
+        if (items.Count > limit)
+        {
+            items.RemoveAt(limit);
+            if (TicketNumber.TryParse(items[^1].Number, out var lastNumber))
+            {
+                next = EncodeCursor(lastNumber);
+            }
+        }
+
+        return new Page<TicketSummary>(items, next);
+    }
+
+    private static IQueryable<Ticket> TextSearch(IQueryable<Ticket> tickets, string q, PartnerDeskDb db)
+    {
+        if (TicketNumber.TryParse(q, out var number) && q.StartsWith(TicketNumber.Prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return tickets.Where(t => t.Number == number);
+        }
+
+        var pattern = "%" + q.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+        return db.Database.IsNpgsql()
+            ? tickets.Where(t => EF.Functions.ILike(t.Title, pattern, "\\") || EF.Functions.ILike(t.Description, pattern, "\\"))
+            : tickets.Where(t => EF.Functions.Like(t.Title, pattern, "\\") || EF.Functions.Like(t.Description, pattern, "\\"));
+    }
+
+    private static List<T>? ParseList<T>(string? text, string field, FieldErrors errors)
+        where T : struct, Enum
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var values = new List<T>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (Enum.TryParse<T>(part, ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(part, out _))
+            {
+                values.Add(value);
+            }
+            else
+            {
+                errors.Add(field, $"'{part}' is not one of {string.Join(", ", Enum.GetNames<T>())}.");
+            }
+        }
+
+        return values;
+    }
+
+    internal static string EncodeCursor(long number) =>
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes("n:" + number.ToString(CultureInfo.InvariantCulture)));
+
+    internal static long? DecodeCursor(string cursor)
+    {
+        try
+        {
+            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
+            return text.StartsWith("n:", StringComparison.Ordinal)
+                && long.TryParse(text.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+                ? number
+                : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PartnerDesk.Features.Organisations;
+
+namespace PartnerDesk.Features.Tickets;
+
+internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
+{
+    public void Configure(EntityTypeBuilder<Ticket> b)
+    {
+        b.Property(t => t.Title).HasMaxLength(TicketLimits.Title);
+        b.Property(t => t.Description).HasMaxLength(TicketLimits.Body);
+        b.Property(t => t.Service).HasMaxLength(TicketLimits.Service);
+        b.HasOne(t => t.Customer).WithMany().HasForeignKey(t => t.CustomerId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(t => t.Requester).WithMany().HasForeignKey(t => t.RequesterContactId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(t => t.Assignee).WithMany().HasForeignKey(t => t.AssigneeAgentId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Organisation>().WithMany().HasForeignKey(t => t.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+
+        // Lists are newest first by number inside one organisation; each filter has its own path.
+        b.HasIndex(t => new { t.OrganisationId, t.Number }).IsUnique();
+        b.HasIndex(t => new { t.OrganisationId, t.Status, t.Number });
+        b.HasIndex(t => new { t.OrganisationId, t.CustomerId, t.Number });
+        b.HasIndex(t => new { t.OrganisationId, t.AssigneeAgentId, t.Number });
+        b.HasIndex(t => new { t.OrganisationId, t.RequesterContactId });
+    }
+}
+
+internal sealed class TicketMessageConfiguration : IEntityTypeConfiguration<TicketMessage>
+{
+    public void Configure(EntityTypeBuilder<TicketMessage> b)
+    {
+        b.Property(m => m.AuthorName).HasMaxLength(200);
+        b.Property(m => m.Body).HasMaxLength(TicketLimits.Body);
+        b.HasOne(m => m.Ticket).WithMany().HasForeignKey(m => m.TicketId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(m => new { m.TicketId, m.CreatedAt });
+    }
+}
+
+internal sealed class TicketEventConfiguration : IEntityTypeConfiguration<TicketEvent>
+{
+    public void Configure(EntityTypeBuilder<TicketEvent> b)
+    {
+        b.Property(e => e.ActorName).HasMaxLength(200);
+        b.Property(e => e.Change).HasMaxLength(32);
+        b.Property(e => e.OldValue).HasMaxLength(300);
+        b.Property(e => e.NewValue).HasMaxLength(300);
+        b.HasOne<Ticket>().WithMany().HasForeignKey(e => e.TicketId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(e => new { e.TicketId, e.Id });
+    }
+}
+
+internal sealed class TicketNumberCounterConfiguration : IEntityTypeConfiguration<TicketNumberCounter>
+{
+    public void Configure(EntityTypeBuilder<TicketNumberCounter> b)
+    {
+        b.HasKey(c => c.OrganisationId);
+        b.HasOne<Organisation>().WithMany().HasForeignKey(c => c.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public static class TicketLimits
+{
+    public const int Title = 200;
+    public const int Body = 20_000;
+    public const int Service = 100;
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace PartnerDesk.Platform.Api;
+
+/// <summary>Collects field errors of one request; the answer is a 400 problem naming each field.</summary>
+public sealed class FieldErrors
+{
+    private readonly Dictionary<string, string[]> errors = new(StringComparer.Ordinal);
+
+    public bool Any => errors.Count > 0;
+
+    public FieldErrors Add(string field, string message)
+    {
+        errors[field] = errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
+        return this;
+    }
+
+    public FieldErrors Required(string field, string? value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Add(field, $"The {field} field is required.");
+        }
+        else
+        {
+            MaxLength(field, value, maxLength);
+        }
+
+        return this;
+    }
+
+    public FieldErrors MaxLength(string field, string? value, int maxLength)
+    {
+        if (value is not null && value.Length > maxLength)
+        {
+            Add(field, $"The {field} field must be at most {maxLength} characters long.");
+        }
+
+        return this;
+    }
+
+    public ValidationProblem ToProblem() => TypedResults.ValidationProblem(errors);
+
+    public static ValidationProblem One(string field, string message) => new FieldErrors().Add(field, message).ToProblem();
+}
+
+/// <summary>
+/// Turns what went wrong before a handler ran (malformed JSON, an unknown field or enum value, a body
+/// over the limit) into a problem-details answer that names the field, instead of a bare 400 or a 500.
+/// </summary>
+internal sealed class BadRequestProblemHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException bad)
+        {
+            return false;
+        }
+
+        var problem = new ProblemDetails { Status = bad.StatusCode, Title = "The request is not valid." };
+        if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            problem.Title = "The request body is too large.";
+            problem.Detail = bad.Message;
+        }
+        else if (FindJsonError(bad) is { } json)
+        {
+            var field = FieldName(json.Path);
+            problem.Detail = field is null ? "The body is not valid JSON." : $"The value of '{field}' is not valid.";
+            problem.Extensions["errors"] = new Dictionary<string, string[]>
+            {
+                [field ?? "body"] = [AllowedValues(http, field) ?? json.Message.Split(" Path:", 2)[0]],
+            };
+        }
+        else
+        {
+            problem.Detail = bad.Message;
+        }
+
+        http.Response.StatusCode = bad.StatusCode;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>For an enum field of the endpoint's body: "Use one of: A, B, C."</summary>
+    private static string? AllowedValues(HttpContext http, string? field)
+    {
+        var bodyType = http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType;
+        var property = field is null ? null : bodyType?.GetProperties()
+            .FirstOrDefault(p => string.Equals(p.Name, field, StringComparison.OrdinalIgnoreCase));
+        var type = property is null ? null : Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        return type is { IsEnum: true } ? $"Use one of: {string.Join(", ", Enum.GetNames(type))}." : null;
+    }
+
+    private static JsonException? FindJsonError(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is JsonException json)
+            {
+                return json;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>"$.severity" → "severity"; "$" or nothing → null.</summary>
+    internal static string? FieldName(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return null;
+        }
+
+        var name = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+        return name.Length == 0 ? null : name;
+    }
+}

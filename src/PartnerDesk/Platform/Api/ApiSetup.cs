@@ -1,0 +1,107 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Features;
+using PartnerDesk.Features.Accounts;
+using PartnerDesk.Features.Organisations;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Auth;
+using Scalar.AspNetCore;
+
+namespace PartnerDesk.Platform.Api;
+
+public static class ApiSetup
+{
+    public static IServiceCollection AddPartnerDeskApi(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        });
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // so that BadRequestProblemHandler can name the field
+        services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestProblemHandler>();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "PartnerDesk API";
+            document.Info.Description = "The support desk of a Microsoft CSP partner. Authenticate with POST /api/v1/auth/token or a personal access token: Authorization: Bearer <token>.";
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    public static WebApplication MapPartnerDeskApi(this WebApplication app, PartnerDeskOptions options)
+    {
+        var api = app.MapGroup("/api/v1")
+            .RequireAuthorization(Policies.Member)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        api.MapAccountEndpoints().MapCustomerEndpoints().MapTicketEndpoints();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/api", o => o.WithTitle("PartnerDesk API")).AllowAnonymous();
+        return app;
+    }
+
+    /// <summary>
+    /// Caps API bodies before they are read: a too-large one is a 413 problem, not buffered memory. The
+    /// server's own limit is set where it has one; the counting stream holds on every server and for
+    /// chunked bodies.
+    /// </summary>
+    public static IApplicationBuilder UseApiBodyLimit(this IApplicationBuilder app, PartnerDeskOptions options) =>
+        app.Use((http, next) =>
+        {
+            if (!http.Request.Path.StartsWithSegments("/api"))
+            {
+                return next(http);
+            }
+
+            var limit = options.MaxRequestBodyBytes;
+            if (http.Request.ContentLength > limit)
+            {
+                throw BodyTooLarge(limit);
+            }
+
+            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            {
+                size.MaxRequestBodySize = limit;
+            }
+
+            http.Request.Body = new LimitedBody(http.Request.Body, limit);
+            return next(http);
+        });
+
+    internal static BadHttpRequestException BodyTooLarge(long limit) =>
+        new($"The request body is larger than {limit} bytes.", StatusCodes.Status413PayloadTooLarge);
+
+    private sealed class LimitedBody(Stream inner, long limit) : Stream
+    {
+        private long read;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => read; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Count(await inner.ReadAsync(buffer, cancellationToken));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        private int Count(int n)
+        {
+            read += n;
+            return read > limit ? throw BodyTooLarge(limit) : n;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

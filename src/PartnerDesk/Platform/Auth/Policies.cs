@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Authorization;
+using PartnerDesk.Features.Accounts;
+using PartnerDesk.Features.Organisations;
+using PartnerDesk.Platform.Tenancy;
+
+namespace PartnerDesk.Platform.Auth;
+
+public static class Policies
+{
+    /// <summary>Any signed-in person whose organisation is known. Everything not marked anonymous needs it.</summary>
+    public const string Member = "member";
+    public const string Agent = "agent";
+    public const string AdminAgent = "admin-agent";
+    public const string Contact = "contact";
+
+    public static void Add(AuthorizationOptions options)
+    {
+        var member = new AuthorizationPolicyBuilder()
+            .RequireAuthenticatedUser()
+            .RequireClaim(CallerClaims.OrganisationId)
+            .RequireClaim(CallerClaims.UserId)
+            .RequireClaim(CallerClaims.Kind)
+            .Build();
+        options.AddPolicy(Member, member);
+        options.FallbackPolicy = member; // an endpoint that forgets to say fails closed
+        options.AddPolicy(Agent, p => p.Combine(member).RequireClaim(CallerClaims.Kind, nameof(AccountKind.Agent)));
+        options.AddPolicy(AdminAgent, p => p.Combine(member)
+            .RequireClaim(CallerClaims.Kind, nameof(AccountKind.Agent))
+            .RequireClaim(CallerClaims.AgentRole, nameof(AgentRole.AdminAgent)));
+        options.AddPolicy(Contact, p => p.Combine(member).RequireClaim(CallerClaims.Kind, nameof(AccountKind.Contact)));
+    }
+}

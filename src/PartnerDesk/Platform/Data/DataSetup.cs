@@ -1,0 +1,84 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using PartnerDesk.Platform.Tenancy;
+
+namespace PartnerDesk.Platform.Data;
+
+public static class DataSetup
+{
+    public const string ConnectionName = "PartnerDesk";
+    public const string DefaultSqlite = "Data Source=data/partnerdesk.db";
+
+    public static IServiceCollection AddPartnerDeskData(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(PartnerDeskOptions.Section).Get<PartnerDeskOptions>() ?? new PartnerDeskOptions();
+        var connection = configuration.GetConnectionString(ConnectionName);
+        services.AddScoped<Caller>();
+        services.AddSingleton(TimeProvider.System);
+        if (options.UsePostgres)
+        {
+            if (string.IsNullOrWhiteSpace(connection))
+            {
+                throw new InvalidOperationException("PartnerDesk__Database is Postgres: set ConnectionStrings__PartnerDesk.");
+            }
+
+            services.AddDbContext<PostgresDb>(o => o.UseNpgsql(connection, n => n.MigrationsHistoryTable("__ef_migrations")).ConfigureWarnings(Quiet));
+            services.AddScoped<PartnerDeskDb>(sp => sp.GetRequiredService<PostgresDb>());
+        }
+        else
+        {
+            var sqlite = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(connection) ? DefaultSqlite : connection);
+            if (Path.GetDirectoryName(Path.GetFullPath(sqlite.DataSource)) is { } folder)
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            services.AddDbContext<SqliteDb>(o => o.UseSqlite(sqlite.ToString(), s => s.MigrationsHistoryTable("__ef_migrations"))
+                .AddInterceptors(SqlitePragmas.Instance).ConfigureWarnings(Quiet));
+            services.AddScoped<PartnerDeskDb>(sp => sp.GetRequiredService<SqliteDb>());
+        }
+
+        return services;
+    }
+
+    // Filters on both ends of a required relationship are intended: each end enforces isolation itself.
+    private static void Quiet(WarningsConfigurationBuilder w) => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning);
+
+    /// <summary>NORMAL sync is safe with WAL (set once at start) and spares an fsync per commit.</summary>
+    private sealed class SqlitePragmas : DbConnectionInterceptor
+    {
+        public static readonly SqlitePragmas Instance = new();
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Apply(connection);
+            return Task.CompletedTask;
+        }
+
+        private static void Apply(DbConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous=NORMAL;";
+            command.ExecuteNonQuery();
+        }
+    }
+}
+
+/// <summary>Used by `dotnet ef migrations add … --context SqliteDb`.</summary>
+internal sealed class SqliteDbDesignFactory : IDesignTimeDbContextFactory<SqliteDb>
+{
+    public SqliteDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteDb>().UseSqlite(DataSetup.DefaultSqlite, s => s.MigrationsHistoryTable("__ef_migrations")).Options, new Caller(), TimeProvider.System);
+}
+
+/// <summary>Used by `dotnet ef migrations add … --context PostgresDb`.</summary>
+internal sealed class PostgresDbDesignFactory : IDesignTimeDbContextFactory<PostgresDb>
+{
+    public PostgresDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresDb>().UseNpgsql("Host=localhost;Database=partnerdesk", n => n.MigrationsHistoryTable("__ef_migrations")).Options, new Caller(), TimeProvider.System);
+}

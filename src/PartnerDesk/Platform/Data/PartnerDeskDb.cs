@@ -1,0 +1,145 @@
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using PartnerDesk.Features.Accounts;
+using PartnerDesk.Features.Organisations;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Api;
+using PartnerDesk.Platform.Tenancy;
+
+namespace PartnerDesk.Platform.Data;
+
+/// <summary>
+/// The one database context. Isolation lives here and only here: every organisation-owned set is
+/// filtered by the caller's organisation, and every customer-owned set by the customers the caller
+/// may reach (GDAP for helpdesk agents, their own customer for contacts). An unknown caller matches
+/// nothing. SQLite and PostgreSQL each have a subclass that owns its migrations.
+/// </summary>
+public abstract class PartnerDeskDb(DbContextOptions options, Caller caller, TimeProvider clock)
+    : IdentityDbContext<UserAccount, IdentityRole<Guid>, Guid>(options)
+{
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<Agent> Agents => Set<Agent>();
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<SecurityGroup> SecurityGroups => Set<SecurityGroup>();
+    public DbSet<SecurityGroupMember> SecurityGroupMembers => Set<SecurityGroupMember>();
+    public DbSet<DelegatedAdminRelationship> DelegatedAdminRelationships => Set<DelegatedAdminRelationship>();
+    public DbSet<DelegatedAdminAccessAssignment> DelegatedAdminAccessAssignments => Set<DelegatedAdminAccessAssignment>();
+    public DbSet<Ticket> Tickets => Set<Ticket>();
+    public DbSet<TicketMessage> TicketMessages => Set<TicketMessage>();
+    public DbSet<TicketEvent> TicketEvents => Set<TicketEvent>();
+    public DbSet<TicketNumberCounter> TicketNumberCounters => Set<TicketNumberCounter>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    public Caller Caller => caller;
+
+    // Read by the query filters; EF evaluates these per query, so a change of GDAP or time applies at once.
+    private Guid? CallerOrganisationId => caller.OrganisationId;
+    private Guid CallerUserId => caller.UserId;
+    private Guid? CallerCustomerId => caller.CustomerId;
+    private bool CallerSeesAllCustomers => caller.SeesAllCustomers;
+    private bool CallerIsContact => caller.IsContact;
+    private bool CallerIsCustomerAdmin => caller.IsCustomerAdmin;
+    private bool CallerIsHelpdeskAgent => caller.AgentRole == AgentRole.HelpdeskAgent;
+    private bool CallerIsSalesAgent => caller.AgentRole == AgentRole.SalesAgent;
+    private DateTimeOffset Now => clock.GetUtcNow();
+
+    protected abstract bool IsSqlite { get; }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        if (IsSqlite)
+        {
+            // SQLite has no date type; UTC ticks keep ordering and comparison in SQL.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        }
+
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(PartnerDeskDb).Assembly);
+
+        builder.Entity<Organisation>().HasQueryFilter(o => o.Id == CallerOrganisationId);
+        OwnedByOrganisation<Agent>(builder);
+        OwnedByOrganisation<SecurityGroup>(builder);
+        OwnedByOrganisation<SecurityGroupMember>(builder);
+        OwnedByOrganisation<DelegatedAdminRelationship>(builder);
+        OwnedByOrganisation<DelegatedAdminAccessAssignment>(builder);
+        OwnedByOrganisation<ApiToken>(builder);
+        OwnedByOrganisation<IdempotencyRecord>(builder);
+
+        builder.Entity<Customer>().HasQueryFilter(ReachableCustomer<Customer>(c => c.Id, c => true));
+        builder.Entity<Contact>().HasQueryFilter(ReachableCustomer<Contact>(c => c.CustomerId, c => true));
+        builder.Entity<Ticket>().HasQueryFilter(ReachableCustomer<Ticket>(
+            t => t.CustomerId,
+            t => (!CallerIsContact || CallerIsCustomerAdmin || t.RequesterContactId == CallerUserId)
+                 && (!CallerIsSalesAgent || t.Kind == TicketKind.SubscriptionChange)));
+        builder.Entity<TicketMessage>().HasQueryFilter(ReachableCustomer<TicketMessage>(
+            m => m.CustomerId,
+            m => !CallerIsContact
+                 || (m.Visibility == MessageVisibility.Public
+                     && (CallerIsCustomerAdmin || m.Ticket!.RequesterContactId == CallerUserId))));
+        builder.Entity<TicketEvent>().HasQueryFilter(ReachableCustomer<TicketEvent>(e => e.CustomerId, e => !CallerIsContact));
+    }
+
+    private void OwnedByOrganisation<T>(ModelBuilder builder)
+        where T : class, IOrganisationOwned =>
+        builder.Entity<T>().HasQueryFilter(e => e.OrganisationId == CallerOrganisationId);
+
+    /// <summary>
+    /// The one rule of who reaches which customer: admins and sales agents every customer of their
+    /// organisation; helpdesk agents those reached through an active GDAP access assignment of one of
+    /// their groups with a support role, in an active relationship that has not ended; contacts their own.
+    /// </summary>
+    private Expression<Func<T, bool>> ReachableCustomer<T>(
+        Expression<Func<T, Guid>> customerId, Expression<Func<T, bool>> andAlso)
+        where T : class, IOrganisationOwned
+    {
+        Expression<Func<T, Guid, bool>> rule = (e, cid) =>
+            e.OrganisationId == CallerOrganisationId
+            && (CallerSeesAllCustomers
+                || (CallerIsContact && cid == CallerCustomerId)
+                || (CallerIsHelpdeskAgent && Set<DelegatedAdminAccessAssignment>().Any(a =>
+                    a.CustomerId == cid
+                    && a.Status == DelegatedAdminAccessAssignmentStatus.Active
+                    && a.Relationship!.Status == DelegatedAdminRelationshipStatus.Active
+                    && (a.Relationship.EndDateTime == null || a.Relationship.EndDateTime > Now)
+                    && a.UnifiedRoles.Any(r => r == EntraRoles.HelpdeskAdministrator || r == EntraRoles.ServiceSupportAdministrator)
+                    && Set<SecurityGroupMember>().Any(m => m.SecurityGroupId == a.AccessContainerId && m.AgentId == CallerUserId))));
+
+        var entity = customerId.Parameters[0];
+        var body = Expression.AndAlso(
+            new ParameterReplacer(rule.Parameters[0], entity)
+                .Visit(new ParameterReplacer(rule.Parameters[1], customerId.Body).Visit(rule.Body)),
+            new ParameterReplacer(andAlso.Parameters[0], entity).Visit(andAlso.Body));
+        return Expression.Lambda<Func<T, bool>>(body, entity);
+    }
+
+    private sealed class ParameterReplacer(ParameterExpression from, Expression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : node;
+    }
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+        v => v.UtcTicks,
+        v => new DateTimeOffset(v, TimeSpan.Zero));
+}
+
+public sealed class SqliteDb(DbContextOptions<SqliteDb> options, Caller caller, TimeProvider clock)
+    : PartnerDeskDb(options, caller, clock)
+{
+    protected override bool IsSqlite => true;
+}
+
+public sealed class PostgresDb(DbContextOptions<PostgresDb> options, Caller caller, TimeProvider clock)
+    : PartnerDeskDb(options, caller, clock)
+{
+    protected override bool IsSqlite => false;
+}

@@ -1,0 +1,95 @@
+using System.Security.Claims;
+using PartnerDesk.Features.Accounts;
+using PartnerDesk.Features.Organisations;
+
+namespace PartnerDesk.Platform.Tenancy;
+
+/// <summary>
+/// Who is calling, read from the signed-in principal. The data layer's query filters read it, so a
+/// caller that was never identified sees nothing: isolation fails closed.
+/// </summary>
+public sealed class Caller
+{
+    public Guid UserId { get; private set; }
+    public Guid? OrganisationId { get; private set; }
+    public AccountKind? Kind { get; private set; }
+    public AgentRole? AgentRole { get; private set; }
+    public Guid? CustomerId { get; private set; }
+    public bool IsCustomerAdmin { get; private set; }
+    public string DisplayName { get; private set; } = "";
+
+    /// <summary>Background work and seeding act for one organisation without a person.</summary>
+    public bool IsSystem { get; private set; }
+
+    public bool IsAuthenticated => OrganisationId is not null;
+    public bool IsAgent => Kind == AccountKind.Agent;
+    public bool IsContact => Kind == AccountKind.Contact;
+
+    /// <summary>Admin and sales agents work with every customer of their organisation.</summary>
+    public bool SeesAllCustomers =>
+        IsSystem || AgentRole is Features.Organisations.AgentRole.AdminAgent or Features.Organisations.AgentRole.SalesAgent;
+
+    public Guid RequireOrganisation() =>
+        OrganisationId ?? throw new InvalidOperationException("No organisation is known for this call.");
+
+    public void SetFrom(ClaimsPrincipal principal)
+    {
+        if (principal.Identity?.IsAuthenticated != true)
+        {
+            return;
+        }
+
+        if (!Guid.TryParse(principal.FindFirstValue(CallerClaims.UserId), out var userId)
+            || !Guid.TryParse(principal.FindFirstValue(CallerClaims.OrganisationId), out var organisationId)
+            || !Enum.TryParse<AccountKind>(principal.FindFirstValue(CallerClaims.Kind), out var kind))
+        {
+            return;
+        }
+
+        UserId = userId;
+        Kind = kind;
+        DisplayName = principal.FindFirstValue(CallerClaims.Name) ?? "";
+        if (kind == AccountKind.Agent)
+        {
+            if (!Enum.TryParse<AgentRole>(principal.FindFirstValue(CallerClaims.AgentRole), out var role))
+            {
+                Kind = null;
+                return;
+            }
+
+            AgentRole = role;
+        }
+        else
+        {
+            if (!Guid.TryParse(principal.FindFirstValue(CallerClaims.CustomerId), out var customerId))
+            {
+                Kind = null;
+                return;
+            }
+
+            CustomerId = customerId;
+            IsCustomerAdmin = principal.HasClaim(CallerClaims.CustomerAdmin, "true");
+        }
+
+        OrganisationId = organisationId;
+    }
+
+    /// <summary>Acts as the system inside one organisation (seeding, background jobs).</summary>
+    public void ActAsSystem(Guid organisationId)
+    {
+        OrganisationId = organisationId;
+        IsSystem = true;
+        DisplayName = "PartnerDesk";
+    }
+}
+
+public static class CallerClaims
+{
+    public const string UserId = "pd:uid";
+    public const string OrganisationId = "pd:org";
+    public const string Kind = "pd:kind";
+    public const string AgentRole = "pd:role";
+    public const string CustomerId = "pd:customer";
+    public const string CustomerAdmin = "pd:customerAdmin";
+    public const string Name = "pd:name";
+}

@@ -1,0 +1,37 @@
+using Microsoft.FluentUI.AspNetCore.Components;
+using PartnerDesk.Components;
+using PartnerDesk.Platform;
+using PartnerDesk.Platform.Api;
+using PartnerDesk.Platform.Auth;
+using PartnerDesk.Platform.Data;
+
+var builder = WebApplication.CreateBuilder(args);
+var options = builder.Configuration.GetSection(PartnerDeskOptions.Section).Get<PartnerDeskOptions>() ?? new();
+builder.Services.Configure<PartnerDeskOptions>(builder.Configuration.GetSection(PartnerDeskOptions.Section));
+builder.Services.AddPartnerDeskData(builder.Configuration);
+builder.Services.AddPartnerDeskAuth();
+builder.Services.AddPartnerDeskApi();
+builder.Services.AddPartnerDeskUi();
+builder.Services.AddFluentUIComponents();
+builder.Services.AddHealthChecks();
+
+var app = builder.Build();
+await app.PrepareDatabase();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseApiBodyLimit(options);
+app.UseAuthentication();
+app.UseCaller();
+app.UseAuthorization();
+app.UseAntiforgery();
+app.MapStaticAssets().AllowAnonymous();
+app.MapHealthChecks("/health/live").AllowAnonymous();
+app.MapHealthChecks("/health/ready").AllowAnonymous();
+app.MapPartnerDeskApi(options);
+app.MapPartnerDeskUi();
+
+app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;

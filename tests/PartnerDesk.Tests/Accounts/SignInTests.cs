@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using OtpNet;
+using PartnerDesk.Features.Accounts;
+using PartnerDesk.Features.Demo;
+using PartnerDesk.Tests.Infrastructure;
+
+namespace PartnerDesk.Tests.Accounts;
+
+public sealed class SignInTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private PartnerDeskApp App => fixture.App;
+
+    [Fact]
+    public async Task Unknown_account_and_wrong_password_answer_alike()
+    {
+        using var client = App.CreateClient();
+        var unknown = await client.PostAsJsonAsync("/api/v1/auth/token", new { email = "nobody@nowhere.example", password = "whatever-it-is" });
+        var wrong = await client.PostAsJsonAsync("/api/v1/auth/token", new { email = Demo.TailspinIt, password = "whatever-it-is" });
+
+        var a = await unknown.Problem(HttpStatusCode.Unauthorized);
+        var b = await wrong.Problem(HttpStatusCode.Unauthorized);
+        Assert.Equal(a.GetProperty("title").GetString(), b.GetProperty("title").GetString());
+        Assert.Equal(a.GetProperty("detail").GetString(), b.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Five_wrong_passwords_lock_the_account()
+    {
+        using var client = App.CreateClient();
+        for (var i = 0; i < 5; i++)
+        {
+            await client.PostAsJsonAsync("/api/v1/auth/token", new { email = Demo.NorthwindAdmin, password = "not-the-password" });
+        }
+
+        var right = await client.PostAsJsonAsync("/api/v1/auth/token", new { email = Demo.NorthwindAdmin, password = TestDatabase.DemoPassword });
+        await right.Problem(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Api_without_a_valid_token_is_refused()
+    {
+        using var client = App.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/tickets")).StatusCode);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "pd_not-a-real-token");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/tickets")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Personal_access_token_works_shows_its_last_use_and_stops_when_revoked()
+    {
+        var admin = await App.ClientFor(Demo.ContosoAdmin);
+        var created = await (await admin.PostAsJsonAsync("/api/v1/me/tokens", new { name = "PSA integration", expiresInDays = 30 }))
+            .Read<CreatedPersonalToken>(HttpStatusCode.Created);
+        Assert.StartsWith("pd_", created.Token, StringComparison.Ordinal);
+
+        using var integration = App.CreateClient();
+        integration.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.Token);
+        Assert.Equal(HttpStatusCode.OK, (await integration.GetAsync("/api/v1/tickets")).StatusCode);
+
+        var listed = await (await admin.GetAsync("/api/v1/me/tokens")).Read<List<PersonalTokenView>>();
+        var mine = Assert.Single(listed, t => t.Id == created.Id);
+        Assert.NotNull(mine.LastUsedAt);
+        Assert.DoesNotContain(created.Token, await (await admin.GetAsync("/api/v1/me/tokens")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/me/tokens/{created.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await integration.GetAsync("/api/v1/tickets")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Token_expires_with_the_clock()
+    {
+        await using var app = await PartnerDeskApp.StartAsync();
+        var client = await app.ClientFor(Demo.LitwareIt);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/tickets")).StatusCode);
+        app.Clock.Advance(AccountEndpoints.SessionTokenLifetime + TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/tickets")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Two_factor_account_needs_a_valid_totp_code()
+    {
+        string key;
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<UserAccount>>();
+            var user = (await users.FindByIdAsync(DemoWorld.Ids.WoodgroveIt.ToString()))!;
+            await users.ResetAuthenticatorKeyAsync(user);
+            key = (await users.GetAuthenticatorKeyAsync(user))!;
+            await users.SetTwoFactorEnabledAsync(user, true);
+        }
+
+        using var client = App.CreateClient();
+        var without = await client.PostAsJsonAsync("/api/v1/auth/token", new { email = "it@woodgrovebank.example", password = TestDatabase.DemoPassword });
+        Assert.Contains("two-factor", (await without.Problem(HttpStatusCode.Unauthorized)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var wrong = await client.PostAsJsonAsync("/api/v1/auth/token", new { email = "it@woodgrovebank.example", password = TestDatabase.DemoPassword, twoFactorCode = "000000" });
+        await wrong.Problem(HttpStatusCode.Unauthorized);
+
+        var code = new Totp(Base32Encoding.ToBytes(key)).ComputeTotp(App.Clock.GetUtcNow().UtcDateTime);
+        var right = await client.PostAsJsonAsync("/api/v1/auth/token", new { email = "it@woodgrovebank.example", password = TestDatabase.DemoPassword, twoFactorCode = code });
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+    }
+}

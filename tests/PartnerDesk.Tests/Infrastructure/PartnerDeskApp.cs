@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Tenancy;
+
+namespace PartnerDesk.Tests.Infrastructure;
+
+/// <summary>The real host on a real database of its own, with a clock the test can move.</summary>
+public sealed class PartnerDeskApp(string connectionString) : WebApplicationFactory<Program>
+{
+    private readonly ConcurrentDictionary<string, string> tokens = new(StringComparer.OrdinalIgnoreCase);
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public static async Task<PartnerDeskApp> StartAsync()
+    {
+        var app = new PartnerDeskApp(await TestDatabase.CreateAsync());
+        app.CreateClient().Dispose(); // start now: migrations and seeding happen here, not in the first test
+        return app;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("PartnerDesk:Database", TestDatabase.Provider);
+        builder.UseSetting("ConnectionStrings:PartnerDesk", connectionString);
+        builder.UseSetting("PartnerDesk:DemoMode", "true");
+        builder.UseSetting("PartnerDesk:DemoPassword", TestDatabase.DemoPassword);
+        builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        builder.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        return base.CreateHost(builder);
+    }
+
+    /// <summary>An API client signed in as a demo account (token from POST /api/v1/auth/token).</summary>
+    public async Task<HttpClient> ClientFor(string email)
+    {
+        var client = CreateClient();
+        if (!tokens.TryGetValue(email, out var token))
+        {
+            using var anonymous = CreateClient();
+            var response = await anonymous.PostAsJsonAsync("/api/v1/auth/token", new { email, password = TestDatabase.DemoPassword });
+            response.EnsureSuccessStatusCode();
+            token = (await response.Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
+            tokens[email] = token;
+        }
+
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Runs work on the database as the system of one organisation, to arrange or check state.</summary>
+    public async Task<T> InDatabase<T>(Guid organisationId, Func<PartnerDeskDb, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(organisationId);
+        return await work(scope.ServiceProvider.GetRequiredService<PartnerDeskDb>());
+    }
+
+    private sealed record TokenBody(string AccessToken, int ExpiresIn);
+}
+
+/// <summary>One host and database per test class.</summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    public PartnerDeskApp App { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync() => App = await PartnerDeskApp.StartAsync();
+
+    public async ValueTask DisposeAsync() => await App.DisposeAsync();
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Features.Demo;
+using PartnerDesk.Features.Organisations;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Tests.Infrastructure;
+
+namespace PartnerDesk.Tests.Isolation;
+
+/// <summary>Who reaches which customer: the rules of DESIGN section 5, seen through the API.</summary>
+public sealed class AccessRuleTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private PartnerDeskApp App => fixture.App;
+
+    private async Task<Guid[]> CustomersSeenBy(string email) =>
+        (await (await (await App.ClientFor(email)).GetAsync("/api/v1/customers")).Read<List<CustomerView>>()).Select(c => c.Id).Order().ToArray();
+
+    [Fact]
+    public async Task Each_role_reaches_the_customers_the_rules_allow()
+    {
+        Assert.Equal(new[] { DemoWorld.Ids.Adatum, DemoWorld.Ids.Litware, DemoWorld.Ids.Tailspin }.Order(), await CustomersSeenBy(Demo.ContosoAdmin));
+        Assert.Equal(new[] { DemoWorld.Ids.Adatum, DemoWorld.Ids.Litware }.Order(), await CustomersSeenBy(Demo.ContosoHelpdesk));
+        Assert.Equal(new[] { DemoWorld.Ids.WideWorldImporters, DemoWorld.Ids.WoodgroveBank }.Order(), await CustomersSeenBy(Demo.FabrikamHelpdesk));
+        Assert.Equal([DemoWorld.Ids.Adatum], await CustomersSeenBy(Demo.AdatumAnna));
+        Assert.Empty(await CustomersSeenBy(Demo.AlpineAgent));
+        Assert.Empty(await CustomersSeenBy(Demo.NorthwindAdmin));
+    }
+
+    [Fact]
+    public async Task Helpdesk_agent_cannot_see_or_file_tickets_of_a_customer_without_gdap_access()
+    {
+        var helpdesk = await App.ClientFor(Demo.ContosoHelpdesk);
+        var tickets = await (await helpdesk.GetAsync("/api/v1/tickets?limit=200")).Read<Page<TicketSummary>>();
+        Assert.NotEmpty(tickets.Items);
+        Assert.DoesNotContain(tickets.Items, t => t.CustomerId == DemoWorld.Ids.Tailspin);
+
+        var filed = await helpdesk.PostAsJsonAsync("/api/v1/tickets", new { customerId = DemoWorld.Ids.Tailspin, title = "x", description = "y", severity = "C", kind = "Incident" });
+        await filed.ProblemNaming("customerId");
+    }
+
+    [Fact]
+    public async Task An_expired_relationship_takes_helpdesk_access_away_at_once()
+    {
+        // A separate host: this test moves the clock and changes GDAP.
+        await using var app = await PartnerDeskApp.StartAsync();
+        var helpdesk = await app.ClientFor(Demo.FabrikamHelpdesk);
+        Assert.Equal(2, (await (await helpdesk.GetAsync("/api/v1/customers")).Read<List<CustomerView>>()).Count);
+
+        // Woodgrove's relationship ends in ten minutes; move past it.
+        await app.InDatabase(DemoWorld.Ids.Fabrikam, db => db.DelegatedAdminRelationships
+            .Where(r => r.CustomerId == DemoWorld.Ids.WoodgroveBank)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.EndDateTime, app.Clock.GetUtcNow().AddMinutes(10))));
+        Assert.Equal(2, (await (await helpdesk.GetAsync("/api/v1/customers")).Read<List<CustomerView>>()).Count);
+        app.Clock.Advance(TimeSpan.FromMinutes(11));
+        var after = await (await helpdesk.GetAsync("/api/v1/customers")).Read<List<CustomerView>>();
+        Assert.Equal([DemoWorld.Ids.WideWorldImporters], after.Select(c => c.Id).ToArray());
+
+        // Terminating Wide World's relationship takes the last customer away too.
+        await app.InDatabase(DemoWorld.Ids.Fabrikam, db => db.DelegatedAdminRelationships
+            .Where(r => r.CustomerId == DemoWorld.Ids.WideWorldImporters)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, DelegatedAdminRelationshipStatus.Terminated)));
+        Assert.Empty(await (await helpdesk.GetAsync("/api/v1/customers")).Read<List<CustomerView>>());
+        var tickets = await (await helpdesk.GetAsync("/api/v1/tickets")).Read<Page<TicketSummary>>();
+        Assert.Empty(tickets.Items);
+    }
+
+    [Fact]
+    public async Task An_assignment_without_a_support_role_gives_no_ticket_access()
+    {
+        await using var app = await PartnerDeskApp.StartAsync();
+        var helpdesk = await app.ClientFor(Demo.ContosoHelpdesk);
+        await app.InDatabase(DemoWorld.Ids.Contoso, async db =>
+        {
+            var assignment = await db.DelegatedAdminAccessAssignments.SingleAsync(a => a.CustomerId == DemoWorld.Ids.Litware);
+            assignment.UnifiedRoles = [EntraRoles.GlobalReader];
+            return await db.SaveChangesAsync();
+        });
+
+        Assert.Equal([DemoWorld.Ids.Adatum], (await (await helpdesk.GetAsync("/api/v1/customers")).Read<List<CustomerView>>()).Select(c => c.Id).ToArray());
+    }
+
+    [Fact]
+    public async Task Contact_sees_own_tickets_and_customer_admin_sees_the_whole_customer()
+    {
+        var anna = await App.ClientFor(Demo.AdatumAnna);
+        var it = await App.ClientFor(Demo.AdatumIt);
+        var annas = await (await anna.PostAsJsonAsync("/api/v1/tickets", new { title = "Anna's", description = "d", severity = "C", kind = "ServiceRequest" })).Read<TicketDetails>(HttpStatusCode.Created);
+        var its = await (await it.PostAsJsonAsync("/api/v1/tickets", new { title = "IT's", description = "d", severity = "C", kind = "ServiceRequest" })).Read<TicketDetails>(HttpStatusCode.Created);
+
+        var annaSees = (await (await anna.GetAsync("/api/v1/tickets?limit=200")).Read<Page<TicketSummary>>()).Items;
+        Assert.Contains(annaSees, t => t.Id == annas.Id);
+        Assert.DoesNotContain(annaSees, t => t.Id == its.Id);
+        Assert.All(annaSees, t => Assert.Equal(DemoWorld.Ids.AdatumAnna, t.RequesterId));
+        Assert.Equal(HttpStatusCode.NotFound, (await anna.GetAsync($"/api/v1/tickets/{its.Id}")).StatusCode);
+
+        var itSees = (await (await it.GetAsync("/api/v1/tickets?limit=200")).Read<Page<TicketSummary>>()).Items;
+        Assert.Contains(itSees, t => t.Id == annas.Id);
+        Assert.Contains(itSees, t => t.Id == its.Id);
+        Assert.All(itSees, t => Assert.Equal(DemoWorld.Ids.Adatum, t.CustomerId));
+    }
+
+    [Fact]
+    public async Task Sales_agent_works_subscription_changes_only()
+    {
+        var sales = await App.ClientFor(Demo.ContosoSales);
+        var items = (await (await sales.GetAsync("/api/v1/tickets?limit=200")).Read<Page<TicketSummary>>()).Items;
+        Assert.NotEmpty(items);
+        Assert.All(items, t => Assert.Equal(TicketKind.SubscriptionChange, t.Kind));
+    }
+}

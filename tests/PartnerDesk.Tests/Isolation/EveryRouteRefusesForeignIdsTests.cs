@@ -1,0 +1,195 @@
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PartnerDesk.Features.Accounts;
+using PartnerDesk.Features.Demo;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Tests.Infrastructure;
+
+namespace PartnerDesk.Tests.Isolation;
+
+/// <summary>
+/// Walks every API route in the endpoint data source, as callers of one organisation or customer, with
+/// the ids of things they must not reach: in the route, in the body, in the query. Every answer must be
+/// a refusal (or, for lists, leave the foreign data out), and nothing may be written. A route added
+/// later is walked without anyone remembering to add it here.
+/// </summary>
+public sealed class EveryRouteRefusesForeignIdsTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private PartnerDeskApp App => fixture.App;
+
+    [Fact]
+    public async Task Every_api_route_refuses_the_ids_of_another_organisation_and_another_customer()
+    {
+        var world = await ArrangeForeignData();
+        var routes = ApiRoutes();
+        Assert.True(routes.Count >= 10, $"Only {routes.Count} API routes found: is the endpoint walk broken?");
+        var before = await CountEverything();
+
+        var failures = new List<string>();
+        var calls = 0;
+        foreach (var (email, foreignIds) in world)
+        {
+            var client = await App.ClientFor(email);
+            foreach (var route in routes.Where(r => r.Method == "GET" || r.Pattern.Contains('{', StringComparison.Ordinal) || TakesIds(r.BodyType)))
+            {
+                foreach (var foreign in foreignIds)
+                {
+                    calls++;
+                    var url = route.Pattern.Contains('{', StringComparison.Ordinal)
+                        ? FillRoute(route.Pattern, foreign)
+                        : route.Pattern + (route.Method == "GET" ? $"?customerId={foreign}" : "");
+                    using var request = new HttpRequestMessage(new HttpMethod(route.Method), url);
+                    if (route.BodyType is not null)
+                    {
+                        request.Content = new StringContent(ProbeBody(route.BodyType, foreign), Encoding.UTF8, "application/json");
+                    }
+
+                    using var response = await client.SendAsync(request);
+                    var body = await response.Content.ReadAsStringAsync();
+                    var refused = (int)response.StatusCode is >= 400 and < 500;
+                    var listWithoutForeignData = route.Method == "GET" && !route.Pattern.Contains('{', StringComparison.Ordinal)
+                        && response.IsSuccessStatusCode && !ContainsAny(body, foreignIds);
+                    if (!refused && !listWithoutForeignData)
+                    {
+                        failures.Add($"{email} {route.Method} {url} -> {(int)response.StatusCode}: {body[..Math.Min(body.Length, 200)]}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {calls} calls were not refused:\n" + string.Join('\n', failures));
+        Assert.Equal(before, await CountEverything());
+    }
+
+    private sealed record ApiRoute(string Method, string Pattern, Type? BodyType);
+
+    private List<ApiRoute> ApiRoutes()
+    {
+        var routes = new List<ApiRoute>();
+        foreach (var endpoint in App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var pattern = "/" + endpoint.RoutePattern.RawText?.TrimStart('/');
+            if (!pattern.StartsWith("/api/v1/", StringComparison.Ordinal) || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+            {
+                continue;
+            }
+
+            var body = endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+            foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+            {
+                routes.Add(new ApiRoute(method, pattern, body));
+            }
+        }
+
+        return routes;
+    }
+
+    /// <summary>A write that names no id (e.g. creating one's own token) has nothing foreign to pass.</summary>
+    private static bool TakesIds(Type? body) =>
+        body?.GetProperties().Any(p => (Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType) == typeof(Guid)) == true;
+
+    private static string FillRoute(string pattern, Guid id)
+    {
+        var builder = new StringBuilder();
+        var i = 0;
+        while (i < pattern.Length)
+        {
+            if (pattern[i] == '{')
+            {
+                var end = pattern.IndexOf('}', i);
+                builder.Append(id);
+                i = end + 1;
+            }
+            else
+            {
+                builder.Append(pattern[i++]);
+            }
+        }
+
+        return builder.ToString().TrimEnd('/');
+    }
+
+    /// <summary>A plausible body of the route's request type, every id in it set to the foreign id.</summary>
+    private static string ProbeBody(Type type, Guid foreign)
+    {
+        var body = new JsonObject();
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            var t = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            JsonNode? value = t == typeof(Guid) ? foreign.ToString()
+                : t == typeof(string) ? "Isolation probe"
+                : t.IsEnum ? Enum.GetNames(t)[0]
+                : t == typeof(int) || t == typeof(long) ? 1
+                : t == typeof(bool) ? false
+                : null;
+            if (value is not null)
+            {
+                body[name] = value;
+            }
+        }
+
+        return body.ToJsonString();
+    }
+
+    private static bool ContainsAny(string body, Guid[] ids) =>
+        ids.Any(id => body.Contains(id.ToString(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Foreign data for three callers: another organisation, another customer, another contact.</summary>
+    private async Task<List<(string Email, Guid[] ForeignIds)>> ArrangeForeignData()
+    {
+        async Task<TicketDetails> File(string email, Guid? customerId, string title)
+        {
+            var client = await App.ClientFor(email);
+            return await (await client.PostAsJsonAsync("/api/v1/tickets", new { customerId, title, description = "d", severity = "C", kind = "Incident" }))
+                .Read<TicketDetails>(System.Net.HttpStatusCode.Created);
+        }
+
+        async Task<Guid> Note(string email, Guid ticketId)
+        {
+            var client = await App.ClientFor(email);
+            return (await (await client.PostAsJsonAsync($"/api/v1/tickets/{ticketId}/messages", new { body = "secret", visibility = "Internal" }))
+                .Read<TicketMessageView>(System.Net.HttpStatusCode.Created)).Id;
+        }
+
+        async Task<Guid> Token(string email)
+        {
+            var client = await App.ClientFor(email);
+            return (await (await client.PostAsJsonAsync("/api/v1/me/tokens", new { name = "ci" })).Read<CreatedPersonalToken>(System.Net.HttpStatusCode.Created)).Id;
+        }
+
+        var fabrikamTicket = await File(Demo.FabrikamAdmin, DemoWorld.Ids.WideWorldImporters, "Fabrikam only");
+        var fabrikamNote = await Note(Demo.FabrikamAdmin, fabrikamTicket.Id);
+        var fabrikamToken = await Token(Demo.FabrikamAdmin);
+        var tailspinTicket = await File(Demo.ContosoAdmin, DemoWorld.Ids.Tailspin, "Tailspin only");
+        var tailspinNote = await Note(Demo.ContosoAdmin, tailspinTicket.Id);
+        var adminToken = await Token(Demo.ContosoAdmin);
+        var itTicket = await File(Demo.AdatumIt, null, "Adatum IT only");
+        var litwareTicket = await File(Demo.LitwareIt, null, "Litware only");
+
+        return
+        [
+            (Demo.ContosoAdmin, [fabrikamTicket.Id, fabrikamNote, fabrikamToken, DemoWorld.Ids.WideWorldImporters, DemoWorld.Ids.WideWorldIt, DemoWorld.Ids.FabrikamHelpdesk]),
+            (Demo.ContosoHelpdesk, [tailspinTicket.Id, tailspinNote, adminToken, DemoWorld.Ids.Tailspin, DemoWorld.Ids.TailspinIt, fabrikamTicket.Id]),
+            (Demo.AdatumAnna, [itTicket.Id, litwareTicket.Id, DemoWorld.Ids.Litware, DemoWorld.Ids.LitwareIt, tailspinTicket.Id, fabrikamTicket.Id]),
+        ];
+    }
+
+    private Task<string> CountEverything() => App.InDatabase(DemoWorld.Ids.Contoso, async db =>
+        string.Join(',',
+            await db.Tickets.IgnoreQueryFilters().CountAsync(),
+            await db.TicketMessages.IgnoreQueryFilters().CountAsync(),
+            await db.TicketEvents.IgnoreQueryFilters().CountAsync(),
+            await db.ApiTokens.IgnoreQueryFilters().CountAsync(t => t.Kind == ApiTokenKind.Personal && t.RevokedAt == null),
+            await db.IdempotencyRecords.IgnoreQueryFilters().CountAsync(),
+            string.Concat(await db.Tickets.IgnoreQueryFilters().OrderBy(t => t.Id)
+                .Select(t => t.Id + ":" + t.Status + t.Severity + t.AssigneeAgentId + t.Title + ";").ToListAsync())));
+}

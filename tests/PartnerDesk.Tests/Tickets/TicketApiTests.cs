@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Http.Json;
+using PartnerDesk.Features.Demo;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Tests.Infrastructure;
+
+namespace PartnerDesk.Tests.Tickets;
+
+public sealed class TicketApiTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private PartnerDeskApp App => fixture.App;
+
+    private static object NewTicket(Guid customerId, string title = "Outlook cannot send", string severity = "B") =>
+        new { customerId, title, description = "Messages stay in the outbox.", severity, kind = "Incident", service = "Exchange Online" };
+
+    [Fact]
+    public async Task Agent_files_a_ticket_and_reads_it_back()
+    {
+        var admin = await App.ClientFor(Demo.ContosoAdmin);
+        var response = await admin.PostAsJsonAsync("/api/v1/tickets", NewTicket(DemoWorld.Ids.Adatum));
+        var created = await response.Read<TicketDetails>(HttpStatusCode.Created);
+
+        Assert.Equal($"/api/v1/tickets/{created.Id}", response.Headers.Location?.OriginalString);
+        Assert.StartsWith("PD-", created.Number, StringComparison.Ordinal);
+        Assert.Equal(TicketStatus.New, created.Status);
+        Assert.Equal(Channel.Api, created.Channel);
+        Assert.Equal("Adatum Corporation", created.CustomerName);
+
+        var read = await (await admin.GetAsync($"/api/v1/tickets/{created.Id}")).Read<TicketDetails>();
+        Assert.Equal(created.Title, read.Title);
+        Assert.Equal("Exchange Online", read.Service);
+    }
+
+    [Fact]
+    public async Task Ticket_numbers_are_unique_under_concurrent_creates()
+    {
+        var admin = await App.ClientFor(Demo.ContosoAdmin);
+        var creates = Enumerable.Range(0, 40).Select(i => admin.PostAsJsonAsync("/api/v1/tickets", NewTicket(DemoWorld.Ids.Litware, $"Parallel {i}")));
+        var responses = await Task.WhenAll(creates);
+        var numbers = new List<string>();
+        foreach (var response in responses)
+        {
+            numbers.Add((await response.Read<TicketDetails>(HttpStatusCode.Created)).Number);
+        }
+
+        Assert.Equal(40, numbers.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Reply_note_assign_and_status_change_are_in_the_history()
+    {
+        var admin = await App.ClientFor(Demo.ContosoAdmin);
+        var ticket = await (await admin.PostAsJsonAsync("/api/v1/tickets", NewTicket(DemoWorld.Ids.Adatum))).Read<TicketDetails>(HttpStatusCode.Created);
+        var url = $"/api/v1/tickets/{ticket.Id}";
+
+        await (await admin.PostAsJsonAsync($"{url}/messages", new { body = "Looking into it.", visibility = "Public" })).Read<TicketMessageView>(HttpStatusCode.Created);
+        await (await admin.PostAsJsonAsync($"{url}/messages", new { body = "Smells like the Exchange incident.", visibility = "Internal" })).Read<TicketMessageView>(HttpStatusCode.Created);
+        var assigned = await (await admin.PatchAsJsonAsync(url, new { assigneeId = DemoWorld.Ids.ContosoHelpdesk, severity = "A" })).Read<TicketDetails>();
+        Assert.Equal(DemoWorld.Ids.ContosoHelpdesk, assigned.AssigneeId);
+        Assert.Equal("Diego Siciliani", assigned.AssigneeName);
+        Assert.Equal(Severity.A, assigned.Severity);
+        Assert.Equal(TicketStatus.Open, assigned.Status); // the first public reply opened it
+
+        var resolved = await (await admin.PatchAsJsonAsync(url, new { status = "Resolved" })).Read<TicketDetails>();
+        Assert.NotNull(resolved.ResolvedAt);
+
+        var history = await (await admin.GetAsync($"{url}/history")).Read<List<TicketEventView>>();
+        Assert.Equal(
+            ["Created", "Reply", "Status", "InternalNote", "Severity", "Assignee", "Status"],
+            history.Select(e => e.Change).ToArray());
+        Assert.All(history, e => Assert.Equal("Adele Vance", e.ActorName));
+        Assert.Contains(history, e => e.Change == "Status" && e.OldValue == "Open" && e.NewValue == "Resolved");
+    }
+
+    [Fact]
+    public async Task Contact_sees_public_replies_but_never_internal_notes()
+    {
+        var anna = await App.ClientFor(Demo.AdatumAnna);
+        var ticket = await (await anna.PostAsJsonAsync("/api/v1/tickets", new { title = "Printer mail", description = "Scan to mail fails.", severity = "C", kind = "Incident" }))
+            .Read<TicketDetails>(HttpStatusCode.Created);
+        Assert.Equal(DemoWorld.Ids.Adatum, ticket.CustomerId);
+        Assert.Equal(DemoWorld.Ids.AdatumAnna, ticket.RequesterId);
+
+        var admin = await App.ClientFor(Demo.ContosoAdmin);
+        await admin.PostAsJsonAsync($"/api/v1/tickets/{ticket.Id}/messages", new { body = "Internal: check the connector", visibility = "Internal" });
+        await admin.PostAsJsonAsync($"/api/v1/tickets/{ticket.Id}/messages", new { body = "Please try again now.", visibility = "Public" });
+
+        var seen = await (await anna.GetAsync($"/api/v1/tickets/{ticket.Id}/messages")).Read<List<TicketMessageView>>();
+        Assert.Equal(["Please try again now."], seen.Select(m => m.Body).ToArray());
+        var all = await (await admin.GetAsync($"/api/v1/tickets/{ticket.Id}/messages")).Read<List<TicketMessageView>>();
+        Assert.Equal(2, all.Count);
+
+        var note = await anna.PostAsJsonAsync($"/api/v1/tickets/{ticket.Id}/messages", new { body = "sneaky", visibility = "Internal" });
+        await note.ProblemNaming("visibility");
+        Assert.Equal(HttpStatusCode.Forbidden, (await anna.GetAsync($"/api/v1/tickets/{ticket.Id}/history")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Contact_reply_brings_a_waiting_ticket_back_to_the_agents()
+    {
+        var anna = await App.ClientFor(Demo.AdatumAnna);
+        var admin = await App.ClientFor(Demo.ContosoAdmin);
+        var ticket = await (await anna.PostAsJsonAsync("/api/v1/tickets", new { title = "VPN", description = "Cannot connect.", severity = "B", kind = "Incident" }))
+            .Read<TicketDetails>(HttpStatusCode.Created);
+        await admin.PatchAsJsonAsync($"/api/v1/tickets/{ticket.Id}", new { status = "PendingCustomer" });
+
+        await (await anna.PostAsJsonAsync($"/api/v1/tickets/{ticket.Id}/messages", new { body = "Here is the log." })).Read<TicketMessageView>(HttpStatusCode.Created);
+
+        var after = await (await admin.GetAsync($"/api/v1/tickets/{ticket.Id}")).Read<TicketDetails>();
+        Assert.Equal(TicketStatus.Open, after.Status);
+    }
+
+    [Fact]
+    public async Task List_filters_and_pages_with_a_cursor()
+    {
+        var admin = await App.ClientFor(Demo.ContosoAdmin);
+        for (var i = 0; i < 7; i++)
+        {
+            await admin.PostAsJsonAsync("/api/v1/tickets", NewTicket(DemoWorld.Ids.Tailspin, $"Paging {i}", severity: "C"));
+        }
+
+        var seen = new List<TicketSummary>();
+        string? cursor = null;
+        do
+        {
+            var page = await (await admin.GetAsync($"/api/v1/tickets?customerId={DemoWorld.Ids.Tailspin}&severity=C&limit=3{(cursor is null ? "" : "&cursor=" + cursor)}"))
+                .Read<Page<TicketSummary>>();
+            Assert.True(page.Items.Count <= 3);
+            seen.AddRange(page.Items);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(seen.Count, seen.Select(t => t.Id).Distinct().Count());
+        Assert.True(seen.Count >= 7);
+        Assert.All(seen, t => Assert.Equal(DemoWorld.Ids.Tailspin, t.CustomerId));
+        Assert.All(seen, t => Assert.Equal(Severity.C, t.Severity));
+        var numbers = seen.Select(t => long.Parse(t.Number[3..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(numbers.OrderDescending(), numbers); // newest first
+
+        var search = await (await admin.GetAsync("/api/v1/tickets?q=paging%205")).Read<Page<TicketSummary>>();
+        Assert.Equal(["Paging 5"], search.Items.Select(t => t.Title).ToArray());
+    }
+
+    [Fact]
+    public async Task Idempotency_key_replays_the_first_answer_and_creates_once()
+    {
+        var admin = await App.ClientFor(Demo.ContosoAdmin);
+        HttpRequestMessage Request(string title) => new(HttpMethod.Post, "/api/v1/tickets")
+        {
+            Content = JsonContent.Create(NewTicket(DemoWorld.Ids.Adatum, title)),
+            Headers = { { "Idempotency-Key", "create-once-1" } },
+        };
+
+        var first = await (await admin.SendAsync(Request("Once only"))).Read<TicketDetails>(HttpStatusCode.Created);
+        var replay = await admin.SendAsync(Request("Once only"));
+        var second = await replay.Read<TicketDetails>(HttpStatusCode.Created);
+        Assert.Equal(first.Id, second.Id);
+        Assert.True(replay.Headers.Contains("Idempotent-Replayed"));
+
+        var found = await (await admin.GetAsync("/api/v1/tickets?q=Once%20only")).Read<Page<TicketSummary>>();
+        Assert.Single(found.Items);
+
+        var other = await admin.SendAsync(Request("Another body"));
+        await other.ProblemNaming("Idempotency-Key", HttpStatusCode.UnprocessableEntity);
+    }
+}
