@@ -21,6 +21,7 @@ await app.PrepareDatabase();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseApiBodyLimit(options);
+app.UsePartnerDeskCultures();
 app.UseAuthentication();
 app.UseCaller();
 app.UseAuthorization();

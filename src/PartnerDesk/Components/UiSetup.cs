@@ -1,20 +1,51 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using PartnerDesk.Features.Accounts;
+using PartnerDesk.Platform.Tenancy;
+
 namespace PartnerDesk.Components;
 
 public static class UiSetup
 {
+    public static readonly string[] Cultures = ["en", "de"];
+
     public static IServiceCollection AddPartnerDeskUi(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
         services.AddLocalization();
+        services.AddScoped<CallerScopes>();
         return services;
+    }
+
+    public static WebApplication UsePartnerDeskCultures(this WebApplication app)
+    {
+        app.UseRequestLocalization(o => o.SetDefaultCulture("en").AddSupportedCultures(Cultures).AddSupportedUICultures(Cultures));
+        return app;
     }
 
     public static WebApplication MapPartnerDeskUi(this WebApplication app)
     {
-        var supported = new[] { "en", "de" };
-        app.UseRequestLocalization(o => o.SetDefaultCulture("en").AddSupportedCultures(supported).AddSupportedUICultures(supported));
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().AllowAnonymous();
+
+        app.MapGet("/culture/{culture}", (string culture, string? returnUrl, HttpContext http) =>
+        {
+            if (Cultures.Contains(culture))
+            {
+                http.Response.Cookies.Append(
+                    CookieRequestCultureProvider.DefaultCookieName,
+                    CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+                    new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, SameSite = SameSiteMode.Lax });
+            }
+
+            return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
+        }).AllowAnonymous();
+
+        app.MapPost("/signout", async (SignInManager<UserAccount> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return Results.LocalRedirect("/signin");
+        }).AllowAnonymous().DisableAntiforgery();
         return app;
     }
 }

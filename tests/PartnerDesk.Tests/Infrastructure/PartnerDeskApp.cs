@@ -13,15 +13,15 @@ using PartnerDesk.Platform.Tenancy;
 namespace PartnerDesk.Tests.Infrastructure;
 
 /// <summary>The real host on a real database of its own, with a clock the test can move.</summary>
-public sealed class PartnerDeskApp(string connectionString) : WebApplicationFactory<Program>
+public sealed class PartnerDeskApp(string connectionString, bool realClock = false) : WebApplicationFactory<Program>
 {
     private readonly ConcurrentDictionary<string, string> tokens = new(StringComparer.OrdinalIgnoreCase);
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
-    public static async Task<PartnerDeskApp> StartAsync()
+    public static async Task<PartnerDeskApp> StartAsync(bool realClock = false)
     {
-        var app = new PartnerDeskApp(await TestDatabase.CreateAsync());
+        var app = new PartnerDeskApp(await TestDatabase.CreateAsync(), realClock);
         app.CreateClient().Dispose(); // start now: migrations and seeding happen here, not in the first test
         return app;
     }
@@ -29,12 +29,16 @@ public sealed class PartnerDeskApp(string connectionString) : WebApplicationFact
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.UseStaticWebAssets(); // as Development does: the framework's and Fluent UI's scripts and styles
         builder.UseSetting("PartnerDesk:Database", TestDatabase.Provider);
         builder.UseSetting("ConnectionStrings:PartnerDesk", connectionString);
         builder.UseSetting("PartnerDesk:DemoMode", "true");
         builder.UseSetting("PartnerDesk:DemoPassword", TestDatabase.DemoPassword);
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+        if (!realClock)
+        {
+            builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+        }
     }
 
     protected override IHost CreateHost(IHostBuilder builder)

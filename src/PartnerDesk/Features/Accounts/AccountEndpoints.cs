@@ -50,23 +50,34 @@ public static class AccountEndpoints
                 detail: check == SignInCheck.TwoFactorRequired ? "A two-factor code is required." : "The e-mail or password is not correct.");
         }
 
-        var secret = await ApiTokenStore.Issue(db, user!, "Session", ApiTokenKind.Session, clock.GetUtcNow() + SessionTokenLifetime, clock, ct);
+        var secret = await ApiTokenStore.Issue(db, user!.OrganisationId, user.Id, "Session", ApiTokenKind.Session, clock.GetUtcNow() + SessionTokenLifetime, clock, ct);
         return TypedResults.Ok(new TokenResponse(secret.Token, (int)SessionTokenLifetime.TotalSeconds));
     }
 
-    private static async Task<Ok<List<PersonalTokenView>>> ListPersonalTokens(PartnerDeskDb db, CancellationToken ct)
+    private static async Task<Ok<List<PersonalTokenView>>> ListPersonalTokens(PartnerDeskDb db, CancellationToken ct) =>
+        TypedResults.Ok(await PersonalTokens.List(db, ct));
+
+    private static async Task<IResult> CreatePersonalToken(CreatePersonalTokenRequest request, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
+        (await PersonalTokens.Create(request, db, clock, ct)).ToResult(created => TypedResults.Created($"/api/v1/me/tokens/{created.Id}", created));
+
+    private static async Task<IResult> RevokePersonalToken(Guid id, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
+        await PersonalTokens.Revoke(id, db, clock, ct) ? TypedResults.NoContent() : TypedResults.Problem(statusCode: 404, title: "Not found.");
+}
+
+/// <summary>An agent's personal access tokens, for integrations: the API and the account page share these.</summary>
+public static class PersonalTokens
+{
+    public static Task<List<PersonalTokenView>> List(PartnerDeskDb db, CancellationToken ct)
     {
         var me = db.Caller.UserId;
-        var tokens = await db.ApiTokens.AsNoTracking()
+        return db.ApiTokens.AsNoTracking()
             .Where(t => t.UserId == me && t.Kind == ApiTokenKind.Personal)
             .OrderByDescending(t => t.CreatedAt)
             .Select(t => new PersonalTokenView(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt))
             .ToListAsync(ct);
-        return TypedResults.Ok(tokens);
     }
 
-    private static async Task<Results<Created<CreatedPersonalToken>, ValidationProblem>> CreatePersonalToken(
-        CreatePersonalTokenRequest request, PartnerDeskDb db, UserManager<UserAccount> users, TimeProvider clock, CancellationToken ct)
+    public static async Task<Outcome<CreatedPersonalToken>> Create(CreatePersonalTokenRequest request, PartnerDeskDb db, TimeProvider clock, CancellationToken ct)
     {
         var errors = new FieldErrors().Required("name", request.Name, 100);
         if (request.ExpiresInDays is < 1 or > 366)
@@ -76,35 +87,33 @@ public static class AccountEndpoints
 
         if (errors.Any)
         {
-            return errors.ToProblem();
+            return errors;
         }
 
-        var user = await users.FindByIdAsync(db.Caller.UserId.ToString());
+        var caller = db.Caller;
         var expires = clock.GetUtcNow().AddDays(request.ExpiresInDays ?? 90);
-        var created = await ApiTokenStore.Issue(db, user!, request.Name!.Trim(), ApiTokenKind.Personal, expires, clock, ct);
-        return TypedResults.Created($"/api/v1/me/tokens/{created.Id}", created);
+        return await ApiTokenStore.Issue(db, caller.RequireOrganisation(), caller.UserId, request.Name!.Trim(), ApiTokenKind.Personal, expires, clock, ct);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RevokePersonalToken(Guid id, PartnerDeskDb db, TimeProvider clock, CancellationToken ct)
+    public static async Task<bool> Revoke(Guid id, PartnerDeskDb db, TimeProvider clock, CancellationToken ct)
     {
         var me = db.Caller.UserId;
         var now = clock.GetUtcNow();
-        var revoked = await db.ApiTokens.Where(t => t.Id == id && t.UserId == me && t.Kind == ApiTokenKind.Personal && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
-        return revoked == 1 ? TypedResults.NoContent() : TypedResults.Problem(statusCode: 404, title: "Not found.");
+        return await db.ApiTokens.Where(t => t.Id == id && t.UserId == me && t.Kind == ApiTokenKind.Personal && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct) == 1;
     }
 }
 
 public static class ApiTokenStore
 {
     public static async Task<CreatedPersonalToken> Issue(
-        PartnerDeskDb db, UserAccount user, string name, ApiTokenKind kind, DateTimeOffset? expiresAt, TimeProvider clock, CancellationToken ct)
+        PartnerDeskDb db, Guid organisationId, Guid userId, string name, ApiTokenKind kind, DateTimeOffset? expiresAt, TimeProvider clock, CancellationToken ct)
     {
         var secret = ApiTokens.NewSecret();
         var token = new ApiToken
         {
-            OrganisationId = user.OrganisationId,
-            UserId = user.Id,
+            OrganisationId = organisationId,
+            UserId = userId,
             Name = name,
             Kind = kind,
             TokenHash = ApiTokens.Hash(secret),

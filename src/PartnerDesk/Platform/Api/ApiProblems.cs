@@ -12,6 +12,11 @@ public sealed class FieldErrors
 
     public bool Any => errors.Count > 0;
 
+    /// <summary>Every message, for a page to show.</summary>
+    public IEnumerable<string> Messages => errors.Values.SelectMany(m => m);
+
+    public bool Has(string field) => errors.ContainsKey(field);
+
     public FieldErrors Add(string field, string message)
     {
         errors[field] = errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];

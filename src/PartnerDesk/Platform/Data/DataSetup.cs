@@ -17,6 +17,8 @@ public static class DataSetup
         var options = configuration.GetSection(PartnerDeskOptions.Section).Get<PartnerDeskOptions>() ?? new PartnerDeskOptions();
         var connection = configuration.GetConnectionString(ConnectionName);
         services.AddScoped<Caller>();
+        services.AddSingleton<Features.Tickets.TicketFeed>();
+        services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<Features.Tickets.TicketFeed>());
         services.AddSingleton(TimeProvider.System);
         if (options.UsePostgres)
         {
@@ -25,7 +27,8 @@ public static class DataSetup
                 throw new InvalidOperationException("PartnerDesk__Database is Postgres: set ConnectionStrings__PartnerDesk.");
             }
 
-            services.AddDbContext<PostgresDb>(o => o.UseNpgsql(connection, n => n.MigrationsHistoryTable("__ef_migrations")).ConfigureWarnings(Quiet));
+            services.AddDbContext<PostgresDb>((sp, o) => o.UseNpgsql(connection, n => n.MigrationsHistoryTable("__ef_migrations"))
+                .AddInterceptors(sp.GetServices<IInterceptor>()).ConfigureWarnings(Quiet));
             services.AddScoped<PartnerDeskDb>(sp => sp.GetRequiredService<PostgresDb>());
         }
         else
@@ -36,8 +39,8 @@ public static class DataSetup
                 Directory.CreateDirectory(folder);
             }
 
-            services.AddDbContext<SqliteDb>(o => o.UseSqlite(sqlite.ToString(), s => s.MigrationsHistoryTable("__ef_migrations"))
-                .AddInterceptors(SqlitePragmas.Instance).ConfigureWarnings(Quiet));
+            services.AddDbContext<SqliteDb>((sp, o) => o.UseSqlite(sqlite.ToString(), s => s.MigrationsHistoryTable("__ef_migrations"))
+                .AddInterceptors([SqlitePragmas.Instance, .. sp.GetServices<IInterceptor>()]).ConfigureWarnings(Quiet));
             services.AddScoped<PartnerDeskDb>(sp => sp.GetRequiredService<SqliteDb>());
         }
 

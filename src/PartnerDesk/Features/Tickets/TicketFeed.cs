@@ -1,0 +1,101 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace PartnerDesk.Features.Tickets;
+
+/// <summary>A ticket of this organisation was filed or changed (also: got a message).</summary>
+public readonly record struct TicketChanged(Guid OrganisationId, Guid TicketId);
+
+/// <summary>
+/// Tells open consoles that tickets changed, after the change is committed, whichever channel made it.
+/// In-process: with several instances, a SignalR backplane (Redis) carries it further (DESIGN section 5).
+/// Listeners only learn an id and reload through their own, filtered, queries.
+/// </summary>
+public sealed class TicketFeed : SaveChangesInterceptor
+{
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, List<TicketChanged>> pending = [];
+
+    public event Action<TicketChanged>? Changed;
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Collect(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Collect(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        Publish(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Publish(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    private void Collect(DbContext? context)
+    {
+        if (context is null)
+        {
+            return;
+        }
+
+        List<TicketChanged>? changes = null;
+        foreach (var entry in context.ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified))
+            {
+                continue;
+            }
+
+            TicketChanged? change = entry.Entity switch
+            {
+                Ticket t => new TicketChanged(t.OrganisationId, t.Id),
+                TicketMessage m => new TicketChanged(m.OrganisationId, m.TicketId),
+                _ => null,
+            };
+            if (change is { } c)
+            {
+                (changes ??= []).Add(c);
+            }
+        }
+
+        if (changes is null)
+        {
+            pending.Remove(context);
+        }
+        else
+        {
+            pending.AddOrUpdate(context, changes);
+        }
+    }
+
+    private void Publish(DbContext? context)
+    {
+        if (context is null || !pending.TryGetValue(context, out var changes))
+        {
+            return;
+        }
+
+        pending.Remove(context);
+        if (Changed is not { } listeners)
+        {
+            return;
+        }
+
+        // A change made inside an open transaction (an idempotent write) is announced a moment early;
+        // listeners reload and, should it roll back, simply find nothing new.
+        foreach (var change in changes.Distinct())
+        {
+            listeners(change);
+        }
+    }
+}

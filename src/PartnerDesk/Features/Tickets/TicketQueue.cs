@@ -1,0 +1,104 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Platform.Data;
+
+namespace PartnerDesk.Features.Tickets;
+
+public enum QueueSort
+{
+    Newest,
+    Oldest,
+    RecentlyUpdated,
+    Severity,
+}
+
+/// <summary>The console queue's view: filters as the agent sets them, sorting, and pages of a fixed size.</summary>
+public sealed record QueueQuery
+{
+    /// <summary>Every status that still needs someone: New, Open, PendingCustomer, Escalated.</summary>
+    public const string Active = "active";
+    public const string All = "all";
+    public const string Unassigned = "unassigned";
+
+    public string Status { get; set; } = Active;
+    public Severity? Severity { get; set; }
+    public Guid? CustomerId { get; set; }
+
+    /// <summary>An agent id, <see cref="Unassigned"/>, or empty for anyone.</summary>
+    public string? Assignee { get; set; }
+    public string? Service { get; set; }
+    public QueueSort Sort { get; set; } = QueueSort.Newest;
+    public int Page { get; set; }
+    public int PageSize { get; set; } = 25;
+}
+
+public sealed record QueuePage(IReadOnlyList<TicketSummary> Items, bool HasMore);
+
+public static class TicketQueue
+{
+    private static readonly TicketStatus[] ActiveStatuses = [TicketStatus.New, TicketStatus.Open, TicketStatus.PendingCustomer, TicketStatus.Escalated];
+
+    public static async Task<QueuePage> Handle(QueueQuery query, PartnerDeskDb db, CancellationToken ct = default)
+    {
+        var tickets = db.Tickets.AsNoTracking();
+        if (query.Status == QueueQuery.Active)
+        {
+            tickets = tickets.Where(t => ActiveStatuses.Contains(t.Status));
+        }
+        else if (Enum.TryParse<TicketStatus>(query.Status, out var status))
+        {
+            tickets = tickets.Where(t => t.Status == status);
+        }
+
+        if (query.Severity is { } severity)
+        {
+            tickets = tickets.Where(t => t.Severity == severity);
+        }
+
+        if (query.CustomerId is { } customerId)
+        {
+            tickets = tickets.Where(t => t.CustomerId == customerId);
+        }
+
+        if (query.Assignee == QueueQuery.Unassigned)
+        {
+            tickets = tickets.Where(t => t.AssigneeAgentId == null);
+        }
+        else if (Guid.TryParse(query.Assignee, out var assigneeId))
+        {
+            tickets = tickets.Where(t => t.AssigneeAgentId == assigneeId);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Service))
+        {
+            tickets = tickets.Where(t => t.Service == query.Service);
+        }
+
+        tickets = query.Sort switch
+        {
+            QueueSort.Oldest => tickets.OrderBy(t => t.Number),
+            QueueSort.RecentlyUpdated => tickets.OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Number),
+            QueueSort.Severity => tickets.OrderBy(t => t.Severity).ThenByDescending(t => t.Number),
+            _ => tickets.OrderByDescending(t => t.Number),
+        };
+
+        var size = Math.Clamp(query.PageSize, 1, 100);
+        var items = await tickets.Skip(Math.Max(query.Page, 0) * size).Take(size + 1).ToSummaries().ToListAsync(ct);
+        var hasMore = items.Count > size;
+        if (hasMore)
+        {
+            items.RemoveAt(size);
+        }
+
+        return new QueuePage(items, hasMore);
+    }
+}
+
+/// <summary>Microsoft cloud services a ticket is usually about (names as service health uses them).</summary>
+public static class MicrosoftServices
+{
+    public static readonly string[] Known =
+    [
+        "Exchange Online", "Microsoft Teams", "SharePoint Online", "OneDrive for Business", "Microsoft Entra ID",
+        "Microsoft Intune", "Microsoft 365 Apps", "Microsoft 365", "Power BI", "Dynamics 365", "Azure",
+    ];
+}

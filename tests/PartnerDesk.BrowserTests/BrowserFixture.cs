@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using PartnerDesk.Tests.Infrastructure;
+
+namespace PartnerDesk.BrowserTests;
+
+/// <summary>The real host on a real socket and one Debian Chromium for the whole run; pages are new per test.</summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private IPlaywright? playwright;
+
+    public PartnerDeskApp App { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public string BaseUrl { get; private set; } = "";
+
+    public static string Artifacts =>
+        Environment.GetEnvironmentVariable("PD_TEST_ARTIFACTS") is { Length: > 0 } folder
+            ? folder
+            : Path.Combine(AppContext.BaseDirectory, "artifacts");
+
+    public async ValueTask InitializeAsync()
+    {
+        App = new PartnerDeskApp(await TestDatabase.CreateAsync(), realClock: true);
+        App.UseKestrel(0);
+        App.StartServer();
+        BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
+            .Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal);
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        Directory.CreateDirectory(Artifacts);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        playwright?.Dispose();
+        await App.DisposeAsync();
+    }
+
+    /// <summary>A new browser context signed in through the real sign-in form.</summary>
+    public async Task<IPage> SignedIn(string email)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, Locale = "en-US" });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        await page.GotoAsync("/signin");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", TestDatabase.DemoPassword);
+        await page.ClickAsync("#signin");
+        try
+        {
+            await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        }
+        catch (TimeoutException)
+        {
+            await Screenshot(page, "signin-failed-" + email);
+            throw new InvalidOperationException($"Sign-in as {email} did not leave {page.Url}: {await page.InnerTextAsync("main")}");
+        }
+
+        return page;
+    }
+
+    public static Task Screenshot(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, name + ".png"), FullPage = true });
+
+    /// <summary>
+    /// Blazor ignores input until its circuit is up; pages render a marker for that. It names the page,
+    /// because after an enhanced navigation the previous page's marker may still be there.
+    /// </summary>
+    public static Task WaitForInteractive(IPage page, string name) =>
+        page.WaitForSelectorAsync($"[data-page='{name}'][data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+}
