@@ -13,7 +13,7 @@ builder.Services.AddPartnerDeskAuth();
 builder.Services.AddPartnerDeskApi();
 builder.Services.AddPartnerDeskUi();
 builder.Services.AddFluentUIComponents();
-builder.Services.AddHealthChecks();
+builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.Tag]);
 
 var app = builder.Build();
 await app.PrepareDatabase();
@@ -27,8 +27,8 @@ app.UseCaller();
 app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
-app.MapHealthChecks("/health/live").AllowAnonymous();
-app.MapHealthChecks("/health/ready").AllowAnonymous();
+app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
+app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(DatabaseHealthCheck.Tag) }).AllowAnonymous();
 app.MapPartnerDeskApi(options);
 app.MapPartnerDeskUi();
 

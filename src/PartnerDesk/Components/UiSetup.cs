@@ -39,13 +39,13 @@ public static class UiSetup
             }
 
             return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
-        }).AllowAnonymous();
+        }).AllowAnonymous().ExcludeFromDescription();
 
         app.MapPost("/signout", async (SignInManager<UserAccount> signIn) =>
         {
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/signin");
-        }).AllowAnonymous().DisableAntiforgery();
+        }).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         return app;
     }
 }

@@ -108,4 +108,24 @@ public sealed class AccessRuleTests(AppFixture fixture) : IClassFixture<AppFixtu
         Assert.NotEmpty(items);
         Assert.All(items, t => Assert.Equal(TicketKind.SubscriptionChange, t.Kind));
     }
+
+    [Fact]
+    public async Task A_ticket_is_assigned_only_to_an_agent_who_may_work_on_it()
+    {
+        var admin = await App.ClientFor(Demo.ContosoAdmin);
+        async Task<TicketDetails> File(Guid customerId, string kind) =>
+            await (await admin.PostAsJsonAsync("/api/v1/tickets", new { customerId, title = "Assign me", description = "d", severity = "C", kind })).Read<TicketDetails>(HttpStatusCode.Created);
+
+        var tailspin = await File(DemoWorld.Ids.Tailspin, "Incident");
+        await (await admin.PatchAsJsonAsync($"/api/v1/tickets/{tailspin.Id}", new { assigneeId = DemoWorld.Ids.ContosoHelpdesk })).ProblemNaming("assigneeId");
+
+        var adatum = await File(DemoWorld.Ids.Adatum, "Incident");
+        var assigned = await (await admin.PatchAsJsonAsync($"/api/v1/tickets/{adatum.Id}", new { assigneeId = DemoWorld.Ids.ContosoHelpdesk })).Read<TicketDetails>();
+        Assert.Equal(DemoWorld.Ids.ContosoHelpdesk, assigned.AssigneeId);
+
+        // Sales agents work subscription changes, not incidents.
+        await (await admin.PatchAsJsonAsync($"/api/v1/tickets/{tailspin.Id}", new { assigneeId = DemoWorld.Ids.ContosoSales })).ProblemNaming("assigneeId");
+        var change = await File(DemoWorld.Ids.Tailspin, "SubscriptionChange");
+        Assert.Equal(DemoWorld.Ids.ContosoSales, (await (await admin.PatchAsJsonAsync($"/api/v1/tickets/{change.Id}", new { assigneeId = DemoWorld.Ids.ContosoSales })).Read<TicketDetails>()).AssigneeId);
+    }
 }

@@ -26,9 +26,9 @@ public static class AccountEndpoints
         api.MapPost("/auth/token", IssueToken).AllowAnonymous().WithTags("Sign-in")
             .WithSummary("Exchanges e-mail and password (and a TOTP code when two-factor is on) for an access token.");
         var tokens = api.MapGroup("/me/tokens").WithTags("Personal access tokens").RequireAuthorization(Policies.Agent);
-        tokens.MapGet("/", ListPersonalTokens);
-        tokens.MapPost("/", CreatePersonalToken);
-        tokens.MapDelete("/{id:guid}", RevokePersonalToken);
+        tokens.MapGet("/", ListPersonalTokens).WithSummary("The caller's personal access tokens, with their last use.");
+        tokens.MapPost("/", CreatePersonalToken).Produces<CreatedPersonalToken>(201).WithSummary("Creates a token; its secret is shown in this answer only.");
+        tokens.MapDelete("/{id:guid}", RevokePersonalToken).Produces(204).ProducesProblem(404);
         return api;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.Tickets;
 
@@ -12,12 +13,17 @@ public static class TicketEndpoints
         var tickets = api.MapGroup("/tickets").WithTags("Tickets");
         tickets.MapPost("/", Create).AddEndpointFilter<IdempotencyFilter>()
             .WithSummary("File a ticket. Accepts an Idempotency-Key header.");
-        tickets.MapGet("/", List).WithSummary("Tickets the caller may see, newest first, cursor-paged.");
-        tickets.MapGet("/{id:guid}", Get);
-        tickets.MapPatch("/{id:guid}", Update).RequireAuthorization(Policies.Agent).AddEndpointFilter<IdempotencyFilter>();
-        tickets.MapGet("/{id:guid}/messages", ListMessages);
-        tickets.MapPost("/{id:guid}/messages", PostMessage).AddEndpointFilter<IdempotencyFilter>();
-        tickets.MapGet("/{id:guid}/history", History).RequireAuthorization(Policies.Agent);
+        tickets.MapGet("/", List).Produces<Page<TicketSummary>>()
+            .WithSummary("Tickets the caller may see, newest first, cursor-paged.");
+        tickets.MapGet("/{id:guid}", Get).Produces<TicketDetails>().ProducesProblem(404);
+        tickets.MapPatch("/{id:guid}", Update).RequireAuthorization(Policies.Agent).AddEndpointFilter<IdempotencyFilter>()
+            .Produces<TicketDetails>().ProducesProblem(404).WithSummary("Changes status, severity or assignee (agents). Accepts an Idempotency-Key header.");
+        tickets.MapGet("/{id:guid}/messages", ListMessages).Produces<IReadOnlyList<TicketMessageView>>().ProducesProblem(404)
+            .WithSummary("The conversation: public replies, and internal notes for agents.");
+        tickets.MapPost("/{id:guid}/messages", PostMessage).AddEndpointFilter<IdempotencyFilter>()
+            .Produces<TicketMessageView>(201).ProducesProblem(404).WithSummary("A public reply or (agents) an internal note. Accepts an Idempotency-Key header.");
+        tickets.MapGet("/{id:guid}/history", History).RequireAuthorization(Policies.Agent)
+            .Produces<IReadOnlyList<TicketEventView>>().ProducesProblem(404).WithSummary("Who changed what, and when (agents).");
         return api;
     }
 
@@ -36,8 +42,8 @@ public static class TicketEndpoints
     private static async Task<IResult> Get(Guid id, PartnerDeskDb db, CancellationToken ct) =>
         (await GetTicket.Handle(id, db, ct)).ToResult(TypedResults.Ok);
 
-    private static async Task<IResult> Update(Guid id, UpdateTicketRequest request, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
-        (await UpdateTicket.Handle(id, request, db, clock, ct)).ToResult(TypedResults.Ok);
+    private static async Task<IResult> Update(Guid id, UpdateTicketRequest request, PartnerDeskDb db, AgentReach reach, TimeProvider clock, CancellationToken ct) =>
+        (await UpdateTicket.Handle(id, request, db, reach, clock, ct)).ToResult(TypedResults.Ok);
 
     private static async Task<IResult> ListMessages(Guid id, PartnerDeskDb db, CancellationToken ct) =>
         (await TicketMessages.List(id, db, ct)).ToResult(TypedResults.Ok);

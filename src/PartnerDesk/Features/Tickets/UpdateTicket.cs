@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.Tickets;
 
@@ -9,7 +10,8 @@ public sealed record UpdateTicketRequest(TicketStatus? Status = null, Severity? 
 
 public static class UpdateTicket
 {
-    public static async Task<Outcome<TicketDetails>> Handle(Guid id, UpdateTicketRequest request, PartnerDeskDb db, TimeProvider clock, CancellationToken ct)
+    public static async Task<Outcome<TicketDetails>> Handle(
+        Guid id, UpdateTicketRequest request, PartnerDeskDb db, AgentReach reach, TimeProvider clock, CancellationToken ct)
     {
         var caller = db.Caller;
         var ticket = await db.Tickets.FirstOrDefaultAsync(t => t.Id == id, ct);
@@ -32,10 +34,15 @@ public static class UpdateTicket
         string? assigneeName = null;
         if (request.AssigneeId is { } assigneeId)
         {
-            assigneeName = await db.Agents.Where(a => a.Id == assigneeId && a.IsActive).Select(a => a.DisplayName).FirstOrDefaultAsync(ct);
-            if (assigneeName is null)
+            var assignee = await db.Agents.Where(a => a.Id == assigneeId && a.IsActive).Select(a => new { a.DisplayName, a.Role }).FirstOrDefaultAsync(ct);
+            assigneeName = assignee?.DisplayName;
+            if (assignee is null)
             {
                 errors.Add("assigneeId", "No active agent with this id is in your organisation.");
+            }
+            else if (!await reach.SeesTicket(ticket.OrganisationId, assigneeId, assignee.Role, ticket.Id, ct))
+            {
+                errors.Add("assigneeId", "This agent may not work on this ticket (no GDAP access to the customer, or not a ticket for this role).");
             }
         }
 

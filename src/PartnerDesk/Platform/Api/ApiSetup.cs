@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.OpenApi;
 using PartnerDesk.Features.Accounts;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.Tickets;
@@ -26,6 +27,12 @@ public static class ApiSetup
         {
             document.Info.Title = "PartnerDesk API";
             document.Info.Description = "The support desk of a Microsoft CSP partner. Authenticate with POST /api/v1/auth/token or a personal access token: Authorization: Bearer <token>.";
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+            {
+                ["Bearer"] = new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An access token or a personal access token." },
+            };
+            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] }];
             return Task.CompletedTask;
         }));
         return services;

@@ -17,6 +17,7 @@ public static class DataSetup
         var options = configuration.GetSection(PartnerDeskOptions.Section).Get<PartnerDeskOptions>() ?? new PartnerDeskOptions();
         var connection = configuration.GetConnectionString(ConnectionName);
         services.AddScoped<Caller>();
+        services.AddSingleton<AgentReach>();
         services.AddSingleton<Features.Tickets.TicketFeed>();
         services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<Features.Tickets.TicketFeed>());
         services.AddSingleton(TimeProvider.System);

@@ -74,6 +74,15 @@ public sealed class Caller
         OrganisationId = organisationId;
     }
 
+    /// <summary>Stands in for another agent of the organisation, to ask what that agent may reach.</summary>
+    public void ActAsAgent(Guid organisationId, Guid agentId, AgentRole role)
+    {
+        OrganisationId = organisationId;
+        UserId = agentId;
+        Kind = AccountKind.Agent;
+        AgentRole = role;
+    }
+
     /// <summary>Acts as the system inside one organisation (seeding, background jobs).</summary>
     public void ActAsSystem(Guid organisationId)
     {

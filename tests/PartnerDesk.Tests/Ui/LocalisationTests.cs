@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
+using PartnerDesk.Components;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Tests.Infrastructure;
+
+namespace PartnerDesk.Tests.Ui;
+
+public sealed partial class LocalisationTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private static string SourceFolder()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "PartnerDesk.slnx")))
+        {
+            folder = folder.Parent;
+        }
+
+        return Path.Combine(folder?.FullName ?? throw new InvalidOperationException("Repository root not found."), "src", "PartnerDesk");
+    }
+
+    [Fact]
+    public void Every_ui_text_and_every_shown_enum_value_has_a_german_translation()
+    {
+        var keys = Directory.EnumerateFiles(SourceFolder(), "*.razor", SearchOption.AllDirectories)
+            .SelectMany(file => TextKey().Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value))
+            .Where(k => !k.EndsWith(' '))
+            .Concat(Enum.GetNames<TicketStatus>()).Concat(Enum.GetNames<TicketKind>()).Concat(Enum.GetNames<Channel>())
+            .Concat(Enum.GetNames<QueueSort>()).Concat(Enum.GetNames<Severity>().Select(s => "Severity " + s))
+            .Distinct()
+            .ToList();
+        Assert.True(keys.Count > 50, $"Only {keys.Count} texts found: is the scan broken?");
+
+        var localizer = fixture.App.Services.GetRequiredService<IStringLocalizer<Text>>();
+        var previous = CultureInfo.CurrentUICulture;
+        try
+        {
+            CultureInfo.CurrentUICulture = new CultureInfo("de");
+            var missing = keys.Where(k => localizer[k].ResourceNotFound).ToList();
+            Assert.True(missing.Count == 0, "No German text for: " + string.Join(" | ", missing));
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = previous;
+        }
+    }
+
+    [Fact]
+    public async Task The_language_switch_turns_the_pages_german()
+    {
+        using var client = fixture.App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        Assert.Contains(">Sign in<", await client.GetStringAsync("/signin"), StringComparison.Ordinal);
+
+        var switched = await client.GetAsync("/culture/de?returnUrl=%2Fsignin");
+        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
+        Assert.Equal("/signin", switched.Headers.Location?.OriginalString);
+        var german = await client.GetStringAsync("/signin");
+        Assert.Contains(">Anmelden<", german, StringComparison.Ordinal);
+        Assert.Contains("lang=\"de\"", german, StringComparison.Ordinal);
+
+        // Only local return addresses: no open redirect.
+        var outside = await client.GetAsync("/culture/en?returnUrl=%2F%2Fevil.example");
+        Assert.Equal("/", outside.Headers.Location?.OriginalString);
+    }
+
+    [GeneratedRegex("L\\[\"([^\"]+)\"")]
+    private static partial Regex TextKey();
+}
