@@ -2,10 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
 using PartnerDesk.Features.Accounts;
 using PartnerDesk.Features.Demo;
+using PartnerDesk.Platform;
 using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.Tests.Accounts;
@@ -78,6 +80,14 @@ public sealed class SignInTests(AppFixture fixture) : IClassFixture<AppFixture>
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/tickets")).StatusCode);
         app.Clock.Advance(AccountEndpoints.SessionTokenLifetime + TimeSpan.FromMinutes(1));
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/tickets")).StatusCode);
+
+        // A day later, housekeeping removes the expired session token; personal tokens stay.
+        Task<int> SessionTokens() => app.InDatabase(DemoWorld.Ids.Contoso, db => db.ApiTokens.CountAsync(t => t.UserId == DemoWorld.Ids.LitwareIt && t.Kind == ApiTokenKind.Session));
+        Assert.Equal(1, await SessionTokens());
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        // (The hourly timer runs on the moved clock too; calling it directly makes the test not wait for it.)
+        await Housekeeping.RunOnce(app.Services.GetRequiredService<IServiceScopeFactory>(), app.Clock, CancellationToken.None);
+        Assert.Equal(0, await SessionTokens());
     }
 
     [Fact]

@@ -12,6 +12,7 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         b.Property(t => t.TokenHash).HasMaxLength(32);
         b.HasIndex(t => t.TokenHash).IsUnique();
         b.HasIndex(t => new { t.UserId, t.Kind });
+        b.HasIndex(t => new { t.Kind, t.ExpiresAt });
         b.HasOne<UserAccount>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

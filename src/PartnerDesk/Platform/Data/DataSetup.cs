@@ -18,6 +18,7 @@ public static class DataSetup
         var connection = configuration.GetConnectionString(ConnectionName);
         services.AddScoped<Caller>();
         services.AddSingleton<AgentReach>();
+        services.AddHostedService<Housekeeping>();
         services.AddSingleton<Features.Tickets.TicketFeed>();
         services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<Features.Tickets.TicketFeed>());
         services.AddSingleton(TimeProvider.System);

@@ -202,6 +202,8 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.HasIndex("TokenHash")
                         .IsUnique();
 
+                    b.HasIndex("Kind", "ExpiresAt");
+
                     b.HasIndex("UserId", "Kind");
 
                     b.ToTable("ApiTokens");

@@ -192,6 +192,8 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.HasIndex("TokenHash")
                         .IsUnique();
 
+                    b.HasIndex("Kind", "ExpiresAt");
+
                     b.HasIndex("UserId", "Kind");
 
                     b.ToTable("ApiTokens");

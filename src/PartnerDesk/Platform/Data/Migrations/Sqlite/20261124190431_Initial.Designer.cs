@@ -11,7 +11,7 @@ using PartnerDesk.Platform.Data;
 namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDb))]
-    [Migration("20261124184347_Initial")]
+    [Migration("20261124190431_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -194,6 +194,8 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
                     b.HasIndex("TokenHash")
                         .IsUnique();
+
+                    b.HasIndex("Kind", "ExpiresAt");
 
                     b.HasIndex("UserId", "Kind");
 

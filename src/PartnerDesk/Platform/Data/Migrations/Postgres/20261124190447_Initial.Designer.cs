@@ -13,7 +13,7 @@ using PartnerDesk.Platform.Data;
 namespace PartnerDesk.Platform.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDb))]
-    [Migration("20261124184357_Initial")]
+    [Migration("20261124190447_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -204,6 +204,8 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
                     b.HasIndex("TokenHash")
                         .IsUnique();
+
+                    b.HasIndex("Kind", "ExpiresAt");
 
                     b.HasIndex("UserId", "Kind");
 

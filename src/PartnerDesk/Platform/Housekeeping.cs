@@ -1,0 +1,50 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Features.Accounts;
+using PartnerDesk.Platform.Data;
+
+namespace PartnerDesk.Platform;
+
+/// <summary>
+/// Removes what has served its purpose: session tokens a day after they expired and stored idempotent
+/// answers after a day (clients retry within minutes). Deletes are idempotent, so several instances
+/// running this at once do no harm.
+/// </summary>
+public sealed class Housekeeping(IServiceScopeFactory scopes, TimeProvider clock, ILogger<Housekeeping> log) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    public static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, clock);
+        do
+        {
+            try
+            {
+                await RunOnce(scopes, clock, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning(e, "Housekeeping failed; it runs again in {Interval}.", Interval);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public static async Task<int> RunOnce(IServiceScopeFactory scopes, TimeProvider clock, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
+        var now = clock.GetUtcNow();
+        var tokenCutoff = now.AddDays(-1);
+        var idempotencyCutoff = now - IdempotencyWindow;
+        // Platform work across organisations: the filters are bypassed on purpose, for deletes only.
+        var tokens = await db.ApiTokens.IgnoreQueryFilters()
+            .Where(t => t.Kind == ApiTokenKind.Session && t.ExpiresAt < tokenCutoff)
+            .ExecuteDeleteAsync(ct);
+        var answers = await db.IdempotencyRecords.IgnoreQueryFilters()
+            .Where(r => r.CreatedAt < idempotencyCutoff)
+            .ExecuteDeleteAsync(ct);
+        return tokens + answers;
+    }
+}
