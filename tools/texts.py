@@ -104,6 +104,13 @@ TEXTS = {
     "Reply": (None, "Antwort"),
     "InternalNote": ("Internal note", "Interne Notiz"),
     "Assignee": (None, "Bearbeiter"),
+    "Customers": (None, "Kunden"),
+    "Domain": (None, "Domäne"),
+    "Tenant id": (None, "Mandanten-ID"),
+    "GDAP relationship": ("GDAP relationship", "GDAP-Beziehung"),
+    "Ends": (None, "Endet"),
+    "Renew soon": (None, "Bald erneuern"),
+    "No customer is reachable for you: GDAP access decides which customers you work on.": (None, "Für Sie ist kein Kunde erreichbar: Der GDAP-Zugriff bestimmt, für welche Kunden Sie arbeiten."),
 }
 
 HEAD = """<?xml version="1.0" encoding="utf-8"?>
