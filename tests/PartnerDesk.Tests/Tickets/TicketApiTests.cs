@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Tests.Infrastructure;
@@ -163,5 +164,61 @@ public sealed class TicketApiTests(AppFixture fixture) : IClassFixture<AppFixtur
 
         var other = await admin.SendAsync(Request("Another body"));
         await other.ProblemNaming("Idempotency-Key", HttpStatusCode.UnprocessableEntity);
+    }
+
+    [Fact]
+    public async Task Agent_logs_a_phone_call_for_a_contact()
+    {
+        var helpdesk = await App.ClientFor(Demo.ContosoHelpdesk);
+        var ticket = await (await helpdesk.PostAsJsonAsync("/api/v1/tickets", new
+        {
+            customerId = DemoWorld.Ids.Adatum,
+            title = "Called: password reset",
+            description = "Anna is locked out.",
+            severity = "B",
+            kind = "ServiceRequest",
+            requesterId = DemoWorld.Ids.AdatumAnna,
+            channel = "Phone",
+        })).Read<TicketDetails>(HttpStatusCode.Created);
+        Assert.Equal(Channel.Phone, ticket.Channel);
+        Assert.Equal("Anna Becker", ticket.RequesterName);
+
+        // The contact it was logged for sees it in the portal's list.
+        var anna = await App.ClientFor(Demo.AdatumAnna);
+        var mine = await (await anna.GetAsync("/api/v1/tickets?limit=200")).Read<Page<TicketSummary>>();
+        Assert.Contains(mine.Items, t => t.Id == ticket.Id);
+    }
+
+    [Fact]
+    public async Task Contacts_do_not_change_tickets_and_cannot_reply_to_closed_ones()
+    {
+        var it = await App.ClientFor(Demo.LitwareIt);
+        var admin = await App.ClientFor(Demo.ContosoAdmin);
+        var ticket = await (await it.PostAsJsonAsync("/api/v1/tickets", new { title = "Licence question", description = "d", severity = "C", kind = "ServiceRequest" }))
+            .Read<TicketDetails>(HttpStatusCode.Created);
+        Assert.Equal(HttpStatusCode.Forbidden, (await it.PatchAsJsonAsync($"/api/v1/tickets/{ticket.Id}", new { status = "Closed" })).StatusCode);
+
+        await (await admin.PatchAsJsonAsync($"/api/v1/tickets/{ticket.Id}", new { status = "Closed" })).Read<TicketDetails>();
+        await (await it.PostAsJsonAsync($"/api/v1/tickets/{ticket.Id}/messages", new { body = "One more thing" })).ProblemNaming("body");
+    }
+
+    [Fact]
+    public async Task Open_consoles_hear_of_a_new_ticket_from_any_channel()
+    {
+        var feed = App.Services.GetRequiredService<TicketFeed>();
+        var heard = new System.Collections.Concurrent.ConcurrentBag<TicketChanged>();
+        void Listen(TicketChanged change) => heard.Add(change);
+        feed.Changed += Listen;
+        try
+        {
+            var anna = await App.ClientFor(Demo.AdatumAnna);
+            var ticket = await (await anna.PostAsJsonAsync("/api/v1/tickets", new { title = "Heard?", description = "d", severity = "C", kind = "Incident" }))
+                .Read<TicketDetails>(HttpStatusCode.Created);
+            Assert.Contains(new TicketChanged(DemoWorld.Ids.Contoso, ticket.Id), heard);
+        }
+        finally
+        {
+            feed.Changed -= Listen;
+        }
     }
 }
