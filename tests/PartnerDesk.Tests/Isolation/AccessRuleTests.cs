@@ -14,7 +14,7 @@ public sealed class AccessRuleTests(AppFixture fixture) : IClassFixture<AppFixtu
     private PartnerDeskApp App => fixture.App;
 
     private async Task<Guid[]> CustomersSeenBy(string email) =>
-        (await (await (await App.ClientFor(email)).GetAsync("/api/v1/customers")).Read<List<CustomerView>>()).Select(c => c.Id).Order().ToArray();
+        (await (await (await App.ClientFor(email)).GetAsync("/api/v1/customers")).Read<Page<CustomerView>>()).Items.Select(c => c.Id).Order().ToArray();
 
     [Fact]
     public async Task Each_role_reaches_the_customers_the_rules_allow()
@@ -45,22 +45,22 @@ public sealed class AccessRuleTests(AppFixture fixture) : IClassFixture<AppFixtu
         // A separate host: this test moves the clock and changes GDAP.
         await using var app = await PartnerDeskApp.StartAsync();
         var helpdesk = await app.ClientFor(Demo.FabrikamHelpdesk);
-        Assert.Equal(2, (await (await helpdesk.GetAsync("/api/v1/customers")).Read<List<CustomerView>>()).Count);
+        Assert.Equal(2, (await (await helpdesk.GetAsync("/api/v1/customers")).Read<Page<CustomerView>>()).Items.Count);
 
         // Woodgrove's relationship ends in ten minutes; move past it.
         await app.InDatabase(DemoWorld.Ids.Fabrikam, db => db.DelegatedAdminRelationships
             .Where(r => r.CustomerId == DemoWorld.Ids.WoodgroveBank)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.EndDateTime, app.Clock.GetUtcNow().AddMinutes(10))));
-        Assert.Equal(2, (await (await helpdesk.GetAsync("/api/v1/customers")).Read<List<CustomerView>>()).Count);
+        Assert.Equal(2, (await (await helpdesk.GetAsync("/api/v1/customers")).Read<Page<CustomerView>>()).Items.Count);
         app.Clock.Advance(TimeSpan.FromMinutes(11));
-        var after = await (await helpdesk.GetAsync("/api/v1/customers")).Read<List<CustomerView>>();
-        Assert.Equal([DemoWorld.Ids.WideWorldImporters], after.Select(c => c.Id).ToArray());
+        var after = await (await helpdesk.GetAsync("/api/v1/customers")).Read<Page<CustomerView>>();
+        Assert.Equal([DemoWorld.Ids.WideWorldImporters], after.Items.Select(c => c.Id).ToArray());
 
         // Terminating Wide World's relationship takes the last customer away too.
         await app.InDatabase(DemoWorld.Ids.Fabrikam, db => db.DelegatedAdminRelationships
             .Where(r => r.CustomerId == DemoWorld.Ids.WideWorldImporters)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, DelegatedAdminRelationshipStatus.Terminated)));
-        Assert.Empty(await (await helpdesk.GetAsync("/api/v1/customers")).Read<List<CustomerView>>());
+        Assert.Empty((await (await helpdesk.GetAsync("/api/v1/customers")).Read<Page<CustomerView>>()).Items);
         var tickets = await (await helpdesk.GetAsync("/api/v1/tickets")).Read<Page<TicketSummary>>();
         Assert.Empty(tickets.Items);
     }
@@ -77,7 +77,7 @@ public sealed class AccessRuleTests(AppFixture fixture) : IClassFixture<AppFixtu
             return await db.SaveChangesAsync();
         });
 
-        Assert.Equal([DemoWorld.Ids.Adatum], (await (await helpdesk.GetAsync("/api/v1/customers")).Read<List<CustomerView>>()).Select(c => c.Id).ToArray());
+        Assert.Equal([DemoWorld.Ids.Adatum], (await (await helpdesk.GetAsync("/api/v1/customers")).Read<Page<CustomerView>>()).Items.Select(c => c.Id).ToArray());
     }
 
     [Fact]

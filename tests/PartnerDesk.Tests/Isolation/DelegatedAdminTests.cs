@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Organisations;
+using PartnerDesk.Features.Tickets;
 using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.Tests.Isolation;
@@ -47,5 +48,23 @@ public sealed class DelegatedAdminTests(AppFixture fixture) : IClassFixture<AppF
         var contacts = JsonDocument.Parse(await helpdesk.GetStringAsync($"/api/v1/customers/{DemoWorld.Ids.Adatum}/contacts")).RootElement;
         Assert.Equal(["Adatum IT", "Anna Becker"], contacts.EnumerateArray().Select(c => c.GetProperty("displayName").GetString()).ToArray());
         Assert.Equal(HttpStatusCode.NotFound, (await helpdesk.GetAsync($"/api/v1/customers/{DemoWorld.Ids.Tailspin}/contacts")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Customers_are_paged_and_searchable()
+    {
+        var admin = await App.ClientFor(Demo.ContosoAdmin);
+        var first = await (await admin.GetAsync("/api/v1/customers?limit=2")).Read<Page<CustomerView>>();
+        Assert.Equal(["Adatum Corporation", "Litware Inc."], first.Items.Select(c => c.Name).ToArray());
+        Assert.NotNull(first.NextCursor);
+        var second = await (await admin.GetAsync($"/api/v1/customers?limit=2&cursor={first.NextCursor}")).Read<Page<CustomerView>>();
+        Assert.Equal(["Tailspin Toys"], second.Items.Select(c => c.Name).ToArray());
+        Assert.Null(second.NextCursor);
+
+        var found = await (await admin.GetAsync("/api/v1/customers?q=TAILSPIN")).Read<Page<CustomerView>>();
+        Assert.Equal(["Tailspin Toys"], found.Items.Select(c => c.Name).ToArray());
+        var none = await (await admin.GetAsync("/api/v1/customers?q=%25")).Read<Page<CustomerView>>();
+        Assert.Empty(none.Items); // a literal %, not a wildcard
+        await (await admin.GetAsync("/api/v1/customers?limit=501")).ProblemNaming("limit");
     }
 }

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Data;
 
 namespace PartnerDesk.Features.Organisations;
@@ -40,8 +42,58 @@ public static class CustomerEndpoints
     private static async Task<Ok<List<DelegatedAdminRelationshipView>>> Relationships(Guid? customerId, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
         TypedResults.Ok(await DelegatedAdminViews.ForCustomers(db, customerId, clock, ct));
 
-    private static async Task<Ok<List<CustomerView>>> List(PartnerDeskDb db, CancellationToken ct) =>
-        TypedResults.Ok(await Reachable(db, ct));
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 500;
+
+    /// <summary>Reachable customers by name, cursor-paged; q matches name or domain.</summary>
+    private static async Task<Results<Ok<Page<CustomerView>>, ValidationProblem>> List(string? q, string? cursor, int? limit, PartnerDeskDb db, CancellationToken ct)
+    {
+        var errors = new FieldErrors().MaxLength("q", q, 200);
+        var size = limit ?? DefaultLimit;
+        if (size is < 1 or > MaxLimit)
+        {
+            errors.Add("limit", $"The limit must be between 1 and {MaxLimit}.");
+        }
+
+        // Customers change rarely and number in thousands: an offset behind an opaque cursor is enough.
+        var skip = 0;
+        if (cursor is not null)
+        {
+            if (ListTickets.DecodeCursor(cursor) is { } offset and < int.MaxValue)
+            {
+                skip = (int)offset;
+            }
+            else
+            {
+                errors.Add("cursor", "The cursor is not valid.");
+            }
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var customers = db.Customers.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            var pattern = TextPatterns.Contains(q);
+            customers = db.Database.IsNpgsql()
+                ? customers.Where(c => EF.Functions.ILike(c.Name, pattern, "\\") || EF.Functions.ILike(c.DefaultDomain, pattern, "\\"))
+                : customers.Where(c => EF.Functions.Like(c.Name, pattern, "\\") || EF.Functions.Like(c.DefaultDomain, pattern, "\\"));
+        }
+
+        var items = await customers.OrderBy(c => c.Name).ThenBy(c => c.Id).Skip(skip).Take(size + 1)
+            .Select(c => new CustomerView(c.Id, c.Name, c.TenantId, c.DefaultDomain)).ToListAsync(ct);
+        string? next = null;
+        if (items.Count > size)
+        {
+            items.RemoveAt(size);
+            next = ListTickets.EncodeCursor(skip + size);
+        }
+
+        return TypedResults.Ok(new Page<CustomerView>(items, next));
+    }
 
     private static async Task<Results<Ok<CustomerView>, ProblemHttpResult>> Get(Guid id, PartnerDeskDb db, CancellationToken ct) =>
         await db.Customers.AsNoTracking().Where(c => c.Id == id)

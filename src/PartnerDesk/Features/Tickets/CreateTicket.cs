@@ -87,7 +87,6 @@ public static class CreateTicket
         {
             OrganisationId = organisationId,
             CustomerId = customerId,
-            Number = await TicketNumbers.Next(db, organisationId, ct),
             Title = request.Title!.Trim(),
             Description = request.Description!,
             Severity = request.Severity!.Value,
@@ -100,9 +99,21 @@ public static class CreateTicket
             CreatedAt = now,
             UpdatedAt = now,
         };
-        db.Tickets.Add(ticket);
-        db.TicketEvents.Add(TicketHistory.Event(ticket, caller, "Created", null, channel.ToString(), now));
-        await db.SaveChangesAsync(ct);
+
+        // The number is taken as the last step, in the transaction of the insert: one commit per ticket,
+        // the counter row locked only for that moment, and a failed insert gives its number back.
+        var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await using (transaction)
+        {
+            ticket.Number = await TicketNumbers.Next(db, organisationId, ct);
+            db.Tickets.Add(ticket);
+            db.TicketEvents.Add(TicketHistory.Event(ticket, caller, "Created", null, channel.ToString(), now));
+            await db.SaveChangesAsync(ct);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(ct);
+            }
+        }
 
         return new TicketDetails(
             ticket.Id, TicketNumber.Format(ticket.Number), ticket.Title, ticket.Description, ticket.Kind, ticket.Severity,
@@ -111,12 +122,14 @@ public static class CreateTicket
     }
 }
 
-/// <summary>Hands out ticket numbers: one atomic upsert per ticket, safe under concurrent creates on both databases.</summary>
+/// <summary>
+/// Hands out ticket numbers: one atomic upsert per ticket, safe under concurrent creates on both databases.
+/// Call it inside the transaction that inserts the ticket.
+/// </summary>
 public static class TicketNumbers
 {
     public static async Task<long> Next(PartnerDeskDb db, Guid organisationId, CancellationToken ct)
     {
-        // A number used by a ticket whose insert then fails is skipped, never reused: numbers may have gaps.
         var numbers = await db.Database.SqlQuery<long>($"""
             INSERT INTO "TicketNumberCounters" ("OrganisationId", "LastNumber") VALUES ({organisationId}, 1)
             ON CONFLICT ("OrganisationId") DO UPDATE SET "LastNumber" = "TicketNumberCounters"."LastNumber" + 1

@@ -116,7 +116,7 @@ public static class ListTickets
             return tickets.Where(t => t.Number == number);
         }
 
-        var pattern = "%" + q.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+        var pattern = TextPatterns.Contains(q);
         return db.Database.IsNpgsql()
             ? tickets.Where(t => EF.Functions.ILike(t.Title, pattern, "\\") || EF.Functions.ILike(t.Description, pattern, "\\"))
             : tickets.Where(t => EF.Functions.Like(t.Title, pattern, "\\") || EF.Functions.Like(t.Description, pattern, "\\"));
@@ -146,10 +146,10 @@ public static class ListTickets
         return values;
     }
 
-    internal static string EncodeCursor(long number) =>
+    public static string EncodeCursor(long number) =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes("n:" + number.ToString(CultureInfo.InvariantCulture)));
 
-    internal static long? DecodeCursor(string cursor)
+    public static long? DecodeCursor(string cursor)
     {
         try
         {

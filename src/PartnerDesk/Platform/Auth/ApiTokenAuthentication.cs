@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using PartnerDesk.Platform.Data;
 
@@ -18,6 +19,7 @@ internal sealed class ApiTokenAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     PartnerDeskDb db,
+    IMemoryCache recentUse,
     TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -54,9 +56,12 @@ internal sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.Fail("The account of this token no longer exists.");
         }
 
-        // Last use is for people to read, so a minute's precision spares a write per call.
-        if (found.LastUsedAt is null || now - found.LastUsedAt > TimeSpan.FromMinutes(1))
+        // Last use is for people to read, so a minute's precision spares a write per call; the cache
+        // keeps the calls in flight on one token from all writing in the same minute.
+        if ((found.LastUsedAt is null || now - found.LastUsedAt > TimeSpan.FromMinutes(1))
+            && !recentUse.TryGetValue(found.Id, out _))
         {
+            recentUse.Set(found.Id, true, TimeSpan.FromMinutes(1));
             await db.ApiTokens.IgnoreQueryFilters().Where(t => t.Id == found.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
         }

@@ -12,6 +12,7 @@ public static class AuthSetup
 
     public static IServiceCollection AddPartnerDeskAuth(this IServiceCollection services)
     {
+        services.AddMemoryCache();
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = CookieOrBearer;

@@ -29,6 +29,14 @@ public static class DataSetup
                 throw new InvalidOperationException("PartnerDesk__Database is Postgres: set ConnectionStrings__PartnerDesk.");
             }
 
+            // Prepared statements spare the planning of the queries the host sends most.
+            var npgsql = new Npgsql.NpgsqlConnectionStringBuilder(connection);
+            if (!connection.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase))
+            {
+                npgsql.MaxAutoPrepare = 50;
+            }
+
+            connection = npgsql.ConnectionString;
             services.AddDbContext<PostgresDb>((sp, o) => o.UseNpgsql(connection, n => n.MigrationsHistoryTable("__ef_migrations"))
                 .AddInterceptors(sp.GetServices<IInterceptor>()).ConfigureWarnings(Quiet));
             services.AddScoped<PartnerDeskDb>(sp => sp.GetRequiredService<PostgresDb>());
@@ -41,8 +49,9 @@ public static class DataSetup
                 Directory.CreateDirectory(folder);
             }
 
+            services.AddSingleton<SqliteWriteGate>();
             services.AddDbContext<SqliteDb>((sp, o) => o.UseSqlite(sqlite.ToString(), s => s.MigrationsHistoryTable("__ef_migrations"))
-                .AddInterceptors([SqlitePragmas.Instance, .. sp.GetServices<IInterceptor>()]).ConfigureWarnings(Quiet));
+                .AddInterceptors([SqlitePragmas.Instance, sp.GetRequiredService<SqliteWriteGate>(), .. sp.GetServices<IInterceptor>()]).ConfigureWarnings(Quiet));
             services.AddScoped<PartnerDeskDb>(sp => sp.GetRequiredService<SqliteDb>());
         }
 
@@ -52,7 +61,10 @@ public static class DataSetup
     // Filters on both ends of a required relationship are intended: each end enforces isolation itself.
     private static void Quiet(WarningsConfigurationBuilder w) => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning);
 
-    /// <summary>NORMAL sync is safe with WAL (set once at start) and spares an fsync per commit.</summary>
+    /// <summary>
+    /// NORMAL sync is safe with WAL (set once at start) and spares an fsync per commit. busy_timeout lets
+    /// SQLite wait for the write lock in small steps instead of failing to the driver's coarse retry.
+    /// </summary>
     private sealed class SqlitePragmas : DbConnectionInterceptor
     {
         public static readonly SqlitePragmas Instance = new();
@@ -68,7 +80,7 @@ public static class DataSetup
         private static void Apply(DbConnection connection)
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous=NORMAL;";
+            command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
             command.ExecuteNonQuery();
         }
     }

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace PartnerDesk.Bench;
+
+public sealed record CreateResult(int Connections, double Seconds, int Created, int Errors, int AllRequests, double PerSecond, LatencySummary Latency, IReadOnlyList<string> FirstErrors);
+
+/// <summary>What an integration does to the host: sign in once, then list and file tickets over HTTP.</summary>
+public sealed class ApiWorkload(Uri address, int connections) : IDisposable
+{
+    private readonly HttpClient http = new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = connections,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+    })
+    { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+
+    public async Task SignIn(string email, string password)
+    {
+        using var response = await http.PostAsJsonAsync("/api/v1/auth/token", new { email, password });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.GetProperty("accessToken").GetString());
+    }
+
+    public async Task<JsonElement> Get(string pathAndQuery)
+    {
+        using var response = await http.GetAsync(new Uri(pathAndQuery, UriKind.Relative));
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"GET {pathAndQuery} answered {(int)response.StatusCode}: {text}");
+        }
+
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Sequential requests after a warm-up: the latency a person waits for, without queueing behind others.</summary>
+    public async Task<LatencySummary> MeasureGet(string pathAndQuery, int warmUp, int count)
+    {
+        var latencies = new Latencies();
+        for (var i = 0; i < warmUp + count; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var response = await http.GetAsync(new Uri(pathAndQuery, UriKind.Relative), HttpCompletionOption.ResponseContentRead);
+            var elapsed = Stopwatch.GetTimestamp() - started;
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                throw new InvalidOperationException($"GET {pathAndQuery} answered {(int)response.StatusCode}.");
+            }
+
+            if (i >= warmUp)
+            {
+                latencies.Add(elapsed);
+            }
+        }
+
+        return latencies.Summarise();
+    }
+
+    /// <summary>
+    /// As many creates as the host takes from one worker per connection, each waiting for its answer
+    /// before the next request; only requests started after the warm-up count.
+    /// </summary>
+    public async Task<CreateResult> MeasureCreates(IReadOnlyList<Guid> customers, TimeSpan warmUp, TimeSpan duration)
+    {
+        var bodies = Enumerable.Range(0, 4096).Select(i => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        {
+            customerId = customers[i * 7919 % customers.Count],
+            title = $"Load test ticket {i}: mailbox quota warning",
+            description = "Users report that their mailbox is almost full and Outlook shows a warning. Created by the PartnerDesk bench.",
+            severity = (i % 10) switch { 0 => "A", < 5 => "B", _ => "C" },
+            kind = (i % 3) switch { 0 => "Incident", 1 => "ServiceRequest", _ => "SubscriptionChange" },
+            service = i % 4 == 0 ? null : "Exchange Online",
+        }))).ToArray();
+
+        var start = Stopwatch.GetTimestamp();
+        var measureFrom = start + (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
+        var end = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var errors = 0;
+        var allRequests = 0;
+        var firstErrors = new List<string>();
+        var workers = Enumerable.Range(0, connections).Select(worker => Task.Run(async () =>
+        {
+            var latencies = new Latencies();
+            var next = worker;
+            while (true)
+            {
+                var started = Stopwatch.GetTimestamp();
+                if (started >= end)
+                {
+                    return latencies;
+                }
+
+                using var content = new ByteArrayContent(bodies[next++ % bodies.Length]);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                string? error = null;
+                try
+                {
+                    using var response = await http.PostAsync(new Uri("/api/v1/tickets", UriKind.Relative), content);
+                    if (response.StatusCode != HttpStatusCode.Created)
+                    {
+                        error = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    error = e.GetType().Name + ": " + e.Message;
+                }
+
+                var elapsed = Stopwatch.GetTimestamp() - started;
+                Interlocked.Increment(ref allRequests);
+                if (started < measureFrom)
+                {
+                    continue;
+                }
+
+                if (error is null)
+                {
+                    latencies.Add(elapsed);
+                }
+                else
+                {
+                    Interlocked.Increment(ref errors);
+                    lock (firstErrors)
+                    {
+                        if (firstErrors.Count < 5)
+                        {
+                            firstErrors.Add(error.Length > 300 ? error[..300] : error);
+                        }
+                    }
+                }
+            }
+        })).ToArray();
+
+        var all = new Latencies();
+        foreach (var latencies in await Task.WhenAll(workers))
+        {
+            all.AddRange(latencies);
+        }
+
+        // Requests in flight at the end finish after it: divide by the time the last one took to come back.
+        var seconds = Math.Max(duration.TotalSeconds, (double)(Stopwatch.GetTimestamp() - measureFrom) / Stopwatch.Frequency);
+        return new CreateResult(connections, seconds, all.Count, errors, allRequests, all.Count / seconds, all.Summarise(), firstErrors);
+    }
+
+    public void Dispose() => http.Dispose();
+}

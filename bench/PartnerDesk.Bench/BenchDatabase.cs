@@ -1,0 +1,299 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
+using NpgsqlTypes;
+using PartnerDesk.Features.Accounts;
+using PartnerDesk.Features.Demo;
+using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Tenancy;
+
+namespace PartnerDesk.Bench;
+
+/// <summary>
+/// One database under test: its schema comes from the host's own migrations and demo world, its bulk
+/// data from the fastest path the database offers.
+/// </summary>
+public abstract class BenchDatabase
+{
+    public const string DemoPassword = "Bench-password-1!";
+
+    public abstract string Name { get; }
+
+    /// <summary>The value of PartnerDesk__Database for the host.</summary>
+    public abstract string HostSetting { get; }
+
+    public abstract string ConnectionString { get; }
+
+    public abstract Task CreateEmpty();
+
+    public abstract PartnerDeskDb NewContext(Caller caller, DbCommandInterceptor? interceptor = null);
+
+    public abstract Task BulkInsert(SeedPlan plan);
+
+    public abstract Task Drop();
+
+    /// <summary>Runs the host's migrations and demo world in process, as the host does at its first start.</summary>
+    public async Task MigrateAndSeedDemo()
+    {
+        await using var db = NewContext(new Caller());
+        await db.Database.MigrateAsync();
+        await DemoWorld.Seed(db, new PasswordHasher<UserAccount>(), DemoPassword, TimeProvider.System);
+    }
+
+    public async Task<long> ContosoLastNumber()
+    {
+        await using var db = NewContext(new Caller());
+        return await db.TicketNumberCounters.Where(c => c.OrganisationId == SeedPlan.Organisation)
+            .Select(c => c.LastNumber).SingleAsync();
+    }
+
+    protected static void AddParameters(DbCommand command, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = "@p" + i;
+            command.Parameters.Add(p);
+        }
+    }
+
+    protected static string TicketColumns =>
+        "\"Id\", \"OrganisationId\", \"CustomerId\", \"Number\", \"Title\", \"Description\", \"Kind\", \"Severity\", \"Status\", "
+        + "\"Service\", \"Channel\", \"RequesterContactId\", \"CreatedByUserId\", \"AssigneeAgentId\", \"CreatedAt\", \"UpdatedAt\", \"ResolvedAt\"";
+
+    protected static string CustomerColumns => "\"Id\", \"OrganisationId\", \"Name\", \"TenantId\", \"DefaultDomain\", \"CreatedAt\"";
+}
+
+/// <summary>SQLite: a file of its own; one transaction and one prepared, re-used INSERT per table.</summary>
+public sealed class SqliteBenchDatabase(string folder) : BenchDatabase
+{
+    private readonly string path = Path.Combine(folder, "partnerdesk-bench.db");
+
+    public override string Name => "SQLite";
+    public override string HostSetting => "Sqlite";
+    public override string ConnectionString => $"Data Source={path}";
+
+    public override Task CreateEmpty()
+    {
+        Directory.CreateDirectory(folder);
+        DeleteFiles();
+        return Task.CompletedTask;
+    }
+
+    public override PartnerDeskDb NewContext(Caller caller, DbCommandInterceptor? interceptor = null)
+    {
+        var options = new DbContextOptionsBuilder<SqliteDb>()
+            .UseSqlite(ConnectionString, s => s.MigrationsHistoryTable("__ef_migrations"));
+        if (interceptor is not null)
+        {
+            options.AddInterceptors(interceptor);
+        }
+
+        return new SqliteDb(options.Options, caller, TimeProvider.System);
+    }
+
+    public override async Task BulkInsert(SeedPlan plan)
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        // A rollback journal costs nothing for pages that did not exist before, unlike WAL, which would
+        // write every new page twice. The host switches back to WAL at its start (DatabaseStartup).
+        await Execute(connection, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=OFF; PRAGMA cache_size=-524288;");
+        await using (var transaction = connection.BeginTransaction())
+        {
+            await using var customers = connection.CreateCommand();
+            customers.CommandText = $"INSERT INTO \"Customers\" ({CustomerColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5)";
+            AddParameters(customers, 6);
+            customers.Prepare();
+            var organisation = Text(SeedPlan.Organisation);
+            foreach (var c in plan.Customers)
+            {
+                Bind(customers, Text(c.Id), organisation, c.Name, Text(c.TenantId), c.DefaultDomain, c.CreatedAt.UtcTicks);
+                customers.ExecuteNonQuery();
+            }
+
+            await using var tickets = connection.CreateCommand();
+            tickets.CommandText = $"INSERT INTO \"Tickets\" ({TicketColumns}) VALUES ({string.Join(", ", Enumerable.Range(0, 17).Select(i => "@p" + i))})";
+            AddParameters(tickets, 17);
+            tickets.Prepare();
+            foreach (var t in plan.Tickets())
+            {
+                Bind(tickets, Text(t.Id), organisation, Text(t.CustomerId), t.Number, t.Title, t.Description, t.Kind.ToString(),
+                    t.Severity.ToString(), t.Status.ToString(), t.Service, t.Channel.ToString(), null, Text(t.CreatedByUserId),
+                    t.AssigneeAgentId is { } a ? Text(a) : null, t.CreatedAt.UtcTicks, t.UpdatedAt.UtcTicks, t.ResolvedAt?.UtcTicks);
+                tickets.ExecuteNonQuery();
+            }
+
+            await using var counter = connection.CreateCommand();
+            counter.CommandText = "UPDATE \"TicketNumberCounters\" SET \"LastNumber\" = @p0 WHERE \"OrganisationId\" = @p1";
+            AddParameters(counter, 2);
+            Bind(counter, plan.LastNumber, organisation);
+            if (counter.ExecuteNonQuery() != 1)
+            {
+                throw new InvalidOperationException("Contoso has no ticket number counter: the demo world is missing.");
+            }
+
+            transaction.Commit();
+        }
+
+        await Execute(connection, "PRAGMA journal_mode=WAL;");
+    }
+
+    public override Task Drop()
+    {
+        SqliteConnection.ClearAllPools();
+        DeleteFiles();
+        return Task.CompletedTask;
+    }
+
+    private void DeleteFiles()
+    {
+        foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })
+        {
+            File.Delete(path + suffix);
+        }
+    }
+
+    /// <summary>EF Core stores a Guid in SQLite as upper-case text.</summary>
+    private static string Text(Guid id) => id.ToString().ToUpperInvariant();
+
+    private static void Bind(SqliteCommand command, params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+    }
+
+    private static async Task Execute(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>PostgreSQL: a database of its own on the given server; binary COPY per table.</summary>
+public sealed class PostgresBenchDatabase(string serverConnectionString) : BenchDatabase
+{
+    private const string DatabaseName = "partnerdesk_bench";
+
+    public override string Name => "PostgreSQL";
+    public override string HostSetting => "Postgres";
+
+    public override string ConnectionString =>
+        new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = DatabaseName }.ConnectionString;
+
+    public override async Task CreateEmpty()
+    {
+        await Drop();
+        await ExecuteOnServer($"CREATE DATABASE {DatabaseName}");
+    }
+
+    public override PartnerDeskDb NewContext(Caller caller, DbCommandInterceptor? interceptor = null)
+    {
+        var options = new DbContextOptionsBuilder<PostgresDb>()
+            .UseNpgsql(ConnectionString, n => n.MigrationsHistoryTable("__ef_migrations"));
+        if (interceptor is not null)
+        {
+            options.AddInterceptors(interceptor);
+        }
+
+        return new PostgresDb(options.Options, caller, TimeProvider.System);
+    }
+
+    public override async Task BulkInsert(SeedPlan plan)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var customers = await connection.BeginBinaryImportAsync($"COPY \"Customers\" ({CustomerColumns}) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var c in plan.Customers)
+            {
+                await customers.StartRowAsync();
+                await customers.WriteAsync(c.Id, NpgsqlDbType.Uuid);
+                await customers.WriteAsync(SeedPlan.Organisation, NpgsqlDbType.Uuid);
+                await customers.WriteAsync(c.Name, NpgsqlDbType.Varchar);
+                await customers.WriteAsync(c.TenantId, NpgsqlDbType.Uuid);
+                await customers.WriteAsync(c.DefaultDomain, NpgsqlDbType.Varchar);
+                await customers.WriteAsync(c.CreatedAt, NpgsqlDbType.TimestampTz);
+            }
+
+            await customers.CompleteAsync();
+        }
+
+        await using (var tickets = await connection.BeginBinaryImportAsync($"COPY \"Tickets\" ({TicketColumns}) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var t in plan.Tickets())
+            {
+                await tickets.StartRowAsync();
+                await tickets.WriteAsync(t.Id, NpgsqlDbType.Uuid);
+                await tickets.WriteAsync(SeedPlan.Organisation, NpgsqlDbType.Uuid);
+                await tickets.WriteAsync(t.CustomerId, NpgsqlDbType.Uuid);
+                await tickets.WriteAsync(t.Number, NpgsqlDbType.Bigint);
+                await tickets.WriteAsync(t.Title, NpgsqlDbType.Varchar);
+                await tickets.WriteAsync(t.Description, NpgsqlDbType.Varchar);
+                await tickets.WriteAsync(t.Kind.ToString(), NpgsqlDbType.Varchar);
+                await tickets.WriteAsync(t.Severity.ToString(), NpgsqlDbType.Varchar);
+                await tickets.WriteAsync(t.Status.ToString(), NpgsqlDbType.Varchar);
+                await WriteNullable(tickets, t.Service, NpgsqlDbType.Varchar);
+                await tickets.WriteAsync(t.Channel.ToString(), NpgsqlDbType.Varchar);
+                await tickets.WriteNullAsync();
+                await tickets.WriteAsync(t.CreatedByUserId, NpgsqlDbType.Uuid);
+                await WriteNullable(tickets, t.AssigneeAgentId, NpgsqlDbType.Uuid);
+                await tickets.WriteAsync(t.CreatedAt, NpgsqlDbType.TimestampTz);
+                await tickets.WriteAsync(t.UpdatedAt, NpgsqlDbType.TimestampTz);
+                await WriteNullable(tickets, t.ResolvedAt, NpgsqlDbType.TimestampTz);
+            }
+
+            await tickets.CompleteAsync();
+        }
+
+        await using (var counter = new NpgsqlCommand("UPDATE \"TicketNumberCounters\" SET \"LastNumber\" = $1 WHERE \"OrganisationId\" = $2", connection, transaction))
+        {
+            counter.Parameters.Add(new NpgsqlParameter { Value = plan.LastNumber });
+            counter.Parameters.Add(new NpgsqlParameter { Value = SeedPlan.Organisation });
+            if (await counter.ExecuteNonQueryAsync() != 1)
+            {
+                throw new InvalidOperationException("Contoso has no ticket number counter: the demo world is missing.");
+            }
+        }
+
+        await transaction.CommitAsync();
+        // Autovacuum would get here a minute later on a real server; the bench should not measure that minute.
+        await using var vacuum = new NpgsqlCommand("VACUUM ANALYZE \"Customers\", \"Tickets\"", connection);
+        vacuum.CommandTimeout = 600;
+        await vacuum.ExecuteNonQueryAsync();
+    }
+
+    public override async Task Drop()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await ExecuteOnServer($"DROP DATABASE IF EXISTS {DatabaseName} WITH (FORCE)");
+    }
+
+    private static async Task WriteNullable<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type)
+    {
+        if (value is null)
+        {
+            await importer.WriteNullAsync();
+        }
+        else
+        {
+            await importer.WriteAsync(value, type);
+        }
+    }
+
+    private async Task ExecuteOnServer(string sql)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+
+namespace PartnerDesk.Bench;
+
+public sealed record BenchOptions(
+    string HostDll,
+    string? PostgresServer,
+    IReadOnlyList<string> DatabaseNames,
+    int Tickets,
+    int Customers,
+    TimeSpan Duration,
+    TimeSpan WarmUp,
+    int Connections,
+    int ListRequests,
+    string WorkFolder,
+    string ReportPath)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Expected an option (--name value), found '{args[i]}'.");
+            }
+
+            values[args[i][2..]] = args[i + 1];
+        }
+
+        if (args.Length % 2 != 0)
+        {
+            throw new ArgumentException($"The option {args[^1]} has no value.");
+        }
+
+        string Get(string name, string fallback) => values.GetValueOrDefault(name, fallback);
+        int Int(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        var work = Path.GetFullPath(Get("work", Path.Combine(Path.GetTempPath(), "partnerdesk-bench")));
+        Directory.CreateDirectory(work);
+        var options = new BenchOptions(
+            Path.GetFullPath(values.GetValueOrDefault("host") ?? throw new ArgumentException("--host <path of PartnerDesk.dll> is required.")),
+            values.GetValueOrDefault("postgres"),
+            Get("databases", "sqlite,postgres").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Int("tickets", 1_000_000),
+            Int("customers", 5_000),
+            TimeSpan.FromSeconds(Int("duration", 30)),
+            TimeSpan.FromSeconds(Int("warmup", 5)),
+            Int("connections", 64),
+            Int("list-requests", 300),
+            work,
+            Path.GetFullPath(Get("report", Path.Combine(work, "report.md"))));
+        if (options.DatabaseNames.Contains("postgres") && options.PostgresServer is null)
+        {
+            throw new ArgumentException("--postgres <server connection string> is required for the postgres run.");
+        }
+
+        return options;
+    }
+
+    public IEnumerable<BenchDatabase> Databases() => DatabaseNames.Select<string, BenchDatabase>(name => name switch
+    {
+        "sqlite" => new SqliteBenchDatabase(WorkFolder),
+        "postgres" => new PostgresBenchDatabase(PostgresServer!),
+        _ => throw new ArgumentException($"Unknown database '{name}': use sqlite or postgres."),
+    });
+}

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Npgsql;
+using PartnerDesk.Bench;
+using PartnerDesk.Features.Tickets;
+
+// Usage: PartnerDesk.Bench --host <PartnerDesk.dll> [--postgres <server connection string>] [--databases sqlite,postgres]
+//        [--tickets 1000000] [--customers 5000] [--duration 30] [--warmup 5] [--connections 64] [--list-requests 300]
+//        [--work <folder>] [--report <file.md>]
+var options = BenchOptions.Parse(args);
+var report = new StringBuilder();
+var inv = CultureInfo.InvariantCulture;
+void Line(string text)
+{
+    Console.WriteLine(text);
+    report.AppendLine(text);
+}
+
+Line($"# PartnerDesk bench, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
+Line("");
+Line($"Machine: {Environment.ProcessorCount} cores, {MachineRamGiB():F1} GiB RAM, .NET SDK {DotnetSdkVersion()}, runtime {Environment.Version}, load average at start {LoadAverage()}.");
+Line(string.Create(inv, $"Data: {options.Tickets:N0} tickets over {options.Customers:N0} customers; creates: {options.Connections} connections, {options.WarmUp.TotalSeconds:F0} s warm-up, {options.Duration.TotalSeconds:F0} s measured; lists: {options.ListRequests} sequential requests each after 20 warm-up."));
+
+var plans = new StringBuilder();
+foreach (var database in options.Databases())
+{
+    Line("");
+    Line($"## {database.Name}");
+    if (database is PostgresBenchDatabase)
+    {
+        Line($"Server: {await PostgresVersion(options.PostgresServer!)}");
+    }
+
+    try
+    {
+        await RunOne(database);
+    }
+    finally
+    {
+        await database.Drop();
+    }
+}
+
+var reportPath = options.ReportPath;
+await File.WriteAllTextAsync(reportPath, report.ToString());
+await File.WriteAllTextAsync(Path.ChangeExtension(reportPath, ".plans.txt"), plans.ToString());
+Console.WriteLine($"\nReport written to {reportPath} (query plans beside it).");
+return;
+
+async Task RunOne(BenchDatabase database)
+{
+    var watch = Stopwatch.StartNew();
+    await database.CreateEmpty();
+    await database.MigrateAndSeedDemo();
+    var schemaSeconds = watch.Elapsed.TotalSeconds;
+
+    var plan = new SeedPlan(options.Customers, options.Tickets, DateTimeOffset.UtcNow) { FirstNumber = await database.ContosoLastNumber() + 1 };
+    watch.Restart();
+    await database.BulkInsert(plan);
+    var bulkSeconds = watch.Elapsed.TotalSeconds;
+    Line(string.Create(inv, $"Seed: schema and demo world {schemaSeconds:F1} s (host migrations + DemoWorld), bulk {options.Customers:N0} customers + {options.Tickets:N0} tickets {bulkSeconds:F1} s ({options.Tickets / bulkSeconds:N0} tickets/s), total {schemaSeconds + bulkSeconds:F1} s."));
+
+    var largest = plan.Customers[0].Id;
+    var small = plan.Customers[plan.Customers.Count * 4 / 5].Id;
+    (string Name, QueryWorkload.ListCall Call, string? Url)[] lists =
+    [
+        ("API: all, newest 50", QueryWorkload.Api(new()), "/api/v1/tickets?limit=50"),
+        ("API: status=New,Open", QueryWorkload.Api(new(Status: "New,Open")), "/api/v1/tickets?status=New,Open&limit=50"),
+        ("API: status=Open", QueryWorkload.Api(new(Status: "Open")), "/api/v1/tickets?status=Open&limit=50"),
+        ("API: customerId (largest customer)", QueryWorkload.Api(new(CustomerId: largest)), $"/api/v1/tickets?customerId={largest}&limit=50"),
+        ("API: customerId (small customer)", QueryWorkload.Api(new(CustomerId: small)), $"/api/v1/tickets?customerId={small}&limit=50"),
+        ("API: customerId + status=New,Open", QueryWorkload.Api(new(Status: "New,Open", CustomerId: largest)), $"/api/v1/tickets?customerId={largest}&status=New,Open&limit=50"),
+        ("Console queue: active, newest 50", QueryWorkload.ConsoleQueue(new() { PageSize = 50 }), null),
+        ("Console queue: active, customer, newest 50", QueryWorkload.ConsoleQueue(new() { CustomerId = largest, PageSize = 50 }), null),
+        ("Console queue: active, page 11 (offset 500)", QueryWorkload.ConsoleQueue(new() { PageSize = 50, Page = 10 }), null),
+        ("Console queue: active, recently updated", QueryWorkload.ConsoleQueue(new() { PageSize = 50, Sort = QueueSort.RecentlyUpdated }), null),
+        ("Console queue: active, by severity", QueryWorkload.ConsoleQueue(new() { PageSize = 50, Sort = QueueSort.Severity }), null),
+    ];
+
+    // The query alone first, before the host competes for the two cores.
+    var queries = new QueryWorkload(database);
+    plans.AppendLine(inv, $"===== {database.Name}");
+    var queryFigures = new Dictionary<string, LatencySummary>();
+    foreach (var (name, call, _) in lists)
+    {
+        plans.AppendLine(inv, $"--- {name}\n{await queries.Explain(call)}\n");
+        queryFigures[name] = await queries.Measure(call, 20, options.ListRequests);
+    }
+
+    var logPath = Path.Combine(options.WorkFolder, $"host-{database.HostSetting.ToLowerInvariant()}.log");
+    await using var host = await HostUnderTest.Start(options.HostDll, database, logPath);
+    Line(string.Create(inv, $"Host: started, RSS {host.CurrentRssMiB():F0} MiB (its log: bench/results/{Path.GetFileName(logPath)})."));
+    using var api = new ApiWorkload(host.Address, options.Connections);
+    await api.SignIn("admin@contoso-cloud.example", BenchDatabase.DemoPassword);
+    await VerifySeed(api, plan, largest);
+
+    Line("");
+    Line("| List query | handler in process p50 / p95 / p99 ms | over HTTP p50 / p95 / p99 ms | HTTP max ms |");
+    Line("|---|---|---|---|");
+    foreach (var (name, _, url) in lists)
+    {
+        var q = queryFigures[name];
+        var http = "(Blazor page, no API)";
+        var max = "";
+        if (url is not null)
+        {
+            var a = await api.MeasureGet(url, 20, options.ListRequests);
+            http = string.Create(inv, $"{a.P50:F2} / {a.P95:F2} / {a.P99:F2}");
+            max = string.Create(inv, $"{a.Max:F1}");
+        }
+
+        Line(string.Create(inv, $"| {name} | {q.P50:F2} / {q.P95:F2} / {q.P99:F2} | {http} | {max} |"));
+    }
+
+    var rssBeforeLoad = host.CurrentRssMiB();
+    var customers = plan.Customers.Select(c => c.Id).ToList();
+    var hostCpuBefore = host.CpuTime();
+    var benchCpuBefore = Environment.CpuUsage.TotalTime;
+    var machine = new CpuMeter();
+    var creates = await api.MeasureCreates(customers, options.WarmUp, options.Duration);
+    var busy = machine.BusyPercent();
+    var perRequest = (host.CpuTime() - hostCpuBefore).TotalMilliseconds / Math.Max(1, creates.AllRequests);
+    var benchPerRequest = (Environment.CpuUsage.TotalTime - benchCpuBefore).TotalMilliseconds / Math.Max(1, creates.AllRequests);
+    Line("");
+    Line(string.Create(inv, $"Create over HTTP: {creates.PerSecond:N0} tickets/s ({creates.Created:N0} in {creates.Seconds:F1} s, {creates.Errors} errors) at {creates.Connections} connections; latency p50 {creates.Latency.P50:F1} ms, p95 {creates.Latency.P95:F1} ms, p99 {creates.Latency.P99:F1} ms, max {creates.Latency.Max:F1} ms."));
+    Line(string.Create(inv, $"CPU during the create load (warm-up included): machine {busy:F0} % busy over {Environment.ProcessorCount} cores; host {perRequest:F2} ms CPU per request; bench client {benchPerRequest:F2} ms CPU per request; the rest is the database server and other work on the machine."));
+    foreach (var error in creates.FirstErrors)
+    {
+        Line($"  error: {error}");
+    }
+
+    // The queue right after the load: the newest tickets are the load's own New tickets.
+    var after = await api.MeasureGet("/api/v1/tickets?status=New,Open&limit=50", 20, options.ListRequests);
+    Line(string.Create(inv, $"Queue (status=New,Open) after the load: p50 {after.P50:F2} ms, p95 {after.P95:F2} ms, p99 {after.P99:F2} ms."));
+    Line(string.Create(inv, $"Host memory: RSS {rssBeforeLoad:F0} MiB before the create load, peak sampled RSS {host.PeakSampledRssMiB:F0} MiB, kernel peak (VmHWM) {host.PeakRssMiB():F0} MiB."));
+}
+
+static async Task VerifySeed(ApiWorkload api, SeedPlan plan, Guid customer)
+{
+    var newest = (await api.Get("/api/v1/tickets?limit=5")).GetProperty("items")[0];
+    var number = newest.GetProperty("number").GetString();
+    var created = newest.GetProperty("createdAt").GetDateTimeOffset();
+    if (number != TicketNumber.Format(plan.LastNumber)
+        || !newest.GetProperty("customerName").GetString()!.StartsWith("Bench Customer", StringComparison.Ordinal)
+        || created > plan.Now || created < plan.Now.AddDays(-1))
+    {
+        throw new InvalidOperationException($"The API does not list the seeded tickets as seeded: {newest}");
+    }
+
+    var page = await api.Get($"/api/v1/tickets?customerId={customer}&status=Closed&limit=200");
+    var items = page.GetProperty("items").EnumerateArray().ToList();
+    if (items.Count != 200 || items.Any(t => t.GetProperty("customerId").GetGuid() != customer || t.GetProperty("status").GetString() != "Closed")
+        || page.GetProperty("nextCursor").GetString() is null)
+    {
+        throw new InvalidOperationException("The customer filter over the seeded tickets is wrong.");
+    }
+
+    var id = newest.GetProperty("id").GetGuid();
+    var one = await api.Get($"/api/v1/tickets/{id}");
+    if (one.GetProperty("description").GetString()!.Length == 0)
+    {
+        throw new InvalidOperationException("A seeded ticket does not read back.");
+    }
+
+    Console.WriteLine("Seed verified through the API (newest number, customer filter, paging, ticket details).");
+}
+
+static double MachineRamGiB() =>
+    long.Parse(File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal))
+        .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0 / 1024.0;
+
+static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+static string DotnetSdkVersion()
+{
+    using var dotnet = Process.Start(new ProcessStartInfo("dotnet", ["--version"]) { RedirectStandardOutput = true })!;
+    var version = dotnet.StandardOutput.ReadToEnd().Trim();
+    dotnet.WaitForExit();
+    return version;
+}
+
+static async Task<string> PostgresVersion(string server)
+{
+    await using var connection = new NpgsqlConnection(server);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand("SELECT version()", connection);
+    return (string)(await command.ExecuteScalarAsync())!;
+}

@@ -1,0 +1,144 @@
+using PartnerDesk.Features.Demo;
+using PartnerDesk.Features.Tickets;
+
+namespace PartnerDesk.Bench;
+
+public sealed record SeedCustomer(Guid Id, string Name, Guid TenantId, string DefaultDomain, DateTimeOffset CreatedAt);
+
+public sealed record SeedTicket(
+    Guid Id,
+    Guid CustomerId,
+    long Number,
+    string Title,
+    string Description,
+    TicketKind Kind,
+    Severity Severity,
+    TicketStatus Status,
+    string? Service,
+    Channel Channel,
+    Guid CreatedByUserId,
+    Guid? AssigneeAgentId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? ResolvedAt);
+
+/// <summary>
+/// A deterministic Contoso with many customers and two years of tickets. The spread follows a real desk:
+/// a few customers file most tickets, most tickets are closed, the open queue is the last weeks' work.
+/// </summary>
+public sealed class SeedPlan(int customerCount, int ticketCount, DateTimeOffset now)
+{
+    public static readonly Guid Organisation = DemoWorld.Ids.Contoso;
+
+    private static readonly string?[] Services =
+    [
+        "Exchange Online", "Microsoft Teams", "SharePoint Online", "Microsoft Entra ID", "Microsoft 365",
+        "Microsoft Intune", "OneDrive for Business", "Microsoft Azure", "Power BI", null,
+    ];
+
+    private static readonly string[] Problems =
+    [
+        "Outlook cannot send mail", "Teams meetings drop", "Licence assignment fails", "MFA prompt loops",
+        "Shared mailbox missing", "Site storage almost full", "Device enrolment stuck", "Guest access blocked",
+        "Conditional access blocks sign-in", "Sync client stops syncing", "Add licences", "Remove a subscription",
+        "New user onboarding", "Password reset does not arrive", "Calendar sharing broken", "Report refresh fails",
+    ];
+
+    private static readonly Guid[] Agents = [DemoWorld.Ids.ContosoAdmin, DemoWorld.Ids.ContosoHelpdesk];
+
+    public int CustomerCount => customerCount;
+    public int TicketCount => ticketCount;
+    public DateTimeOffset Now => now;
+
+    /// <summary>Numbers continue after the demo world's own Contoso tickets.</summary>
+    public long FirstNumber { get; init; } = 1;
+
+    public long LastNumber => FirstNumber + ticketCount - 1;
+
+    public IReadOnlyList<SeedCustomer> Customers { get; } = MakeCustomers(customerCount, now);
+
+    private static List<SeedCustomer> MakeCustomers(int count, DateTimeOffset now)
+    {
+        var random = new Random(17);
+        var customers = new List<SeedCustomer>(count);
+        for (var i = 1; i <= count; i++)
+        {
+            var created = now.AddDays(-900 + (i * 0.1));
+            customers.Add(new SeedCustomer(
+                Guid.CreateVersion7(created), $"Bench Customer {i:D5} Ltd", NewGuid(random), $"bench{i:D5}.example", created));
+        }
+
+        return customers;
+    }
+
+    /// <summary>Tickets oldest first, so that numbers and time-ordered ids grow together as in real life.</summary>
+    public IEnumerable<SeedTicket> Tickets()
+    {
+        var random = new Random(42);
+        var span = TimeSpan.FromDays(730);
+        var start = now - span - TimeSpan.FromHours(3); // the demo world's tickets stay the newest
+        for (var i = 0; i < ticketCount; i++)
+        {
+            var created = start + (span * ((i + random.NextDouble()) / ticketCount));
+            var age = now - created;
+            var status = StatusFor(age, random);
+            // Squaring a uniform number skews the load: the first customers file most tickets.
+            var customer = Customers[(int)(Math.Pow(random.NextDouble(), 2) * Customers.Count)];
+            var problem = Problems[random.Next(Problems.Length)];
+            var updated = created + TimeSpan.FromMinutes(random.Next(5, 60 * 24 * 3));
+            if (updated > now)
+            {
+                updated = now;
+            }
+
+            yield return new SeedTicket(
+                Guid.CreateVersion7(created),
+                customer.Id,
+                FirstNumber + i,
+                $"{problem} ({customer.DefaultDomain})",
+                $"{problem} since {created:yyyy-MM-dd HH:mm} UTC for {random.Next(1, 400)} users of {customer.Name}. Steps tried: restart, new profile, another device. Ticket {i}.",
+                Pick(random, (60, TicketKind.Incident), (30, TicketKind.ServiceRequest), (10, TicketKind.SubscriptionChange)),
+                Pick(random, (5, Severity.A), (35, Severity.B), (60, Severity.C)),
+                status,
+                Services[random.Next(Services.Length)],
+                Pick(random, (40, Channel.Portal), (35, Channel.Email), (15, Channel.Phone), (10, Channel.Api)),
+                Agents[random.Next(Agents.Length)],
+                status == TicketStatus.New ? null : Agents[random.Next(Agents.Length)],
+                created,
+                updated,
+                status is TicketStatus.Resolved or TicketStatus.Closed ? updated : null);
+        }
+    }
+
+    private static TicketStatus StatusFor(TimeSpan age, Random random) => age.TotalDays switch
+    {
+        < 30 => Pick(random, (15, TicketStatus.New), (35, TicketStatus.Open), (15, TicketStatus.PendingCustomer),
+            (5, TicketStatus.Escalated), (20, TicketStatus.Resolved), (10, TicketStatus.Closed)),
+        // A few old tickets never get closed: the queue's long tail.
+        _ => Pick(random, (4, TicketStatus.Open), (3, TicketStatus.PendingCustomer), (43, TicketStatus.Resolved),
+            (950, TicketStatus.Closed)),
+    };
+
+    private static T Pick<T>(Random random, params (int Weight, T Value)[] choices)
+    {
+        var roll = random.Next(choices.Sum(c => c.Weight));
+        foreach (var (weight, value) in choices)
+        {
+            if (roll < weight)
+            {
+                return value;
+            }
+
+            roll -= weight;
+        }
+
+        throw new InvalidOperationException("Unreachable: the roll is below the total weight.");
+    }
+
+    private static Guid NewGuid(Random random)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        random.NextBytes(bytes);
+        return new Guid(bytes);
+    }
+}
