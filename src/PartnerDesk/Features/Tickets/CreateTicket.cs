@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Data;
 
@@ -100,20 +101,7 @@ public static class CreateTicket
             UpdatedAt = now,
         };
 
-        // The number is taken as the last step, in the transaction of the insert: one commit per ticket,
-        // the counter row locked only for that moment, and a failed insert gives its number back.
-        var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        await using (transaction)
-        {
-            ticket.Number = await TicketNumbers.Next(db, organisationId, ct);
-            db.Tickets.Add(ticket);
-            db.TicketEvents.Add(TicketHistory.Event(ticket, caller, "Created", null, channel.ToString(), now));
-            await db.SaveChangesAsync(ct);
-            if (transaction is not null)
-            {
-                await transaction.CommitAsync(ct);
-            }
-        }
+        await TicketNumbers.SaveNew(db, ticket, [TicketHistory.Event(ticket, caller, "Created", null, channel.ToString(), now)], ct);
 
         return new TicketDetails(
             ticket.Id, TicketNumber.Format(ticket.Number), ticket.Title, ticket.Description, ticket.Kind, ticket.Severity,
@@ -123,18 +111,75 @@ public static class CreateTicket
 }
 
 /// <summary>
-/// Hands out ticket numbers: one atomic upsert per ticket, safe under concurrent creates on both databases.
-/// Call it inside the transaction that inserts the ticket.
+/// Saves a new ticket with the next number of its organisation: unique under concurrent creates on both
+/// databases (one atomic upsert of a counter row, backed by a unique index), without gaps unless a
+/// create fails after taking its number.
 /// </summary>
 public static class TicketNumbers
 {
-    public static async Task<long> Next(PartnerDeskDb db, Guid organisationId, CancellationToken ct)
+    private const string Upsert = """
+        INSERT INTO "TicketNumberCounters" ("OrganisationId", "LastNumber") VALUES (@organisation, 1)
+        ON CONFLICT ("OrganisationId") DO UPDATE SET "LastNumber" = "TicketNumberCounters"."LastNumber" + 1
+        RETURNING "LastNumber"
+        """;
+
+    public static async Task SaveNew(PartnerDeskDb db, Ticket ticket, IEnumerable<object> alongside, CancellationToken ct)
     {
-        var numbers = await db.Database.SqlQuery<long>($"""
-            INSERT INTO "TicketNumberCounters" ("OrganisationId", "LastNumber") VALUES ({organisationId}, 1)
-            ON CONFLICT ("OrganisationId") DO UPDATE SET "LastNumber" = "TicketNumberCounters"."LastNumber" + 1
-            RETURNING "LastNumber" AS "Value"
-            """).ToListAsync(ct);
-        return numbers[0];
+        if (db.Database.IsNpgsql() && db.Database.CurrentTransaction is null)
+        {
+            // PostgreSQL: the counter row is locked until its update commits. Committing that update on
+            // its own, without waiting for the disk, frees it at once; it stays safe because the ticket's
+            // own (durable) commit comes later in the log and flushes the counter's with it.
+            ticket.Number = await Next(db, ticket.OrganisationId, commitAsynchronously: true, ct);
+            db.Add(ticket);
+            db.AddRange(alongside);
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+
+        // SQLite has one writer at a time anyway: take the number in the insert's transaction, one commit.
+        var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await using (transaction)
+        {
+            ticket.Number = await Next(db, ticket.OrganisationId, commitAsynchronously: false, ct);
+            db.Add(ticket);
+            db.AddRange(alongside);
+            await db.SaveChangesAsync(ct);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(ct);
+            }
+        }
+    }
+
+    private static async Task<long> Next(PartnerDeskDb db, Guid organisationId, bool commitAsynchronously, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandText = commitAsynchronously ? $"SET synchronous_commit = off; {Upsert}; RESET synchronous_commit;" : Upsert;
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "organisation";
+            // Stored as EF stores a Guid: upper-case text on SQLite, uuid on PostgreSQL.
+            parameter.Value = db.Database.IsSqlite() ? organisationId.ToString().ToUpperInvariant() : organisationId;
+            command.Parameters.Add(parameter);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            do
+            {
+                if (reader.FieldCount > 0 && await reader.ReadAsync(ct))
+                {
+                    return reader.GetInt64(0);
+                }
+            }
+            while (await reader.NextResultAsync(ct));
+
+            throw new InvalidOperationException("The ticket number counter returned nothing.");
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 }
