@@ -22,6 +22,11 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         b.HasIndex(t => new { t.OrganisationId, t.CustomerId, t.Number });
         b.HasIndex(t => new { t.OrganisationId, t.AssigneeAgentId, t.Number });
         b.HasIndex(t => new { t.OrganisationId, t.RequesterContactId });
+
+        // The console queue's other sorts, over the tickets that still need someone: small partial indexes.
+        const string active = "\"Status\" IN ('New', 'Open', 'PendingCustomer', 'Escalated')";
+        b.HasIndex(t => new { t.OrganisationId, t.UpdatedAt }, "IX_Tickets_Active_UpdatedAt").HasFilter(active);
+        b.HasIndex(t => new { t.OrganisationId, t.Severity, t.Number }, "IX_Tickets_Active_Severity").HasFilter(active);
     }
 }
 

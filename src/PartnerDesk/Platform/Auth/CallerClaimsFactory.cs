@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerDesk.Features.Accounts;
+using PartnerDesk.Features.Organisations;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
 
@@ -31,33 +32,32 @@ internal static class CallerClaimsReader
             .FirstOrDefaultAsync(ct);
         if (agent is not null)
         {
-            return
-            [
-                new(CallerClaims.UserId, userId.ToString()),
-                new(CallerClaims.OrganisationId, agent.OrganisationId.ToString()),
-                new(CallerClaims.Kind, nameof(AccountKind.Agent)),
-                new(CallerClaims.AgentRole, agent.Role.ToString()),
-                new(CallerClaims.Name, agent.DisplayName),
-            ];
+            return AgentClaims(userId, agent.OrganisationId, agent.DisplayName, agent.Role);
         }
 
         var contact = await db.Contacts.IgnoreQueryFilters().AsNoTracking()
             .Where(c => c.Id == userId)
             .Select(c => new { c.OrganisationId, c.CustomerId, c.DisplayName, c.IsCustomerAdmin })
             .FirstOrDefaultAsync(ct);
-        if (contact is null)
-        {
-            return [];
-        }
-
-        return
-        [
-            new(CallerClaims.UserId, userId.ToString()),
-            new(CallerClaims.OrganisationId, contact.OrganisationId.ToString()),
-            new(CallerClaims.Kind, nameof(AccountKind.Contact)),
-            new(CallerClaims.CustomerId, contact.CustomerId.ToString()),
-            new(CallerClaims.CustomerAdmin, contact.IsCustomerAdmin ? "true" : "false"),
-            new(CallerClaims.Name, contact.DisplayName),
-        ];
+        return contact is null ? [] : ContactClaims(userId, contact.OrganisationId, contact.CustomerId, contact.DisplayName, contact.IsCustomerAdmin);
     }
+
+    public static IReadOnlyList<Claim> AgentClaims(Guid userId, Guid organisationId, string name, AgentRole role) =>
+    [
+        new(CallerClaims.UserId, userId.ToString()),
+        new(CallerClaims.OrganisationId, organisationId.ToString()),
+        new(CallerClaims.Kind, nameof(AccountKind.Agent)),
+        new(CallerClaims.AgentRole, role.ToString()),
+        new(CallerClaims.Name, name),
+    ];
+
+    public static IReadOnlyList<Claim> ContactClaims(Guid userId, Guid organisationId, Guid customerId, string name, bool isCustomerAdmin) =>
+    [
+        new(CallerClaims.UserId, userId.ToString()),
+        new(CallerClaims.OrganisationId, organisationId.ToString()),
+        new(CallerClaims.Kind, nameof(AccountKind.Contact)),
+        new(CallerClaims.CustomerId, customerId.ToString()),
+        new(CallerClaims.CustomerAdmin, isCustomerAdmin ? "true" : "false"),
+        new(CallerClaims.Name, name),
+    ];
 }

@@ -619,6 +619,12 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId", "Status", "Number");
 
+                    b.HasIndex(new[] { "OrganisationId", "Severity", "Number" }, "IX_Tickets_Active_Severity")
+                        .HasFilter("\"Status\" IN ('New', 'Open', 'PendingCustomer', 'Escalated')");
+
+                    b.HasIndex(new[] { "OrganisationId", "UpdatedAt" }, "IX_Tickets_Active_UpdatedAt")
+                        .HasFilter("\"Status\" IN ('New', 'Open', 'PendingCustomer', 'Escalated')");
+
                     b.ToTable("Tickets");
                 });
 
