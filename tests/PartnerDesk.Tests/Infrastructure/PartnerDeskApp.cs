@@ -13,7 +13,8 @@ using PartnerDesk.Platform.Tenancy;
 namespace PartnerDesk.Tests.Infrastructure;
 
 /// <summary>The real host on a real database of its own, with a clock the test can move.</summary>
-public sealed class PartnerDeskApp(string connectionString, bool realClock = false) : WebApplicationFactory<Program>
+public sealed class PartnerDeskApp(string connectionString, bool realClock = false, IReadOnlyDictionary<string, string>? settings = null)
+    : WebApplicationFactory<Program>
 {
     private readonly ConcurrentDictionary<string, string> tokens = new(StringComparer.OrdinalIgnoreCase);
 
@@ -34,6 +35,11 @@ public sealed class PartnerDeskApp(string connectionString, bool realClock = fal
         builder.UseSetting("ConnectionStrings:PartnerDesk", connectionString);
         builder.UseSetting("PartnerDesk:DemoMode", "true");
         builder.UseSetting("PartnerDesk:DemoPassword", TestDatabase.DemoPassword);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         if (!realClock)
         {

@@ -52,6 +52,7 @@ public static class DemoWorld
     public static async Task Seed(PartnerDeskDb db, IPasswordHasher<UserAccount> hasher, string password, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(); // all of it, or nothing
         // One hash for every demo account: seeding stays fast, and the accounts share one password anyway.
         var passwordHash = hasher.HashPassword(new UserAccount(), password);
 
@@ -153,6 +154,7 @@ public static class DemoWorld
 
         await db.SaveChangesAsync();
         await SeedTickets(db, now);
+        await transaction.CommitAsync();
     }
 
     private static async Task SeedTickets(PartnerDeskDb db, DateTimeOffset now)

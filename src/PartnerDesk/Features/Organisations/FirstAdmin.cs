@@ -10,6 +10,8 @@ public static class FirstAdmin
 {
     public static async Task Create(PartnerDeskDb db, UserManager<UserAccount> users, FirstAdminOptions admin, OrganisationKind kind, TimeProvider clock)
     {
+        // All or nothing: an organisation without its admin would lock everybody out at the next start.
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var organisation = new Organisation { Name = admin.Organisation!, Kind = kind, CreatedAt = clock.GetUtcNow() };
         db.Organisations.Add(organisation);
         await db.SaveChangesAsync();
@@ -38,5 +40,6 @@ public static class FirstAdmin
             Role = AgentRole.AdminAgent,
         });
         await db.SaveChangesAsync();
+        await transaction.CommitAsync();
     }
 }

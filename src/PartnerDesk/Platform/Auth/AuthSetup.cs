@@ -42,9 +42,12 @@ public static class AuthSetup
         services.AddIdentityCore<UserAccount>(o =>
             {
                 o.User.RequireUniqueEmail = true;
+                // Length over composition (NIST SP 800-63B): a passphrase of 12 or more characters.
                 o.Password.RequiredLength = 12;
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequireUppercase = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireDigit = false;
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.SignIn.RequireConfirmedAccount = false;
