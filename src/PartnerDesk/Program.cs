@@ -22,6 +22,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseApiBodyLimit(options);
 app.UsePartnerDeskCultures();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseCaller();
 app.UseAuthorization();

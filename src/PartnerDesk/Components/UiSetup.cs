@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using PartnerDesk.Features.Accounts;
+using PartnerDesk.Platform;
 using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Components;
@@ -38,7 +39,7 @@ public static class UiSetup
                     new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, SameSite = SameSiteMode.Lax });
             }
 
-            return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
+            return Results.Redirect(LocalUrls.OrHome(returnUrl));
         }).AllowAnonymous().ExcludeFromDescription();
 
         app.MapPost("/signout", async (SignInManager<UserAccount> signIn) =>

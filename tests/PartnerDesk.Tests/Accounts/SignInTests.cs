@@ -8,6 +8,7 @@ using OtpNet;
 using PartnerDesk.Features.Accounts;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Platform;
+using PartnerDesk.Platform.Auth;
 using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.Tests.Accounts;
@@ -55,7 +56,10 @@ public sealed class SignInTests(AppFixture fixture) : IClassFixture<AppFixture>
     public async Task Personal_access_token_works_shows_its_last_use_and_stops_when_revoked()
     {
         var admin = await App.ClientFor(Demo.ContosoAdmin);
-        var created = await (await admin.PostAsJsonAsync("/api/v1/me/tokens", new { name = "PSA integration", expiresInDays = 30 }))
+        // Over the API, with a (short-lived) session token, the password is asked again.
+        await (await admin.PostAsJsonAsync("/api/v1/me/tokens", new { name = "PSA integration", expiresInDays = 30 })).ProblemNaming("password");
+        await (await admin.PostAsJsonAsync("/api/v1/me/tokens", new { name = "PSA integration", expiresInDays = 30, password = "not my password" })).ProblemNaming("password");
+        var created = await (await admin.PostAsJsonAsync("/api/v1/me/tokens", new { name = "PSA integration", expiresInDays = 30, password = TestDatabase.DemoPassword }))
             .Read<CreatedPersonalToken>(HttpStatusCode.Created);
         Assert.StartsWith("pd_", created.Token, StringComparison.Ordinal);
 
@@ -113,5 +117,25 @@ public sealed class SignInTests(AppFixture fixture) : IClassFixture<AppFixture>
         var code = new Totp(Base32Encoding.ToBytes(key)).ComputeTotp(App.Clock.GetUtcNow().UtcDateTime);
         var right = await client.PostAsJsonAsync("/api/v1/auth/token", new { email = "it@woodgrovebank.example", password = TestDatabase.DemoPassword, twoFactorCode = code });
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+
+        // The wrong code before does not linger towards a lock-out.
+        await using var check = App.Services.CreateAsyncScope();
+        var account = await check.ServiceProvider.GetRequiredService<UserManager<UserAccount>>().FindByIdAsync(DemoWorld.Ids.WoodgroveIt.ToString());
+        Assert.Equal(0, account!.AccessFailedCount);
+    }
+
+    [Fact]
+    public async Task Sign_in_attempts_are_capped_per_client()
+    {
+        await using var app = await PartnerDeskApp.StartAsync();
+        using var client = app.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i <= SignInLimits.PerMinute; i++)
+        {
+            statuses.Add((await client.PostAsJsonAsync("/api/v1/auth/token", new { email = $"spray{i}@nowhere.example", password = "Summer2026!!" })).StatusCode);
+        }
+
+        Assert.All(statuses.Take(SignInLimits.PerMinute), s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
     }
 }

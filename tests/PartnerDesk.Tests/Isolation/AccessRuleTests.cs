@@ -1,9 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Auth;
+using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Tenancy;
 using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.Tests.Isolation;
@@ -127,5 +133,44 @@ public sealed class AccessRuleTests(AppFixture fixture) : IClassFixture<AppFixtu
         await (await admin.PatchAsJsonAsync($"/api/v1/tickets/{tailspin.Id}", new { assigneeId = DemoWorld.Ids.ContosoSales })).ProblemNaming("assigneeId");
         var change = await File(DemoWorld.Ids.Tailspin, "SubscriptionChange");
         Assert.Equal(DemoWorld.Ids.ContosoSales, (await (await admin.PatchAsJsonAsync($"/api/v1/tickets/{change.Id}", new { assigneeId = DemoWorld.Ids.ContosoSales })).Read<TicketDetails>()).AssigneeId);
+    }
+
+    [Fact]
+    public async Task Sales_agents_read_no_incident_conversation_or_history_even_directly()
+    {
+        var admin = await App.ClientFor(Demo.ContosoAdmin);
+        var incident = await (await admin.PostAsJsonAsync("/api/v1/tickets", new { customerId = DemoWorld.Ids.Adatum, title = "Incident", description = "d", severity = "B", kind = "Incident" }))
+            .Read<TicketDetails>(HttpStatusCode.Created);
+        await admin.PostAsJsonAsync($"/api/v1/tickets/{incident.Id}/messages", new { body = "internal", visibility = "Internal" });
+
+        await using var scope = App.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAsAgent(DemoWorld.Ids.Contoso, DemoWorld.Ids.ContosoSales, AgentRole.SalesAgent);
+        var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
+        Assert.Equal(0, await db.TicketMessages.CountAsync(m => m.TicketId == incident.Id));
+        Assert.Equal(0, await db.TicketEvents.CountAsync(e => e.TicketId == incident.Id));
+    }
+
+    [Fact]
+    public async Task An_open_console_notices_a_deactivated_or_demoted_agent_at_its_next_step()
+    {
+        await using var app = await PartnerDeskApp.StartAsync();
+        var claims = await app.InDatabase(DemoWorld.Ids.Contoso, db => CallerClaimsReader.Read(db, DemoWorld.Ids.ContosoAdmin, CancellationToken.None));
+        var signedIn = new ClaimsPrincipal(new ClaimsIdentity(claims, "cookie"));
+        var scopes = new CallerScopes(app.Services.GetRequiredService<IServiceScopeFactory>(), new Signed(signedIn));
+        Assert.Equal(3, await scopes.Run(db => db.Customers.CountAsync()));
+
+        // Demoted to helpdesk: the admin's groups hold no support role in any customer.
+        await app.InDatabase(DemoWorld.Ids.Contoso, db => db.Agents.Where(a => a.Id == DemoWorld.Ids.ContosoAdmin)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Role, AgentRole.HelpdeskAgent)));
+        Assert.Equal(0, await scopes.Run(db => db.Customers.CountAsync()));
+
+        await app.InDatabase(DemoWorld.Ids.Contoso, db => db.Agents.Where(a => a.Id == DemoWorld.Ids.ContosoAdmin)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Role, AgentRole.AdminAgent).SetProperty(a => a.IsActive, false)));
+        Assert.Equal(0, await scopes.Run(db => db.Tickets.CountAsync()));
+    }
+
+    private sealed class Signed(ClaimsPrincipal user) : AuthenticationStateProvider
+    {
+        public override Task<AuthenticationState> GetAuthenticationStateAsync() => Task.FromResult(new AuthenticationState(user));
     }
 }

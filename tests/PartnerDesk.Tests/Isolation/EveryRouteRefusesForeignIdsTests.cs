@@ -163,7 +163,7 @@ public sealed class EveryRouteRefusesForeignIdsTests(AppFixture fixture) : IClas
         async Task<Guid> Token(string email)
         {
             var client = await App.ClientFor(email);
-            return (await (await client.PostAsJsonAsync("/api/v1/me/tokens", new { name = "ci" })).Read<CreatedPersonalToken>(System.Net.HttpStatusCode.Created)).Id;
+            return (await (await client.PostAsJsonAsync("/api/v1/me/tokens", new { name = "ci", password = TestDatabase.DemoPassword })).Read<CreatedPersonalToken>(System.Net.HttpStatusCode.Created)).Id;
         }
 
         var fabrikamTicket = await File(Demo.FabrikamAdmin, DemoWorld.Ids.WideWorldImporters, "Fabrikam only");

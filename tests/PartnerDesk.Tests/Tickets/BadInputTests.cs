@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Tests.Infrastructure;
@@ -22,6 +23,9 @@ public sealed class BadInputTests(AppFixture fixture) : IClassFixture<AppFixture
         { """{"customerId":"0c0c0c0c-0001-7000-8000-000000000001","title":"t","description":"d","severity":"X","kind":"Incident"}""", "severity" },
         { """{"customerId":"0c0c0c0c-0001-7000-8000-000000000001","title":"t","description":"d","severity":"A","kind":"Complaint"}""", "kind" },
         { """{"customerId":"0c0c0c0c-0001-7000-8000-000000000001","title":"t","description":"d","severity":1,"kind":"Incident"}""", "severity" },
+        { """{"customerId":"0c0c0c0c-0001-7000-8000-000000000001","title":"t","description":"d","severity":"B, C","kind":"Incident"}""", "severity" },
+        { """{"customerId":"0c0c0c0c-0001-7000-8000-000000000001","title":"t","description":"d","severity":"A","kind":"ServiceRequest, SubscriptionChange"}""", "kind" },
+        { """{"customerId":"0c0c0c0c-0001-7000-8000-000000000001","title":"t","description":"d","severity":"3","kind":"Incident"}""", "severity" },
         { """{"customerId":"0c0c0c0c-0001-7000-8000-000000000001","title":"t","description":"d","severity":"A","kind":"Incident","priority":"high"}""", "priority" },
         { """{"customerId":"0c0c0c0c-0001-7000-8000-000000000001","description":"d","severity":"A","kind":"Incident"}""", "title" },
         { """{"customerId":"0c0c0c0c-0001-7000-8000-000000000001","title":"   ","description":"d","severity":"A","kind":"Incident"}""", "title" },
@@ -116,5 +120,39 @@ public sealed class BadInputTests(AppFixture fixture) : IClassFixture<AppFixture
     {
         var admin = await App.ClientFor(Demo.ContosoAdmin);
         await (await admin.GetAsync($"/api/v1/tickets/{Guid.NewGuid()}")).Problem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Undefined_enum_values_from_a_form_are_refused_by_the_shared_validation()
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var caller = scope.ServiceProvider.GetRequiredService<PartnerDesk.Platform.Tenancy.Caller>();
+        caller.ActAsAgent(DemoWorld.Ids.Contoso, DemoWorld.Ids.ContosoAdmin, PartnerDesk.Features.Organisations.AgentRole.AdminAgent);
+        var errors = CreateTicket.Validate(new CreateTicketRequest(DemoWorld.Ids.Adatum, "t", "d", (Severity)42, (TicketKind)7, null), caller);
+        Assert.True(errors.Has("severity"));
+        Assert.True(errors.Has("kind"));
+    }
+
+    [Fact]
+    public async Task Who_may_file_which_kind()
+    {
+        var anna = await App.ClientFor(Demo.AdatumAnna);
+        await (await anna.PostAsJsonAsync("/api/v1/tickets", new { title = "More licences", description = "d", severity = "C", kind = "SubscriptionChange" })).ProblemNaming("kind");
+        var it = await App.ClientFor(Demo.AdatumIt);
+        await (await it.PostAsJsonAsync("/api/v1/tickets", new { title = "More licences", description = "d", severity = "C", kind = "SubscriptionChange" })).Read<TicketDetails>(HttpStatusCode.Created);
+        var sales = await App.ClientFor(Demo.ContosoSales);
+        await (await sales.PostAsJsonAsync("/api/v1/tickets", new { customerId = DemoWorld.Ids.Adatum, title = "Outage", description = "d", severity = "A", kind = "Incident" })).ProblemNaming("kind");
+    }
+
+    [Fact]
+    public async Task A_local_return_address_only_and_never_a_500()
+    {
+        using var client = App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        foreach (var target in new[] { "/%5Cevil.example", "//evil.example", "https://evil.example", "%0D%0Aevil" })
+        {
+            var response = await client.GetAsync("/culture/de?returnUrl=" + target);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Equal("/", response.Headers.Location?.OriginalString);
+        }
     }
 }

@@ -208,6 +208,8 @@ public sealed class TicketApiTests(AppFixture fixture) : IClassFixture<AppFixtur
         var feed = App.Services.GetRequiredService<TicketFeed>();
         var heard = new System.Collections.Concurrent.ConcurrentBag<TicketChanged>();
         void Listen(TicketChanged change) => heard.Add(change);
+        void Broken(TicketChanged change) => throw new InvalidOperationException("A broken console.");
+        feed.Changed += Broken; // a failing listener neither fails the write nor silences the others
         feed.Changed += Listen;
         try
         {
@@ -219,6 +221,7 @@ public sealed class TicketApiTests(AppFixture fixture) : IClassFixture<AppFixtur
         finally
         {
             feed.Changed -= Listen;
+            feed.Changed -= Broken;
         }
     }
 }

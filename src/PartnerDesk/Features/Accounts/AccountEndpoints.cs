@@ -11,7 +11,8 @@ public sealed record TokenRequest(string? Email, string? Password, string? TwoFa
 
 public sealed record TokenResponse(string AccessToken, int ExpiresIn, string TokenType = "Bearer");
 
-public sealed record CreatePersonalTokenRequest(string? Name, int? ExpiresInDays = null);
+/// <summary>Over the API (bearer) the password is asked again: a stolen session token must not mint a year-long one.</summary>
+public sealed record CreatePersonalTokenRequest(string? Name, int? ExpiresInDays = null, string? Password = null);
 
 public sealed record PersonalTokenView(Guid Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
 
@@ -23,7 +24,7 @@ public static class AccountEndpoints
 
     public static RouteGroupBuilder MapAccountEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/auth/token", IssueToken).AllowAnonymous().WithTags("Sign-in")
+        api.MapPost("/auth/token", IssueToken).AllowAnonymous().WithTags("Sign-in").RequireRateLimiting(SignInLimits.Policy)
             .WithSummary("Exchanges e-mail and password (and a TOTP code when two-factor is on) for an access token.");
         var tokens = api.MapGroup("/me/tokens").WithTags("Personal access tokens").RequireAuthorization(Policies.Agent);
         tokens.MapGet("/", ListPersonalTokens).WithSummary("The caller's personal access tokens, with their last use.");
@@ -57,8 +58,25 @@ public static class AccountEndpoints
     private static async Task<Ok<List<PersonalTokenView>>> ListPersonalTokens(PartnerDeskDb db, CancellationToken ct) =>
         TypedResults.Ok(await PersonalTokens.List(db, ct));
 
-    private static async Task<IResult> CreatePersonalToken(CreatePersonalTokenRequest request, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
-        (await PersonalTokens.Create(request, db, clock, ct)).ToResult(created => TypedResults.Created($"/api/v1/me/tokens/{created.Id}", created));
+    private static async Task<IResult> CreatePersonalToken(
+        CreatePersonalTokenRequest request, HttpContext http, UserManager<UserAccount> users, PartnerDeskDb db, TimeProvider clock, CancellationToken ct)
+    {
+        if (http.User.Identity?.AuthenticationType == ApiTokenAuthenticationHandler.SchemeName)
+        {
+            var user = await users.FindByIdAsync(db.Caller.UserId.ToString());
+            if (user is null || string.IsNullOrEmpty(request.Password) || await users.IsLockedOutAsync(user) || !await users.CheckPasswordAsync(user, request.Password))
+            {
+                if (user is not null && !string.IsNullOrEmpty(request.Password))
+                {
+                    await users.AccessFailedAsync(user);
+                }
+
+                return FieldErrors.One("password", "Confirm your password to create a personal access token over the API.");
+            }
+        }
+
+        return (await PersonalTokens.Create(request, db, clock, ct)).ToResult(created => TypedResults.Created($"/api/v1/me/tokens/{created.Id}", created));
+    }
 
     private static async Task<IResult> RevokePersonalToken(Guid id, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
         await PersonalTokens.Revoke(id, db, clock, ct) ? TypedResults.NoContent() : TypedResults.Problem(statusCode: 404, title: "Not found.");

@@ -17,7 +17,7 @@ public static class SignInChecks
     /// </summary>
     public static async Task<SignInCheck> CheckPassword(SignInManager<UserAccount> signIn, UserAccount? user, string password, string? twoFactorCode)
     {
-        if (user is null)
+        if (user is null || await signIn.UserManager.IsLockedOutAsync(user))
         {
             signIn.UserManager.PasswordHasher.HashPassword(new UserAccount(), password);
             return SignInCheck.Failed;
@@ -47,6 +47,7 @@ public static class SignInChecks
             return SignInCheck.Failed;
         }
 
+        await signIn.UserManager.ResetAccessFailedCountAsync(user);
         return SignInCheck.Ok;
     }
 }

@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using PartnerDesk.Features.Organisations;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.Tickets;
 
@@ -17,12 +19,26 @@ public sealed record CreateTicketRequest(
 
 public static class CreateTicket
 {
-    public static FieldErrors Validate(CreateTicketRequest request, bool callerIsContact)
+    public static FieldErrors Validate(CreateTicketRequest request, Caller caller)
     {
         var errors = new FieldErrors()
             .Required("title", request.Title, TicketLimits.Title)
             .Required("description", request.Description, TicketLimits.Body)
-            .MaxLength("service", request.Service, TicketLimits.Service);
+            .MaxLength("service", request.Service, TicketLimits.Service)
+            .Defined("severity", request.Severity)
+            .Defined("kind", request.Kind)
+            .Defined("channel", request.Channel);
+        var callerIsContact = caller.IsContact;
+        if (request.Kind == TicketKind.SubscriptionChange && callerIsContact && !caller.IsCustomerAdmin)
+        {
+            errors.Add("kind", "Subscription changes are requested by the customer's admin contact.");
+        }
+
+        if (request.Kind is { } kind && kind != TicketKind.SubscriptionChange && caller.AgentRole == AgentRole.SalesAgent)
+        {
+            errors.Add("kind", "Sales agents file subscription changes.");
+        }
+
         if (request.CustomerId is null && !callerIsContact)
         {
             errors.Add("customerId", "The customerId field is required.");
@@ -46,7 +62,7 @@ public static class CreateTicket
         CreateTicketRequest request, Channel defaultChannel, PartnerDeskDb db, TimeProvider clock, CancellationToken ct)
     {
         var caller = db.Caller;
-        var errors = Validate(request, caller.IsContact);
+        var errors = Validate(request, caller);
         if (errors.Any)
         {
             return errors;

@@ -11,7 +11,7 @@ public readonly record struct TicketChanged(Guid OrganisationId, Guid TicketId);
 /// In-process: with several instances, a SignalR backplane (Redis) carries it further (DESIGN section 5).
 /// Listeners only learn an id and reload through their own, filtered, queries.
 /// </summary>
-public sealed class TicketFeed : SaveChangesInterceptor
+public sealed class TicketFeed(ILogger<TicketFeed> log) : SaveChangesInterceptor
 {
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, List<TicketChanged>> pending = [];
 
@@ -93,9 +93,20 @@ public sealed class TicketFeed : SaveChangesInterceptor
 
         // A change made inside an open transaction (an idempotent write) is announced a moment early;
         // listeners reload and, should it roll back, simply find nothing new.
+        // The save has committed: a listener's failure must not turn it into an error for the writer.
         foreach (var change in changes.Distinct())
         {
-            listeners(change);
+            foreach (var listener in listeners.GetInvocationList().Cast<Action<TicketChanged>>())
+            {
+                try
+                {
+                    listener(change);
+                }
+                catch (Exception e)
+                {
+                    log.LogWarning(e, "A ticket feed listener failed.");
+                }
+            }
         }
     }
 }

@@ -33,7 +33,7 @@ public static class TicketMessages
             return Outcome<TicketMessageView>.Missing;
         }
 
-        var errors = new FieldErrors().Required("body", request.Body, TicketLimits.Body);
+        var errors = new FieldErrors().Required("body", request.Body, TicketLimits.Body).Defined("visibility", request.Visibility);
         var visibility = request.Visibility ?? MessageVisibility.Public;
         if (caller.IsContact && visibility == MessageVisibility.Internal)
         {

@@ -20,7 +20,7 @@ public static class UpdateTicket
             return Outcome<TicketDetails>.Missing;
         }
 
-        var errors = new FieldErrors();
+        var errors = new FieldErrors().Defined("status", request.Status).Defined("severity", request.Severity);
         if (request.Unassign == true && request.AssigneeId is not null)
         {
             errors.Add("assigneeId", "Give an assigneeId or unassign, not both.");

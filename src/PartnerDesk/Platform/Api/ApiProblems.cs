@@ -37,6 +37,18 @@ public sealed class FieldErrors
         return this;
     }
 
+    /// <summary>A defined value of the enum (forms can post any number).</summary>
+    public FieldErrors Defined<T>(string field, T? value)
+        where T : struct, Enum
+    {
+        if (value is { } v && !Enum.IsDefined(v))
+        {
+            Add(field, $"Use one of: {string.Join(", ", Enum.GetNames<T>())}.");
+        }
+
+        return this;
+    }
+
     public FieldErrors MaxLength(string field, string? value, int maxLength)
     {
         if (value is not null && value.Length > maxLength)
@@ -60,6 +72,19 @@ internal sealed class BadRequestProblemHandler(IProblemDetailsService problems) 
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
+        if (IsBusy(exception))
+        {
+            // Nothing was written (the transaction never began or was rolled back): the client may retry.
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            http.Response.Headers.RetryAfter = "1";
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = { Status = 503, Title = "The database is busy.", Detail = "Nothing was saved. Please retry." },
+                Exception = exception,
+            });
+        }
+
         if (exception is not BadHttpRequestException bad)
         {
             return false;
@@ -87,6 +112,19 @@ internal sealed class BadRequestProblemHandler(IProblemDetailsService problems) 
 
         http.Response.StatusCode = bad.StatusCode;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static bool IsBusy(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is TimeoutException or Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>For an enum field of the endpoint's body: "Use one of: A, B, C."</summary>

@@ -16,7 +16,7 @@ public static class ApiSetup
     {
         services.ConfigureHttpJsonOptions(o =>
         {
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+            o.SerializerOptions.Converters.Add(new StrictEnumConverter());
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         });

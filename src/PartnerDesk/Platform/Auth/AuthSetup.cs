@@ -13,6 +13,7 @@ public static class AuthSetup
     public static IServiceCollection AddPartnerDeskAuth(this IServiceCollection services)
     {
         services.AddMemoryCache();
+        services.AddSignInLimits();
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = CookieOrBearer;

@@ -21,7 +21,7 @@ internal sealed class CallerClaimsFactory(UserManager<UserAccount> users, IOptio
     }
 }
 
-internal static class CallerClaimsReader
+public static class CallerClaimsReader
 {
     /// <summary>Reads the claims of an account, whatever organisation the current call belongs to.</summary>
     public static async Task<IReadOnlyList<Claim>> Read(PartnerDeskDb db, Guid userId, CancellationToken ct)

@@ -80,7 +80,9 @@ public static class DataSetup
         private static void Apply(DbConnection connection)
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
+            // Wait for the write lock as long as a command may take (Default Timeout, 30 s unless set).
+            var timeout = connection is SqliteConnection sqlite ? sqlite.DefaultTimeout : 30;
+            command.CommandText = $"PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={timeout * 1000};";
             command.ExecuteNonQuery();
         }
     }

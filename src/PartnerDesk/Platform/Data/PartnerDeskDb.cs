@@ -83,10 +83,13 @@ public abstract class PartnerDeskDb(DbContextOptions options, Caller caller, Tim
                  && (!CallerIsSalesAgent || t.Kind == TicketKind.SubscriptionChange)));
         builder.Entity<TicketMessage>().HasQueryFilter(ReachableCustomer<TicketMessage>(
             m => m.CustomerId,
-            m => !CallerIsContact
-                 || (m.Visibility == MessageVisibility.Public
-                     && (CallerIsCustomerAdmin || m.Ticket!.RequesterContactId == CallerUserId))));
-        builder.Entity<TicketEvent>().HasQueryFilter(ReachableCustomer<TicketEvent>(e => e.CustomerId, e => !CallerIsContact));
+            m => (!CallerIsContact
+                  || (m.Visibility == MessageVisibility.Public
+                      && (CallerIsCustomerAdmin || m.Ticket!.RequesterContactId == CallerUserId)))
+                 && (!CallerIsSalesAgent || m.Ticket!.Kind == TicketKind.SubscriptionChange)));
+        builder.Entity<TicketEvent>().HasQueryFilter(ReachableCustomer<TicketEvent>(
+            e => e.CustomerId,
+            e => !CallerIsContact && (!CallerIsSalesAgent || Set<Ticket>().Any(t => t.Id == e.TicketId && t.Kind == TicketKind.SubscriptionChange))));
     }
 
     private void OwnedByOrganisation<T>(ModelBuilder builder)

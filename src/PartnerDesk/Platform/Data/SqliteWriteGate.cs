@@ -9,7 +9,8 @@ namespace PartnerDesk.Platform.Data;
 /// SQLite lets one transaction write at a time. Left to themselves, concurrent writers collide on its lock
 /// and the driver puts their threads to sleep and retries, which costs throughput and gives long tails.
 /// This gate queues transactions in the process instead, asynchronously, so that they take turns. The gate
-/// is held from BEGIN to COMMIT or ROLLBACK, and let go when the connection closes at the latest.
+/// is held from BEGIN to COMMIT or ROLLBACK, and let go when the connection closes or is disposed at the
+/// latest.
 /// One gate per host (per database file).
 /// </summary>
 internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInterceptor, IDisposable
@@ -18,50 +19,87 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionI
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly ConditionalWeakTable<DbConnection, object> holders = [];
 
+    /// <summary>A gate that is not given back within this time is a bug; fail loudly rather than hang.</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
+
+    // The interceptor issues BEGIN itself, so that a BEGIN that fails (busy, cancelled) gives the gate back:
+    // EF raises no "failed" event for it.
     public override InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
-        gate.Wait();
+        if (!gate.Wait(MaxWait))
+        {
+            throw new TimeoutException("No SQLite write turn within " + MaxWait + ".");
+        }
+
         holders.AddOrUpdate(connection, Held);
-        return result;
+        try
+        {
+            return InterceptionResult<DbTransaction>.SuppressWithResult(connection.BeginTransaction(eventData.IsolationLevel));
+        }
+        catch
+        {
+            Release(connection);
+            throw;
+        }
     }
 
     public override async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
-        await gate.WaitAsync(cancellationToken);
+        if (!await gate.WaitAsync(MaxWait, cancellationToken))
+        {
+            throw new TimeoutException("No SQLite write turn within " + MaxWait + ".");
+        }
+
         holders.AddOrUpdate(connection, Held);
-        return result;
+        try
+        {
+            return InterceptionResult<DbTransaction>.SuppressWithResult(await connection.BeginTransactionAsync(eventData.IsolationLevel, cancellationToken));
+        }
+        catch
+        {
+            Release(connection);
+            throw;
+        }
     }
 
     public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Release(eventData.Context?.Database.GetDbConnection());
 
     public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) =>
-        Release(eventData.Context?.Database.GetDbConnection());
+        ReleaseAsync(eventData.Context?.Database.GetDbConnection());
 
     public override void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Release(eventData.Context?.Database.GetDbConnection());
 
     public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) =>
-        Release(eventData.Context?.Database.GetDbConnection());
+        ReleaseAsync(eventData.Context?.Database.GetDbConnection());
 
     public override void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Release(eventData.Context?.Database.GetDbConnection());
 
     public override Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default) =>
-        Release(eventData.Context?.Database.GetDbConnection());
+        ReleaseAsync(eventData.Context?.Database.GetDbConnection());
 
-    // A transaction disposed without commit or rollback ends with its connection.
+    // A transaction disposed without commit or rollback ends with its connection, closed or disposed.
     public void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => Release(connection);
 
-    public Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData) => Release(connection);
+    public Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData) => ReleaseAsync(connection);
+
+    public void ConnectionDisposed(DbConnection connection, ConnectionEndEventData eventData) => Release(connection);
+
+    public Task ConnectionDisposedAsync(DbConnection connection, ConnectionEndEventData eventData) => ReleaseAsync(connection);
 
     public void Dispose() => gate.Dispose();
 
-    private Task Release(DbConnection? connection)
+    private void Release(DbConnection? connection)
     {
         if (connection is not null && holders.Remove(connection))
         {
             gate.Release();
         }
+    }
 
+    private Task ReleaseAsync(DbConnection? connection)
+    {
+        Release(connection);
         return Task.CompletedTask;
     }
 }

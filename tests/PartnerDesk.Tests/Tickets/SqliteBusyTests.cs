@@ -1,0 +1,44 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Data.Sqlite;
+using PartnerDesk.Features.Demo;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Tests.Infrastructure;
+
+namespace PartnerDesk.Tests.Tickets;
+
+public sealed class SqliteBusyTests
+{
+    [Fact]
+    public async Task A_write_that_finds_the_database_locked_is_a_503_and_the_next_write_goes_through()
+    {
+        if (TestDatabase.IsPostgres)
+        {
+            Assert.Skip("SQLite's single write lock only.");
+        }
+
+        var connection = await TestDatabase.CreateAsync();
+        await using var app = new PartnerDeskApp(connection + ";Default Timeout=1");
+        var admin = await app.ClientFor(Demo.ContosoAdmin);
+        object Ticket(string title) => new { customerId = DemoWorld.Ids.Adatum, title, description = "d", severity = "C", kind = "Incident" };
+
+        // Another process holds the write lock.
+        await using (var other = new SqliteConnection(connection + ";Pooling=False"))
+        {
+            await other.OpenAsync(TestContext.Current.CancellationToken);
+            await using var begin = other.CreateCommand();
+            begin.CommandText = "BEGIN IMMEDIATE;";
+            await begin.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+
+            var blocked = await admin.PostAsJsonAsync("/api/v1/tickets", Ticket("While locked"));
+            await blocked.Problem(HttpStatusCode.ServiceUnavailable);
+            Assert.True(blocked.Headers.Contains("Retry-After"));
+        }
+
+        // The lock is gone, and so must be the host's own write turn: nothing hangs.
+        var after = await admin.PostAsJsonAsync("/api/v1/tickets", Ticket("After the lock"));
+        await after.Read<TicketDetails>(HttpStatusCode.Created);
+        var found = await (await admin.GetAsync("/api/v1/tickets?q=While%20locked")).Read<Page<TicketSummary>>();
+        Assert.Empty(found.Items);
+    }
+}
