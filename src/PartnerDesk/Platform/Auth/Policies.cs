@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
 using PartnerDesk.Features.Accounts;
-using PartnerDesk.Features.Organisations;
 using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Platform.Auth;
@@ -10,7 +9,6 @@ public static class Policies
     /// <summary>Any signed-in person whose organisation is known. Everything not marked anonymous needs it.</summary>
     public const string Member = "member";
     public const string Agent = "agent";
-    public const string AdminAgent = "admin-agent";
     public const string Contact = "contact";
 
     public static void Add(AuthorizationOptions options)
@@ -24,9 +22,6 @@ public static class Policies
         options.AddPolicy(Member, member);
         options.FallbackPolicy = member; // an endpoint that forgets to say fails closed
         options.AddPolicy(Agent, p => p.Combine(member).RequireClaim(CallerClaims.Kind, nameof(AccountKind.Agent)));
-        options.AddPolicy(AdminAgent, p => p.Combine(member)
-            .RequireClaim(CallerClaims.Kind, nameof(AccountKind.Agent))
-            .RequireClaim(CallerClaims.AgentRole, nameof(AgentRole.AdminAgent)));
         options.AddPolicy(Contact, p => p.Combine(member).RequireClaim(CallerClaims.Kind, nameof(AccountKind.Contact)));
     }
 }
