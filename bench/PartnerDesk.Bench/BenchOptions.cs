@@ -44,7 +44,7 @@ public sealed record BenchOptions(
             Int("tickets", 1_000_000),
             Int("customers", 5_000),
             TimeSpan.FromSeconds(Int("duration", 30)),
-            TimeSpan.FromSeconds(Int("warmup", 5)),
+            TimeSpan.FromSeconds(Int("warmup", 15)),
             Int("connections", 64),
             Int("list-requests", 300),
             work,

@@ -77,8 +77,17 @@ public static class DataSetup
             return Task.CompletedTask;
         }
 
+        // The native connection is pooled and keeps its settings: set them once per native connection,
+        // not at every open.
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = [];
+
         private static void Apply(DbConnection connection)
         {
+            if (connection is SqliteConnection { Handle: { } handle } && !Configured.TryAdd(handle, handle))
+            {
+                return;
+            }
+
             using var command = connection.CreateCommand();
             // Wait for the write lock as long as a command may take (Default Timeout, 30 s unless set).
             var timeout = connection is SqliteConnection sqlite ? sqlite.DefaultTimeout : 30;
