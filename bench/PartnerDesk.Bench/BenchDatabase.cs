@@ -92,7 +92,7 @@ public sealed class SqliteBenchDatabase(string folder) : BenchDatabase
             options.AddInterceptors(interceptor);
         }
 
-        return new SqliteDb(options.Options, caller, TimeProvider.System);
+        return new SqliteDb(options.Options).For(caller, TimeProvider.System);
     }
 
     public override async Task BulkInsert(SeedPlan plan)
@@ -202,7 +202,7 @@ public sealed class PostgresBenchDatabase(string serverConnectionString) : Bench
             options.AddInterceptors(interceptor);
         }
 
-        return new PostgresDb(options.Options, caller, TimeProvider.System);
+        return new PostgresDb(options.Options).For(caller, TimeProvider.System);
     }
 
     public override async Task BulkInsert(SeedPlan plan)

@@ -169,6 +169,25 @@ public sealed class AccessRuleTests(AppFixture fixture) : IClassFixture<AppFixtu
         Assert.Equal(0, await scopes.Run(db => db.Tickets.CountAsync()));
     }
 
+    [Fact]
+    public async Task A_pooled_context_forgets_its_caller_when_it_goes_back()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            await using (var scope = App.Services.CreateAsyncScope())
+            {
+                scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(DemoWorld.Ids.Contoso);
+                Assert.NotEqual(0, await scope.ServiceProvider.GetRequiredService<PartnerDeskDb>().Tickets.CountAsync());
+            }
+
+            // The next scope rents the same context from the pool, for a caller nobody identified.
+            await using (var scope = App.Services.CreateAsyncScope())
+            {
+                Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<PartnerDeskDb>().Tickets.CountAsync());
+            }
+        }
+    }
+
     private sealed class Signed(ClaimsPrincipal user) : AuthenticationStateProvider
     {
         public override Task<AuthenticationState> GetAuthenticationStateAsync() => Task.FromResult(new AuthenticationState(user));

@@ -37,9 +37,9 @@ public static class DataSetup
             }
 
             connection = npgsql.ConnectionString;
-            services.AddDbContext<PostgresDb>((sp, o) => o.UseNpgsql(connection, n => n.MigrationsHistoryTable("__ef_migrations"))
+            services.AddPooledDbContextFactory<PostgresDb>((sp, o) => o.UseNpgsql(connection, n => n.MigrationsHistoryTable("__ef_migrations"))
                 .AddInterceptors(sp.GetServices<IInterceptor>()).ConfigureWarnings(Quiet));
-            services.AddScoped<PartnerDeskDb>(sp => sp.GetRequiredService<PostgresDb>());
+            services.AddScoped<PartnerDeskDb>(Rent<PostgresDb>);
         }
         else
         {
@@ -50,13 +50,19 @@ public static class DataSetup
             }
 
             services.AddSingleton<SqliteWriteGate>();
-            services.AddDbContext<SqliteDb>((sp, o) => o.UseSqlite(sqlite.ToString(), s => s.MigrationsHistoryTable("__ef_migrations"))
+            services.AddPooledDbContextFactory<SqliteDb>((sp, o) => o.UseSqlite(sqlite.ToString(), s => s.MigrationsHistoryTable("__ef_migrations"))
                 .AddInterceptors([SqlitePragmas.Instance, sp.GetRequiredService<SqliteWriteGate>(), .. sp.GetServices<IInterceptor>()]).ConfigureWarnings(Quiet));
-            services.AddScoped<PartnerDeskDb>(sp => sp.GetRequiredService<SqliteDb>());
+            services.AddScoped<PartnerDeskDb>(Rent<SqliteDb>);
         }
 
         return services;
     }
+
+    /// <summary>A pooled context for the scope's caller; disposing the scope returns it to the pool.</summary>
+    private static PartnerDeskDb Rent<T>(IServiceProvider services)
+        where T : PartnerDeskDb =>
+        services.GetRequiredService<IDbContextFactory<T>>().CreateDbContext()
+            .For(services.GetRequiredService<Caller>(), services.GetRequiredService<TimeProvider>());
 
     // Filters on both ends of a required relationship are intended: each end enforces isolation itself.
     private static void Quiet(WarningsConfigurationBuilder w) => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning);
@@ -101,12 +107,12 @@ public static class DataSetup
 internal sealed class SqliteDbDesignFactory : IDesignTimeDbContextFactory<SqliteDb>
 {
     public SqliteDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqliteDb>().UseSqlite(DataSetup.DefaultSqlite, s => s.MigrationsHistoryTable("__ef_migrations")).Options, new Caller(), TimeProvider.System);
+        new(new DbContextOptionsBuilder<SqliteDb>().UseSqlite(DataSetup.DefaultSqlite, s => s.MigrationsHistoryTable("__ef_migrations")).Options);
 }
 
 /// <summary>Used by `dotnet ef migrations add … --context PostgresDb`.</summary>
 internal sealed class PostgresDbDesignFactory : IDesignTimeDbContextFactory<PostgresDb>
 {
     public PostgresDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresDb>().UseNpgsql("Host=localhost;Database=partnerdesk", n => n.MigrationsHistoryTable("__ef_migrations")).Options, new Caller(), TimeProvider.System);
+        new(new DbContextOptionsBuilder<PostgresDb>().UseNpgsql("Host=localhost;Database=partnerdesk", n => n.MigrationsHistoryTable("__ef_migrations")).Options);
 }

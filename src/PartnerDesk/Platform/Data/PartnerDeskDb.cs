@@ -16,10 +16,14 @@ namespace PartnerDesk.Platform.Data;
 /// filtered by the caller's organisation, and every customer-owned set by the customers the caller
 /// may reach (GDAP for helpdesk agents, their own customer for contacts). An unknown caller matches
 /// nothing. SQLite and PostgreSQL each have a subclass that owns its migrations.
+/// Contexts are pooled: <see cref="For"/> gives a rented one its caller, and returning it forgets them.
 /// </summary>
-public abstract class PartnerDeskDb(DbContextOptions options, Caller caller, TimeProvider clock)
+public abstract class PartnerDeskDb(DbContextOptions options)
     : IdentityDbContext<UserAccount, IdentityRole<Guid>, Guid>(options)
 {
+    private Caller caller = new();
+    private TimeProvider clock = TimeProvider.System;
+
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<Customer> Customers => Set<Customer>();
     public DbSet<Agent> Agents => Set<Agent>();
@@ -36,6 +40,29 @@ public abstract class PartnerDeskDb(DbContextOptions options, Caller caller, Tim
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     public Caller Caller => caller;
+
+    /// <summary>Sets who this context works for; the query filters read it at every query.</summary>
+    public PartnerDeskDb For(Caller who, TimeProvider time)
+    {
+        caller = who;
+        clock = time;
+        return this;
+    }
+
+    // Back in the pool, a context works for nobody until it is rented again.
+    public override void Dispose()
+    {
+        caller = new Caller();
+        base.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        caller = new Caller();
+        GC.SuppressFinalize(this);
+        return base.DisposeAsync();
+    }
 
     // Read by the query filters; EF evaluates these per query, so a change of GDAP or time applies at once.
     private Guid? CallerOrganisationId => caller.OrganisationId;
@@ -135,14 +162,12 @@ public abstract class PartnerDeskDb(DbContextOptions options, Caller caller, Tim
         v => new DateTimeOffset(v, TimeSpan.Zero));
 }
 
-public sealed class SqliteDb(DbContextOptions<SqliteDb> options, Caller caller, TimeProvider clock)
-    : PartnerDeskDb(options, caller, clock)
+public sealed class SqliteDb(DbContextOptions<SqliteDb> options) : PartnerDeskDb(options)
 {
     protected override bool IsSqlite => true;
 }
 
-public sealed class PostgresDb(DbContextOptions<PostgresDb> options, Caller caller, TimeProvider clock)
-    : PartnerDeskDb(options, caller, clock)
+public sealed class PostgresDb(DbContextOptions<PostgresDb> options) : PartnerDeskDb(options)
 {
     protected override bool IsSqlite => false;
 }
