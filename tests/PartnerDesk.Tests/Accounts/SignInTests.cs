@@ -118,14 +118,19 @@ public sealed class SignInTests(AppFixture fixture) : IClassFixture<AppFixture>
         var right = await client.PostAsJsonAsync("/api/v1/auth/token", new { email = "it@woodgrovebank.example", password = TestDatabase.DemoPassword, twoFactorCode = code });
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
 
-        // The same code does not work twice.
+        // The same code does not work twice, however it is written.
         var replay = await client.PostAsJsonAsync("/api/v1/auth/token", new { email = "it@woodgrovebank.example", password = TestDatabase.DemoPassword, twoFactorCode = code });
         await replay.Problem(HttpStatusCode.Unauthorized);
+        foreach (var disguised in new[] { "+" + code, "0" + code, "\t" + code })
+        {
+            var again = await client.PostAsJsonAsync("/api/v1/auth/token", new { email = "it@woodgrovebank.example", password = TestDatabase.DemoPassword, twoFactorCode = disguised });
+            await again.Problem(HttpStatusCode.Unauthorized);
+        }
 
-        // The wrong code before does not linger towards a lock-out (the replay counted as one failure).
+        // The wrong code before does not linger towards a lock-out: the count is that of the four replays.
         await using var check = App.Services.CreateAsyncScope();
         var account = await check.ServiceProvider.GetRequiredService<UserManager<UserAccount>>().FindByIdAsync(DemoWorld.Ids.WoodgroveIt.ToString());
-        Assert.Equal(1, account!.AccessFailedCount);
+        Assert.Equal(4, account!.AccessFailedCount);
     }
 
     [Fact]
@@ -142,4 +147,12 @@ public sealed class SignInTests(AppFixture fixture) : IClassFixture<AppFixture>
         Assert.All(statuses.Take(SignInLimits.PerMinute), s => Assert.Equal(HttpStatusCode.Unauthorized, s));
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
     }
+
+    [Theory]
+    [InlineData("203.0.113.7", "203.0.113.7")]
+    [InlineData("::ffff:203.0.113.7", "203.0.113.7")]
+    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:2::1", "2001:db8:1:2::/64")]
+    public void Sign_in_limits_count_an_ipv6_network_as_one_client(string address, string client) =>
+        Assert.Equal(client, SignInLimits.Client(System.Net.IPAddress.Parse(address)));
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Tests.Infrastructure;
@@ -40,5 +42,27 @@ public sealed class SqliteBusyTests
         await after.Read<TicketDetails>(HttpStatusCode.Created);
         var found = await (await admin.GetAsync("/api/v1/tickets?q=While%20locked")).Read<Page<TicketSummary>>();
         Assert.Empty(found.Items);
+    }
+
+    [Fact]
+    public async Task A_transaction_left_open_when_its_scope_ends_gives_the_write_turn_back()
+    {
+        if (TestDatabase.IsPostgres)
+        {
+            Assert.Skip("The write turn is SQLite's.");
+        }
+
+        await using var app = await PartnerDeskApp.StartAsync();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PartnerDesk.Platform.Data.PartnerDeskDb>();
+            await db.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
+            await db.Database.BeginTransactionAsync(TestContext.Current.CancellationToken); // never committed, never disposed
+        }
+
+        // Were the turn still taken, this would wait for the gate's 30 s and answer 503.
+        var admin = await app.ClientFor(Demo.ContosoAdmin);
+        var created = await admin.PostAsJsonAsync("/api/v1/tickets", new { customerId = DemoWorld.Ids.Adatum, title = "After", description = "d", severity = "C", kind = "Incident" });
+        await created.Read<TicketDetails>(HttpStatusCode.Created);
     }
 }

@@ -26,6 +26,8 @@ public sealed class HostTests(AppFixture fixture) : IClassFixture<AppFixture>
         }
 
         Assert.False(paths.TryGetProperty("/signout", out _));
+        var severity = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("Severity");
+        Assert.Equal(["A", "B", "C"], severity.GetProperty("enum").EnumerateArray().Select(v => v.GetString()).ToArray());
         Assert.True(document.RootElement.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("Bearer", out _));
     }
 

@@ -73,6 +73,8 @@ public static class AccountEndpoints
 
                 return FieldErrors.One("password", "Confirm your password to create a personal access token over the API.");
             }
+
+            await users.ResetAccessFailedCountAsync(user);
         }
 
         return (await PersonalTokens.Create(request, db, clock, ct)).ToResult(created => TypedResults.Created($"/api/v1/me/tokens/{created.Id}", created));

@@ -1,39 +1,47 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Identity;
+using OtpNet;
 
 namespace PartnerDesk.Features.Accounts;
 
 /// <summary>
-/// Identity's authenticator (TOTP) check, with one more rule: a code that was accepted is not accepted
-/// again while it could still be valid, so that a code seen over someone's shoulder cannot be replayed.
+/// The authenticator (TOTP, RFC 6238) check: six digits, 30-second steps, one step of clock drift either
+/// way, and each step used once: a code seen over someone's shoulder, or an older one still in the window,
+/// cannot be replayed after a newer one was accepted.
 /// </summary>
 public sealed class OneTimeAuthenticatorTokenProvider(TimeProvider clock) : AuthenticatorTokenProvider<UserAccount>
 {
     public const string Name = "PartnerDeskAuthenticator";
     private const string Store = "PartnerDesk";
-    private const string LastCode = "LastAuthenticatorCode";
-
-    /// <summary>Identity accepts a code up to about 90 seconds either side of its time step.</summary>
-    private static readonly TimeSpan ReplayWindow = TimeSpan.FromMinutes(3);
+    private const string LastStep = "LastAuthenticatorStep";
 
     public override async Task<bool> ValidateAsync(string purpose, string token, UserManager<UserAccount> manager, UserAccount user)
     {
-        if (!await base.ValidateAsync(purpose, token, manager, user))
+        if (token is not { Length: 6 } || !token.All(char.IsAsciiDigit))
         {
             return false;
         }
 
-        var now = clock.GetUtcNow();
-        var last = await manager.GetAuthenticationTokenAsync(user, Store, LastCode);
-        if (last?.Split('@') is [var code, var at]
-            && code == token
-            && long.TryParse(at, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-            && now - new DateTimeOffset(ticks, TimeSpan.Zero) < ReplayWindow)
+        var key = await manager.GetAuthenticatorKeyAsync(user);
+        if (string.IsNullOrEmpty(key))
         {
             return false;
         }
 
-        await manager.SetAuthenticationTokenAsync(user, Store, LastCode, token + "@" + now.UtcTicks.ToString(CultureInfo.InvariantCulture));
-        return true;
+        var totp = new Totp(Base32Encoding.ToBytes(key));
+        if (!totp.VerifyTotp(clock.GetUtcNow().UtcDateTime, token, out var step, new VerificationWindow(previous: 1, future: 1)))
+        {
+            return false;
+        }
+
+        var last = await manager.GetAuthenticationTokenAsync(user, Store, LastStep);
+        if (long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out var lastStep) && step <= lastStep)
+        {
+            return false;
+        }
+
+        // Stored before the sign-in succeeds; the account's concurrency stamp makes one of two racing uses fail here.
+        var stored = await manager.SetAuthenticationTokenAsync(user, Store, LastStep, step.ToString(CultureInfo.InvariantCulture));
+        return stored.Succeeded;
     }
 }

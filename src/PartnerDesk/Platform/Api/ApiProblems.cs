@@ -118,7 +118,8 @@ internal sealed class BadRequestProblemHandler(IProblemDetailsService problems) 
     {
         for (; e is not null; e = e.InnerException)
         {
-            if (e is TimeoutException or Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 })
+            // Only failures that happen before anything is written: a timeout elsewhere (a commit) may have written.
+            if (e is Platform.Data.WriteTurnTimeoutException or Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 })
             {
                 return true;
             }

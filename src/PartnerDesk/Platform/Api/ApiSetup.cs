@@ -23,7 +23,19 @@ public static class ApiSetup
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // so that BadRequestProblemHandler can name the field
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestProblemHandler>();
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(o => o.AddSchemaTransformer((schema, context, _) =>
+        {
+            // The generator knows only System.Text.Json's own enum converter; ours writes names too.
+            var type = context.JsonTypeInfo.Type;
+            var enumType = Nullable.GetUnderlyingType(type) ?? type;
+            if (enumType.IsEnum)
+            {
+                schema.Type = type == enumType ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
+                schema.Enum = [.. Enum.GetNames(enumType).Select(name => (System.Text.Json.Nodes.JsonNode)name)];
+            }
+
+            return Task.CompletedTask;
+        }).AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "PartnerDesk API";
             document.Info.Description = "The support desk of a Microsoft CSP partner. Authenticate with POST /api/v1/auth/token or a personal access token: Authorization: Bearer <token>.";

@@ -34,6 +34,29 @@ public static class SignInLimits
 
     private static RateLimitPartition<string> Window(HttpContext http) =>
         RateLimitPartition.GetFixedWindowLimiter(
-            "sign-in:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+            "sign-in:" + Client(http.Connection.RemoteIpAddress),
             _ => new FixedWindowRateLimiterOptions { PermitLimit = PerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+
+    /// <summary>An IPv4 address, or an IPv6 /64 (one subscriber's network, which it can rotate within).</summary>
+    internal static string Client(System.Net.IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes) + "/64";
+    }
 }

@@ -89,7 +89,8 @@ public static class DataSetup
 
         private static void Apply(DbConnection connection)
         {
-            if (connection is SqliteConnection { Handle: { } handle } && !Configured.TryAdd(handle, handle))
+            var handle = (connection as SqliteConnection)?.Handle;
+            if (handle is not null && Configured.TryGetValue(handle, out _))
             {
                 return;
             }
@@ -99,6 +100,10 @@ public static class DataSetup
             var timeout = connection is SqliteConnection sqlite ? sqlite.DefaultTimeout : 30;
             command.CommandText = $"PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={timeout * 1000};";
             command.ExecuteNonQuery();
+            if (handle is not null)
+            {
+                Configured.AddOrUpdate(handle, handle);
+            }
         }
     }
 }

@@ -28,10 +28,10 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionI
     {
         if (!gate.Wait(MaxWait))
         {
-            throw new TimeoutException("No SQLite write turn within " + MaxWait + ".");
+            throw new WriteTurnTimeoutException(MaxWait);
         }
 
-        holders.AddOrUpdate(connection, Held);
+        Hold(connection);
         try
         {
             return InterceptionResult<DbTransaction>.SuppressWithResult(connection.BeginTransaction(eventData.IsolationLevel));
@@ -48,10 +48,10 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionI
     {
         if (!await gate.WaitAsync(MaxWait, cancellationToken))
         {
-            throw new TimeoutException("No SQLite write turn within " + MaxWait + ".");
+            throw new WriteTurnTimeoutException(MaxWait);
         }
 
-        holders.AddOrUpdate(connection, Held);
+        Hold(connection);
         try
         {
             return InterceptionResult<DbTransaction>.SuppressWithResult(await connection.BeginTransactionAsync(eventData.IsolationLevel, cancellationToken));
@@ -89,9 +89,31 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionI
 
     public void Dispose() => gate.Dispose();
 
+    // Pooled contexts close their connection on return without EF's connection events; the connection's
+    // own StateChange event is raised however it closes.
+    private void Hold(DbConnection connection)
+    {
+        holders.AddOrUpdate(connection, Held);
+        connection.StateChange += OnStateChange;
+    }
+
+    private void OnStateChange(object sender, System.Data.StateChangeEventArgs e)
+    {
+        if (e.CurrentState == System.Data.ConnectionState.Closed)
+        {
+            Release((DbConnection)sender);
+        }
+    }
+
     private void Release(DbConnection? connection)
     {
-        if (connection is not null && holders.Remove(connection))
+        if (connection is null)
+        {
+            return;
+        }
+
+        connection.StateChange -= OnStateChange;
+        if (holders.Remove(connection))
         {
             gate.Release();
         }
@@ -103,3 +125,7 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionI
         return Task.CompletedTask;
     }
 }
+
+/// <summary>No write turn came in time: a bug holds one, or the database is overwhelmed. Nothing was written.</summary>
+public sealed class WriteTurnTimeoutException(TimeSpan waited)
+    : TimeoutException($"No SQLite write turn within {waited}.");
