@@ -10,6 +10,14 @@ namespace PartnerDesk.Platform.Data;
 /// <summary>At start: apply migrations, then fill an empty database with the demo world or the first admin.</summary>
 public static class DatabaseStartup
 {
+    private static string DemoBanner(WebApplication app, string password, bool seeded) => $"""
+
+        PartnerDesk {(seeded ? "demo world seeded" : "demo world")}.
+          Sign in at {string.Join(", ", app.Urls.DefaultIfEmpty("http://localhost:5080"))} as admin@contoso-cloud.example (or any demo account)
+          Demo password: {password}
+
+        """;
+
     public static async Task PrepareDatabase(this WebApplication app)
     {
         using var scope = app.Services.CreateScope();
@@ -24,26 +32,34 @@ public static class DatabaseStartup
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         }
 
+        var demo = options.DemoMode ?? app.Environment.IsDevelopment();
+        // A generated demo password is kept beside the data, so that every start can say it again.
+        var passwordFile = Path.Combine(app.Environment.ContentRootPath, "data", "demo-password.txt");
         if (await db.Organisations.IgnoreQueryFilters().AnyAsync())
         {
+            if (demo && (options.DemoPassword ?? (File.Exists(passwordFile) ? (await File.ReadAllTextAsync(passwordFile)).Trim() : null)) is { } known
+                && await db.Agents.IgnoreQueryFilters().AnyAsync(a => a.Id == DemoWorld.Ids.ContosoAdmin))
+            {
+                log.LogInformation("{Banner}", DemoBanner(app, known, seeded: false));
+            }
+
             return;
         }
 
-        var demo = options.DemoMode ?? app.Environment.IsDevelopment();
         var hasher = services.GetRequiredService<IPasswordHasher<UserAccount>>();
         var clock = services.GetRequiredService<TimeProvider>();
         if (demo)
         {
-            var password = options.DemoPassword ?? DemoWorld.NewPassword();
+            var password = options.DemoPassword;
+            if (password is null)
+            {
+                password = DemoWorld.NewPassword();
+                Directory.CreateDirectory(Path.GetDirectoryName(passwordFile)!);
+                await File.WriteAllTextAsync(passwordFile, password);
+            }
+
             await DemoWorld.Seed(db, hasher, password, clock);
-            var banner = $"""
-
-                PartnerDesk demo world seeded.
-                  Sign in at {string.Join(", ", app.Urls.DefaultIfEmpty("http://localhost:5080"))} as admin@contoso-cloud.example (or any demo account)
-                  Demo password: {password}
-
-                """;
-            Console.WriteLine(banner);
+            Console.WriteLine(DemoBanner(app, password, seeded: true));
         }
         else if (options.Admin is { Email: not null, Password: not null, Organisation: not null } admin)
         {
