@@ -110,6 +110,22 @@ TEXTS = {
     "GDAP relationship": ("GDAP relationship", "GDAP-Beziehung"),
     "Ends": (None, "Endet"),
     "Renew soon": (None, "Bald erneuern"),
+    # Field errors of the handlers, as pages show them (the API answers in English)
+    "The title field is required.": (None, "Bitte geben Sie einen Titel ein."),
+    "The description field is required.": (None, "Bitte beschreiben Sie das Anliegen."),
+    "The body field is required.": (None, "Bitte schreiben Sie eine Nachricht."),
+    "The customerId field is required.": (None, "Bitte wählen Sie einen Kunden."),
+    "The name field is required.": (None, "Bitte geben Sie einen Namen ein."),
+    "The title field must be at most 200 characters long.": (None, "Der Titel darf höchstens 200 Zeichen lang sein."),
+    "No customer with this id is reachable.": (None, "Dieser Kunde ist für Sie nicht erreichbar."),
+    "No contact with this id belongs to the customer.": (None, "Dieser Kontakt gehört nicht zum Kunden."),
+    "This ticket is closed; please file a new one.": (None, "Dieses Ticket ist geschlossen; bitte legen Sie ein neues an."),
+    "Subscription changes are requested by the customer's admin contact.": (None, "Abonnementänderungen beantragt der Administrator des Kunden."),
+    "Sales agents file subscription changes.": (None, "Vertriebsmitarbeiter legen Abonnementänderungen an."),
+    "A personal access token lives 1 to 366 days.": (None, "Ein persönliches Zugriffstoken gilt 1 bis 366 Tage."),
+    "A ticket cannot go back to New.": (None, "Ein Ticket kann nicht zurück auf „Neu“."),
+    "No active agent with this id is in your organisation.": (None, "In Ihrer Organisation gibt es keinen aktiven Mitarbeiter mit dieser ID."),
+    "This agent may not work on this ticket (no GDAP access to the customer, or not a ticket for this role).": (None, "Dieser Mitarbeiter darf dieses Ticket nicht bearbeiten (kein GDAP-Zugriff auf den Kunden oder nicht seine Rolle)."),
     "No customer is reachable for you: GDAP access decides which customers you work on.": (None, "Für Sie ist kein Kunde erreichbar: Der GDAP-Zugriff bestimmt, für welche Kunden Sie arbeiten."),
 }
 

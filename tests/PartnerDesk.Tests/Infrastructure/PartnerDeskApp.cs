@@ -70,6 +70,33 @@ public sealed class PartnerDeskApp(string connectionString, bool realClock = fal
         return client;
     }
 
+    /// <summary>A browser-like client signed in with a cookie through the real sign-in form.</summary>
+    public async Task<HttpClient> CookieClientFor(string email, string? culture = null)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = true });
+        if (culture is not null)
+        {
+            await client.GetAsync($"/culture/{culture}");
+        }
+
+        var form = await client.GetStringAsync("/signin");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var response = await client.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "signin",
+            ["__RequestVerificationToken"] = token,
+            ["Form.Email"] = email,
+            ["Form.Password"] = TestDatabase.DemoPassword,
+            ["Form.ReturnUrl"] = "/account",
+        }));
+        if (response.RequestMessage?.RequestUri?.AbsolutePath.StartsWith("/signin", StringComparison.Ordinal) != false)
+        {
+            throw new InvalidOperationException($"Cookie sign-in as {email} failed.");
+        }
+
+        return client;
+    }
+
     /// <summary>Runs work on the database as the system of one organisation, to arrange or check state.</summary>
     public async Task<T> InDatabase<T>(Guid organisationId, Func<PartnerDeskDb, Task<T>> work)
     {

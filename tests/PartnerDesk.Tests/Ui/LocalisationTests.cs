@@ -66,6 +66,28 @@ public sealed partial class LocalisationTests(AppFixture fixture) : IClassFixtur
         Assert.Equal("/", outside.Headers.Location?.OriginalString);
     }
 
+    [Fact]
+    public async Task A_portal_form_error_reads_in_the_person_s_language()
+    {
+        using var browser = await fixture.App.CookieClientFor(Demo.AdatumAnna, culture: "de");
+        var form = await browser.GetStringAsync("/portal/new");
+        var token = Antiforgery().Match(form).Groups[1].Value;
+        var response = await browser.PostAsync("/portal/new", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "new-ticket",
+            ["__RequestVerificationToken"] = token,
+            ["Form.Title"] = "",
+            ["Form.Description"] = "Drucker druckt nicht.",
+            ["Form.Severity"] = "C",
+            ["Form.Kind"] = "Incident",
+        }));
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Bitte geben Sie einen Titel ein.", html, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex Antiforgery();
+
     [GeneratedRegex("L\\[\"([^\"]+)\"")]
     private static partial Regex TextKey();
 }
