@@ -13,6 +13,7 @@ builder.Services.AddPartnerDeskAuth();
 builder.Services.AddPartnerDeskApi();
 builder.Services.AddPartnerDeskUi();
 builder.Services.AddFluentUIComponents();
+builder.Services.AddPartnerDeskObservability(builder.Configuration);
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.Tag]);
 
 var app = builder.Build();

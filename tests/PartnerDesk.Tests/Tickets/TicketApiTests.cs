@@ -216,12 +216,43 @@ public sealed class TicketApiTests(AppFixture fixture) : IClassFixture<AppFixtur
             var anna = await App.ClientFor(Demo.AdatumAnna);
             var ticket = await (await anna.PostAsJsonAsync("/api/v1/tickets", new { title = "Heard?", description = "d", severity = "C", kind = "Incident" }))
                 .Read<TicketDetails>(HttpStatusCode.Created);
-            Assert.Contains(new TicketChanged(DemoWorld.Ids.Contoso, ticket.Id), heard);
+            Assert.Contains(heard, c => c.OrganisationId == DemoWorld.Ids.Contoso && c.TicketId == ticket.Id && c.FiledThrough == Channel.Api);
         }
         finally
         {
             feed.Changed -= Listen;
             feed.Changed -= Broken;
         }
+    }
+
+    [Fact]
+    public async Task Filed_tickets_are_counted_by_channel()
+    {
+        var measured = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == PartnerDesk.Platform.Observability.MeterName && instrument.Name == "partnerdesk.tickets.filed")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "channel")
+                {
+                    measured.Add($"{tag.Value}:{value}");
+                }
+            }
+        });
+        listener.Start();
+
+        var admin = await App.ClientFor(Demo.ContosoAdmin);
+        await (await admin.PostAsJsonAsync("/api/v1/tickets", new { customerId = DemoWorld.Ids.Adatum, title = "Forwarded mail", description = "d", severity = "C", kind = "ServiceRequest", channel = "Email" }))
+            .Read<TicketDetails>(HttpStatusCode.Created);
+
+        Assert.Contains("Email:1", measured); // no other test files through the e-mail channel
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.Tests.Ui;
@@ -47,5 +48,17 @@ public sealed class HostTests(AppFixture fixture) : IClassFixture<AppFixture>
         var response = await client.GetAsync("/console");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.StartsWith("/signin", response.Headers.Location?.PathAndQuery ?? response.Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_an_otlp_endpoint_the_host_exports_and_keeps_serving()
+    {
+        await using var app = new PartnerDeskApp(await TestDatabase.CreateAsync(), settings: new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9", // nothing listens: export fails quietly
+        });
+        using var client = app.CreateClient();
+        Assert.Equal("Healthy", await client.GetStringAsync("/health/ready"));
+        Assert.NotNull(app.Services.GetService<OpenTelemetry.Trace.TracerProvider>());
     }
 }

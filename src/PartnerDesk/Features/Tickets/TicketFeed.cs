@@ -4,14 +4,14 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace PartnerDesk.Features.Tickets;
 
 /// <summary>A ticket of this organisation was filed or changed (also: got a message).</summary>
-public readonly record struct TicketChanged(Guid OrganisationId, Guid TicketId);
+public readonly record struct TicketChanged(Guid OrganisationId, Guid TicketId, Channel? FiledThrough = null);
 
 /// <summary>
 /// Tells open consoles that tickets changed, after the change is committed, whichever channel made it.
 /// In-process: with several instances, a SignalR backplane (Redis) carries it further (DESIGN section 5).
 /// Listeners only learn an id and reload through their own, filtered, queries.
 /// </summary>
-public sealed class TicketFeed(ILogger<TicketFeed> log) : SaveChangesInterceptor
+public sealed class TicketFeed(ILogger<TicketFeed> log, Platform.SupportMetrics metrics) : SaveChangesInterceptor
 {
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, List<TicketChanged>> pending = [];
 
@@ -58,7 +58,7 @@ public sealed class TicketFeed(ILogger<TicketFeed> log) : SaveChangesInterceptor
 
             TicketChanged? change = entry.Entity switch
             {
-                Ticket t => new TicketChanged(t.OrganisationId, t.Id),
+                Ticket t => new TicketChanged(t.OrganisationId, t.Id, entry.State == EntityState.Added ? t.Channel : null),
                 TicketMessage m => new TicketChanged(m.OrganisationId, m.TicketId),
                 _ => null,
             };
@@ -86,6 +86,11 @@ public sealed class TicketFeed(ILogger<TicketFeed> log) : SaveChangesInterceptor
         }
 
         pending.Remove(context);
+        foreach (var filed in changes.Where(c => c.FiledThrough is not null))
+        {
+            metrics.TicketFiled(filed.FiledThrough!.Value.ToString());
+        }
+
         if (Changed is not { } listeners)
         {
             return;
@@ -94,7 +99,7 @@ public sealed class TicketFeed(ILogger<TicketFeed> log) : SaveChangesInterceptor
         // A change made inside an open transaction (an idempotent write) is announced a moment early;
         // listeners reload and, should it roll back, simply find nothing new.
         // The save has committed: a listener's failure must not turn it into an error for the writer.
-        foreach (var change in changes.Distinct())
+        foreach (var change in changes.DistinctBy(c => c.TicketId))
         {
             foreach (var listener in listeners.GetInvocationList().Cast<Action<TicketChanged>>())
             {
