@@ -39,10 +39,10 @@ public sealed class TicketRuleTests
     [Fact]
     public void Cursor_round_trips_and_rejects_garbage()
     {
-        Assert.Equal(123456L, ListTickets.DecodeCursor(ListTickets.EncodeCursor(123456)));
-        Assert.Null(ListTickets.DecodeCursor("%%%"));
-        Assert.Null(ListTickets.DecodeCursor("bjotMQ")); // "n:-1"
-        Assert.Null(ListTickets.DecodeCursor(""));
+        Assert.Equal(123456L, Cursor.Decode(Cursor.Encode(123456)));
+        Assert.Null(Cursor.Decode("%%%"));
+        Assert.Null(Cursor.Decode("bjotMQ")); // "n:-1"
+        Assert.Null(Cursor.Decode(""));
     }
 
     [Theory]

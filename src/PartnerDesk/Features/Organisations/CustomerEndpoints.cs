@@ -59,7 +59,7 @@ public static class CustomerEndpoints
         var skip = 0;
         if (cursor is not null)
         {
-            if (ListTickets.DecodeCursor(cursor) is { } offset and < int.MaxValue)
+            if (Cursor.Decode(cursor) is { } offset and < int.MaxValue)
             {
                 skip = (int)offset;
             }
@@ -89,7 +89,7 @@ public static class CustomerEndpoints
         if (items.Count > size)
         {
             items.RemoveAt(size);
-            next = ListTickets.EncodeCursor(skip + size);
+            next = Cursor.Encode(skip + size);
         }
 
         return TypedResults.Ok(new Page<CustomerView>(items, next));

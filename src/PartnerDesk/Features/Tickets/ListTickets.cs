@@ -1,6 +1,3 @@
-using System.Buffers.Text;
-using System.Globalization;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Data;
@@ -32,7 +29,7 @@ public static class ListTickets
         long? before = null;
         if (query.Cursor is not null)
         {
-            if (DecodeCursor(query.Cursor) is { } number)
+            if (Cursor.Decode(query.Cursor) is { } number)
             {
                 before = number;
             }
@@ -102,7 +99,7 @@ public static class ListTickets
             items.RemoveAt(limit);
             if (TicketNumber.TryParse(items[^1].Number, out var lastNumber))
             {
-                next = EncodeCursor(lastNumber);
+                next = Cursor.Encode(lastNumber);
             }
         }
 
@@ -144,24 +141,5 @@ public static class ListTickets
         }
 
         return values;
-    }
-
-    public static string EncodeCursor(long number) =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes("n:" + number.ToString(CultureInfo.InvariantCulture)));
-
-    public static long? DecodeCursor(string cursor)
-    {
-        try
-        {
-            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
-            return text.StartsWith("n:", StringComparison.Ordinal)
-                && long.TryParse(text.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
-                ? number
-                : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
     }
 }
