@@ -1,5 +1,6 @@
 using Microsoft.FluentUI.AspNetCore.Components;
 using PartnerDesk.Components;
+using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Platform;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
@@ -14,6 +15,7 @@ builder.Services.AddPartnerDeskApi();
 builder.Services.AddPartnerDeskUi();
 builder.Services.AddFluentUIComponents();
 builder.Services.AddPartnerDeskObservability(builder.Configuration);
+await builder.AddPartnerDeskServiceHealth(options.DemoMode ?? builder.Environment.IsDevelopment());
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.Tag]);
 
 var app = builder.Build();

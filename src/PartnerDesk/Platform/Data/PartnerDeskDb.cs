@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using PartnerDesk.Features.Accounts;
+using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.Organisations;
+using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Tenancy;
@@ -36,7 +38,17 @@ public abstract class PartnerDeskDb(DbContextOptions options)
     public DbSet<TicketMessage> TicketMessages => Set<TicketMessage>();
     public DbSet<TicketEvent> TicketEvents => Set<TicketEvent>();
     public DbSet<TicketNumberCounter> TicketNumberCounters => Set<TicketNumberCounter>();
+    public DbSet<ServiceHealthIssue> ServiceHealthIssues => Set<ServiceHealthIssue>();
+    public DbSet<ServiceHealthPost> ServiceHealthPosts => Set<ServiceHealthPost>();
+    public DbSet<AffectedCustomer> AffectedCustomers => Set<AffectedCustomer>();
+    public DbSet<MessageCenterPost> MessageCenterPosts => Set<MessageCenterPost>();
+    public DbSet<MessageCenterRecipient> MessageCenterRecipients => Set<MessageCenterRecipient>();
+    public DbSet<CustomerServiceStatus> CustomerServiceStatuses => Set<CustomerServiceStatus>();
+    public DbSet<HealthSyncState> HealthSyncStates => Set<HealthSyncState>();
+    public DbSet<TicketIssueLink> TicketIssueLinks => Set<TicketIssueLink>();
+    public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Jobs.JobLease> JobLeases => Set<Jobs.JobLease>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     public Caller Caller => caller;
@@ -117,6 +129,29 @@ public abstract class PartnerDeskDb(DbContextOptions options)
         builder.Entity<TicketEvent>().HasQueryFilter(ReachableCustomer<TicketEvent>(
             e => e.CustomerId,
             e => !CallerIsContact && (!CallerIsSalesAgent || Set<Ticket>().Any(t => t.Id == e.TicketId && t.Kind == TicketKind.SubscriptionChange))));
+
+        // Microsoft's issues and posts are the organisation's; a contact sees those of its own tenant only.
+        builder.Entity<ServiceHealthIssue>().HasQueryFilter(i =>
+            i.OrganisationId == CallerOrganisationId
+            && (!CallerIsContact || Set<AffectedCustomer>().Any(a => a.IssueId == i.Id && a.CustomerId == CallerCustomerId)));
+        builder.Entity<ServiceHealthPost>().HasQueryFilter(p =>
+            p.OrganisationId == CallerOrganisationId
+            && (!CallerIsContact || Set<AffectedCustomer>().Any(a => a.IssueId == p.IssueId && a.CustomerId == CallerCustomerId)));
+        builder.Entity<MessageCenterPost>().HasQueryFilter(m =>
+            m.OrganisationId == CallerOrganisationId
+            && (!CallerIsContact || Set<MessageCenterRecipient>().Any(r => r.MessageId == m.Id && r.CustomerId == CallerCustomerId)));
+        builder.Entity<AffectedCustomer>().HasQueryFilter(ReachableCustomer<AffectedCustomer>(a => a.CustomerId, a => true));
+        builder.Entity<MessageCenterRecipient>().HasQueryFilter(ReachableCustomer<MessageCenterRecipient>(r => r.CustomerId, r => true));
+        builder.Entity<CustomerServiceStatus>().HasQueryFilter(ReachableCustomer<CustomerServiceStatus>(s => s.CustomerId, s => true));
+        builder.Entity<HealthSyncState>().HasQueryFilter(ReachableCustomer<HealthSyncState>(s => s.CustomerId, s => !CallerIsContact));
+        builder.Entity<TicketIssueLink>().HasQueryFilter(ReachableCustomer<TicketIssueLink>(
+            l => l.CustomerId,
+            l => !CallerIsSalesAgent
+                 && (!CallerIsContact
+                     || (l.State != KnownIssueLinkState.Dismissed
+                         && (CallerIsCustomerAdmin || Set<Ticket>().Any(t => t.Id == l.TicketId && t.RequesterContactId == CallerUserId))))));
+        builder.Entity<Notification>().HasQueryFilter(ReachableCustomer<Notification>(
+            n => n.CustomerId, n => !CallerIsContact || n.ContactId == CallerUserId));
     }
 
     private void OwnedByOrganisation<T>(ModelBuilder builder)

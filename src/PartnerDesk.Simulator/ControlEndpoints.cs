@@ -1,0 +1,47 @@
+namespace PartnerDesk.Simulator;
+
+/// <summary>
+/// How tests and demos drive the simulator: load a scenario, play its steps, publish what Microsoft
+/// would publish, inject faults, and read how many requests it answered.
+/// </summary>
+public static class ControlEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var control = app.MapGroup("/_simulator");
+        control.MapPost("/scenario", (Scenario scenario, SimulatorState state, bool? autoplay) =>
+        {
+            state.Load(scenario, autoplay ?? false);
+            return Results.NoContent();
+        });
+        control.MapPost("/steps/next", (SimulatorState state) => state.ApplyNext() ? Results.NoContent() : Results.NotFound());
+        control.MapPost("/steps", (ScenarioStep step, SimulatorState state) =>
+        {
+            try
+            {
+                state.Apply(step);
+                return Results.NoContent();
+            }
+            catch (Exception e) when (e is InvalidDataException or KeyNotFoundException)
+            {
+                return Results.Problem(e.Message, statusCode: 400);
+            }
+        });
+        control.MapPost("/faults", (Fault fault, SimulatorState state) =>
+        {
+            state.AddFault(fault);
+            return Results.NoContent();
+        });
+        control.MapDelete("/faults", (SimulatorState state) =>
+        {
+            state.ClearFaults();
+            return Results.NoContent();
+        });
+        control.MapPut("/page-size/{size:int}", (int size, SimulatorState state) =>
+        {
+            state.PageSize = Math.Max(1, size);
+            return Results.NoContent();
+        });
+        control.MapGet("/requests", (SimulatorState state) => state.Requests());
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using PartnerDesk.Simulator.Graph;
+
+namespace PartnerDesk.Simulator;
+
+public static class SimulatorSetup
+{
+    public static IServiceCollection AddMicrosoftSimulator(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SimulatorState>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        return services;
+    }
+
+    public static void MapMicrosoftSimulator(this IEndpointRouteBuilder app)
+    {
+        GraphEndpoints.MapGraph(app);
+        ControlEndpoints.Map(app);
+    }
+}
+
+/// <summary>
+/// The simulator on a loopback port of its own, inside another process: the host's demo mode and the
+/// tests start it this way. Dispose stops it.
+/// </summary>
+public sealed class RunningSimulator : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private RunningSimulator(WebApplication app, Uri address)
+    {
+        this.app = app;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public SimulatorState State => app.Services.GetRequiredService<SimulatorState>();
+
+    /// <summary>Base address of Microsoft Graph v1.0 on this simulator.</summary>
+    public Uri GraphBaseUrl => new(Address, "v1.0");
+
+    public static async Task<RunningSimulator> StartAsync(Scenario? scenario = null, bool autoplay = true, CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddMicrosoftSimulator();
+        var app = builder.Build();
+        app.MapMicrosoftSimulator();
+        if (scenario is not null)
+        {
+            app.Services.GetRequiredService<SimulatorState>().Load(scenario, autoplay);
+        }
+
+        await app.StartAsync(ct);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new RunningSimulator(app, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}

@@ -1,0 +1,96 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Jobs;
+using PartnerDesk.Platform.Tenancy;
+
+namespace PartnerDesk.Features.ServiceHealth;
+
+/// <summary>
+/// Reads every customer tenant when it is due, a few tenants at a time, on the one instance holding the
+/// job's lease. Nothing that goes wrong with one tenant, one round or the database stops the loop.
+/// </summary>
+public sealed class HealthSyncJob(
+    IServiceScopeFactory scopes, HealthSync sync, IOptions<ServiceHealthOptions> options, TimeProvider clock, ILogger<HealthSyncJob> log)
+    : BackgroundService
+{
+    public const string Name = "service-health-sync";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(options.Value.Tick, clock);
+        do
+        {
+            try
+            {
+                await RunOnce(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                log.LogWarning(e, "A service health round failed; the next starts in {Tick}.", options.Value.Tick);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>One round: each organisation's due tenants. Returns how many tenants were read.</summary>
+    public async Task<int> RunOnce(CancellationToken ct)
+    {
+        List<Guid> organisations;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
+            if (!await JobLeases.TryTake(db, Name, options.Value.Tick * 4, clock, ct))
+            {
+                return 0;
+            }
+
+            organisations = await JobLeases.OrganisationIds(db, ct);
+        }
+
+        var read = 0;
+        foreach (var organisation in organisations)
+        {
+            read += await RunFor(organisation, ct);
+        }
+
+        return read;
+    }
+
+    private async Task<int> RunFor(Guid organisationId, CancellationToken ct)
+    {
+        List<Guid> due;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(organisationId);
+            var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
+            var now = clock.GetUtcNow();
+            due = await db.Customers
+                .Where(c => !db.HealthSyncStates.Any(s => s.CustomerId == c.Id && s.NextDueAt > now))
+                .OrderBy(c => db.HealthSyncStates.Where(s => s.CustomerId == c.Id).Select(s => (DateTimeOffset?)s.NextDueAt).FirstOrDefault())
+                .Select(c => c.Id)
+                .Take(200)
+                .ToListAsync(ct);
+        }
+
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct }, async (customerId, token) =>
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(organisationId);
+                await sync.SyncCustomer(scope.ServiceProvider.GetRequiredService<PartnerDeskDb>(), customerId, token);
+            }
+            catch (Exception e) when (!token.IsCancellationRequested)
+            {
+                log.LogWarning(e, "Service health sync of customer {Customer} failed.", customerId);
+            }
+        });
+        return due.Count;
+    }
+}

@@ -1,0 +1,152 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Features.Notifications;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Data;
+
+namespace PartnerDesk.Features.ServiceHealth;
+
+/// <summary>
+/// What a change of a Microsoft issue means for tickets: a customer newly affected has its open tickets
+/// matched and linked; a new post or a resolution reaches every linked open ticket as an internal note
+/// and its requester as a notification from the partner. Written in the caller's transaction, so that
+/// an update is queued exactly when the post is stored.
+/// </summary>
+public static class IncidentLifecycle
+{
+    public const string Actor = "Microsoft service health";
+
+    /// <summary>Tickets filed this long before an issue started can still be caused by it (Microsoft's start is when they noticed).</summary>
+    public static readonly TimeSpan Lookback = TimeSpan.FromDays(1);
+
+    public static async Task Apply(PartnerDeskDb db, Guid organisationId, IReadOnlyList<IssueChange> changes, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var group in changes.Where(c => c.NewlyAffected is not null).GroupBy(c => c.IssueId))
+        {
+            await LinkOpenTickets(db, organisationId, group.Key, [.. group.Select(c => c.NewlyAffected!.Value)], now, ct);
+        }
+
+        foreach (var change in changes.Where(c => c.LatestPost is not null || c.Resolved))
+        {
+            await TellLinkedTickets(db, organisationId, change.IssueId, change.LatestPost, change.Resolved, now, ct);
+        }
+    }
+
+    /// <summary>Links the open tickets of these customers that the matcher says the issue explains.</summary>
+    public static async Task<int> LinkOpenTickets(PartnerDeskDb db, Guid organisationId, Guid issueId, List<Guid> customerIds, DateTimeOffset now, CancellationToken ct)
+    {
+        var issue = await db.ServiceHealthIssues.AsNoTracking().Where(i => i.Id == issueId)
+            .Select(i => new { i.Id, i.MicrosoftId, i.Service, i.Feature, i.FeatureGroup, i.Title, i.ImpactDescription, i.StartDateTime, i.IsResolved })
+            .FirstAsync(ct);
+        if (issue.IsResolved)
+        {
+            return 0;
+        }
+
+        var prepared = KnownIssueMatcher.Prepare(new IssueText(issue.Id, issue.Service, issue.Feature, issue.FeatureGroup, issue.Title, issue.ImpactDescription));
+        var since = issue.StartDateTime - Lookback;
+        var candidates = await db.Tickets.AsNoTracking()
+            .Where(t => customerIds.Contains(t.CustomerId) && t.CreatedAt >= since && t.Kind != TicketKind.SubscriptionChange
+                        && t.Status != TicketStatus.Resolved && t.Status != TicketStatus.Closed
+                        && !db.TicketIssueLinks.Any(l => l.TicketId == t.Id && l.IssueId == issueId))
+            .Select(t => new { t.Id, t.CustomerId, t.Title, t.Description, t.Service })
+            .ToListAsync(ct);
+        var linked = 0;
+        foreach (var ticket in candidates)
+        {
+            var score = KnownIssueMatcher.Score(KnownIssueMatcher.PrepareTicket(ticket.Title, ticket.Description, ticket.Service), prepared);
+            if (score < KnownIssueMatcher.Threshold)
+            {
+                continue;
+            }
+
+            db.TicketIssueLinks.Add(new TicketIssueLink
+            {
+                OrganisationId = organisationId,
+                CustomerId = ticket.CustomerId,
+                TicketId = ticket.Id,
+                IssueId = issueId,
+                State = KnownIssueLinkState.Suggested,
+                Score = Math.Round(score, 3),
+                LinkedAt = now,
+                LinkedBy = Actor,
+            });
+            db.TicketMessages.Add(Note(organisationId, ticket.CustomerId, ticket.Id,
+                $"This ticket looks caused by Microsoft's known issue {issue.MicrosoftId} ({issue.Service}): {issue.Title}. Confirm or unlink it on the ticket.", now));
+            db.TicketEvents.Add(Event(organisationId, ticket.CustomerId, ticket.Id, "KnownIssue", null, issue.MicrosoftId, now));
+            linked++;
+        }
+
+        await db.SaveChangesAsync(ct);
+        return linked;
+    }
+
+    /// <summary>Tells every open ticket linked to the issue, and its requester, what Microsoft posted.</summary>
+    public static async Task<int> TellLinkedTickets(PartnerDeskDb db, Guid organisationId, Guid issueId, string? latestPost, bool resolved, DateTimeOffset now, CancellationToken ct)
+    {
+        var issue = await db.ServiceHealthIssues.AsNoTracking().Where(i => i.Id == issueId)
+            .Select(i => new { i.MicrosoftId, i.Service, i.Title, i.Status }).FirstAsync(ct);
+        var partner = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).FirstAsync(ct);
+        var tickets = await db.TicketIssueLinks.AsNoTracking()
+            .Where(l => l.IssueId == issueId && l.State != KnownIssueLinkState.Dismissed)
+            .Join(db.Tickets.Where(t => t.Status != TicketStatus.Resolved && t.Status != TicketStatus.Closed), l => l.TicketId, t => t.Id,
+                (l, t) => new { t.Id, t.CustomerId, t.Number, t.Title, t.RequesterContactId })
+            .ToListAsync(ct);
+        var what = resolved ? "resolved" : "updated";
+        var post = latestPost ?? "";
+        foreach (var ticket in tickets)
+        {
+            db.TicketMessages.Add(Note(organisationId, ticket.CustomerId, ticket.Id,
+                $"Microsoft {what} {issue.MicrosoftId} ({issue.Service}, {issue.Status}).{(post.Length > 0 ? "\n\n" + post : "")}" +
+                (resolved ? "\n\nMicrosoft reports it resolved: the linked tickets can be resolved together on the issue's page." : ""), now));
+            db.TicketEvents.Add(Event(organisationId, ticket.CustomerId, ticket.Id, resolved ? "KnownIssueResolved" : "KnownIssueUpdate", null, issue.MicrosoftId, now));
+            if (ticket.RequesterContactId is { } contact)
+            {
+                var number = TicketNumber.Format(ticket.Number);
+                db.Notifications.Add(new Notification
+                {
+                    OrganisationId = organisationId,
+                    CustomerId = ticket.CustomerId,
+                    ContactId = contact,
+                    TicketId = ticket.Id,
+                    Kind = resolved ? "IncidentResolved" : "IncidentUpdate",
+                    Subject = resolved
+                        ? $"{number}: Microsoft has resolved the {issue.Service} issue behind your ticket"
+                        : $"{number}: update on the {issue.Service} issue behind your ticket",
+                    Body = resolved
+                        ? $"Your ticket {number} ({ticket.Title}) was caused by a problem in Microsoft's {issue.Service} service. Microsoft reports that it is resolved.{(post.Length > 0 ? "\n\n" + post : "")}\n\nIf you still see the problem, reply on your ticket and we will look into it. — {partner}"
+                        : $"Your ticket {number} ({ticket.Title}) is caused by a known problem in Microsoft's {issue.Service} service. Here is the latest news:\n\n{post}\n\nWe follow it for you and will let you know when it is resolved. — {partner}",
+                    CreatedAt = now,
+                });
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        return tickets.Count;
+    }
+
+    private static TicketMessage Note(Guid organisationId, Guid customerId, Guid ticketId, string body, DateTimeOffset now) => new()
+    {
+        OrganisationId = organisationId,
+        CustomerId = customerId,
+        TicketId = ticketId,
+        AuthorUserId = Guid.Empty,
+        AuthorName = Actor,
+        AuthorIsAgent = true,
+        Body = body.Length > TicketLimits.Body ? body[..TicketLimits.Body] : body,
+        Visibility = MessageVisibility.Internal,
+        CreatedAt = now,
+    };
+
+    private static TicketEvent Event(Guid organisationId, Guid customerId, Guid ticketId, string change, string? oldValue, string? newValue, DateTimeOffset now) => new()
+    {
+        OrganisationId = organisationId,
+        CustomerId = customerId,
+        TicketId = ticketId,
+        ActorUserId = Guid.Empty,
+        ActorName = Actor,
+        Change = change,
+        OldValue = oldValue,
+        NewValue = newValue,
+        At = now,
+    };
+}
