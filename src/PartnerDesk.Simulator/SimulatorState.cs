@@ -257,10 +257,26 @@ public sealed class SimulatorState(TimeProvider clock)
         }
     }
 
-    public void Count(Guid? tenant, string route)
+    private readonly List<string> queries = [];
+
+    /// <summary>Query strings of the list requests answered, oldest first (to check incremental reads).</summary>
+    public List<string> Queries()
     {
         lock (gate)
         {
+            return [.. queries];
+        }
+    }
+
+    public void Count(Guid? tenant, string route, string? query = null)
+    {
+        lock (gate)
+        {
+            if (query is not null)
+            {
+                queries.Add($"{tenant} {route} {query}");
+            }
+
             var key = $"{tenant?.ToString() ?? "-"} {route}";
             requests[key] = requests.GetValueOrDefault(key) + 1;
         }

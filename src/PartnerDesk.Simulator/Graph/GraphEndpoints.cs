@@ -67,7 +67,7 @@ public static partial class GraphEndpoints
         var header = http.Request.Headers.Authorization.ToString();
         Guid? tenant = header.StartsWith("Bearer " + TokenPrefix, StringComparison.Ordinal)
             && Guid.TryParse(header.AsSpan(("Bearer " + TokenPrefix).Length), out var id) ? id : null;
-        state.Count(tenant, route);
+        state.Count(tenant, route, Uri.UnescapeDataString(http.Request.QueryString.Value ?? ""));
         if (tenant is null)
         {
             return Error(401, "InvalidAuthenticationToken", "Access token is empty or invalid.");

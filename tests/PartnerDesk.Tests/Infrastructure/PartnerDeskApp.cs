@@ -35,6 +35,9 @@ public sealed class PartnerDeskApp(string connectionString, bool realClock = fal
         builder.UseSetting("ConnectionStrings:PartnerDesk", connectionString);
         builder.UseSetting("PartnerDesk:DemoMode", "true");
         builder.UseSetting("PartnerDesk:DemoPassword", TestDatabase.DemoPassword);
+        // Microsoft is whatever simulator a test starts; no background sync unless a test asks for it.
+        builder.UseSetting("PartnerDesk:Microsoft:UseSimulator", "false");
+        builder.UseSetting("PartnerDesk:ServiceHealth:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

@@ -384,6 +384,8 @@ public sealed class HealthSync(GraphClients graph, IOptions<ServiceHealthOptions
         TenantConsentException c => $"Consent missing or revoked in the customer's tenant: {c.Message}",
         ODataError { ResponseStatusCode: 401 or 403 } o => $"Microsoft refused access ({o.ResponseStatusCode} {o.Error?.Code}): the app's consent or permission in this tenant is missing. {o.Error?.Message}",
         ODataError { ResponseStatusCode: 429 } => "Microsoft kept throttling this tenant (429) after retries.",
+        // The Graph SDK's retry handler gives up with every answer it got.
+        AggregateException a => $"Microsoft kept answering {StatusOf(a.InnerExceptions.LastOrDefault()?.Message)} after {Math.Max(0, a.InnerExceptions.Count - 1)} retries.",
         ODataError o => $"Microsoft answered {o.ResponseStatusCode} {o.Error?.Code}: {o.Error?.Message}",
         ApiException a => $"Microsoft answered {a.ResponseStatusCode}: {a.Message}",
         System.Text.Json.JsonException or FormatException => $"Microsoft's answer could not be read: {e.Message}",
@@ -391,6 +393,14 @@ public sealed class HealthSync(GraphClients graph, IOptions<ServiceHealthOptions
         TaskCanceledException => "Microsoft did not answer in time.",
         _ => $"{e.GetType().Name}: {e.Message}",
     };
+
+    private static string StatusOf(string? message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message ?? "", @"status code: (\w+)");
+        return match.Success && Enum.TryParse<System.Net.HttpStatusCode>(match.Groups[1].Value, out var status)
+            ? $"{(int)status} {status}"
+            : "an error";
+    }
 
     private static string Clip(string value, int max) => value.Length <= max ? value : value[..max];
 

@@ -117,7 +117,11 @@ public static class CreateTicket
             UpdatedAt = now,
         };
 
-        await TicketNumbers.SaveNew(db, ticket, [TicketHistory.Event(ticket, caller, "Created", null, channel.ToString(), now)], ct);
+        // The first step of every diagnosis (DESIGN R3): is this a known Microsoft issue of this tenant?
+        var knownIssues = await ServiceHealth.KnownIssueLinks.ForNewTicket(db, ticket, ct);
+        List<object> alongside = [TicketHistory.Event(ticket, caller, "Created", null, channel.ToString(), now), .. knownIssues];
+        alongside.AddRange(knownIssues.Select(l => TicketHistory.Event(ticket, caller, "KnownIssue", null, "matched", now)));
+        await TicketNumbers.SaveNew(db, ticket, alongside, ct);
 
         return new TicketDetails(
             ticket.Id, TicketNumber.Format(ticket.Number), ticket.Title, ticket.Description, ticket.Kind, ticket.Severity,
