@@ -10,6 +10,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Accounts;
 using PartnerDesk.Features.Demo;
+using PartnerDesk.Features.Notifications;
+using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Tests.Infrastructure;
 
@@ -174,14 +176,54 @@ public sealed class EveryRouteRefusesForeignIdsTests(AppFixture fixture) : IClas
         var adminToken = await Token(Demo.ContosoAdmin);
         var itTicket = await File(Demo.AdatumIt, null, "Adatum IT only");
         var litwareTicket = await File(Demo.LitwareIt, null, "Litware only");
+        var fabrikamIssue = await Issue(DemoWorld.Ids.Fabrikam, DemoWorld.Ids.WideWorldImporters, "EX900001", null, null);
+        var litwareIssue = await Issue(DemoWorld.Ids.Contoso, DemoWorld.Ids.Litware, "EX900002", litwareTicket.Id, null);
+        var itNotification = (await Issue(DemoWorld.Ids.Contoso, DemoWorld.Ids.Adatum, "EX900003", itTicket.Id, DemoWorld.Ids.AdatumIt)).Notification;
 
         return
         [
-            (Demo.ContosoAdmin, [fabrikamTicket.Id, fabrikamNote, fabrikamToken, DemoWorld.Ids.WideWorldImporters, DemoWorld.Ids.WideWorldIt, DemoWorld.Ids.FabrikamHelpdesk]),
-            (Demo.ContosoHelpdesk, [tailspinTicket.Id, tailspinNote, adminToken, DemoWorld.Ids.Tailspin, DemoWorld.Ids.TailspinIt, fabrikamTicket.Id]),
-            (Demo.AdatumAnna, [itTicket.Id, litwareTicket.Id, DemoWorld.Ids.Litware, DemoWorld.Ids.LitwareIt, tailspinTicket.Id, fabrikamTicket.Id]),
+            (Demo.ContosoAdmin, [fabrikamTicket.Id, fabrikamNote, fabrikamToken, DemoWorld.Ids.WideWorldImporters, DemoWorld.Ids.WideWorldIt, DemoWorld.Ids.FabrikamHelpdesk, fabrikamIssue.Issue]),
+            (Demo.ContosoHelpdesk, [tailspinTicket.Id, tailspinNote, adminToken, DemoWorld.Ids.Tailspin, DemoWorld.Ids.TailspinIt, fabrikamTicket.Id, fabrikamIssue.Issue]),
+            (Demo.AdatumAnna, [itTicket.Id, litwareTicket.Id, DemoWorld.Ids.Litware, DemoWorld.Ids.LitwareIt, tailspinTicket.Id, fabrikamTicket.Id, litwareIssue.Issue, itNotification!.Value]),
         ];
     }
+
+    /// <summary>A service health issue of one customer, optionally linked to a ticket and told to a contact.</summary>
+    private Task<(Guid Issue, Guid? Notification)> Issue(Guid organisationId, Guid customerId, string microsoftId, Guid? ticketId, Guid? contactId) =>
+        App.InDatabase(organisationId, async db =>
+        {
+            var now = App.Clock.GetUtcNow();
+            var issue = new ServiceHealthIssue
+            {
+                OrganisationId = organisationId,
+                MicrosoftId = microsoftId,
+                Title = "Mail delays",
+                Service = "Exchange Online",
+                Status = "serviceDegradation",
+                StartDateTime = now,
+                LastModifiedDateTime = now,
+                FirstSeenAt = now,
+            };
+            db.Add(issue);
+            db.Add(new ServiceHealthPost { OrganisationId = organisationId, IssueId = issue.Id, CreatedDateTime = now, PostType = "regular", Text = "Investigating." });
+            db.Add(new AffectedCustomer { OrganisationId = organisationId, IssueId = issue.Id, CustomerId = customerId, FirstSeenAt = now });
+            db.Add(new CustomerServiceStatus { OrganisationId = organisationId, CustomerId = customerId, Service = "Exchange Online", Status = "serviceDegradation", UpdatedAt = now });
+            if (ticketId is { } ticket)
+            {
+                db.Add(new TicketIssueLink { OrganisationId = organisationId, CustomerId = customerId, TicketId = ticket, IssueId = issue.Id, Score = 1, LinkedAt = now, LinkedBy = "test" });
+            }
+
+            Notification? notification = contactId is { } contact
+                ? new Notification { OrganisationId = organisationId, CustomerId = customerId, ContactId = contact, TicketId = ticketId, Kind = "IncidentUpdate", Subject = "s", Body = "b", CreatedAt = now }
+                : null;
+            if (notification is not null)
+            {
+                db.Add(notification);
+            }
+
+            await db.SaveChangesAsync();
+            return (issue.Id, notification?.Id);
+        });
 
     private Task<string> CountEverything() => App.InDatabase(DemoWorld.Ids.Contoso, async db =>
         string.Join(',',
@@ -190,6 +232,9 @@ public sealed class EveryRouteRefusesForeignIdsTests(AppFixture fixture) : IClas
             await db.TicketEvents.IgnoreQueryFilters().CountAsync(),
             await db.ApiTokens.IgnoreQueryFilters().CountAsync(t => t.Kind == ApiTokenKind.Personal && t.RevokedAt == null),
             await db.IdempotencyRecords.IgnoreQueryFilters().CountAsync(),
+            await db.TicketIssueLinks.IgnoreQueryFilters().CountAsync(l => l.State != KnownIssueLinkState.Suggested),
+            await db.Notifications.IgnoreQueryFilters().CountAsync(n => n.ReadAt != null),
+            await db.HealthSyncStates.IgnoreQueryFilters().CountAsync(),
             string.Concat(await db.Tickets.IgnoreQueryFilters().OrderBy(t => t.Id)
                 .Select(t => t.Id + ":" + t.Status + t.Severity + t.AssigneeAgentId + t.Title + ";").ToListAsync())));
 }

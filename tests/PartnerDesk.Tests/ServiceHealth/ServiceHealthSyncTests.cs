@@ -35,6 +35,9 @@ public sealed class ServiceHealthSyncTests(SimulatedMicrosoft microsoft) : IClas
         Assert.Equal(1, await App.InDatabase(DemoWorld.Ids.Contoso, db => db.ServiceHealthIssues.CountAsync(i => i.MicrosoftId == "EX100001")));
         var services = await App.InDatabase(DemoWorld.Ids.Contoso, db => db.CustomerServiceStatuses.Where(s => s.CustomerId == DemoWorld.Ids.Adatum).ToListAsync());
         Assert.Equal("serviceDegradation", Assert.Single(services, s => s.Service == "Exchange Online").Status);
+        var board = await (await admin.GetAsync("/api/v1/service-health/board")).Read<List<ServiceBoardRow>>();
+        var exchange = Assert.Single(board, r => r.Service == "Exchange Online");
+        Assert.True(exchange.CustomersAffected >= 2 && exchange.ActiveIssues >= 1 && exchange.Since is not null, exchange.ToString());
     }
 
     [Fact]

@@ -274,13 +274,13 @@ public sealed class HealthSync(GraphClients graph, IOptions<ServiceHealthOptions
             row.LastModifiedDateTime = issue.LastModifiedDateTime ?? now;
 
             var newPosts = (issue.Posts ?? [])
-                .Where(p => p.CreatedDateTime is { } at && (row.LatestPostAt is null || at > row.LatestPostAt))
+                .Where(p => p.CreatedDateTime is { } at && (row.LatestPostAt is null || Microseconds(at) > row.LatestPostAt))
                 .OrderBy(p => p.CreatedDateTime)
                 .Select(p => new ServiceHealthPost
                 {
                     OrganisationId = organisationId,
                     IssueId = row.Id,
-                    CreatedDateTime = p.CreatedDateTime!.Value,
+                    CreatedDateTime = Microseconds(p.CreatedDateTime!.Value),
                     PostType = p.PostType is null ? GraphValues.Unknown : GraphValues.Wire(p.PostType),
                     Text = HtmlText.ToPlain(p.Description?.Content, ServiceHealthLimits.PostText),
                 })
@@ -393,6 +393,9 @@ public sealed class HealthSync(GraphClients graph, IOptions<ServiceHealthOptions
         TaskCanceledException => "Microsoft did not answer in time.",
         _ => $"{e.GetType().Name}: {e.Message}",
     };
+
+    /// <summary>PostgreSQL keeps microseconds; so are post times compared, or a stored post would look new again.</summary>
+    private static DateTimeOffset Microseconds(DateTimeOffset at) => new(at.Ticks - (at.Ticks % 10), at.Offset);
 
     private static string StatusOf(string? message)
     {

@@ -16,6 +16,8 @@ internal sealed class ServiceHealthIssueConfiguration : IEntityTypeConfiguration
         b.Property(i => i.FeatureGroup).HasMaxLength(ServiceHealthLimits.Name);
         b.Property(i => i.ImpactDescription).HasMaxLength(ServiceHealthLimits.Text);
         b.Property(i => i.Status).HasMaxLength(64);
+        // Two instances storing the same new post: the second's update fails and it reads again (one update, not two).
+        b.Property(i => i.LatestPostAt).IsConcurrencyToken();
         b.HasOne<Organisation>().WithMany().HasForeignKey(i => i.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(i => new { i.OrganisationId, i.MicrosoftId }).IsUnique();
         b.HasIndex(i => new { i.OrganisationId, i.IsResolved, i.LastModifiedDateTime });

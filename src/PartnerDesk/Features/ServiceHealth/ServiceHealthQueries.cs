@@ -102,11 +102,14 @@ public static class ServiceHealthQueries
     /// <summary>Services that customers see degraded now, most customers first.</summary>
     public static async Task<List<ServiceBoardRow>> Board(PartnerDeskDb db, CancellationToken ct)
     {
-        var degraded = await db.CustomerServiceStatuses.AsNoTracking()
-            .Where(s => s.Status != "serviceOperational")
+        // Degraded (customer, service) rows are few even for many customers: grouped here, in one read.
+        var degraded = (await db.CustomerServiceStatuses.AsNoTracking()
+                .Where(s => s.Status != "serviceOperational")
+                .Select(s => new { s.Service, s.Status })
+                .ToListAsync(ct))
             .GroupBy(s => s.Service)
-            .Select(g => new { Service = g.Key, Customers = g.Count(), Statuses = g.Select(s => s.Status).Distinct().ToList() })
-            .ToListAsync(ct);
+            .Select(g => new { Service = g.Key, Customers = g.Count(), Statuses = g.Select(s => s.Status).Distinct().Order().ToList() })
+            .ToList();
         var active = await db.ServiceHealthIssues.AsNoTracking().Where(i => !i.IsResolved)
             .GroupBy(i => i.Service)
             .Select(g => new { Service = g.Key, Count = g.Count(), Since = g.Min(i => i.StartDateTime) })

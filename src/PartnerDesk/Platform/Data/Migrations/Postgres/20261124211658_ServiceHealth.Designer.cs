@@ -13,7 +13,7 @@ using PartnerDesk.Platform.Data;
 namespace PartnerDesk.Platform.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDb))]
-    [Migration("20261124210421_ServiceHealth")]
+    [Migration("20261124211658_ServiceHealth")]
     partial class ServiceHealth
     {
         /// <inheritdoc />
@@ -806,6 +806,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset?>("LatestPostAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("MicrosoftId")

@@ -11,7 +11,7 @@ using PartnerDesk.Platform.Data;
 namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDb))]
-    [Migration("20261124210407_ServiceHealth")]
+    [Migration("20261124211621_ServiceHealth")]
     partial class ServiceHealth
     {
         /// <inheritdoc />
@@ -796,6 +796,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("LatestPostAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("MicrosoftId")

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Features.Demo;
+using PartnerDesk.Features.Notifications;
+using PartnerDesk.Features.ServiceHealth;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Tests.Infrastructure;
+
+namespace PartnerDesk.Tests.ServiceHealth;
+
+/// <summary>The known-issue check on filing, and an incident's life reaching its linked tickets and their requesters.</summary>
+public sealed class KnownIssueTests(SimulatedMicrosoft microsoft) : IClassFixture<SimulatedMicrosoft>
+{
+    private PartnerDeskApp App => microsoft.App;
+
+    private const string OutboxTitle = "Users may be unable to send email messages, which stay in the Outbox";
+    private const string OutboxImpact = "Users may be unable to send email messages from Outlook; affected messages stay in the Outbox or are delayed.";
+
+    [Fact]
+    public async Task An_incident_follows_its_linked_ticket_from_first_post_to_resolution()
+    {
+        // Demo ticket PD-1 of Adatum: "Outlook cannot send mail since this morning", filed by Anna.
+        var anna = await App.ClientFor(Demo.AdatumAnna);
+        var ticket = (await (await anna.GetAsync("/api/v1/tickets")).Read<Page<TicketSummary>>()).Items.Single(t => t.Title.StartsWith("Outlook cannot send", StringComparison.Ordinal));
+        microsoft.Open("EX500001", "Exchange Online", OutboxTitle, OutboxImpact, DemoWorld.Ids.Adatum, DemoWorld.Ids.Litware);
+
+        Assert.True((await microsoft.Sync(DemoWorld.Ids.Adatum)).Succeeded);
+
+        var admin = await App.ClientFor(Demo.ContosoAdmin);
+        var link = Assert.Single(await (await admin.GetAsync($"/api/v1/tickets/{ticket.Id}/known-issues")).Read<List<TicketKnownIssueView>>());
+        Assert.Equal(("EX500001", KnownIssueLinkState.Suggested), (link.Issue.MicrosoftId, link.State));
+        var notes = await (await admin.GetAsync($"/api/v1/tickets/{ticket.Id}/messages")).Read<List<TicketMessageView>>();
+        Assert.Contains(notes, m => m.Visibility == MessageVisibility.Internal && m.Body.Contains("EX500001", StringComparison.Ordinal));
+
+        microsoft.Post("EX500001", "<p>We're reverting a configuration change.</p>");
+        Assert.True((await microsoft.Sync(DemoWorld.Ids.Adatum)).Succeeded);
+        Assert.True((await microsoft.Sync(DemoWorld.Ids.Litware)).Succeeded); // the same post seen from a second tenant
+        var update = Assert.Single(await (await anna.GetAsync("/api/v1/notifications")).Read<List<NotificationView>>(), n => n.TicketId == ticket.Id);
+        Assert.Equal("IncidentUpdate", update.Kind);
+        Assert.Contains("reverting a configuration change", update.Body, StringComparison.Ordinal);
+        Assert.Contains("Contoso Cloud Services", update.Body, StringComparison.Ordinal);
+
+        microsoft.Post("EX500001", "<p>The issue is resolved.</p>", resolve: true);
+        Assert.True((await microsoft.Sync(DemoWorld.Ids.Litware)).Succeeded);
+        var told = await (await anna.GetAsync("/api/v1/notifications")).Read<List<NotificationView>>();
+        Assert.Equal(["IncidentResolved", "IncidentUpdate"], told.Where(n => n.TicketId == ticket.Id).Select(n => n.Kind));
+
+        var issueId = link.Issue.IssueId;
+        var resolved = await (await admin.PostAsJsonAsync($"/api/v1/service-health/issues/{issueId}/resolve-linked-tickets", new { })).Read<ResolvedTickets>();
+        Assert.Equal(1, resolved.Resolved);
+        var after = await (await anna.GetAsync($"/api/v1/tickets/{ticket.Id}")).Read<TicketDetails>();
+        Assert.Equal(TicketStatus.Resolved, after.Status);
+        var conversation = await (await anna.GetAsync($"/api/v1/tickets/{ticket.Id}/messages")).Read<List<TicketMessageView>>();
+        Assert.Contains("EX500001", conversation[^1].Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(conversation, m => m.Visibility == MessageVisibility.Internal);
+        Assert.Equal(0, (await (await admin.PostAsJsonAsync($"/api/v1/service-health/issues/{issueId}/resolve-linked-tickets", new { })).Read<ResolvedTickets>()).Resolved);
+    }
+
+    [Fact]
+    public async Task A_ticket_filed_during_an_incident_is_linked_and_the_contact_was_shown_it_before_sending()
+    {
+        microsoft.Open("EX500002", "Exchange Online", "Users may experience delays receiving email messages", "Inbound email messages may be delayed.", DemoWorld.Ids.Litware);
+        Assert.True((await microsoft.Sync(DemoWorld.Ids.Litware)).Succeeded);
+        var contact = await App.ClientFor(Demo.LitwareIt);
+
+        var shown = await (await contact.GetAsync("/api/v1/service-health/matches?title=Emails%20arrive%20late&description=Incoming%20email%20messages%20are%20delayed%20by%20an%20hour")).Read<List<KnownIssueView>>();
+        var ticket = await (await contact.PostAsJsonAsync("/api/v1/tickets", new { title = "Emails arrive late", description = "Incoming email messages are delayed by an hour", severity = "B", kind = "Incident" }))
+            .Read<TicketDetails>(HttpStatusCode.Created);
+
+        Assert.Equal("EX500002", Assert.Single(shown).MicrosoftId);
+        Assert.Contains("investigating EX500002", shown[0].LatestPost, StringComparison.Ordinal);
+        var linked = Assert.Single(await (await contact.GetAsync($"/api/v1/tickets/{ticket.Id}/known-issues")).Read<List<TicketKnownIssueView>>());
+        Assert.Equal("EX500002", linked.Issue.MicrosoftId);
+
+        // Unrelated words match nothing.
+        var nothing = await (await contact.GetAsync("/api/v1/service-health/matches?title=New%20laptop&description=Please%20order%20a%20laptop")).Read<List<KnownIssueView>>();
+        Assert.Empty(nothing);
+    }
+
+    [Fact]
+    public async Task An_agent_confirms_or_unlinks_and_an_unlinked_issue_is_not_linked_again()
+    {
+        microsoft.Open("EX500003", "Exchange Online", "Users may be unable to open shared calendars", "Shared calendars may not open in Outlook.", DemoWorld.Ids.Adatum);
+        Assert.True((await microsoft.Sync(DemoWorld.Ids.Adatum)).Succeeded);
+        var it = await App.ClientFor(Demo.AdatumIt);
+        var ticket = await (await it.PostAsJsonAsync("/api/v1/tickets", new { title = "Shared calendars do not open", description = "Nobody can open the shared calendars in Outlook.", severity = "C", kind = "Incident", service = "Exchange Online" }))
+            .Read<TicketDetails>(HttpStatusCode.Created);
+        var helpdesk = await App.ClientFor(Demo.ContosoHelpdesk);
+        var link = Assert.Single(await (await helpdesk.GetAsync($"/api/v1/tickets/{ticket.Id}/known-issues")).Read<List<TicketKnownIssueView>>());
+
+        var confirmed = await (await helpdesk.PostAsJsonAsync($"/api/v1/tickets/{ticket.Id}/known-issues", new { issueId = link.Issue.IssueId })).Read<TicketKnownIssueView>();
+        Assert.Equal(KnownIssueLinkState.Confirmed, confirmed.State);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await helpdesk.DeleteAsync($"/api/v1/tickets/{ticket.Id}/known-issues/{link.Issue.IssueId}")).StatusCode);
+        microsoft.Post("EX500003", "<p>Still investigating.</p>");
+        Assert.True((await microsoft.Sync(DemoWorld.Ids.Adatum)).Succeeded);
+
+        var forAgent = Assert.Single(await (await helpdesk.GetAsync($"/api/v1/tickets/{ticket.Id}/known-issues")).Read<List<TicketKnownIssueView>>());
+        Assert.Equal(KnownIssueLinkState.Dismissed, forAgent.State);
+        Assert.Empty(await (await it.GetAsync($"/api/v1/tickets/{ticket.Id}/known-issues")).Read<List<TicketKnownIssueView>>());
+        Assert.DoesNotContain(await (await it.GetAsync("/api/v1/notifications")).Read<List<NotificationView>>(), n => n.TicketId == ticket.Id);
+        var history = await (await helpdesk.GetAsync($"/api/v1/tickets/{ticket.Id}/history")).Read<List<TicketEventView>>();
+        Assert.Contains(history, e => e.Change == "KnownIssue" && e.NewValue == "unlinked");
+    }
+
+    [Fact]
+    public async Task A_contact_sees_only_the_issues_and_messages_of_its_own_tenant()
+    {
+        microsoft.Open("EX500004", "Exchange Online", "Only Adatum", "Only Adatum is affected.", DemoWorld.Ids.Adatum);
+        microsoft.Simulator.State.Apply(new Simulator.ScenarioStep
+        {
+            Action = "publishMessage",
+            Tenants = [microsoft.TenantOf[DemoWorld.Ids.Adatum]],
+            Message = new Simulator.Graph.ServiceUpdateMessage { Id = "MC500004", Title = "Only for Adatum", Category = "planForChange", Services = ["Exchange Online"] },
+        });
+        Assert.True((await microsoft.Sync(DemoWorld.Ids.Adatum)).Succeeded);
+        Assert.True((await microsoft.Sync(DemoWorld.Ids.Litware)).Succeeded);
+        var adatum = await App.ClientFor(Demo.AdatumIt);
+        var litware = await App.ClientFor(Demo.LitwareIt);
+
+        var issue = (await (await adatum.GetAsync("/api/v1/service-health/issues")).Read<Page<IssueSummary>>()).Items.Single(i => i.MicrosoftId == "EX500004");
+        Assert.Contains((await (await adatum.GetAsync("/api/v1/message-center/messages")).Read<Page<MessageCenterView>>()).Items, m => m.MicrosoftId == "MC500004");
+
+        Assert.DoesNotContain((await (await litware.GetAsync("/api/v1/service-health/issues")).Read<Page<IssueSummary>>()).Items, i => i.MicrosoftId == "EX500004");
+        Assert.DoesNotContain((await (await litware.GetAsync("/api/v1/message-center/messages")).Read<Page<MessageCenterView>>()).Items, m => m.MicrosoftId == "MC500004");
+        Assert.Equal(HttpStatusCode.NotFound, (await litware.GetAsync($"/api/v1/service-health/issues/{issue.Id}")).StatusCode);
+        var details = await (await adatum.GetAsync($"/api/v1/service-health/issues/{issue.Id}")).Read<IssueDetails>();
+        Assert.Equal([DemoWorld.Ids.Adatum], details.AffectedCustomers.Select(c => c.CustomerId));
+        Assert.Equal(0, await App.InDatabase(DemoWorld.Ids.Fabrikam, db => db.ServiceHealthIssues.CountAsync(i => i.MicrosoftId == "EX500004")));
+    }
+}
