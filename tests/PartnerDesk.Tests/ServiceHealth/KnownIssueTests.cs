@@ -128,5 +128,15 @@ public sealed class KnownIssueTests(SimulatedMicrosoft microsoft) : IClassFixtur
         var details = await (await adatum.GetAsync($"/api/v1/service-health/issues/{issue.Id}")).Read<IssueDetails>();
         Assert.Equal([DemoWorld.Ids.Adatum], details.AffectedCustomers.Select(c => c.CustomerId));
         Assert.Equal(0, await App.InDatabase(DemoWorld.Ids.Fabrikam, db => db.ServiceHealthIssues.CountAsync(i => i.MicrosoftId == "EX500004")));
+
+        var adatumPage = await (await App.CookieClientFor(Demo.AdatumIt)).GetStringAsync("/portal/service-health");
+        var litwarePage = await (await App.CookieClientFor(Demo.LitwareIt, "de")).GetStringAsync("/portal/service-health");
+        var board = await (await App.CookieClientFor(Demo.ContosoAdmin)).GetStringAsync("/console/service-health");
+        Assert.Contains("data-issue=\"EX500004\"", adatumPage, StringComparison.Ordinal);
+        Assert.Contains("data-message=\"MC500004\"", adatumPage, StringComparison.Ordinal);
+        Assert.Contains("Contoso Cloud Services", adatumPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("EX500004", litwarePage, StringComparison.Ordinal);
+        Assert.Contains("Dienststatus", litwarePage, StringComparison.Ordinal);
+        Assert.Contains("EX500004", board, StringComparison.Ordinal);
     }
 }
