@@ -13,7 +13,8 @@ public sealed record BenchOptions(
     int Connections,
     int ListRequests,
     string WorkFolder,
-    string ReportPath)
+    string ReportPath,
+    string? Only = null)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -48,7 +49,8 @@ public sealed record BenchOptions(
             Int("connections", 64),
             Int("list-requests", 300),
             work,
-            Path.GetFullPath(Get("report", Path.Combine(work, "report.md"))));
+            Path.GetFullPath(Get("report", Path.Combine(work, "report.md"))),
+            values.GetValueOrDefault("only"));
         if (options.DatabaseNames.Contains("postgres") && options.PostgresServer is null)
         {
             throw new ArgumentException("--postgres <server connection string> is required for the postgres run.");

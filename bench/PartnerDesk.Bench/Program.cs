@@ -22,6 +22,10 @@ Line("");
 Line($"Machine: {Environment.ProcessorCount} cores, {MachineRamGiB():F1} GiB RAM, .NET SDK {DotnetSdkVersion()}, runtime {Environment.Version}, load average at start {LoadAverage()}.");
 Line(string.Create(inv, $"Data: {options.Tickets:N0} tickets over {options.Customers:N0} customers; creates: {options.Connections} connections, {options.WarmUp.TotalSeconds:F0} s warm-up, {options.Duration.TotalSeconds:F0} s measured; lists: {options.ListRequests} sequential requests each after 20 warm-up."));
 
+var match = ServiceHealthWorkload.MatchLatency();
+Line("");
+Line(string.Create(inv, $"Known-issue matcher (pure, in process): a new ticket prepared and scored against 500 active issues, {match.Count:N0} tickets: p50 {match.P50 * 1000:F1} µs, p95 {match.P95 * 1000:F1} µs, p99 {match.P99 * 1000:F1} µs, max {match.Max * 1000:F1} µs."));
+
 var plans = new StringBuilder();
 foreach (var database in options.Databases())
 {
@@ -60,6 +64,12 @@ async Task RunOne(BenchDatabase database)
     await database.BulkInsert(plan);
     var bulkSeconds = watch.Elapsed.TotalSeconds;
     Line(string.Create(inv, $"Seed: schema and demo world {schemaSeconds:F1} s (host migrations + DemoWorld), bulk {options.Customers:N0} customers + {options.Tickets:N0} tickets {bulkSeconds:F1} s ({options.Tickets / bulkSeconds:N0} tickets/s), total {schemaSeconds + bulkSeconds:F1} s."));
+
+    if (options.Only == "service-health")
+    {
+        await IncidentRun(database, plan);
+        return;
+    }
 
     var largest = plan.Customers[0].Id;
     var small = plan.Customers[plan.Customers.Count * 4 / 5].Id;
@@ -137,6 +147,15 @@ async Task RunOne(BenchDatabase database)
     var after = await api.MeasureGet("/api/v1/tickets?status=New,Open&limit=50", 20, options.ListRequests);
     Line(string.Create(inv, $"Queue (status=New,Open) after the load: p50 {after.P50:F2} ms, p95 {after.P95:F2} ms, p99 {after.P99:F2} ms."));
     Line(string.Create(inv, $"Host memory: RSS {rssBeforeLoad:F0} MiB before the create load, peak sampled RSS {host.PeakSampledRssMiB:F0} MiB, kernel peak (VmHWM) {host.PeakRssMiB():F0} MiB."));
+    await IncidentRun(database, plan);
+}
+
+async Task IncidentRun(BenchDatabase database, SeedPlan plan)
+{
+    // A small incident first, as a running host has compiled these queries long before a big one comes.
+    await ServiceHealthWorkload.Incident(database, [.. plan.Customers.Take(50).Select(c => c.Id)]);
+    var incident = await ServiceHealthWorkload.Incident(database, [.. plan.Customers.Select(c => c.Id)]);
+    Line(string.Create(inv, $"Incident across {incident.Customers:N0} customers, each with an open ticket about it: linked {incident.Linked:N0} tickets in {incident.Link.TotalMilliseconds:F0} ms (match, link, history); Microsoft's next post queued to {incident.Told:N0} tickets and their requesters in {incident.Tell.TotalMilliseconds:F0} ms (internal note, notification); together {(incident.Link + incident.Tell).TotalMilliseconds:F0} ms."));
 }
 
 static async Task VerifySeed(ApiWorkload api, SeedPlan plan, Guid customer)

@@ -30,8 +30,8 @@ public sealed class KnownIssueTests(SimulatedMicrosoft microsoft) : IClassFixtur
         var admin = await App.ClientFor(Demo.ContosoAdmin);
         var link = Assert.Single(await (await admin.GetAsync($"/api/v1/tickets/{ticket.Id}/known-issues")).Read<List<TicketKnownIssueView>>());
         Assert.Equal(("EX500001", KnownIssueLinkState.Suggested), (link.Issue.MicrosoftId, link.State));
-        var notes = await (await admin.GetAsync($"/api/v1/tickets/{ticket.Id}/messages")).Read<List<TicketMessageView>>();
-        Assert.Contains(notes, m => m.Visibility == MessageVisibility.Internal && m.Body.Contains("EX500001", StringComparison.Ordinal));
+        var history = await (await admin.GetAsync($"/api/v1/tickets/{ticket.Id}/history")).Read<List<TicketEventView>>();
+        Assert.Contains(history, e => e.Change == "KnownIssue" && e.NewValue == "EX500001");
 
         microsoft.Post("EX500001", "<p>We're reverting a configuration change.</p>");
         Assert.True((await microsoft.Sync(DemoWorld.Ids.Adatum)).Succeeded);
@@ -40,6 +40,8 @@ public sealed class KnownIssueTests(SimulatedMicrosoft microsoft) : IClassFixtur
         Assert.Equal("IncidentUpdate", update.Kind);
         Assert.Contains("reverting a configuration change", update.Body, StringComparison.Ordinal);
         Assert.Contains("Contoso Cloud Services", update.Body, StringComparison.Ordinal);
+        var notes = await (await admin.GetAsync($"/api/v1/tickets/{ticket.Id}/messages")).Read<List<TicketMessageView>>();
+        Assert.Single(notes, m => m.Visibility == MessageVisibility.Internal && m.Body.Contains("reverting a configuration change", StringComparison.Ordinal));
 
         microsoft.Post("EX500001", "<p>The issue is resolved.</p>", resolve: true);
         Assert.True((await microsoft.Sync(DemoWorld.Ids.Litware)).Succeeded);

@@ -31,7 +31,10 @@ public static class IncidentLifecycle
         }
     }
 
-    /// <summary>Links the open tickets of these customers that the matcher says the issue explains.</summary>
+    /// <summary>
+    /// Links the open tickets of these customers that the matcher says the issue explains: the link and a
+    /// line of history (the ticket page shows the issue; no note repeats it).
+    /// </summary>
     public static async Task<int> LinkOpenTickets(PartnerDeskDb db, Guid organisationId, Guid issueId, List<Guid> customerIds, DateTimeOffset now, CancellationToken ct)
     {
         var issue = await db.ServiceHealthIssues.AsNoTracking().Where(i => i.Id == issueId)
@@ -70,8 +73,6 @@ public static class IncidentLifecycle
                 LinkedAt = now,
                 LinkedBy = Actor,
             });
-            db.TicketMessages.Add(Note(organisationId, ticket.CustomerId, ticket.Id,
-                $"This ticket looks caused by Microsoft's known issue {issue.MicrosoftId} ({issue.Service}): {issue.Title}. Confirm or unlink it on the ticket.", now));
             db.TicketEvents.Add(Event(organisationId, ticket.CustomerId, ticket.Id, "KnownIssue", null, issue.MicrosoftId, now));
             linked++;
         }
@@ -80,7 +81,10 @@ public static class IncidentLifecycle
         return linked;
     }
 
-    /// <summary>Tells every open ticket linked to the issue, and its requester, what Microsoft posted.</summary>
+    /// <summary>
+    /// Tells every open ticket linked to the issue, and its requester, what Microsoft posted: an internal
+    /// note in the conversation (no history line besides: the note is the record) and a notification.
+    /// </summary>
     public static async Task<int> TellLinkedTickets(PartnerDeskDb db, Guid organisationId, Guid issueId, string? latestPost, bool resolved, DateTimeOffset now, CancellationToken ct)
     {
         var issue = await db.ServiceHealthIssues.AsNoTracking().Where(i => i.Id == issueId)
@@ -98,7 +102,6 @@ public static class IncidentLifecycle
             db.TicketMessages.Add(Note(organisationId, ticket.CustomerId, ticket.Id,
                 $"Microsoft {what} {issue.MicrosoftId} ({issue.Service}, {issue.Status}).{(post.Length > 0 ? "\n\n" + post : "")}" +
                 (resolved ? "\n\nMicrosoft reports it resolved: the linked tickets can be resolved together on the issue's page." : ""), now));
-            db.TicketEvents.Add(Event(organisationId, ticket.CustomerId, ticket.Id, resolved ? "KnownIssueResolved" : "KnownIssueUpdate", null, issue.MicrosoftId, now));
             if (ticket.RequesterContactId is { } contact)
             {
                 var number = TicketNumber.Format(ticket.Number);

@@ -10,34 +10,103 @@ public sealed record IssueText(Guid Id, string Service, string? Feature, string?
 /// <summary>An issue's words reduced once to the concepts the matcher compares.</summary>
 public sealed class PreparedIssue
 {
-    internal PreparedIssue(Guid id, string service, FrozenDictionary<string, double> concepts, double norm)
+    internal PreparedIssue(Guid id, string service, ConceptVector concepts)
     {
         Id = id;
         Service = service;
         Concepts = concepts;
-        Norm = norm;
     }
 
     public Guid Id { get; }
     public string Service { get; }
-    internal FrozenDictionary<string, double> Concepts { get; }
-    internal double Norm { get; }
+    internal ConceptVector Concepts { get; }
 }
 
 public sealed class PreparedTicket
 {
-    internal PreparedTicket(string? service, Dictionary<string, double> concepts, double norm, HashSet<string> mentionedServices)
+    internal PreparedTicket(string? service, ConceptVector concepts, HashSet<string> mentionedServices)
     {
         Service = service;
         Concepts = concepts;
-        Norm = norm;
         MentionedServices = mentionedServices;
     }
 
     public string? Service { get; }
-    internal Dictionary<string, double> Concepts { get; }
-    internal double Norm { get; }
+    internal ConceptVector Concepts { get; }
     internal HashSet<string> MentionedServices { get; }
+}
+
+/// <summary>
+/// Weighted concepts as parallel arrays sorted by a 64-bit hash of the concept: comparing two is one
+/// merge over integers, without string hashing (a ticket is scored against hundreds of issues).
+/// </summary>
+internal sealed class ConceptVector
+{
+    private ConceptVector(long[] keys, double[] weights, double norm)
+    {
+        Keys = keys;
+        Weights = weights;
+        Norm = norm;
+    }
+
+    public long[] Keys { get; }
+    public double[] Weights { get; }
+    public double Norm { get; }
+
+    public static ConceptVector From(Dictionary<string, double> concepts)
+    {
+        var keys = new long[concepts.Count];
+        var weights = new double[concepts.Count];
+        var i = 0;
+        var sum = 0.0;
+        foreach (var (concept, weight) in concepts)
+        {
+            keys[i] = Fnv1a(concept);
+            weights[i++] = weight;
+            sum += weight * weight;
+        }
+
+        Array.Sort(keys, weights);
+        return new ConceptVector(keys, weights, Math.Sqrt(sum));
+    }
+
+    /// <summary>The weighted overlap and how many concepts are shared.</summary>
+    public (double Overlap, int Shared) Overlap(ConceptVector other)
+    {
+        double overlap = 0;
+        int shared = 0, i = 0, j = 0;
+        while (i < Keys.Length && j < other.Keys.Length)
+        {
+            var a = Keys[i];
+            var b = other.Keys[j];
+            if (a == b)
+            {
+                overlap += Weights[i++] * other.Weights[j++];
+                shared++;
+            }
+            else if (a < b)
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+
+        return (overlap, shared);
+    }
+
+    private static long Fnv1a(string text)
+    {
+        var hash = unchecked((long)14695981039346656037UL);
+        foreach (var c in text)
+        {
+            hash = unchecked((hash ^ c) * 1099511628211L);
+        }
+
+        return hash;
+    }
 }
 
 public sealed record KnownIssueMatch(Guid IssueId, double Score);
@@ -64,7 +133,7 @@ public static class KnownIssueMatcher
         Add(concepts, issue.ImpactDescription, 1.0);
         Add(concepts, issue.Feature, 0.5);
         Add(concepts, issue.FeatureGroup, 0.5);
-        return new PreparedIssue(issue.Id, Normalise(issue.Service), concepts.ToFrozenDictionary(StringComparer.Ordinal), NormOf(concepts));
+        return new PreparedIssue(issue.Id, Normalise(issue.Service), ConceptVector.From(concepts));
     }
 
     public static PreparedTicket PrepareTicket(string title, string description, string? service)
@@ -75,30 +144,21 @@ public static class KnownIssueMatcher
         Add(concepts, description, 0.7, mentioned);
 
         var named = string.IsNullOrWhiteSpace(service) ? null : Normalise(service);
-        return new PreparedTicket(named is "microsoft 365" ? null : named, concepts, NormOf(concepts), mentioned);
+        return new PreparedTicket(named is "microsoft 365" ? null : named, ConceptVector.From(concepts), mentioned);
     }
 
     public static double Score(PreparedTicket ticket, PreparedIssue issue)
     {
         var serviceEvidence = ServiceEvidence(ticket, issue);
-        if (serviceEvidence == 0 || ticket.Norm == 0 || issue.Norm == 0)
+        if (serviceEvidence == 0 || ticket.Concepts.Norm == 0 || issue.Concepts.Norm == 0)
         {
             return 0;
         }
 
-        var overlap = 0.0;
-        var shared = 0;
-        foreach (var (concept, weight) in ticket.Concepts)
-        {
-            if (issue.Concepts.TryGetValue(concept, out var other))
-            {
-                overlap += weight * other;
-                shared++;
-            }
-        }
+        var (overlap, shared) = ticket.Concepts.Overlap(issue.Concepts);
 
         // One shared word is a coincidence more often than a diagnosis.
-        return shared < 2 ? 0 : serviceEvidence * overlap / (ticket.Norm * issue.Norm);
+        return shared < 2 ? 0 : serviceEvidence * overlap / (ticket.Concepts.Norm * issue.Concepts.Norm);
     }
 
     /// <summary>The issues that match, best first.</summary>
@@ -142,17 +202,6 @@ public static class KnownIssueMatcher
         "dynamics 365" => "dynamics 365 apps",
         var s => s,
     };
-
-    private static double NormOf(Dictionary<string, double> concepts)
-    {
-        var sum = 0.0;
-        foreach (var weight in concepts.Values)
-        {
-            sum += weight * weight;
-        }
-
-        return Math.Sqrt(sum);
-    }
 
     private static void Add(Dictionary<string, double> concepts, string? text, double weight, HashSet<string>? mentionedServices = null)
     {
