@@ -268,10 +268,22 @@ public sealed class SimulatorState(TimeProvider clock)
         }
     }
 
+    private readonly List<(Guid? Tenant, string Route, DateTimeOffset At)> answered = [];
+
+    /// <summary>When each request was answered, by tenant and route (to check request budgets).</summary>
+    public List<(Guid? Tenant, string Route, DateTimeOffset At)> Answered()
+    {
+        lock (gate)
+        {
+            return [.. answered];
+        }
+    }
+
     public void Count(Guid? tenant, string route, string? query = null)
     {
         lock (gate)
         {
+            answered.Add((tenant, route, clock.GetUtcNow()));
             if (query is not null)
             {
                 queries.Add($"{tenant} {route} {query}");

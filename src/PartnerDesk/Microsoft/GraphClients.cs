@@ -37,7 +37,7 @@ public sealed class GraphClients(IOptions<MicrosoftOptions> options, ITenantToke
         }
 
         // Innermost, so that every retry spends budget too.
-        handlers.Add(new TenantBudgetHandler(budgets.GetOrAdd(tenantId, _ => NewBudget(o.GraphRequestsPerMinutePerTenant))));
+        handlers.Add(new TenantBudgetHandler(budgets.GetOrAdd(tenantId, _ => NewBudget(o.GraphRequestsPerTenant, o.GraphRequestWindow))));
         var http = GraphClientFactory.Create(handlers, finalHandler: connections, disposeHandler: false);
         http.BaseAddress = o.GraphBaseUrl;
         http.Timeout = TimeSpan.FromSeconds(100);
@@ -45,10 +45,10 @@ public sealed class GraphClients(IOptions<MicrosoftOptions> options, ITenantToke
         return new GraphServiceClient(http, auth, o.GraphBaseUrl.ToString().TrimEnd('/'));
     }
 
-    private static SlidingWindowRateLimiter NewBudget(int perMinute) => new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
+    private static SlidingWindowRateLimiter NewBudget(int permits, TimeSpan window) => new(new SlidingWindowRateLimiterOptions
     {
-        PermitLimit = perMinute,
-        Window = TimeSpan.FromMinutes(1),
+        PermitLimit = permits,
+        Window = window,
         SegmentsPerWindow = 6,
         QueueLimit = int.MaxValue,
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,

@@ -28,7 +28,10 @@ public sealed class MicrosoftOptions
     public string? CertificatePassword { get; set; }
 
     /// <summary>Microsoft's limit for service communications: 240 requests per minute per app per tenant.</summary>
-    public int GraphRequestsPerMinutePerTenant { get; set; } = 240;
+    public int GraphRequestsPerTenant { get; set; } = 240;
+
+    /// <summary>The window <see cref="GraphRequestsPerTenant"/> counts in.</summary>
+    public TimeSpan GraphRequestWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Retries of one request after 429 or 5xx before the sync gives up on the tenant for this round.</summary>
     public int MaxRetries { get; set; } = 4;
