@@ -47,12 +47,22 @@ public static class IncidentLifecycle
 
         var prepared = KnownIssueMatcher.Prepare(new IssueText(issue.Id, issue.Service, issue.Feature, issue.FeatureGroup, issue.Title, issue.ImpactDescription));
         var since = issue.StartDateTime - Lookback;
-        var candidates = await db.Tickets.AsNoTracking()
-            .Where(t => customerIds.Contains(t.CustomerId) && t.CreatedAt >= since && t.Kind != TicketKind.SubscriptionChange
-                        && t.Status != TicketStatus.Resolved && t.Status != TicketStatus.Closed
-                        && !db.TicketIssueLinks.Any(l => l.TicketId == t.Id && l.IssueId == issueId))
-            .Select(t => new { t.Id, t.CustomerId, t.Title, t.Description, t.Service })
-            .ToListAsync(ct);
+        // Through the partial index of active tickets by last update: a ticket filed since then was updated since.
+        var recent = db.Tickets.AsNoTracking()
+            .Where(t => EF.Constant(TicketQueue.ActiveStatuses).Contains(t.Status) && t.UpdatedAt >= since && t.CreatedAt >= since
+                        && t.Kind != TicketKind.SubscriptionChange
+                        && !db.TicketIssueLinks.Any(l => l.TicketId == t.Id && l.IssueId == issueId));
+        // One tenant's sync names one customer; an incident seen across thousands is filtered here, not in SQL.
+        var few = customerIds.Count <= 50;
+        if (few)
+        {
+            recent = recent.Where(t => customerIds.Contains(t.CustomerId));
+        }
+
+        var affected = customerIds.ToHashSet();
+        var candidates = (await recent.Select(t => new { t.Id, t.CustomerId, t.Title, t.Description, t.Service }).ToListAsync(ct))
+            .Where(t => few || affected.Contains(t.CustomerId))
+            .ToList();
         var linked = 0;
         foreach (var ticket in candidates)
         {

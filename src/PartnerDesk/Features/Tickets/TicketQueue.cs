@@ -35,7 +35,8 @@ public sealed record QueuePage(IReadOnlyList<TicketSummary> Items, bool HasMore)
 
 public static class TicketQueue
 {
-    private static readonly TicketStatus[] ActiveStatuses = [TicketStatus.New, TicketStatus.Open, TicketStatus.PendingCustomer, TicketStatus.Escalated];
+    /// <summary>The statuses of the partial indexes over active tickets (a query must name exactly these to use them).</summary>
+    internal static readonly TicketStatus[] ActiveStatuses = [TicketStatus.New, TicketStatus.Open, TicketStatus.PendingCustomer, TicketStatus.Escalated];
 
     public static async Task<QueuePage> Handle(QueueQuery query, PartnerDeskDb db, CancellationToken ct = default)
     {
