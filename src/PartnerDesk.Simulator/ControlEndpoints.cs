@@ -4,6 +4,9 @@ namespace PartnerDesk.Simulator;
 /// How tests and demos drive the simulator: load a scenario, play its steps, publish what Microsoft
 /// would publish, inject faults, and read how many requests it answered.
 /// </summary>
+/// <summary>What Microsoft's support engineer writes on a service request, and the status it sets.</summary>
+public sealed record MicrosoftResponse(string? Note, string? Status);
+
 public static class ControlEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -43,5 +46,7 @@ public static class ControlEndpoints
             return Results.NoContent();
         });
         control.MapGet("/requests", (SimulatorState state) => state.Requests());
+        control.MapPost("/servicerequests/{id}/respond", (string id, MicrosoftResponse response, PartnerCenter.PartnerCenterState state) =>
+            state.Respond(id, response.Note, response.Status) ? Results.NoContent() : Results.NotFound());
     }
 }

@@ -10,6 +10,7 @@ public static class SimulatorSetup
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SimulatorState>();
+        services.AddSingleton<PartnerCenter.PartnerCenterState>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         return services;
     }
@@ -17,6 +18,7 @@ public static class SimulatorSetup
     public static void MapMicrosoftSimulator(this IEndpointRouteBuilder app)
     {
         GraphEndpoints.MapGraph(app);
+        PartnerCenter.PartnerCenterEndpoints.Map(app);
         ControlEndpoints.Map(app);
     }
 }
@@ -38,6 +40,8 @@ public sealed class RunningSimulator : IAsyncDisposable
     public Uri Address { get; }
 
     public SimulatorState State => app.Services.GetRequiredService<SimulatorState>();
+
+    public PartnerCenter.PartnerCenterState PartnerCenter => app.Services.GetRequiredService<PartnerCenter.PartnerCenterState>();
 
     /// <summary>Base address of Microsoft Graph v1.0 on this simulator.</summary>
     public Uri GraphBaseUrl => new(Address, "v1.0");

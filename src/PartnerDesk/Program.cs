@@ -1,5 +1,6 @@
 using Microsoft.FluentUI.AspNetCore.Components;
 using PartnerDesk.Components;
+using PartnerDesk.Features.Escalations;
 using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Platform;
 using PartnerDesk.Platform.Api;
@@ -16,6 +17,7 @@ builder.Services.AddPartnerDeskUi();
 builder.Services.AddFluentUIComponents();
 builder.Services.AddPartnerDeskObservability(builder.Configuration);
 await builder.AddPartnerDeskServiceHealth(options.DemoMode ?? builder.Environment.IsDevelopment());
+builder.Services.AddPartnerDeskEscalations(builder.Configuration);
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.Tag]);
 
 var app = builder.Build();

@@ -64,9 +64,7 @@ public static partial class GraphEndpoints
     private static IResult Answer(HttpContext http, SimulatorState state, string route, Func<Guid, IResult> answer)
     {
         state.ApplyDue();
-        var header = http.Request.Headers.Authorization.ToString();
-        Guid? tenant = header.StartsWith("Bearer " + TokenPrefix, StringComparison.Ordinal)
-            && Guid.TryParse(header.AsSpan(("Bearer " + TokenPrefix).Length), out var id) ? id : null;
+        var tenant = TenantFrom(http.Request);
         state.Count(tenant, route, Uri.UnescapeDataString(http.Request.QueryString.Value ?? ""));
         if (tenant is null)
         {
@@ -88,6 +86,14 @@ public static partial class GraphEndpoints
         }
 
         return answer(tenant.Value);
+    }
+
+    /// <summary>The tenant a simulated token was issued for, as a real token's tid claim tells it.</summary>
+    internal static Guid? TenantFrom(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer " + TokenPrefix, StringComparison.Ordinal)
+            && Guid.TryParse(header.AsSpan(("Bearer " + TokenPrefix).Length), out var id) ? id : null;
     }
 
     private static IResult Error(int status, string code, string message) => Results.Json(

@@ -36,7 +36,25 @@ public sealed class MicrosoftOptions
     /// <summary>Retries of one request after 429 or 5xx before the sync gives up on the tenant for this round.</summary>
     public int MaxRetries { get; set; } = 4;
 
+    /// <summary>Partner Center's REST address; a simulator's in tests and demo mode.</summary>
+    public Uri PartnerCenterBaseUrl { get; set; } = new("https://api.partnercenter.microsoft.com/");
+
+    /// <summary>The locale Partner Center service requests are filed in.</summary>
+    public string AgentLocale { get; set; } = "en-US";
+
+    /// <summary>Per organisation id: the Partner Center account its escalations are filed with (App+User).</summary>
+    public Dictionary<string, PartnerCenterAccount> PartnerCenterAccounts { get; set; } = [];
+
     /// <summary>True when the token endpoint is not Entra ID's (a simulator), so tokens come without MSAL.</summary>
     public bool LoginIsSimulated => !LoginBaseUrl.Host.EndsWith("microsoftonline.com", StringComparison.OrdinalIgnoreCase)
         && !LoginBaseUrl.Host.EndsWith("microsoftonline.us", StringComparison.OrdinalIgnoreCase);
+}
+
+public sealed class PartnerCenterAccount
+{
+    /// <summary>The partner's own Entra tenant id.</summary>
+    public string TenantId { get; set; } = "";
+
+    /// <summary>Refresh token of the partner admin agent who signed in for PartnerDesk (keep it in a secret store).</summary>
+    public string RefreshToken { get; set; } = "";
 }

@@ -38,6 +38,8 @@ public sealed class PartnerDeskApp(string connectionString, bool realClock = fal
         // Microsoft is whatever simulator a test starts; no background sync unless a test asks for it.
         builder.UseSetting("PartnerDesk:Microsoft:UseSimulator", "false");
         builder.UseSetting("PartnerDesk:ServiceHealth:Enabled", "false");
+        builder.UseSetting("PartnerDesk:Outbox:Enabled", "false");
+        builder.UseSetting("PartnerDesk:Escalations:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
@@ -72,6 +74,9 @@ public sealed class PartnerDeskApp(string connectionString, bool realClock = fal
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
+
+    /// <summary>Session tokens last an hour: a test that moves the clock further signs in again.</summary>
+    public void ForgetTokens() => tokens.Clear();
 
     /// <summary>A browser-like client signed in with a cookie through the real sign-in form.</summary>
     public async Task<HttpClient> CookieClientFor(string email, string? culture = null)

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Reflection;
 using System.Text;
@@ -59,7 +60,9 @@ public sealed class EveryRouteRefusesForeignIdsTests(AppFixture fixture) : IClas
                     var refused = (int)response.StatusCode is >= 400 and < 500;
                     var listWithoutForeignData = route.Method == "GET" && !route.Pattern.Contains('{', StringComparison.Ordinal)
                         && response.IsSuccessStatusCode && !ContainsAny(body, foreignIds);
-                    if (!refused && !listWithoutForeignData)
+                    // A route whose Microsoft side is not set up here answers 503; that leaks nothing either.
+                    var unavailable = response.StatusCode == HttpStatusCode.ServiceUnavailable && !ContainsAny(body, foreignIds);
+                    if (!refused && !listWithoutForeignData && !unavailable)
                     {
                         failures.Add($"{email} {route.Method} {url} -> {(int)response.StatusCode}: {body[..Math.Min(body.Length, 200)]}");
                     }
@@ -178,15 +181,40 @@ public sealed class EveryRouteRefusesForeignIdsTests(AppFixture fixture) : IClas
         var litwareTicket = await File(Demo.LitwareIt, null, "Litware only");
         var fabrikamIssue = await Issue(DemoWorld.Ids.Fabrikam, DemoWorld.Ids.WideWorldImporters, "EX900001", null, null);
         var litwareIssue = await Issue(DemoWorld.Ids.Contoso, DemoWorld.Ids.Litware, "EX900002", litwareTicket.Id, null);
+        var fabrikamEscalation = await Escalation(DemoWorld.Ids.Fabrikam, fabrikamTicket.Id, DemoWorld.Ids.WideWorldImporters);
+        var tailspinEscalation = await Escalation(DemoWorld.Ids.Contoso, tailspinTicket.Id, DemoWorld.Ids.Tailspin);
         var itNotification = (await Issue(DemoWorld.Ids.Contoso, DemoWorld.Ids.Adatum, "EX900003", itTicket.Id, DemoWorld.Ids.AdatumIt)).Notification;
 
         return
         [
-            (Demo.ContosoAdmin, [fabrikamTicket.Id, fabrikamNote, fabrikamToken, DemoWorld.Ids.WideWorldImporters, DemoWorld.Ids.WideWorldIt, DemoWorld.Ids.FabrikamHelpdesk, fabrikamIssue.Issue]),
-            (Demo.ContosoHelpdesk, [tailspinTicket.Id, tailspinNote, adminToken, DemoWorld.Ids.Tailspin, DemoWorld.Ids.TailspinIt, fabrikamTicket.Id, fabrikamIssue.Issue]),
+            (Demo.ContosoAdmin, [fabrikamTicket.Id, fabrikamNote, fabrikamToken, DemoWorld.Ids.WideWorldImporters, DemoWorld.Ids.WideWorldIt, DemoWorld.Ids.FabrikamHelpdesk, fabrikamIssue.Issue, fabrikamEscalation]),
+            (Demo.ContosoHelpdesk, [tailspinTicket.Id, tailspinNote, adminToken, DemoWorld.Ids.Tailspin, DemoWorld.Ids.TailspinIt, fabrikamTicket.Id, fabrikamIssue.Issue, fabrikamEscalation, tailspinEscalation]),
             (Demo.AdatumAnna, [itTicket.Id, litwareTicket.Id, DemoWorld.Ids.Litware, DemoWorld.Ids.LitwareIt, tailspinTicket.Id, fabrikamTicket.Id, litwareIssue.Issue, itNotification!.Value]),
         ];
     }
+
+    private Task<Guid> Escalation(Guid organisationId, Guid ticketId, Guid customerId) =>
+        App.InDatabase(organisationId, async db =>
+        {
+            var escalation = new Features.Escalations.Escalation
+            {
+                OrganisationId = organisationId,
+                CustomerId = customerId,
+                TicketId = ticketId,
+                Title = "t",
+                Description = "d",
+                Severity = "minimal",
+                State = Features.Escalations.EscalationState.Open,
+                ServiceRequestId = "616100000000001",
+                CreatedAt = App.Clock.GetUtcNow(),
+                CreatedByName = "test",
+                Category = Features.Escalations.EscalationCategory.ServiceUnavailable,
+                SupportTopicId = "32444671",
+            };
+            db.Add(escalation);
+            await db.SaveChangesAsync();
+            return escalation.Id;
+        });
 
     /// <summary>A service health issue of one customer, optionally linked to a ticket and told to a contact.</summary>
     private Task<(Guid Issue, Guid? Notification)> Issue(Guid organisationId, Guid customerId, string microsoftId, Guid? ticketId, Guid? contactId) =>
@@ -235,6 +263,8 @@ public sealed class EveryRouteRefusesForeignIdsTests(AppFixture fixture) : IClas
             await db.TicketIssueLinks.IgnoreQueryFilters().CountAsync(l => l.State != KnownIssueLinkState.Suggested),
             await db.Notifications.IgnoreQueryFilters().CountAsync(n => n.ReadAt != null),
             await db.HealthSyncStates.IgnoreQueryFilters().CountAsync(),
+            await db.Escalations.IgnoreQueryFilters().CountAsync(),
+            await db.OutboxMessages.IgnoreQueryFilters().CountAsync(),
             string.Concat(await db.Tickets.IgnoreQueryFilters().OrderBy(t => t.Id)
                 .Select(t => t.Id + ":" + t.Status + t.Severity + t.AssigneeAgentId + t.Title + ";").ToListAsync())));
 }

@@ -21,6 +21,7 @@ public sealed class SimulatedMicrosoft : IAsyncLifetime
         {
             ["PartnerDesk:Microsoft:GraphBaseUrl"] = Simulator.GraphBaseUrl.ToString(),
             ["PartnerDesk:Microsoft:LoginBaseUrl"] = Simulator.Address.ToString(),
+            ["PartnerDesk:Microsoft:PartnerCenterBaseUrl"] = Simulator.Address.ToString(),
             ["PartnerDesk:Microsoft:MaxRetries"] = "2",
         });
         App.CreateClient().Dispose();

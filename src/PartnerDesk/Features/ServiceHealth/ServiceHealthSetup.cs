@@ -21,6 +21,9 @@ public static class ServiceHealthSetup
             var simulator = await RunningSimulator.StartAsync(scenario);
             builder.Configuration[$"{MicrosoftOptions.Section}:{nameof(MicrosoftOptions.GraphBaseUrl)}"] = simulator.GraphBaseUrl.ToString();
             builder.Configuration[$"{MicrosoftOptions.Section}:{nameof(MicrosoftOptions.LoginBaseUrl)}"] = simulator.Address.ToString();
+            builder.Configuration[$"{MicrosoftOptions.Section}:{nameof(MicrosoftOptions.PartnerCenterBaseUrl)}"] = simulator.Address.ToString();
+            // In the demo, Microsoft's support answers escalations by itself: a question after two minutes, closed after four.
+            simulator.PartnerCenter.AutoRespondAfter = TimeSpan.FromMinutes(2);
             services.AddSingleton(_ => simulator);
         }
 

@@ -67,6 +67,9 @@ public sealed class Ticket : IOrganisationOwned
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? ResolvedAt { get; set; }
+
+    /// <summary>Microsoft (or the provider) waits for the partner on an escalation of this ticket: it goes to the top of the queue.</summary>
+    public bool AttentionNeeded { get; set; }
 }
 
 public sealed class TicketMessage : IOrganisationOwned

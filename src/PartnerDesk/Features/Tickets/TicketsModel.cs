@@ -22,6 +22,7 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         b.HasIndex(t => new { t.OrganisationId, t.CustomerId, t.Number });
         b.HasIndex(t => new { t.OrganisationId, t.AssigneeAgentId, t.Number });
         b.HasIndex(t => new { t.OrganisationId, t.RequesterContactId });
+        b.HasIndex(t => new { t.OrganisationId, t.AttentionNeeded }, "IX_Tickets_AttentionNeeded").HasFilter("\"AttentionNeeded\"");
 
         // The console queue's other sorts, over the tickets that still need someone: small partial indexes.
         const string active = "\"Status\" IN ('New', 'Open', 'PendingCustomer', 'Escalated')";

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.OpenApi;
 using PartnerDesk.Features.Accounts;
+using PartnerDesk.Features.Escalations;
 using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.ServiceHealth;
@@ -58,7 +59,7 @@ public static class ApiSetup
             .RequireAuthorization(Policies.Member)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        api.MapAccountEndpoints().MapCustomerEndpoints().MapTicketEndpoints().MapServiceHealthEndpoints().MapNotificationEndpoints();
+        api.MapAccountEndpoints().MapCustomerEndpoints().MapTicketEndpoints().MapServiceHealthEndpoints().MapNotificationEndpoints().MapEscalationEndpoints();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api", o => o.WithTitle("PartnerDesk API")).AllowAnonymous();

@@ -49,6 +49,9 @@ public abstract class PartnerDeskDb(DbContextOptions options)
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<Jobs.JobLease> JobLeases => Set<Jobs.JobLease>();
+    public DbSet<Outbox.OutboxMessage> OutboxMessages => Set<Outbox.OutboxMessage>();
+    public DbSet<Features.Escalations.Escalation> Escalations => Set<Features.Escalations.Escalation>();
+    public DbSet<Features.Escalations.EscalationEvent> EscalationEvents => Set<Features.Escalations.EscalationEvent>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     public Caller Caller => caller;
@@ -113,6 +116,7 @@ public abstract class PartnerDeskDb(DbContextOptions options)
         OwnedByOrganisation<DelegatedAdminAccessAssignment>(builder);
         OwnedByOrganisation<ApiToken>(builder);
         OwnedByOrganisation<IdempotencyRecord>(builder);
+        OwnedByOrganisation<Outbox.OutboxMessage>(builder);
 
         builder.Entity<Customer>().HasQueryFilter(ReachableCustomer<Customer>(c => c.Id, c => true));
         builder.Entity<Contact>().HasQueryFilter(ReachableCustomer<Contact>(c => c.CustomerId, c => true));
@@ -150,6 +154,11 @@ public abstract class PartnerDeskDb(DbContextOptions options)
                  && (!CallerIsContact
                      || (l.State != KnownIssueLinkState.Dismissed
                          && (CallerIsCustomerAdmin || Set<Ticket>().Any(t => t.Id == l.TicketId && t.RequesterContactId == CallerUserId))))));
+        // Escalations are the partner's business with Microsoft or its provider: agents only.
+        builder.Entity<Features.Escalations.Escalation>().HasQueryFilter(ReachableCustomer<Features.Escalations.Escalation>(
+            e => e.CustomerId, e => !CallerIsContact && !CallerIsSalesAgent));
+        builder.Entity<Features.Escalations.EscalationEvent>().HasQueryFilter(ReachableCustomer<Features.Escalations.EscalationEvent>(
+            e => e.CustomerId, e => !CallerIsContact && !CallerIsSalesAgent));
         builder.Entity<Notification>().HasQueryFilter(ReachableCustomer<Notification>(
             n => n.CustomerId, n => !CallerIsContact || n.ContactId == CallerUserId));
     }

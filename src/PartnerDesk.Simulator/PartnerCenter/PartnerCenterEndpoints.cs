@@ -1,0 +1,136 @@
+using System.Globalization;
+using PartnerDesk.Simulator.Graph;
+
+namespace PartnerDesk.Simulator.PartnerCenter;
+
+/// <summary>
+/// Partner Center's service request and support topic endpoints, for the partner whose (simulated)
+/// App+User token calls them. Faults injected for the partner's tenant id apply here too.
+/// </summary>
+public static class PartnerCenterEndpoints
+{
+    private static readonly string[] Severities = ["critical", "moderate", "minimal"];
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1");
+        v1.MapGet("/servicerequests/supporttopics", (HttpContext http, SimulatorState faults) =>
+            Answer(http, faults, "supporttopics", _ => Task.FromResult(Results.Json(
+                new ResourceCollection<SupportTopic> { TotalCount = PartnerCenterState.Topics.Count, Items = [.. PartnerCenterState.Topics] }, SimulatorJson.Options))));
+        v1.MapPost("/servicerequests/{agentLocale}", (HttpContext http, SimulatorState faults, PartnerCenterState state, string agentLocale) =>
+            Answer(http, faults, "servicerequests.create", partner => Create(http, state, partner, agentLocale)));
+        v1.MapGet("/servicerequests", (HttpContext http, SimulatorState faults, PartnerCenterState state) =>
+            Answer(http, faults, "servicerequests.list", partner => Task.FromResult(List(state.All(partner)))));
+        v1.MapGet("/customers/{customerTenantId:guid}/servicerequests", (HttpContext http, SimulatorState faults, PartnerCenterState state, Guid customerTenantId) =>
+            Answer(http, faults, "servicerequests.list", partner => Task.FromResult(List(state.All(partner).Where(r => r.CustomerTenantId == customerTenantId).ToList()))));
+        v1.MapGet("/servicerequests/{id}", (HttpContext http, SimulatorState faults, PartnerCenterState state, string id) =>
+            Answer(http, faults, "servicerequests.get", partner => Task.FromResult(state.Get(partner, id) is { } request
+                ? Results.Json(request, SimulatorJson.Options)
+                : Fault(404, "NotFound", $"Service request {id} was not found."))));
+        v1.MapMethods("/servicerequests/{id}", ["PATCH"], (HttpContext http, SimulatorState faults, PartnerCenterState state, string id) =>
+            Answer(http, faults, "servicerequests.update", async partner =>
+            {
+                var patch = await http.Request.ReadFromJsonAsync<ServiceRequest>(SimulatorJson.Options);
+                if (patch is null || (patch.NewNote is null && patch.Status is null))
+                {
+                    return Fault(400, "InvalidInput", "A NewNote or a Status is required.");
+                }
+
+                if (patch.Status is { } status && status is not ("closed" or "open"))
+                {
+                    return Fault(400, "InvalidInput", $"The status '{status}' cannot be set by a partner.");
+                }
+
+                return state.Update(partner, id, patch, "Partner agent") is { } updated
+                    ? Results.Json(updated, SimulatorJson.Options)
+                    : Fault(404, "NotFound", $"Service request {id} was not found.");
+            }));
+    }
+
+    private static async Task<IResult> Create(HttpContext http, PartnerCenterState state, Guid partner, string agentLocale)
+    {
+        ServiceRequest? draft;
+        try
+        {
+            draft = await http.Request.ReadFromJsonAsync<ServiceRequest>(SimulatorJson.Options);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return Fault(400, "InvalidInput", $"The request body could not be read: {e.Message}");
+        }
+
+        if (draft is null)
+        {
+            return Fault(400, "InvalidInput", "The request body is empty.");
+        }
+
+        var missing = new[] { ("Title", draft.Title), ("Description", draft.Description), ("Severity", draft.Severity), ("SupportTopicId", draft.SupportTopicId) }
+            .Where(f => string.IsNullOrWhiteSpace(f.Item2)).Select(f => f.Item1).ToList();
+        if (missing.Count > 0)
+        {
+            return Fault(400, "InvalidInput", $"Required: {string.Join(", ", missing)}.");
+        }
+
+        if (!CultureInfo.GetCultures(CultureTypes.SpecificCultures).Any(c => string.Equals(c.Name, agentLocale, StringComparison.OrdinalIgnoreCase)))
+        {
+            return Fault(400, "InvalidInput", $"The agent locale '{agentLocale}' is not supported.");
+        }
+
+        if (!Severities.Contains(draft.Severity))
+        {
+            return Fault(400, "InvalidInput", $"The severity '{draft.Severity}' is not valid: critical, moderate or minimal.");
+        }
+
+        if (draft.Title!.Length > 255)
+        {
+            return Fault(400, "InvalidInput", "The title is longer than 255 characters.");
+        }
+
+        var topic = PartnerCenterState.Topics.FirstOrDefault(t => t.Id.ToString(CultureInfo.InvariantCulture) == draft.SupportTopicId);
+        if (topic is null)
+        {
+            return Fault(400, "InvalidInput", $"The support topic {draft.SupportTopicId} does not exist.");
+        }
+
+        var (request, created) = state.Create(partner, http.Request.Headers["MS-RequestId"].ToString(), draft, topic);
+        if (state.HoldCreateAnswers)
+        {
+            // Carried out, but the answer never leaves: the caller's process dies or gives up first.
+            await Task.Delay(Timeout.Infinite, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            return Results.Empty;
+        }
+
+        return created ? Results.Json(request, SimulatorJson.Options, statusCode: 201) : Results.Json(request, SimulatorJson.Options);
+    }
+
+    private static IResult List(List<ServiceRequest> requests) =>
+        Results.Json(new ResourceCollection<ServiceRequest> { TotalCount = requests.Count, Items = requests }, SimulatorJson.Options);
+
+    private static async Task<IResult> Answer(HttpContext http, SimulatorState faults, string route, Func<Guid, Task<IResult>> answer)
+    {
+        var partner = GraphEndpoints.TenantFrom(http.Request);
+        faults.Count(partner, route);
+        if (partner is null)
+        {
+            return Fault(401, "Unauthorized", "The access token is missing or invalid.");
+        }
+
+        if (faults.TakeFault(partner, http.Request.Path, tokenRequest: false) is { } fault)
+        {
+            http.Response.Headers.RetryAfter = fault.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return fault.Kind switch
+            {
+                FaultKind.Throttle => Fault(429, "TooManyRequests", "Too many requests."),
+                FaultKind.Unavailable => Fault(503, "ServiceUnavailable", "The service is temporarily unavailable.", retryable: true),
+                FaultKind.Unauthorized => Fault(401, "Unauthorized", "The access token has expired."),
+                FaultKind.Forbidden => Fault(403, "Forbidden", "The user is not authorized to file service requests."),
+                _ => Results.Text("{\"id\":", "application/json"),
+            };
+        }
+
+        return await answer(partner.Value);
+    }
+
+    private static IResult Fault(int status, string name, string description, bool retryable = false) =>
+        Results.Json(new ApiFault { Code = status, ErrorName = name, Description = description, IsRetryable = retryable }, SimulatorJson.Options, statusCode: status);
+}

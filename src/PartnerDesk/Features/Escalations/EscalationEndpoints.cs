@@ -1,0 +1,178 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.MicrosoftApis;
+using PartnerDesk.Platform.Api;
+using PartnerDesk.Platform.Auth;
+using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Outbox;
+
+namespace PartnerDesk.Features.Escalations;
+
+public sealed record EscalationListQuery(EscalationState? Status, Guid? TicketId, string? Cursor, int? Limit);
+
+public sealed record EscalationNoteRequest(string? Text);
+
+public static class EscalationEndpoints
+{
+    public static RouteGroupBuilder MapEscalationEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapPost("/tickets/{id:guid}/escalations", async (Guid id, EscalateRequest request, PartnerDeskDb db, TimeProvider clock, OutboxDispatcher outbox, CancellationToken ct) =>
+            {
+                var outcome = await EscalateTicket.Handle(id, request, db, clock, ct);
+                if (outcome.Succeeded)
+                {
+                    outbox.Nudge();
+                }
+
+                return outcome.ToResult(e => TypedResults.Created($"/api/v1/escalations/{e.Id}", e));
+            })
+            .RequireAuthorization(Policies.Agent).AddEndpointFilter<IdempotencyFilter>().WithTags("Escalations")
+            .Produces<EscalationView>(201).ProducesProblem(404)
+            .WithSummary("Hands a ticket to Microsoft (a Partner Center service request, one of the five categories) or, for an indirect reseller, to its provider. Accepts an Idempotency-Key header.");
+        api.MapGet("/tickets/{id:guid}/escalations/draft", async (Guid id, PartnerDeskDb db, CancellationToken ct) =>
+                (await EscalateTicket.Draft(id, db, ct)).ToResult(d => TypedResults.Ok(d)))
+            .RequireAuthorization(Policies.Agent).WithTags("Escalations").Produces<EscalationDraft>().ProducesProblem(404)
+            .WithSummary("The escalation form pre-filled from the ticket and its known issues.");
+
+        var escalations = api.MapGroup("/escalations").WithTags("Escalations").RequireAuthorization(Policies.Agent);
+        escalations.MapGet("/", (
+                [Microsoft.AspNetCore.Http.AsParameters] EscalationListQuery query, PartnerDeskDb db, CancellationToken ct) => List(query, db, ct))
+            .Produces<Page<EscalationView>>().WithSummary("Escalations of the caller's customers, newest first, cursor-paged; status filters by state.");
+        escalations.MapGet("/{id:guid}", async (Guid id, PartnerDeskDb db, CancellationToken ct) => (await Details(id, db, ct)).ToResult(d => TypedResults.Ok(d)))
+            .Produces<EscalationDetails>().ProducesProblem(404).WithSummary("An escalation with its own history.");
+        escalations.MapPost("/{id:guid}/notes", async (Guid id, EscalationNoteRequest request, PartnerDeskDb db, TimeProvider clock, OutboxDispatcher outbox, CancellationToken ct) =>
+            {
+                var outcome = await AddNote(id, request, db, clock, ct);
+                if (outcome.Succeeded)
+                {
+                    outbox.Nudge();
+                }
+
+                return outcome.ToResult(_ => TypedResults.Accepted($"/api/v1/escalations/{id}"));
+            })
+            .AddEndpointFilter<IdempotencyFilter>().ProducesProblem(404).WithSummary("A note to Microsoft on the service request (sent through the outbox).");
+        escalations.MapGet("/support-topics", SupportTopics)
+            .Produces<IReadOnlyList<SupportTopicView>>().WithSummary("Partner Center's support topics, for the escalation form.");
+        return api;
+    }
+
+    public static async Task<IResult> List(EscalationListQuery query, PartnerDeskDb db, CancellationToken ct)
+    {
+        var errors = new FieldErrors().Defined("status", query.Status);
+        if (query.Limit is < 1 or > 200)
+        {
+            errors.Add("limit", "The limit must be between 1 and 200.");
+        }
+
+        long? before = null;
+        if (query.Cursor is { Length: > 0 })
+        {
+            before = Cursor.Decode(query.Cursor);
+            if (before is null)
+            {
+                errors.Add("cursor", "The cursor is not one this API handed out.");
+            }
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var limit = query.Limit ?? 50;
+        var rows = db.Escalations.AsNoTracking();
+        if (query.Status is { } status)
+        {
+            rows = rows.Where(e => e.State == status);
+        }
+
+        if (query.TicketId is { } ticketId)
+        {
+            rows = rows.Where(e => e.TicketId == ticketId);
+        }
+
+        if (before is { } ticks)
+        {
+            var at = new DateTimeOffset(ticks, TimeSpan.Zero);
+            rows = rows.Where(e => e.CreatedAt < at);
+        }
+
+        var page = await rows.OrderByDescending(e => e.CreatedAt).Take(limit + 1)
+            .Select(e => new { Escalation = e, e.Ticket!.Number }).ToListAsync(ct);
+        var more = page.Count > limit;
+        var items = page.Take(limit).Select(p => EscalationView.Of(p.Escalation, TicketNumber.Format(p.Number))).ToList();
+        return TypedResults.Ok(new Page<EscalationView>(items, more ? Cursor.Encode(items[^1].CreatedAt.UtcTicks) : null));
+    }
+
+    public static async Task<Outcome<EscalationDetails>> Details(Guid id, PartnerDeskDb db, CancellationToken ct)
+    {
+        var row = await db.Escalations.AsNoTracking().Where(e => e.Id == id).Select(e => new { Escalation = e, e.Ticket!.Number }).FirstOrDefaultAsync(ct);
+        if (row is null)
+        {
+            return Outcome<EscalationDetails>.Missing;
+        }
+
+        var history = await db.EscalationEvents.AsNoTracking().Where(e => e.EscalationId == id).OrderBy(e => e.Id)
+            .Select(e => new EscalationEventView(e.Id, e.At, e.Actor, e.What, e.Detail)).ToListAsync(ct);
+        return new EscalationDetails(EscalationView.Of(row.Escalation, TicketNumber.Format(row.Number)), row.Escalation.Description, history);
+    }
+
+    public static async Task<Outcome<bool>> AddNote(Guid id, EscalationNoteRequest request, PartnerDeskDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var escalation = await db.Escalations.FirstOrDefaultAsync(e => e.Id == id, ct);
+        if (escalation is null)
+        {
+            return Outcome<bool>.Missing;
+        }
+
+        var errors = new FieldErrors().Required("text", request.Text, 4000);
+        if (escalation.Target != EscalationTarget.Microsoft)
+        {
+            errors.Add("id", "Notes go to Microsoft's service requests only.");
+        }
+        else if (escalation.State is EscalationState.Closed or EscalationState.NeedsAgent)
+        {
+            errors.Add("id", "This escalation is not open with Microsoft.");
+        }
+
+        if (errors.Any)
+        {
+            return errors;
+        }
+
+        var now = clock.GetUtcNow();
+        db.OutboxMessages.Add(new OutboxMessage
+        {
+            OrganisationId = escalation.OrganisationId,
+            Kind = AddServiceRequestNoteHandler.KindName,
+            Payload = JsonSerializer.Serialize(new EscalationPayload(escalation.Id, request.Text!.Trim())),
+            SubjectId = escalation.Id,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        });
+        db.EscalationEvents.Add(Events.Of(escalation, db.Caller.DisplayName, "NoteQueued", request.Text!.Trim(), now));
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    private static async Task<IResult> SupportTopics(PartnerDeskDb db, PartnerCenterClient partnerCenter, IMemoryCache cache, CancellationToken ct)
+    {
+        var organisationId = db.Caller.RequireOrganisation();
+        try
+        {
+            var topics = await cache.GetOrCreateAsync(("support-topics", organisationId), async entry =>
+            {
+                entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(1);
+                return (await partnerCenter.SupportTopics(organisationId, ct))
+                    .Select(t => new SupportTopicView(t.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Name ?? "", t.Description ?? "")).ToList();
+            });
+            return TypedResults.Ok(topics);
+        }
+        catch (Exception e) when (e is PartnerCenterException or HttpRequestException or TaskCanceledException or InvalidOperationException or TenantConsentException)
+        {
+            return TypedResults.Problem(statusCode: 503, title: "Partner Center cannot be reached.", detail: e.Message);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PartnerDesk.MicrosoftApis;
+using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Outbox;
+
+namespace PartnerDesk.Features.Escalations;
+
+/// <summary>
+/// Files an escalation with Microsoft as a Partner Center service request. The outbox message's id is the
+/// request's MS-RequestId, so a repeat after a crash gets the same service request back, not a second one.
+/// </summary>
+public sealed class CreateServiceRequestHandler(PartnerCenterClient partnerCenter, IOptions<MicrosoftOptions> options, TimeProvider clock) : IOutboxHandler
+{
+    public string Kind => EscalateTicket.CreateServiceRequest;
+
+    public async Task<OutboxOutcome> Carry(OutboxMessage message, PartnerDeskDb db, CancellationToken ct)
+    {
+        var payload = JsonSerializer.Deserialize<EscalationPayload>(message.Payload)!;
+        var escalation = await db.Escalations.Include(e => e.Ticket).FirstOrDefaultAsync(e => e.Id == payload.EscalationId, ct);
+        if (escalation is null)
+        {
+            return OutboxOutcome.Refused("The escalation no longer exists.");
+        }
+
+        if (escalation.ServiceRequestId is not null)
+        {
+            return OutboxOutcome.Sent;
+        }
+
+        var now = clock.GetUtcNow();
+        PartnerCenterServiceRequest created;
+        try
+        {
+            created = await partnerCenter.Create(message.OrganisationId, message.Id, options.Value.AgentLocale, new
+            {
+                title = escalation.Title,
+                description = escalation.Description,
+                severity = escalation.Severity,
+                supportTopicId = escalation.SupportTopicId,
+            }, ct);
+        }
+        catch (PartnerCenterException e) when (!e.Retryable && e.Status != System.Net.HttpStatusCode.Unauthorized)
+        {
+            escalation.State = EscalationState.NeedsAgent;
+            escalation.Problem = $"Microsoft refused the service request: {e.Reason}";
+            db.EscalationEvents.Add(Events.Of(escalation, "Partner Center", "Refused", e.Reason, now));
+            return OutboxOutcome.Refused(e.Message);
+        }
+        catch (Exception e) when (e is PartnerCenterException or HttpRequestException or TaskCanceledException or TenantConsentException or InvalidOperationException)
+        {
+            escalation.Problem = $"Not yet with Microsoft, retrying: {e.Message}";
+            return OutboxOutcome.Retry(e.Message, (e as PartnerCenterException)?.RetryAfter);
+        }
+
+        if (created.Id is not { Length: > 0 } id)
+        {
+            return OutboxOutcome.Retry("Partner Center answered without a service request id.");
+        }
+
+        escalation.ServiceRequestId = id;
+        escalation.ServiceRequestStatus = created.Status ?? "open";
+        escalation.State = Tracking.StateOf(escalation.ServiceRequestStatus, escalation.State);
+        escalation.SupportTopicName ??= created.SupportTopicName;
+        escalation.SentAt = now;
+        escalation.Problem = null;
+        escalation.FirstResponseDueAt = (created.CreatedDate ?? now) + EscalateTicket.FirstResponseTarget(escalation.Severity);
+        escalation.NotesSeen = created.Notes?.Count ?? 0;
+        escalation.NextPollAt = now + Tracking.PollEvery;
+        db.EscalationEvents.Add(Events.Of(escalation, "Partner Center", "Sent", $"Service request {id}, {escalation.ServiceRequestStatus}", now));
+        db.TicketMessages.Add(Tracking.Note(escalation, $"Microsoft has the escalation as service request {id} ({escalation.Severity}); first response due {escalation.FirstResponseDueAt:u}.", now));
+        return OutboxOutcome.Sent;
+    }
+}
+
+/// <summary>A note from the partner to Microsoft on the service request (PATCH with NewNote).</summary>
+public sealed class AddServiceRequestNoteHandler(PartnerCenterClient partnerCenter, TimeProvider clock) : IOutboxHandler
+{
+    public const string KindName = "PartnerCenter.AddNote";
+
+    public string Kind => KindName;
+
+    public async Task<OutboxOutcome> Carry(OutboxMessage message, PartnerDeskDb db, CancellationToken ct)
+    {
+        var payload = JsonSerializer.Deserialize<EscalationPayload>(message.Payload)!;
+        var escalation = await db.Escalations.FirstOrDefaultAsync(e => e.Id == payload.EscalationId, ct);
+        if (escalation is null)
+        {
+            return OutboxOutcome.Refused("The escalation no longer exists.");
+        }
+
+        if (escalation.ServiceRequestId is null)
+        {
+            return OutboxOutcome.Retry("The service request is not filed yet.", TimeSpan.FromSeconds(10));
+        }
+
+        try
+        {
+            var updated = await partnerCenter.AddNote(message.OrganisationId, message.Id, escalation.ServiceRequestId, payload.Text ?? "", ct);
+            // Our own note is not news from Microsoft.
+            escalation.NotesSeen = Math.Max(escalation.NotesSeen, updated.Notes?.Count ?? escalation.NotesSeen);
+        }
+        catch (PartnerCenterException e) when (!e.Retryable && e.Status != System.Net.HttpStatusCode.Unauthorized)
+        {
+            escalation.Problem = $"Microsoft refused the note: {e.Reason}";
+            db.EscalationEvents.Add(Events.Of(escalation, "Partner Center", "Refused", e.Reason, clock.GetUtcNow()));
+            return OutboxOutcome.Refused(e.Message);
+        }
+        catch (Exception e) when (e is PartnerCenterException or HttpRequestException or TaskCanceledException or TenantConsentException)
+        {
+            return OutboxOutcome.Retry(e.Message, (e as PartnerCenterException)?.RetryAfter);
+        }
+
+        if (escalation.State == EscalationState.AttentionNeeded)
+        {
+            // Answering is what Microsoft waited for; its next status comes with the next poll.
+            escalation.State = EscalationState.Open;
+            await Tracking.ClearAttention(db, escalation, ct);
+        }
+
+        db.EscalationEvents.Add(Events.Of(escalation, "Partner Center", "NoteSent", payload.Text, clock.GetUtcNow()));
+        return OutboxOutcome.Sent;
+    }
+}

@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using Microsoft.Identity.Client;
+
+namespace PartnerDesk.MicrosoftApis;
+
+// Partner Center's service request resources as PartnerDesk reads and writes them (camelCase on the wire).
+
+public sealed record PartnerCenterNote(string? CreatedByName, DateTimeOffset? CreatedDate, string? Text);
+
+public sealed record PartnerCenterServiceRequest(
+    string? Id,
+    string? Title,
+    string? Description,
+    string? Severity,
+    string? SupportTopicId,
+    string? SupportTopicName,
+    string? Status,
+    DateTimeOffset? CreatedDate,
+    DateTimeOffset? LastModifiedDate,
+    List<PartnerCenterNote>? Notes);
+
+public sealed record PartnerCenterSupportTopic(string? Name, string? Description, long Id);
+
+/// <summary>Partner Center refused or failed a call; <see cref="Retryable"/> says whether trying again can help.</summary>
+public sealed class PartnerCenterException(HttpStatusCode status, string reason, bool retryable, TimeSpan? retryAfter)
+    : Exception($"Partner Center answered {(int)status}: {reason}")
+{
+    public HttpStatusCode Status { get; } = status;
+    public string Reason { get; } = reason;
+    public bool Retryable { get; } = retryable;
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+}
+
+/// <summary>App+User tokens for Partner Center, per organisation (each partner has its own Partner Center account).</summary>
+public interface IPartnerCenterTokens
+{
+    Task<string> GetTokenAsync(Guid organisationId, CancellationToken ct);
+}
+
+/// <summary>Against a simulator: its token endpoint, with the organisation's id as the partner's tenant.</summary>
+public sealed class SimulatedPartnerCenterTokens(ITenantTokens tokens) : IPartnerCenterTokens
+{
+    public Task<string> GetTokenAsync(Guid organisationId, CancellationToken ct) =>
+        tokens.GetTokenAsync(organisationId, PartnerCenterClient.Scope, ct);
+}
+
+/// <summary>
+/// Against Partner Center: App+User, as its service request API requires. A partner admin agent signs in
+/// once (docs/microsoft.md); the refresh token it yields is kept in the organisation's settings and MSAL
+/// turns it into access tokens (and keeps them in its cache).
+/// </summary>
+public sealed class PartnerCenterUserTokens(IOptions<MicrosoftOptions> options) : IPartnerCenterTokens
+{
+    private readonly Lazy<IConfidentialClientApplication> app = new(() => ConfidentialClientApplicationBuilder
+        .Create(options.Value.ClientId ?? throw new InvalidOperationException("PartnerDesk:Microsoft:ClientId is not set."))
+        .WithClientSecret(options.Value.ClientSecret ?? throw new InvalidOperationException("PartnerDesk:Microsoft:ClientSecret is not set."))
+        .WithAuthority(new Uri(options.Value.LoginBaseUrl, "organizations").ToString())
+        .Build());
+
+    public async Task<string> GetTokenAsync(Guid organisationId, CancellationToken ct)
+    {
+        var account = options.Value.PartnerCenterAccounts.GetValueOrDefault(organisationId.ToString())
+            ?? throw new InvalidOperationException($"No Partner Center account is set up for organisation {organisationId}.");
+        var result = await ((IByRefreshToken)app.Value)
+            .AcquireTokenByRefreshToken([PartnerCenterClient.Scope], account.RefreshToken)
+            .WithTenantId(account.TenantId)
+            .ExecuteAsync(ct);
+        return result.AccessToken;
+    }
+}
+
+/// <summary>
+/// Partner Center's service requests over a typed HttpClient (Partner Center has no current .NET SDK).
+/// Every call carries an MS-RequestId: the caller passes a stable one for a create, so that Partner Center
+/// recognises a retry; the retry handler in front retries 429 and 5xx honouring Retry-After.
+/// </summary>
+public sealed class PartnerCenterClient(HttpClient http, IPartnerCenterTokens tokens)
+{
+    public const string Scope = "https://api.partnercenter.microsoft.com/user_impersonation";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public Task<PartnerCenterServiceRequest> Create(Guid organisationId, Guid requestId, string agentLocale, object request, CancellationToken ct) =>
+        Send<PartnerCenterServiceRequest>(organisationId, HttpMethod.Post, $"v1/servicerequests/{Uri.EscapeDataString(agentLocale)}", request, requestId, ct);
+
+    public Task<PartnerCenterServiceRequest> Get(Guid organisationId, string id, CancellationToken ct) =>
+        Send<PartnerCenterServiceRequest>(organisationId, HttpMethod.Get, $"v1/servicerequests/{Uri.EscapeDataString(id)}", null, Guid.NewGuid(), ct);
+
+    public Task<PartnerCenterServiceRequest> AddNote(Guid organisationId, Guid requestId, string id, string text, CancellationToken ct) =>
+        Send<PartnerCenterServiceRequest>(organisationId, HttpMethod.Patch, $"v1/servicerequests/{Uri.EscapeDataString(id)}", new { newNote = new { text } }, requestId, ct);
+
+    public Task<PartnerCenterServiceRequest> Close(Guid organisationId, Guid requestId, string id, CancellationToken ct) =>
+        Send<PartnerCenterServiceRequest>(organisationId, HttpMethod.Patch, $"v1/servicerequests/{Uri.EscapeDataString(id)}", new { status = "closed" }, requestId, ct);
+
+    public async Task<List<PartnerCenterSupportTopic>> SupportTopics(Guid organisationId, CancellationToken ct) =>
+        (await Send<Collection<PartnerCenterSupportTopic>>(organisationId, HttpMethod.Get, "v1/servicerequests/supporttopics", null, Guid.NewGuid(), ct)).Items ?? [];
+
+    private async Task<T> Send<T>(Guid organisationId, HttpMethod method, string path, object? body, Guid requestId, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetTokenAsync(organisationId, ct));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Add("MS-RequestId", requestId.ToString());
+        request.Headers.Add("MS-CorrelationId", Guid.NewGuid().ToString());
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, options: Json);
+        }
+
+        using var response = await http.SendAsync(request, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            var reason = text;
+            try
+            {
+                var fault = JsonSerializer.Deserialize<Fault>(text, Json);
+                reason = fault?.Description is { Length: > 0 } d ? d : text;
+            }
+            catch (JsonException)
+            {
+                // Not Partner Center's fault body (a proxy's page, say): the raw text says more than nothing.
+            }
+
+            var status = response.StatusCode;
+            var retryable = status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)status >= 500;
+            throw new PartnerCenterException(status, reason.Length > 500 ? reason[..500] : reason, retryable, RetryAfterHandler.Delay(response));
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(text, Json) ?? throw new JsonException("empty body");
+        }
+        catch (JsonException e)
+        {
+            // An answer that cannot be read may still mean the request was carried out: retry (with the same MS-RequestId).
+            throw new PartnerCenterException(response.StatusCode, $"the answer could not be read ({e.Message})", retryable: true, retryAfter: null);
+        }
+    }
+
+    private sealed record Collection<TItem>(int TotalCount, List<TItem>? Items);
+
+    private sealed record Fault(int Code, string? Description, string? ErrorName);
+}
+
+/// <summary>
+/// Retries 429 and 5xx a few times within one call, waiting what Retry-After says (capped) or backing off
+/// exponentially. Longer waits are the outbox's business, not the request's.
+/// </summary>
+public sealed class RetryAfterHandler(int maxRetries, TimeSpan maxWait) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            var status = (int)response.StatusCode;
+            if (attempt >= maxRetries || (status != 429 && status < 500))
+            {
+                return response;
+            }
+
+            var wait = Delay(response) ?? TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt));
+            if (wait > maxWait)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            await Task.Delay(wait, cancellationToken);
+        }
+    }
+
+    public static TimeSpan? Delay(HttpResponseMessage response) =>
+        response.Headers.RetryAfter?.Delta
+        ?? (response.Headers.RetryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : (TimeSpan?)null)
+        ?? (response.Headers.TryGetValues("Retry-After", out var values)
+            && int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds) : null);
+}

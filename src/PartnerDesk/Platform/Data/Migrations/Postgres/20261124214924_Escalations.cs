@@ -1,0 +1,179 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace PartnerDesk.Platform.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class Escalations : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<bool>(
+                name: "AttentionNeeded",
+                table: "Tickets",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.CreateTable(
+                name: "Escalations",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CustomerId = table.Column<Guid>(type: "uuid", nullable: false),
+                    TicketId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Target = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Category = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    Title = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    Description = table.Column<string>(type: "character varying(10000)", maxLength: 10000, nullable: false),
+                    Severity = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    SupportTopicId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    SupportTopicName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    ServiceRequestId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    ServiceRequestStatus = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    State = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Problem = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedByUserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CreatedByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FirstResponseDueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FirstResponseAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FirstResponseMissed = table.Column<bool>(type: "boolean", nullable: false),
+                    NextPollAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    NotesSeen = table.Column<int>(type: "integer", nullable: false),
+                    ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Escalations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Escalations_Tickets_TicketId",
+                        column: x => x.TicketId,
+                        principalTable: "Tickets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OutboxMessages",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Payload = table.Column<string>(type: "text", nullable: false),
+                    SubjectId = table.Column<Guid>(type: "uuid", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FailedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OutboxMessages", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OutboxMessages_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "EscalationEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CustomerId = table.Column<Guid>(type: "uuid", nullable: false),
+                    EscalationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    What = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Detail = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EscalationEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_EscalationEvents_Escalations_EscalationId",
+                        column: x => x.EscalationId,
+                        principalTable: "Escalations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tickets_AttentionNeeded",
+                table: "Tickets",
+                columns: new[] { "OrganisationId", "AttentionNeeded" },
+                filter: "\"AttentionNeeded\"");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EscalationEvents_EscalationId_Id",
+                table: "EscalationEvents",
+                columns: new[] { "EscalationId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Escalations_NextPollAt",
+                table: "Escalations",
+                column: "NextPollAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Escalations_OrganisationId_State_CreatedAt",
+                table: "Escalations",
+                columns: new[] { "OrganisationId", "State", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Escalations_TicketId",
+                table: "Escalations",
+                column: "TicketId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboxMessages_OrganisationId",
+                table: "OutboxMessages",
+                column: "OrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboxMessages_Pending",
+                table: "OutboxMessages",
+                column: "NextAttemptAt",
+                filter: "\"SentAt\" IS NULL AND \"FailedAt\" IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboxMessages_SubjectId",
+                table: "OutboxMessages",
+                column: "SubjectId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "EscalationEvents");
+
+            migrationBuilder.DropTable(
+                name: "OutboxMessages");
+
+            migrationBuilder.DropTable(
+                name: "Escalations");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Tickets_AttentionNeeded",
+                table: "Tickets");
+
+            migrationBuilder.DropColumn(
+                name: "AttentionNeeded",
+                table: "Tickets");
+        }
+    }
+}
