@@ -55,6 +55,13 @@ public sealed class OutboxDispatcher(
     private static readonly TimeSpan LongestWait = TimeSpan.FromMinutes(30);
     private readonly Dictionary<string, IOutboxHandler> byKind = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
 
+    /// <summary>
+    /// Short, and renewed after every message: an instance that dies hands the outbox on within seconds.
+    /// Should a slow call outlive it and a second instance send the same message, the other side knows
+    /// the message id and does it once.
+    /// </summary>
+    private TimeSpan Lease => options.Value.Tick * 5 > TimeSpan.FromSeconds(10) ? options.Value.Tick * 5 : TimeSpan.FromSeconds(10);
+
     /// <summary>Wakes the loop at once (a message was just written) instead of at the next tick.</summary>
     public void Nudge() => nudge.Release();
 
@@ -96,7 +103,7 @@ public sealed class OutboxDispatcher(
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
-            if (!await JobLeases.TryTake(db, LeaseName, TimeSpan.FromMinutes(2), clock, ct))
+            if (!await JobLeases.TryTake(db, LeaseName, Lease, clock, ct))
             {
                 return 0;
             }
@@ -114,6 +121,11 @@ public sealed class OutboxDispatcher(
         foreach (var (id, organisationId) in due)
         {
             await Attempt(id, organisationId, ct);
+            await using var scope = scopes.CreateAsyncScope();
+            if (!await JobLeases.TryTake(scope.ServiceProvider.GetRequiredService<PartnerDeskDb>(), LeaseName, Lease, clock, ct))
+            {
+                break;
+            }
         }
 
         return due.Count;
