@@ -12,6 +12,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     private IPlaywright? playwright;
 
     public PartnerDeskApp App { get; private set; } = null!;
+    public PartnerDesk.Simulator.RunningSimulator Simulator { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
     public string BaseUrl { get; private set; } = "";
 
@@ -22,7 +23,14 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        App = new PartnerDeskApp(await TestDatabase.CreateAsync(), realClock: true);
+        // Microsoft is the simulator, on a port of its own.
+        Simulator = await PartnerDesk.Simulator.RunningSimulator.StartAsync();
+        App = new PartnerDeskApp(await TestDatabase.CreateAsync(), realClock: true, new Dictionary<string, string>
+        {
+            ["PartnerDesk:Microsoft:GraphBaseUrl"] = Simulator.GraphBaseUrl.ToString(),
+            ["PartnerDesk:Microsoft:LoginBaseUrl"] = Simulator.Address.ToString(),
+            ["PartnerDesk:Microsoft:PartnerCenterBaseUrl"] = Simulator.Address.ToString(),
+        });
         App.UseKestrel(0);
         App.StartServer();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
@@ -47,6 +55,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
         playwright?.Dispose();
         await App.DisposeAsync();
+        await Simulator.DisposeAsync();
     }
 
     /// <summary>A new browser context signed in through the real sign-in form.</summary>

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 using PartnerDesk.Features.Tickets;
-using PartnerDesk.MicrosoftApis;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
@@ -157,22 +155,11 @@ public static class EscalationEndpoints
         return true;
     }
 
-    private static async Task<IResult> SupportTopics(PartnerDeskDb db, PartnerCenterClient partnerCenter, IMemoryCache cache, CancellationToken ct)
+    private static async Task<IResult> SupportTopics(PartnerDeskDb db, SupportTopics topics, CancellationToken ct)
     {
-        var organisationId = db.Caller.RequireOrganisation();
-        try
-        {
-            var topics = await cache.GetOrCreateAsync(("support-topics", organisationId), async entry =>
-            {
-                entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(1);
-                return (await partnerCenter.SupportTopics(organisationId, ct))
-                    .Select(t => new SupportTopicView(t.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Name ?? "", t.Description ?? "")).ToList();
-            });
-            return TypedResults.Ok(topics);
-        }
-        catch (Exception e) when (e is PartnerCenterException or HttpRequestException or TaskCanceledException or InvalidOperationException or TenantConsentException)
-        {
-            return TypedResults.Problem(statusCode: 503, title: "Partner Center cannot be reached.", detail: e.Message);
-        }
+        var outcome = await topics.Of(db.Caller.RequireOrganisation(), ct);
+        return outcome.Topics is { } list
+            ? TypedResults.Ok(list)
+            : TypedResults.Problem(statusCode: 503, title: "Partner Center cannot be reached.", detail: outcome.Problem);
     }
 }

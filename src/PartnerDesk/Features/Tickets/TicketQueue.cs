@@ -93,6 +93,13 @@ public static class TicketQueue
 
         return new QueuePage(items, hasMore);
     }
+
+    /// <summary>
+    /// Tickets on which Microsoft (or the provider) waits for the partner, or whose first response is late:
+    /// pinned above the queue, whatever its sort. Few, and read through their own partial index.
+    /// </summary>
+    public static Task<List<TicketSummary>> WaitingOnUs(PartnerDeskDb db, CancellationToken ct = default) =>
+        db.Tickets.AsNoTracking().Where(t => t.AttentionNeeded).OrderByDescending(t => t.UpdatedAt).Take(20).ToSummaries().ToListAsync(ct);
 }
 
 /// <summary>Microsoft cloud services a ticket is usually about (names as service health uses them).</summary>
