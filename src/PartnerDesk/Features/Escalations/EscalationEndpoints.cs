@@ -51,6 +51,9 @@ public static class EscalationEndpoints
                 return outcome.ToResult(_ => TypedResults.Accepted($"/api/v1/escalations/{id}"));
             })
             .AddEndpointFilter<IdempotencyFilter>().ProducesProblem(404).WithSummary("A note to Microsoft on the service request (sent through the outbox).");
+        escalations.MapGet("/suggestions", async (PartnerDeskDb db, TimeProvider clock, Microsoft.Extensions.Options.IOptions<EscalationOptions> options, CancellationToken ct) =>
+                TypedResults.Ok(await EscalationSuggestions.ForOrganisation(db, clock.GetUtcNow(), options.Value, ct)))
+            .Produces<List<EscalationSuggestion>>().WithSummary("Services several customers report at once with no documented issue: candidates for escalation.");
         escalations.MapGet("/support-topics", SupportTopics)
             .Produces<IReadOnlyList<SupportTopicView>>().WithSummary("Partner Center's support topics, for the escalation form.");
         return api;

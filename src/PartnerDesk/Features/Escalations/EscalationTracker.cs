@@ -14,6 +14,12 @@ public sealed class EscalationOptions
 
     public bool Enabled { get; set; } = true;
     public TimeSpan Tick { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Distinct customers reporting one service that make PartnerDesk suggest an escalation.</summary>
+    public int SuggestAfterCustomers { get; set; } = 3;
+
+    /// <summary>The window those reports must fall in.</summary>
+    public TimeSpan SuggestWindow { get; set; } = TimeSpan.FromMinutes(30);
 }
 
 /// <summary>
