@@ -5,6 +5,9 @@ import html, os
 
 TEXTS = {
     # key: (english, german)
+    "Reseller": (None, "Wiederverkäufer"),
+    "Share our internal notes with the provider": (None, "Unsere internen Notizen mit dem Anbieter teilen"),
+    "their ticket": (None, "deren Ticket"),
     "Escalate to Microsoft as": (None, "An Microsoft eskalieren als"),
     "Possible Microsoft issue": (None, "Mögliches Microsoft-Problem"),
     "{0} customers reported it since {1}, and Microsoft documents no issue.": (None, "{0} Kunden melden es seit {1}, und Microsoft dokumentiert kein Problem."),

@@ -18,7 +18,8 @@ public sealed record EscalateRequest(
     string? Description,
     string? SupportTopicId,
     string? SupportTopicName,
-    Severity? Severity);
+    Severity? Severity,
+    bool? ShareInternalNotes = null);
 
 /// <summary>What the escalation form starts with: the ticket, its customer and its known issues, in the partner's words.</summary>
 public sealed record EscalationDraft(
@@ -193,13 +194,14 @@ public static class EscalateTicket
             CreatedByUserId = caller.UserId,
             CreatedByName = caller.DisplayName,
             NextPollAt = now,
+            ShareInternalNotes = target == EscalationTarget.IndirectProvider && request.ShareInternalNotes == true,
         };
         db.Escalations.Add(escalation);
         db.EscalationEvents.Add(Events.Of(escalation, caller.DisplayName, "Queued", target == EscalationTarget.Microsoft ? $"{escalation.Category}, {severity}" : "to the indirect provider", now));
         db.OutboxMessages.Add(new OutboxMessage
         {
             OrganisationId = ticket.OrganisationId,
-            Kind = target == EscalationTarget.Microsoft ? CreateServiceRequest : "IndirectProvider.Escalate",
+            Kind = target == EscalationTarget.Microsoft ? CreateServiceRequest : ProviderEscalationHandler.KindName,
             Payload = JsonSerializer.Serialize(new EscalationPayload(escalation.Id, null)),
             SubjectId = escalation.Id,
             CreatedAt = now,

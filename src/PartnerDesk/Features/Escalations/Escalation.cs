@@ -80,6 +80,27 @@ public sealed class Escalation : IOrganisationOwned
     /// <summary>How many of the service request's notes have been read (they only grow).</summary>
     public int NotesSeen { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
+
+    /// <summary>To the indirect provider: whether the reseller's internal notes go along.</summary>
+    public bool ShareInternalNotes { get; set; }
+
+    /// <summary>The provider's ticket this escalation became (same installation), and its number there.</summary>
+    public Guid? LinkedTicketId { get; set; }
+    public string? LinkedTicketNumber { get; set; }
+}
+
+/// <summary>
+/// In the provider's organisation: this ticket came from a reseller's escalation. The reseller's side
+/// holds the other end (<see cref="Escalation.LinkedTicketId"/>); nothing else crosses the boundary.
+/// </summary>
+public sealed class ResellerLink : IOrganisationOwned
+{
+    public Guid OrganisationId { get; set; }
+    public Guid TicketId { get; set; }
+    public Guid ResellerOrganisationId { get; set; }
+    public required string ResellerName { get; set; }
+    public Guid ResellerEscalationId { get; set; }
+    public Guid ResellerTicketId { get; set; }
 }
 
 /// <summary>One line of an escalation's own history.</summary>
@@ -110,10 +131,23 @@ internal sealed class EscalationConfiguration : IEntityTypeConfiguration<Escalat
         b.Property(e => e.ServiceRequestStatus).HasMaxLength(32);
         b.Property(e => e.Problem).HasMaxLength(2000);
         b.Property(e => e.CreatedByName).HasMaxLength(200);
+        b.Property(e => e.LinkedTicketNumber).HasMaxLength(32);
         b.HasOne(e => e.Ticket).WithMany().HasForeignKey(e => e.TicketId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(e => new { e.OrganisationId, e.State, e.CreatedAt });
         b.HasIndex(e => e.TicketId);
         b.HasIndex(e => e.NextPollAt);
+    }
+}
+
+internal sealed class ResellerLinkConfiguration : IEntityTypeConfiguration<ResellerLink>
+{
+    public void Configure(EntityTypeBuilder<ResellerLink> b)
+    {
+        b.HasKey(l => l.TicketId);
+        b.Property(l => l.ResellerName).HasMaxLength(200);
+        b.HasOne<Ticket>().WithMany().HasForeignKey(l => l.TicketId).OnDelete(DeleteBehavior.Cascade);
+        // One provider ticket per escalation, however often the hand-over is retried.
+        b.HasIndex(l => l.ResellerEscalationId).IsUnique();
     }
 }
 

@@ -20,12 +20,13 @@ public sealed record EscalationView(
     DateTimeOffset? FirstResponseDueAt,
     DateTimeOffset? FirstResponseAt,
     bool FirstResponseMissed,
-    DateTimeOffset? ClosedAt)
+    DateTimeOffset? ClosedAt,
+    string? LinkedTicketNumber)
 {
     public static EscalationView Of(Escalation e, string ticketNumber) => new(
         e.Id, e.TicketId, ticketNumber, e.CustomerId, e.Target, e.Category, e.Title, e.Severity, e.SupportTopicId, e.ServiceRequestId,
         e.ServiceRequestStatus, e.State, e.Problem, e.CreatedAt, e.CreatedByName, e.SentAt, e.FirstResponseDueAt, e.FirstResponseAt,
-        e.FirstResponseMissed, e.ClosedAt);
+        e.FirstResponseMissed, e.ClosedAt, e.LinkedTicketNumber);
 }
 
 public sealed record EscalationEventView(long Id, DateTimeOffset At, string Actor, string What, string? Detail);

@@ -24,6 +24,7 @@ public static class EscalationsSetup
             .AddHttpMessageHandler(sp => new RetryAfterHandler(sp.GetRequiredService<IOptions<MicrosoftOptions>>().Value.MaxRetries, TimeSpan.FromSeconds(30)));
         services.AddSingleton<IOutboxHandler, CreateServiceRequestHandler>();
         services.AddSingleton<IOutboxHandler, AddServiceRequestNoteHandler>();
+        services.AddSingleton<IOutboxHandler, ProviderEscalationHandler>();
         services.AddScoped<SupportTopics>();
         services.AddSingleton<EscalationTracker>();
         services.AddHostedService(sp => sp.GetRequiredService<EscalationTracker>());

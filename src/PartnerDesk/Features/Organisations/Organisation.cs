@@ -17,6 +17,9 @@ public sealed class Organisation
 
     /// <summary>For an indirect reseller: the indirect provider it buys through.</summary>
     public Guid? IndirectProviderId { get; set; }
+
+    /// <summary>For an indirect reseller whose provider does not use this installation: where escalations are e-mailed.</summary>
+    public string? IndirectProviderEmail { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
 

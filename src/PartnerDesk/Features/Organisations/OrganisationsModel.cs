@@ -8,6 +8,7 @@ internal sealed class OrganisationConfiguration : IEntityTypeConfiguration<Organ
     public void Configure(EntityTypeBuilder<Organisation> b)
     {
         b.Property(o => o.Name).HasMaxLength(200);
+        b.Property(o => o.IndirectProviderEmail).HasMaxLength(256);
         b.HasOne<Organisation>().WithMany().HasForeignKey(o => o.IndirectProviderId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -33,6 +33,9 @@ public enum Channel
     Email,
     Phone,
     Api,
+
+    /// <summary>Handed on by an indirect reseller (a provider's ticket linked to the reseller's escalation).</summary>
+    Reseller,
 }
 
 public enum MessageVisibility

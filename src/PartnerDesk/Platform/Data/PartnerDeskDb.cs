@@ -52,6 +52,7 @@ public abstract class PartnerDeskDb(DbContextOptions options)
     public DbSet<Outbox.OutboxMessage> OutboxMessages => Set<Outbox.OutboxMessage>();
     public DbSet<Features.Escalations.Escalation> Escalations => Set<Features.Escalations.Escalation>();
     public DbSet<Features.Escalations.EscalationEvent> EscalationEvents => Set<Features.Escalations.EscalationEvent>();
+    public DbSet<Features.Escalations.ResellerLink> ResellerLinks => Set<Features.Escalations.ResellerLink>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     public Caller Caller => caller;
@@ -117,6 +118,7 @@ public abstract class PartnerDeskDb(DbContextOptions options)
         OwnedByOrganisation<ApiToken>(builder);
         OwnedByOrganisation<IdempotencyRecord>(builder);
         OwnedByOrganisation<Outbox.OutboxMessage>(builder);
+        OwnedByOrganisation<Features.Escalations.ResellerLink>(builder);
 
         builder.Entity<Customer>().HasQueryFilter(ReachableCustomer<Customer>(c => c.Id, c => true));
         builder.Entity<Contact>().HasQueryFilter(ReachableCustomer<Contact>(c => c.CustomerId, c => true));

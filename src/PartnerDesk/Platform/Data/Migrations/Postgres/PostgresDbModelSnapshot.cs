@@ -323,6 +323,13 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.Property<bool>("FirstResponseMissed")
                         .HasColumnType("boolean");
 
+                    b.Property<Guid?>("LinkedTicketId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("LinkedTicketNumber")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<DateTimeOffset>("NextPollAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -351,6 +358,9 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<bool>("ShareInternalNotes")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -428,6 +438,36 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.HasIndex("EscalationId", "Id");
 
                     b.ToTable("EscalationEvents");
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Escalations.ResellerLink", b =>
+                {
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ResellerEscalationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ResellerName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("ResellerOrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ResellerTicketId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("TicketId");
+
+                    b.HasIndex("ResellerEscalationId")
+                        .IsUnique();
+
+                    b.ToTable("ResellerLinks");
                 });
 
             modelBuilder.Entity("PartnerDesk.Features.Notifications.Notification", b =>
@@ -678,6 +718,10 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("IndirectProviderEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.Property<Guid?>("IndirectProviderId")
                         .HasColumnType("uuid");
@@ -1462,6 +1506,15 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.HasOne("PartnerDesk.Features.Escalations.Escalation", null)
                         .WithMany()
                         .HasForeignKey("EscalationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Escalations.ResellerLink", b =>
+                {
+                    b.HasOne("PartnerDesk.Features.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

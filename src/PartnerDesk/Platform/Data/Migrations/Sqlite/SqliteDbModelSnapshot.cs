@@ -313,6 +313,13 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.Property<bool>("FirstResponseMissed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("LinkedTicketId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LinkedTicketNumber")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("NextPollAt")
                         .HasColumnType("INTEGER");
 
@@ -341,6 +348,9 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("ShareInternalNotes")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -416,6 +426,36 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.HasIndex("EscalationId", "Id");
 
                     b.ToTable("EscalationEvents");
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Escalations.ResellerLink", b =>
+                {
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ResellerEscalationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResellerName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ResellerOrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ResellerTicketId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TicketId");
+
+                    b.HasIndex("ResellerEscalationId")
+                        .IsUnique();
+
+                    b.ToTable("ResellerLinks");
                 });
 
             modelBuilder.Entity("PartnerDesk.Features.Notifications.Notification", b =>
@@ -666,6 +706,10 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("IndirectProviderEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid?>("IndirectProviderId")
                         .HasColumnType("TEXT");
@@ -1446,6 +1490,15 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.HasOne("PartnerDesk.Features.Escalations.Escalation", null)
                         .WithMany()
                         .HasForeignKey("EscalationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Escalations.ResellerLink", b =>
+                {
+                    b.HasOne("PartnerDesk.Features.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
