@@ -5,6 +5,10 @@ import html, os
 
 TEXTS = {
     # key: (english, german)
+    "A note to the provider…": (None, "Eine Notiz an den Anbieter …"),
+    "ProviderReply": ("Reply from the provider", "Antwort des Anbieters"),
+    "ProviderStatus": ("Status at the provider", "Status beim Anbieter"),
+    "Send note to the provider": (None, "Notiz an den Anbieter senden"),
     "Reseller": (None, "Wiederverkäufer"),
     "Share our internal notes with the provider": (None, "Unsere internen Notizen mit dem Anbieter teilen"),
     "their ticket": (None, "deren Ticket"),

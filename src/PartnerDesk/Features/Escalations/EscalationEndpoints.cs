@@ -129,13 +129,13 @@ public static class EscalationEndpoints
         }
 
         var errors = new FieldErrors().Required("text", request.Text, 4000);
-        if (escalation.Target != EscalationTarget.Microsoft)
+        if (escalation.Target == EscalationTarget.IndirectProvider && escalation.LinkedTicketId is null)
         {
-            errors.Add("id", "Notes go to Microsoft's service requests only.");
+            errors.Add("id", "The provider has no ticket for this escalation yet.");
         }
         else if (escalation.State is EscalationState.Closed or EscalationState.NeedsAgent)
         {
-            errors.Add("id", "This escalation is not open with Microsoft.");
+            errors.Add("id", "This escalation is not open.");
         }
 
         if (errors.Any)
@@ -147,7 +147,7 @@ public static class EscalationEndpoints
         db.OutboxMessages.Add(new OutboxMessage
         {
             OrganisationId = escalation.OrganisationId,
-            Kind = AddServiceRequestNoteHandler.KindName,
+            Kind = escalation.Target == EscalationTarget.Microsoft ? AddServiceRequestNoteHandler.KindName : ProviderNoteHandler.KindName,
             Payload = JsonSerializer.Serialize(new EscalationPayload(escalation.Id, request.Text!.Trim())),
             SubjectId = escalation.Id,
             CreatedAt = now,

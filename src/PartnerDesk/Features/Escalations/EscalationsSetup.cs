@@ -25,6 +25,9 @@ public static class EscalationsSetup
         services.AddSingleton<IOutboxHandler, CreateServiceRequestHandler>();
         services.AddSingleton<IOutboxHandler, AddServiceRequestNoteHandler>();
         services.AddSingleton<IOutboxHandler, ProviderEscalationHandler>();
+        services.AddSingleton<IOutboxHandler, ResellerMirrorHandler>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, ResellerMirror>();
+        services.AddSingleton<IOutboxHandler, ProviderNoteHandler>();
         services.AddScoped<SupportTopics>();
         services.AddSingleton<EscalationTracker>();
         services.AddHostedService(sp => sp.GetRequiredService<EscalationTracker>());
