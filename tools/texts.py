@@ -5,6 +5,8 @@ import html, os
 
 TEXTS = {
     # key: (english, german)
+    "Close with Microsoft": (None, "Bei Microsoft schließen"),
+    "CloseQueued": ("Closing queued", "Schließen vorgemerkt"),
     "A note to the provider…": (None, "Eine Notiz an den Anbieter …"),
     "ProviderReply": ("Reply from the provider", "Antwort des Anbieters"),
     "ProviderStatus": ("Status at the provider", "Status beim Anbieter"),

@@ -164,6 +164,32 @@ public sealed class EscalationTests(SimulatedMicrosoft microsoft) : IClassFixtur
     }
 
     [Fact]
+    public async Task An_answer_that_cannot_be_read_is_retried_and_the_agent_can_close_the_request()
+    {
+        var admin = await App.ClientFor(Demo.ContosoAdmin);
+        var ticket = await NewTicket(admin, DemoWorld.Ids.Litware, "Search returns nothing");
+        var escalation = await (await admin.PostAsJsonAsync($"/api/v1/tickets/{ticket.Id}/escalations", new { category = "ServiceBugOrIrregularity" })).Read<EscalationView>(HttpStatusCode.Created);
+        microsoft.Simulator.State.AddFault(new Fault(FaultKind.Malformed, DemoWorld.Ids.Contoso, Count: 1, PathContains: "/v1/servicerequests/en-US"));
+
+        await Outbox();
+        var waiting = await (await admin.GetAsync($"/api/v1/escalations/{escalation.Id}")).Read<EscalationDetails>();
+        Assert.Equal(EscalationState.Queued, waiting.Escalation.State);
+        Assert.Contains("could not be read", waiting.Escalation.Problem, StringComparison.Ordinal);
+
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+        await Outbox();
+        var open = await (await admin.GetAsync($"/api/v1/escalations/{escalation.Id}")).Read<EscalationDetails>();
+        Assert.Equal(EscalationState.Open, open.Escalation.State);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync($"/api/v1/escalations/{escalation.Id}/close", null)).StatusCode);
+        await Outbox();
+        var closed = await (await admin.GetAsync($"/api/v1/escalations/{escalation.Id}")).Read<EscalationDetails>();
+        Assert.Equal((EscalationState.Closed, "closed"), (closed.Escalation.State, closed.Escalation.ServiceRequestStatus));
+        Assert.Equal("closed", microsoft.Simulator.PartnerCenter.Get(DemoWorld.Ids.Contoso, open.Escalation.ServiceRequestId!)!.Status);
+        await (await admin.PostAsync($"/api/v1/escalations/{escalation.Id}/close", null)).ProblemNaming("id");
+    }
+
+    [Fact]
     public async Task Bad_escalations_name_the_field_and_write_nothing()
     {
         var admin = await App.ClientFor(Demo.ContosoAdmin);

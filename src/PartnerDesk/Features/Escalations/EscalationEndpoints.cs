@@ -51,6 +51,17 @@ public static class EscalationEndpoints
                 return outcome.ToResult(_ => TypedResults.Accepted($"/api/v1/escalations/{id}"));
             })
             .AddEndpointFilter<IdempotencyFilter>().ProducesProblem(404).WithSummary("A note to Microsoft on the service request (sent through the outbox).");
+        escalations.MapPost("/{id:guid}/close", async (Guid id, PartnerDeskDb db, TimeProvider clock, OutboxDispatcher outbox, CancellationToken ct) =>
+            {
+                var outcome = await Close(id, db, clock, ct);
+                if (outcome.Succeeded)
+                {
+                    outbox.Nudge();
+                }
+
+                return outcome.ToResult(_ => TypedResults.Accepted($"/api/v1/escalations/{id}"));
+            })
+            .AddEndpointFilter<IdempotencyFilter>().ProducesProblem(404).WithSummary("Closes the service request with Microsoft (through the outbox): solved, or no longer needed.");
         escalations.MapGet("/suggestions", async (PartnerDeskDb db, TimeProvider clock, Microsoft.Extensions.Options.IOptions<EscalationOptions> options, CancellationToken ct) =>
                 TypedResults.Ok(await EscalationSuggestions.ForOrganisation(db, clock.GetUtcNow(), options.Value, ct)))
             .Produces<List<EscalationSuggestion>>().WithSummary("Services several customers report at once with no documented issue: candidates for escalation.");
@@ -118,6 +129,34 @@ public static class EscalationEndpoints
         var history = await db.EscalationEvents.AsNoTracking().Where(e => e.EscalationId == id).OrderBy(e => e.Id)
             .Select(e => new EscalationEventView(e.Id, e.At, e.Actor, e.What, e.Detail)).ToListAsync(ct);
         return new EscalationDetails(EscalationView.Of(row.Escalation, TicketNumber.Format(row.Number)), row.Escalation.Description, history);
+    }
+
+    public static async Task<Outcome<bool>> Close(Guid id, PartnerDeskDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var escalation = await db.Escalations.FirstOrDefaultAsync(e => e.Id == id, ct);
+        if (escalation is null)
+        {
+            return Outcome<bool>.Missing;
+        }
+
+        if (escalation.Target != EscalationTarget.Microsoft || escalation.ServiceRequestId is null || escalation.State == EscalationState.Closed)
+        {
+            return new FieldErrors().Add("id", "Only an open service request with Microsoft can be closed.");
+        }
+
+        var now = clock.GetUtcNow();
+        db.OutboxMessages.Add(new OutboxMessage
+        {
+            OrganisationId = escalation.OrganisationId,
+            Kind = CloseServiceRequestHandler.KindName,
+            Payload = JsonSerializer.Serialize(new EscalationPayload(escalation.Id, null)),
+            SubjectId = escalation.Id,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        });
+        db.EscalationEvents.Add(Events.Of(escalation, db.Caller.DisplayName, "CloseQueued", null, now));
+        await db.SaveChangesAsync(ct);
+        return true;
     }
 
     public static async Task<Outcome<bool>> AddNote(Guid id, EscalationNoteRequest request, PartnerDeskDb db, TimeProvider clock, CancellationToken ct)

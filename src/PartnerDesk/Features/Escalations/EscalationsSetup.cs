@@ -24,6 +24,7 @@ public static class EscalationsSetup
             .AddHttpMessageHandler(sp => new RetryAfterHandler(sp.GetRequiredService<IOptions<MicrosoftOptions>>().Value.MaxRetries, TimeSpan.FromSeconds(30)));
         services.AddSingleton<IOutboxHandler, CreateServiceRequestHandler>();
         services.AddSingleton<IOutboxHandler, AddServiceRequestNoteHandler>();
+        services.AddSingleton<IOutboxHandler, CloseServiceRequestHandler>();
         services.AddSingleton<IOutboxHandler, ProviderEscalationHandler>();
         services.AddSingleton<IOutboxHandler, ResellerMirrorHandler>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, ResellerMirror>();

@@ -123,3 +123,43 @@ public sealed class AddServiceRequestNoteHandler(PartnerCenterClient partnerCent
         return OutboxOutcome.Sent;
     }
 }
+
+/// <summary>The partner closes its service request (PATCH with Status closed): the problem is solved or withdrawn.</summary>
+public sealed class CloseServiceRequestHandler(PartnerCenterClient partnerCenter, TimeProvider clock) : IOutboxHandler
+{
+    public const string KindName = "PartnerCenter.Close";
+
+    public string Kind => KindName;
+
+    public async Task<OutboxOutcome> Carry(OutboxMessage message, PartnerDeskDb db, CancellationToken ct)
+    {
+        var payload = JsonSerializer.Deserialize<EscalationPayload>(message.Payload)!;
+        var escalation = await db.Escalations.Include(e => e.Ticket).FirstOrDefaultAsync(e => e.Id == payload.EscalationId, ct);
+        if (escalation?.ServiceRequestId is not { } id)
+        {
+            return OutboxOutcome.Refused("The escalation has no service request to close.");
+        }
+
+        try
+        {
+            var closed = await partnerCenter.Close(message.OrganisationId, message.Id, id, ct);
+            escalation.ServiceRequestStatus = closed.Status ?? "closed";
+        }
+        catch (PartnerCenterException e) when (!e.Retryable && e.Status != System.Net.HttpStatusCode.Unauthorized)
+        {
+            escalation.Problem = $"Microsoft refused to close it: {e.Reason}";
+            return OutboxOutcome.Refused(e.Message);
+        }
+        catch (Exception e) when (e is PartnerCenterException or HttpRequestException or TaskCanceledException or TenantConsentException)
+        {
+            return OutboxOutcome.Retry(e.Message, (e as PartnerCenterException)?.RetryAfter);
+        }
+
+        var now = clock.GetUtcNow();
+        escalation.State = EscalationState.Closed;
+        escalation.ClosedAt = now;
+        await Tracking.ClearAttention(db, escalation, ct);
+        db.EscalationEvents.Add(Events.Of(escalation, "Partner Center", "Closed", $"Service request {id} closed by the partner", now));
+        return OutboxOutcome.Sent;
+    }
+}
