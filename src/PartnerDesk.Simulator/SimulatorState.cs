@@ -229,6 +229,15 @@ public sealed class SimulatorState(TimeProvider clock)
         }
     }
 
+    /// <summary>Whether the tenant has revoked the app's consent: its tokens no longer work either.</summary>
+    public bool ConsentRevoked(Guid? tenant)
+    {
+        lock (gate)
+        {
+            return faults.Any(f => f.Kind == FaultKind.ConsentRevoked && (f.TenantId is null || f.TenantId == tenant));
+        }
+    }
+
     /// <summary>Takes one use of the first fault that applies to this request, if any.</summary>
     public Fault? TakeFault(Guid? tenant, string path, bool tokenRequest)
     {

@@ -71,6 +71,11 @@ public static partial class GraphEndpoints
             return Error(401, "InvalidAuthenticationToken", "Access token is empty or invalid.");
         }
 
+        if (state.ConsentRevoked(tenant))
+        {
+            return Error(401, "InvalidAuthenticationToken", "The token is no longer valid: the administrator revoked consent for the application.");
+        }
+
         var fault = state.TakeFault(tenant, http.Request.Path, tokenRequest: false);
         if (fault is not null)
         {

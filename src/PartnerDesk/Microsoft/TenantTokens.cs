@@ -11,6 +11,9 @@ namespace PartnerDesk.MicrosoftApis;
 public interface ITenantTokens
 {
     Task<string> GetTokenAsync(Guid tenantId, string scope, CancellationToken ct);
+
+    /// <summary>Microsoft refused a token of this tenant: the next call asks for a new one.</summary>
+    void Forget(Guid tenantId);
 }
 
 /// <summary>The tenant's consent is missing or was revoked: no token can be had until an admin consents again.</summary>
@@ -36,6 +39,11 @@ public sealed class EntraAppTokens(IOptions<MicrosoftOptions> options) : ITenant
         {
             throw new TenantConsentException(tenantId, e.Message, e);
         }
+    }
+
+    // MSAL renews tokens itself; a revoked consent shows at its next acquisition.
+    public void Forget(Guid tenantId)
+    {
     }
 
     private static IConfidentialClientApplication Build(MicrosoftOptions o)
@@ -82,6 +90,14 @@ public sealed class SimulatorTokens(HttpClient http, IOptions<MicrosoftOptions> 
         // Not the answer's lifetime, to stay simple: a short cache keeps revocations visible soon.
         cache[(tenantId, scope)] = (token, clock.GetUtcNow().AddMinutes(5));
         return token;
+    }
+
+    public void Forget(Guid tenantId)
+    {
+        foreach (var key in cache.Keys.Where(k => k.Item1 == tenantId))
+        {
+            cache.TryRemove(key, out _);
+        }
     }
 
     private sealed record TokenAnswer(

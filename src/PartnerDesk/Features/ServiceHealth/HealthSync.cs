@@ -40,7 +40,7 @@ public sealed record SyncResult(bool Succeeded, string? Error, int Issues, int M
 /// together), so a failure halfway changes nothing but the tenant's sync status. Writes of one
 /// organisation are serialised, so that one Microsoft post makes one update however many tenants report it.
 /// </summary>
-public sealed class HealthSync(GraphClients graph, IOptions<ServiceHealthOptions> options, TimeProvider clock, ILogger<HealthSync> log)
+public sealed class HealthSync(GraphClients graph, ITenantTokens tokens, IOptions<ServiceHealthOptions> options, TimeProvider clock, ILogger<HealthSync> log)
 {
     // Issues modified in the last few minutes before the watermark are read again: Microsoft's clock and
     // ours are not the same, and reading an issue twice is harmless (upsert).
@@ -63,6 +63,11 @@ public sealed class HealthSync(GraphClients graph, IOptions<ServiceHealthOptions
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             var reason = Describe(e);
+            if (e is ODataError { ResponseStatusCode: 401 } or TenantConsentException)
+            {
+                tokens.Forget(customer.TenantId);
+            }
+
             log.LogWarning(e, "Service health sync of tenant {Tenant} failed: {Reason}", customer.TenantId, reason);
             await RecordFailure(db, customer.Id, customer.OrganisationId, reason, ct);
             return new SyncResult(false, reason, 0, 0, 0);
