@@ -11,6 +11,9 @@ public static class Policies
     public const string Agent = "agent";
     public const string Contact = "contact";
 
+    /// <summary>Admin and sales agents: plans, contracts, calendars and billing.</summary>
+    public const string Commercial = "commercial";
+
     public static void Add(AuthorizationOptions options)
     {
         var member = new AuthorizationPolicyBuilder()
@@ -23,5 +26,7 @@ public static class Policies
         options.FallbackPolicy = member; // an endpoint that forgets to say fails closed
         options.AddPolicy(Agent, p => p.Combine(member).RequireClaim(CallerClaims.Kind, nameof(AccountKind.Agent)));
         options.AddPolicy(Contact, p => p.Combine(member).RequireClaim(CallerClaims.Kind, nameof(AccountKind.Contact)));
+        options.AddPolicy(Commercial, p => p.Combine(member).RequireClaim(CallerClaims.Kind, nameof(AccountKind.Agent))
+            .RequireClaim(CallerClaims.AgentRole, nameof(Features.Organisations.AgentRole.AdminAgent), nameof(Features.Organisations.AgentRole.SalesAgent)));
     }
 }

@@ -119,6 +119,9 @@ public abstract class PartnerDeskDb(DbContextOptions options)
         OwnedByOrganisation<IdempotencyRecord>(builder);
         OwnedByOrganisation<Outbox.OutboxMessage>(builder);
         OwnedByOrganisation<Features.Escalations.ResellerLink>(builder);
+        OwnedByOrganisation<Features.Plans.SupportCalendar>(builder);
+        OwnedByOrganisation<Features.Plans.CalendarInterval>(builder);
+        OwnedByOrganisation<Features.Plans.CalendarHoliday>(builder);
 
         builder.Entity<Customer>().HasQueryFilter(ReachableCustomer<Customer>(c => c.Id, c => true));
         builder.Entity<Contact>().HasQueryFilter(ReachableCustomer<Contact>(c => c.CustomerId, c => true));
