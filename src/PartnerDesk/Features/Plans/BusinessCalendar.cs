@@ -33,7 +33,7 @@ public sealed class BusinessCalendar
         var days = (holidays ?? []).ToList();
         dates = [.. days.Where(h => !h.Yearly).Select(h => h.Date)];
         yearly = [.. days.Where(h => h.Yearly).Select(h => (h.Date.Month, h.Date.Day))];
-        AlwaysOpen = list.Count == 7 && Enum.GetValues<DayOfWeek>().All(d => week.TryGetValue(d, out var w) && w is [(var s, var e)] && s == TimeOnly.MinValue && e == TimeOnly.MaxValue)
+        AlwaysOpen = list.Count == 7 && Enum.GetValues<DayOfWeek>().All(d => week.TryGetValue(d, out var w) && w is [(var s, var e)] && s == TimeOnly.MinValue && IsEndOfDay(e))
             && days.Count == 0;
     }
 
@@ -63,6 +63,12 @@ public sealed class BusinessCalendar
 
         return [.. merged];
     }
+
+    /// <summary>
+    /// Midnight at the end of the day (24:00). TimeOnly stops at 23:59:59.9999999, which PostgreSQL keeps
+    /// to the microsecond: anything in the last millisecond is the day's end.
+    /// </summary>
+    public static bool IsEndOfDay(TimeOnly time) => time >= new TimeOnly(23, 59, 59, 999);
 
     public bool IsHoliday(DateOnly date) => dates.Contains(date) || yearly.Contains((date.Month, date.Day));
 
@@ -176,7 +182,7 @@ public sealed class BusinessCalendar
             {
                 var start = ToInstant(date, startTime);
                 // The whole day's end (23:59:59.9999999) is midnight of the next day.
-                var end = endTime == TimeOnly.MaxValue ? ToInstant(date.AddDays(1), TimeOnly.MinValue) : ToInstant(date, endTime);
+                var end = IsEndOfDay(endTime) ? ToInstant(date.AddDays(1), TimeOnly.MinValue) : ToInstant(date, endTime);
                 if (end <= start)
                 {
                     continue; // an interval that lies wholly in a skipped hour

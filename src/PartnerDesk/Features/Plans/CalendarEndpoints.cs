@@ -148,6 +148,6 @@ public static class CalendarEndpoints
 
     private static CalendarView View(SupportCalendar c) => new(
         c.Id, c.Name, c.TimeZoneId,
-        [.. c.Intervals.OrderBy(i => i.Day).ThenBy(i => i.Start).Select(i => new IntervalDto(i.Day, i.Start.ToString("HH:mm", CultureInfo.InvariantCulture), i.End == TimeOnly.MaxValue ? "24:00" : i.End.ToString("HH:mm", CultureInfo.InvariantCulture)))],
+        [.. c.Intervals.OrderBy(i => i.Day).ThenBy(i => i.Start).Select(i => new IntervalDto(i.Day, i.Start.ToString("HH:mm", CultureInfo.InvariantCulture), BusinessCalendar.IsEndOfDay(i.End) ? "24:00" : i.End.ToString("HH:mm", CultureInfo.InvariantCulture)))],
         [.. c.Holidays.OrderBy(h => h.Date).Select(h => new HolidayDto(h.Date, h.Yearly, h.Name))]);
 }
