@@ -56,3 +56,42 @@ public sealed class CalendarApiTests(AppFixture fixture) : IClassFixture<AppFixt
         Assert.Equal(before, (await (await admin.GetAsync("/api/v1/calendars")).Read<List<CalendarView>>()).Count);
     }
 }
+
+public sealed class HolidayImportTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private const string Ics = """
+        BEGIN:VCALENDAR
+        VERSION:2.0
+        PRODID:-//Test//Holidays//DE
+        BEGIN:VEVENT
+        UID:1
+        DTSTART;VALUE=DATE:20261003
+        DTEND;VALUE=DATE:20261004
+        SUMMARY:Tag der Deutschen Einheit
+        RRULE:FREQ=YEARLY
+        END:VEVENT
+        BEGIN:VEVENT
+        UID:2
+        DTSTART;VALUE=DATE:20261228
+        DTEND;VALUE=DATE:20261231
+        SUMMARY:Betriebsferien
+        END:VEVENT
+        END:VCALENDAR
+        """;
+
+    [Fact]
+    public async Task Holidays_come_from_an_icalendar_file_and_a_file_that_is_not_one_is_refused()
+    {
+        var admin = await fixture.App.ClientFor(Demo.ContosoAdmin);
+        var calendar = await (await admin.PostAsJsonAsync("/api/v1/calendars", new { name = "Berlin office", timeZone = "Europe/Berlin", intervals = new[] { new { day = "Monday", start = "09:00", end = "17:00" } } }))
+            .Read<CalendarView>(HttpStatusCode.Created);
+
+        var imported = await (await admin.PostAsync($"/api/v1/calendars/{calendar.Id}/holidays/import", new StringContent(Ics.Replace("\n", "\r\n", StringComparison.Ordinal), System.Text.Encoding.UTF8, "text/calendar")))
+            .Read<CalendarView>();
+        Assert.Equal(["2026-10-03 yearly", "2026-12-28", "2026-12-29", "2026-12-30"], imported.Holidays.Select(h => $"{h.Date:yyyy-MM-dd}{(h.Yearly == true ? " yearly" : "")}"));
+
+        await (await admin.PostAsync($"/api/v1/calendars/{calendar.Id}/holidays/import", new StringContent("Date,Name\n2026-12-24,Xmas", System.Text.Encoding.UTF8, "text/calendar"))).ProblemNaming("file");
+        await (await admin.PostAsync($"/api/v1/calendars/{calendar.Id}/holidays/import", new StringContent("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:garbage\r\n", System.Text.Encoding.UTF8, "text/calendar"))).ProblemNaming("file");
+        Assert.Equal(4, (await (await admin.GetAsync($"/api/v1/calendars/{calendar.Id}")).Read<CalendarView>()).Holidays.Count);
+    }
+}

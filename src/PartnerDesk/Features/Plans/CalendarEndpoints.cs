@@ -54,6 +54,37 @@ public static class CalendarEndpoints
             await db.SaveChangesAsync(ct);
             return Results.Ok(View(calendar));
         }).Produces<CalendarView>().ProducesProblem(404).WithSummary("Replaces a calendar's name, time zone, intervals and holidays.");
+        calendars.MapPost("/{id:guid}/holidays/import", async (Guid id, HttpRequest http, PartnerDeskDb db, CancellationToken ct) =>
+        {
+            var calendar = await Find(db, id, ct, tracking: true);
+            if (calendar is null)
+            {
+                return TypedResults.Problem(statusCode: 404, title: "Not found.");
+            }
+
+            using var reader = new StreamReader(http.Body);
+            var (holidays, problem) = HolidayImport.Parse(await reader.ReadToEndAsync(ct));
+            if (problem is not null)
+            {
+                return FieldErrors.One("file", problem);
+            }
+
+            foreach (var h in holidays.Where(h => !calendar.Holidays.Any(k => k.Date == h.Date && k.Yearly == h.Yearly)).DistinctBy(h => (h.Date, h.Yearly)))
+            {
+                calendar.Holidays.Add(new CalendarHoliday
+                {
+                    OrganisationId = calendar.OrganisationId,
+                    CalendarId = calendar.Id,
+                    Date = h.Date,
+                    Yearly = h.Yearly,
+                    Name = h.Name.Length > 200 ? h.Name[..200] : h.Name,
+                });
+            }
+
+            await db.SaveChangesAsync(ct);
+            return Results.Ok(View(calendar));
+        }).Accepts<string>("text/calendar").Produces<CalendarView>().ProducesProblem(404)
+            .WithSummary("Adds the holidays of an iCalendar file (the request body, text/calendar) to a calendar.");
         return api;
     }
 
