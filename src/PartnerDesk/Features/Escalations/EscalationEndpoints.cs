@@ -73,27 +73,13 @@ public static class EscalationEndpoints
     public static async Task<IResult> List(EscalationListQuery query, PartnerDeskDb db, CancellationToken ct)
     {
         var errors = new FieldErrors().Defined("status", query.Status);
-        if (query.Limit is < 1 or > 200)
-        {
-            errors.Add("limit", "The limit must be between 1 and 200.");
-        }
-
-        long? before = null;
-        if (query.Cursor is { Length: > 0 })
-        {
-            before = Cursor.Decode(query.Cursor);
-            if (before is null)
-            {
-                errors.Add("cursor", "The cursor is not one this API handed out.");
-            }
-        }
-
+        var limit = errors.Limit(query.Limit, 50, 200);
+        var before = errors.Cursor(query.Cursor);
         if (errors.Any)
         {
             return errors.ToProblem();
         }
 
-        var limit = query.Limit ?? 50;
         var rows = db.Escalations.AsNoTracking();
         if (query.Status is { } status)
         {

@@ -49,25 +49,10 @@ public static class CustomerEndpoints
     private static async Task<Results<Ok<Page<CustomerView>>, ValidationProblem>> List(string? q, string? cursor, int? limit, PartnerDeskDb db, CancellationToken ct)
     {
         var errors = new FieldErrors().MaxLength("q", q, 200);
-        var size = limit ?? DefaultLimit;
-        if (size is < 1 or > MaxLimit)
-        {
-            errors.Add("limit", $"The limit must be between 1 and {MaxLimit}.");
-        }
+        var size = errors.Limit(limit, DefaultLimit, MaxLimit);
 
         // Customers change rarely and number in thousands: an offset behind an opaque cursor is enough.
-        var skip = 0;
-        if (cursor is not null)
-        {
-            if (Cursor.Decode(cursor) is { } offset and < int.MaxValue)
-            {
-                skip = (int)offset;
-            }
-            else
-            {
-                errors.Add("cursor", "The cursor is not valid.");
-            }
-        }
+        var skip = (int)Math.Min(errors.Cursor(cursor) ?? 0, int.MaxValue);
 
         if (errors.Any)
         {

@@ -144,25 +144,9 @@ public static class ServiceHealthQueries
     private static (int Skip, int Limit, FieldErrors? Errors) Paging(string? cursor, int? limit)
     {
         var errors = new FieldErrors();
-        var skip = 0;
-        if (cursor is { Length: > 0 })
-        {
-            if (Platform.Api.Cursor.Decode(cursor) is { } position && position < int.MaxValue)
-            {
-                skip = (int)position;
-            }
-            else
-            {
-                errors.Add("cursor", "The cursor is not one this API handed out.");
-            }
-        }
-
-        if (limit is < 1 or > MaxLimit)
-        {
-            errors.Add("limit", $"The limit must be between 1 and {MaxLimit}.");
-        }
-
-        return (skip, limit ?? DefaultLimit, errors.Any ? errors : null);
+        var skip = (int)Math.Min(errors.Cursor(cursor) ?? 0, int.MaxValue);
+        var size = errors.Limit(limit, DefaultLimit, MaxLimit);
+        return (skip, size, errors.Any ? errors : null);
     }
 
     private static Page<T> PageOf<T>(List<T> rows, int skip, int limit)

@@ -26,24 +26,8 @@ public static class ListTickets
         var errors = new FieldErrors();
         var statuses = ParseList<TicketStatus>(query.Status, "status", errors);
         var severities = ParseList<Severity>(query.Severity, "severity", errors);
-        long? before = null;
-        if (query.Cursor is not null)
-        {
-            if (Cursor.Decode(query.Cursor) is { } number)
-            {
-                before = number;
-            }
-            else
-            {
-                errors.Add("cursor", "The cursor is not valid.");
-            }
-        }
-
-        var limit = query.Limit ?? DefaultLimit;
-        if (limit is < 1 or > MaxLimit)
-        {
-            errors.Add("limit", $"The limit must be between 1 and {MaxLimit}.");
-        }
+        var before = errors.Cursor(query.Cursor);
+        var limit = errors.Limit(query.Limit, DefaultLimit, MaxLimit);
 
         errors.MaxLength("q", query.Q, 200).MaxLength("service", query.Service, TicketLimits.Service);
         if (errors.Any)

@@ -49,6 +49,34 @@ public sealed class FieldErrors
         return this;
     }
 
+    /// <summary>The page size asked for (between 1 and <paramref name="max"/>), or the default; an error names "limit".</summary>
+    public int Limit(int? value, int fallback, int max)
+    {
+        if (value is < 1 || value > max)
+        {
+            Add("limit", $"The limit must be between 1 and {max}.");
+        }
+
+        return value ?? fallback;
+    }
+
+    /// <summary>The position a cursor this API handed out stands for, or null; a cursor it did not hand out names "cursor".</summary>
+    public long? Cursor(string? cursor)
+    {
+        if (cursor is null)
+        {
+            return null;
+        }
+
+        var position = Api.Cursor.Decode(cursor);
+        if (position is null)
+        {
+            Add("cursor", "The cursor is not valid.");
+        }
+
+        return position;
+    }
+
     public FieldErrors MaxLength(string field, string? value, int maxLength)
     {
         if (value is not null && value.Length > maxLength)
