@@ -119,11 +119,7 @@ public sealed class ProviderEscalationHandler(IServiceScopeFactory scopes, TimeP
                         OrganisationId = providerId, TicketId = ticket.Id, ResellerOrganisationId = reseller.Id, ResellerName = reseller.Name,
                         ResellerEscalationId = escalation.Id, ResellerTicketId = escalation.TicketId,
                     },
-                    .. shared.Select(n => new TicketMessage
-                    {
-                        OrganisationId = providerId, CustomerId = providerCustomer.Id, TicketId = ticket.Id, AuthorUserId = Guid.Empty,
-                        AuthorName = $"{reseller.Name}: {n.AuthorName}", AuthorIsAgent = true, Body = n.Body, Visibility = MessageVisibility.Internal, CreatedAt = n.CreatedAt,
-                    }),
+                    .. shared.Select(n => TicketMessages.SystemNote(providerId, providerCustomer.Id, ticket.Id, $"{reseller.Name}: {n.AuthorName}", n.Body, n.CreatedAt)),
                 ];
                 await TicketNumbers.SaveNew(provider, ticket, alongside, ct);
                 (providerTicketId, providerNumber) = (ticket.Id, TicketNumber.Format(ticket.Number));
@@ -137,9 +133,7 @@ public sealed class ProviderEscalationHandler(IServiceScopeFactory scopes, TimeP
         escalation.SentAt = now;
         escalation.Problem = null;
         db.EscalationEvents.Add(Events.Of(escalation, "PartnerDesk", "Sent", $"to {providerName} as {providerNumber}", now));
-        var note = Tracking.Note(escalation, $"Handed to {providerName}: their ticket {providerNumber}.", now);
-        note.AuthorName = "PartnerDesk";
-        db.TicketMessages.Add(note);
+        db.TicketMessages.Add(Tracking.Note(escalation, $"Handed to {providerName}: their ticket {providerNumber}.", now, author: "PartnerDesk"));
         return OutboxOutcome.Sent;
     }
 

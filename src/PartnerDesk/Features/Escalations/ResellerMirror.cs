@@ -114,9 +114,8 @@ public sealed class ResellerMirrorHandler(IServiceScopeFactory scopes, TimeProvi
         }
 
         var now = clock.GetUtcNow();
-        var note = Tracking.Note(escalation, $"{providerName}: {payload.Text}", now);
-        note.Id = message.Id;
-        note.AuthorName = providerName;
+        var note = Tracking.Note(escalation, $"{providerName}: {payload.Text}", now, author: providerName);
+        note.Id = message.Id; // the outbox message's id: a repeat finds it and writes nothing twice
         reseller.TicketMessages.Add(note);
         reseller.EscalationEvents.Add(Events.Of(escalation, providerName, payload.What, payload.Text, now));
         if (payload.Status is nameof(TicketStatus.Resolved) or nameof(TicketStatus.Closed) && escalation.State != EscalationState.Closed)

@@ -24,18 +24,8 @@ public static class Tracking
     public static bool FirstResponseLate(Escalation e, DateTimeOffset now) =>
         e.FirstResponseAt is null && e.FirstResponseDueAt is { } due && now > due && e.State is not (EscalationState.Closed or EscalationState.NeedsAgent);
 
-    public static TicketMessage Note(Escalation e, string body, DateTimeOffset at) => new()
-    {
-        OrganisationId = e.OrganisationId,
-        CustomerId = e.CustomerId,
-        TicketId = e.TicketId,
-        AuthorUserId = Guid.Empty,
-        AuthorName = MicrosoftAuthor,
-        AuthorIsAgent = true,
-        Body = body.Length > TicketLimits.Body ? body[..TicketLimits.Body] : body,
-        Visibility = MessageVisibility.Internal,
-        CreatedAt = at,
-    };
+    public static TicketMessage Note(Escalation e, string body, DateTimeOffset at, string author = MicrosoftAuthor) =>
+        TicketMessages.SystemNote(e.OrganisationId, e.CustomerId, e.TicketId, author, body, at);
 
     /// <summary>The ticket waits on Microsoft no longer once nothing of it does.</summary>
     public static async Task ClearAttention(PartnerDeskDb db, Escalation escalation, CancellationToken ct)

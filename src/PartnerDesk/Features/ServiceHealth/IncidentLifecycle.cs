@@ -83,7 +83,7 @@ public static class IncidentLifecycle
                 LinkedAt = now,
                 LinkedBy = Actor,
             });
-            db.TicketEvents.Add(Event(organisationId, ticket.CustomerId, ticket.Id, "KnownIssue", null, issue.MicrosoftId, now));
+            db.TicketEvents.Add(TicketHistory.Event(organisationId, ticket.CustomerId, ticket.Id, Guid.Empty, Actor, "KnownIssue", null, issue.MicrosoftId, now));
             linked++;
         }
 
@@ -109,7 +109,7 @@ public static class IncidentLifecycle
         var post = latestPost ?? "";
         foreach (var ticket in tickets)
         {
-            db.TicketMessages.Add(Note(organisationId, ticket.CustomerId, ticket.Id,
+            db.TicketMessages.Add(TicketMessages.SystemNote(organisationId, ticket.CustomerId, ticket.Id, Actor,
                 $"Microsoft {what} {issue.MicrosoftId} ({issue.Service}, {issue.Status}).{(post.Length > 0 ? "\n\n" + post : "")}" +
                 (resolved ? "\n\nMicrosoft reports it resolved: the linked tickets can be resolved together on the issue's page." : ""), now));
             if (ticket.RequesterContactId is { } contact)
@@ -136,30 +136,4 @@ public static class IncidentLifecycle
         await db.SaveChangesAsync(ct);
         return tickets.Count;
     }
-
-    private static TicketMessage Note(Guid organisationId, Guid customerId, Guid ticketId, string body, DateTimeOffset now) => new()
-    {
-        OrganisationId = organisationId,
-        CustomerId = customerId,
-        TicketId = ticketId,
-        AuthorUserId = Guid.Empty,
-        AuthorName = Actor,
-        AuthorIsAgent = true,
-        Body = body.Length > TicketLimits.Body ? body[..TicketLimits.Body] : body,
-        Visibility = MessageVisibility.Internal,
-        CreatedAt = now,
-    };
-
-    private static TicketEvent Event(Guid organisationId, Guid customerId, Guid ticketId, string change, string? oldValue, string? newValue, DateTimeOffset now) => new()
-    {
-        OrganisationId = organisationId,
-        CustomerId = customerId,
-        TicketId = ticketId,
-        ActorUserId = Guid.Empty,
-        ActorName = Actor,
-        Change = change,
-        OldValue = oldValue,
-        NewValue = newValue,
-        At = now,
-    };
 }

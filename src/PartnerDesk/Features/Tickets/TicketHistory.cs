@@ -7,18 +7,23 @@ namespace PartnerDesk.Features.Tickets;
 
 public static class TicketHistory
 {
-    public static TicketEvent Event(Ticket ticket, Caller actor, string change, string? oldValue, string? newValue, DateTimeOffset at) => new()
-    {
-        OrganisationId = ticket.OrganisationId,
-        CustomerId = ticket.CustomerId,
-        TicketId = ticket.Id,
-        ActorUserId = actor.UserId,
-        ActorName = actor.DisplayName,
-        Change = change,
-        OldValue = Clip(oldValue),
-        NewValue = Clip(newValue),
-        At = at,
-    };
+    public static TicketEvent Event(Ticket ticket, Caller actor, string change, string? oldValue, string? newValue, DateTimeOffset at) =>
+        Event(ticket.OrganisationId, ticket.CustomerId, ticket.Id, actor.UserId, actor.DisplayName, change, oldValue, newValue, at);
+
+    /// <summary>For work that knows a ticket by its ids only (background jobs acting on many tickets).</summary>
+    public static TicketEvent Event(
+        Guid organisationId, Guid customerId, Guid ticketId, Guid actorId, string actorName, string change, string? oldValue, string? newValue, DateTimeOffset at) => new()
+        {
+            OrganisationId = organisationId,
+            CustomerId = customerId,
+            TicketId = ticketId,
+            ActorUserId = actorId,
+            ActorName = actorName,
+            Change = change,
+            OldValue = Clip(oldValue),
+            NewValue = Clip(newValue),
+            At = at,
+        };
 
     private static string? Clip(string? value) => value is { Length: > 300 } ? value[..300] : value;
 

@@ -79,6 +79,20 @@ public static class TicketMessages
         return new TicketMessageView(message.Id, message.Body, message.Visibility, message.AuthorUserId, message.AuthorName, message.AuthorIsAgent, now);
     }
 
+    /// <summary>An internal note written by PartnerDesk itself or on behalf of someone outside (Microsoft, a provider).</summary>
+    public static TicketMessage SystemNote(Guid organisationId, Guid customerId, Guid ticketId, string author, string body, DateTimeOffset at) => new()
+    {
+        OrganisationId = organisationId,
+        CustomerId = customerId,
+        TicketId = ticketId,
+        AuthorUserId = Guid.Empty,
+        AuthorName = author,
+        AuthorIsAgent = true,
+        Body = body.Length > TicketLimits.Body ? body[..TicketLimits.Body] : body,
+        Visibility = MessageVisibility.Internal,
+        CreatedAt = at,
+    };
+
     /// <summary>
     /// An agent's first public reply opens a new ticket; a customer's reply brings a ticket that waits
     /// on the customer, or a resolved one, back to the agents. Internal notes move nothing.
