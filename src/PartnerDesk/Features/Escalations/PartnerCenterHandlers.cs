@@ -7,6 +7,19 @@ using PartnerDesk.Platform.Outbox;
 
 namespace PartnerDesk.Features.Escalations;
 
+/// <summary>How a failed call to Partner Center ends: refused for good (a 4xx other than 401) or worth another try.</summary>
+internal static class PartnerCenterFailure
+{
+    public static bool IsRefusal(Exception e) => e is PartnerCenterException { Retryable: false } p && p.Status != System.Net.HttpStatusCode.Unauthorized;
+
+    public static bool IsTransient(Exception e) =>
+        e is PartnerCenterException or HttpRequestException or TaskCanceledException or TenantConsentException or InvalidOperationException;
+
+    public static string Reason(Exception e) => e is PartnerCenterException p ? p.Reason : e.Message;
+
+    public static OutboxOutcome Retry(Exception e) => OutboxOutcome.Retry(e.Message, (e as PartnerCenterException)?.RetryAfter);
+}
+
 /// <summary>
 /// Files an escalation with Microsoft as a Partner Center service request. The outbox message's id is the
 /// request's MS-RequestId, so a repeat after a crash gets the same service request back, not a second one.
@@ -41,17 +54,17 @@ public sealed class CreateServiceRequestHandler(PartnerCenterClient partnerCente
                 supportTopicId = escalation.SupportTopicId,
             }, ct);
         }
-        catch (PartnerCenterException e) when (!e.Retryable && e.Status != System.Net.HttpStatusCode.Unauthorized)
+        catch (Exception e) when (PartnerCenterFailure.IsRefusal(e))
         {
             escalation.State = EscalationState.NeedsAgent;
-            escalation.Problem = $"Microsoft refused the service request: {e.Reason}";
-            db.EscalationEvents.Add(Events.Of(escalation, "Partner Center", "Refused", e.Reason, now));
+            escalation.Problem = $"Microsoft refused the service request: {PartnerCenterFailure.Reason(e)}";
+            db.EscalationEvents.Add(Events.Of(escalation, "Partner Center", "Refused", PartnerCenterFailure.Reason(e), now));
             return OutboxOutcome.Refused(e.Message);
         }
-        catch (Exception e) when (e is PartnerCenterException or HttpRequestException or TaskCanceledException or TenantConsentException or InvalidOperationException)
+        catch (Exception e) when (PartnerCenterFailure.IsTransient(e))
         {
             escalation.Problem = $"Not yet with Microsoft, retrying: {e.Message}";
-            return OutboxOutcome.Retry(e.Message, (e as PartnerCenterException)?.RetryAfter);
+            return PartnerCenterFailure.Retry(e);
         }
 
         if (created.Id is not { Length: > 0 } id)
@@ -101,15 +114,15 @@ public sealed class AddServiceRequestNoteHandler(PartnerCenterClient partnerCent
             // Our own note is not news from Microsoft.
             escalation.NotesSeen = Math.Max(escalation.NotesSeen, updated.Notes?.Count ?? escalation.NotesSeen);
         }
-        catch (PartnerCenterException e) when (!e.Retryable && e.Status != System.Net.HttpStatusCode.Unauthorized)
+        catch (Exception e) when (PartnerCenterFailure.IsRefusal(e))
         {
-            escalation.Problem = $"Microsoft refused the note: {e.Reason}";
-            db.EscalationEvents.Add(Events.Of(escalation, "Partner Center", "Refused", e.Reason, clock.GetUtcNow()));
+            escalation.Problem = $"Microsoft refused the note: {PartnerCenterFailure.Reason(e)}";
+            db.EscalationEvents.Add(Events.Of(escalation, "Partner Center", "Refused", PartnerCenterFailure.Reason(e), clock.GetUtcNow()));
             return OutboxOutcome.Refused(e.Message);
         }
-        catch (Exception e) when (e is PartnerCenterException or HttpRequestException or TaskCanceledException or TenantConsentException)
+        catch (Exception e) when (PartnerCenterFailure.IsTransient(e))
         {
-            return OutboxOutcome.Retry(e.Message, (e as PartnerCenterException)?.RetryAfter);
+            return PartnerCenterFailure.Retry(e);
         }
 
         if (escalation.State == EscalationState.AttentionNeeded)
@@ -145,14 +158,14 @@ public sealed class CloseServiceRequestHandler(PartnerCenterClient partnerCenter
             var closed = await partnerCenter.Close(message.OrganisationId, message.Id, id, ct);
             escalation.ServiceRequestStatus = closed.Status ?? "closed";
         }
-        catch (PartnerCenterException e) when (!e.Retryable && e.Status != System.Net.HttpStatusCode.Unauthorized)
+        catch (Exception e) when (PartnerCenterFailure.IsRefusal(e))
         {
-            escalation.Problem = $"Microsoft refused to close it: {e.Reason}";
+            escalation.Problem = $"Microsoft refused to close it: {PartnerCenterFailure.Reason(e)}";
             return OutboxOutcome.Refused(e.Message);
         }
-        catch (Exception e) when (e is PartnerCenterException or HttpRequestException or TaskCanceledException or TenantConsentException)
+        catch (Exception e) when (PartnerCenterFailure.IsTransient(e))
         {
-            return OutboxOutcome.Retry(e.Message, (e as PartnerCenterException)?.RetryAfter);
+            return PartnerCenterFailure.Retry(e);
         }
 
         var now = clock.GetUtcNow();

@@ -33,7 +33,8 @@ public sealed class ProviderEscalationHandler(IServiceScopeFactory scopes, TimeP
 
         var reseller = await db.Organisations.Select(o => new { o.Id, o.Name, o.IndirectProviderId, o.IndirectProviderEmail }).FirstAsync(ct);
         var now = clock.GetUtcNow();
-        if (reseller.IndirectProviderId is not { } providerId || !await ProviderIsHere(providerId, ct))
+        var providerName = reseller.IndirectProviderId is { } id ? await ProviderOnThisInstallation(id, ct) : null;
+        if (reseller.IndirectProviderId is not { } providerId || providerName is null)
         {
             if (reseller.IndirectProviderEmail is { Length: > 0 } email)
             {
@@ -126,7 +127,6 @@ public sealed class ProviderEscalationHandler(IServiceScopeFactory scopes, TimeP
             }
         }
 
-        var providerName = await ProviderName(providerId, ct);
         escalation.LinkedTicketId = providerTicketId;
         escalation.LinkedTicketNumber = providerNumber;
         escalation.State = EscalationState.Open;
@@ -137,17 +137,12 @@ public sealed class ProviderEscalationHandler(IServiceScopeFactory scopes, TimeP
         return OutboxOutcome.Sent;
     }
 
-    private async Task<bool> ProviderIsHere(Guid providerId, CancellationToken ct)
+    /// <summary>The provider's name when it is an indirect provider on this installation; null otherwise.</summary>
+    private async Task<string?> ProviderOnThisInstallation(Guid providerId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(providerId);
-        return await scope.ServiceProvider.GetRequiredService<PartnerDeskDb>().Organisations.AnyAsync(o => o.Kind == OrganisationKind.IndirectProvider, ct);
-    }
-
-    private async Task<string> ProviderName(Guid providerId, CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(providerId);
-        return await scope.ServiceProvider.GetRequiredService<PartnerDeskDb>().Organisations.Select(o => o.Name).FirstAsync(ct);
+        return await scope.ServiceProvider.GetRequiredService<PartnerDeskDb>().Organisations
+            .Where(o => o.Kind == OrganisationKind.IndirectProvider).Select(o => o.Name).FirstOrDefaultAsync(ct);
     }
 }
