@@ -14,7 +14,7 @@ public static class Tracking
     /// <summary>Our state from Partner Center's status; an unknown status keeps the state we had.</summary>
     public static EscalationState StateOf(string? status, EscalationState current) => status switch
     {
-        "open" or "none" => current == EscalationState.AttentionNeeded ? EscalationState.Open : current is EscalationState.Queued ? EscalationState.Open : current,
+        "open" or "none" => current is EscalationState.AttentionNeeded or EscalationState.Queued ? EscalationState.Open : current,
         "attention_needed" => EscalationState.AttentionNeeded,
         "closed" => EscalationState.Closed,
         _ => current,

@@ -31,7 +31,8 @@ public static class HtmlText
                 {
                     // Skip the element's content too.
                     var close = html.IndexOf("</" + name, end, StringComparison.OrdinalIgnoreCase);
-                    i = close < 0 ? html.Length : html.IndexOf('>', close) is var c and >= 0 ? c + 1 : html.Length;
+                    var closeEnd = close < 0 ? -1 : html.IndexOf('>', close);
+                    i = closeEnd < 0 ? html.Length : closeEnd + 1;
                     continue;
                 }
 
