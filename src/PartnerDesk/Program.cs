@@ -1,6 +1,7 @@
 using Microsoft.FluentUI.AspNetCore.Components;
 using PartnerDesk.Components;
 using PartnerDesk.Features.Escalations;
+using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Platform;
 using PartnerDesk.Platform.Api;
@@ -18,6 +19,7 @@ builder.Services.AddFluentUIComponents();
 builder.Services.AddPartnerDeskObservability(builder.Configuration);
 await builder.AddPartnerDeskServiceHealth(options.DemoMode ?? builder.Environment.IsDevelopment());
 builder.Services.AddPartnerDeskEscalations(builder.Configuration);
+builder.Services.AddPartnerDeskPlans(builder.Configuration);
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.Tag]);
 
 var app = builder.Build();

@@ -40,12 +40,13 @@ public sealed class PartnerDeskApp(string connectionString, bool realClock = fal
         builder.UseSetting("PartnerDesk:ServiceHealth:Enabled", "false");
         builder.UseSetting("PartnerDesk:Outbox:Enabled", "false");
         builder.UseSetting("PartnerDesk:Escalations:Enabled", "false");
+        builder.UseSetting("PartnerDesk:Sla:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddProvider(new FailureLog(Failures)));
         if (!realClock)
         {
             builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
@@ -66,7 +67,11 @@ public sealed class PartnerDeskApp(string connectionString, bool realClock = fal
         {
             using var anonymous = CreateClient();
             var response = await anonymous.PostAsJsonAsync("/api/v1/auth/token", new { email, password = TestDatabase.DemoPassword });
-            response.EnsureSuccessStatusCode();
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"Signing in as {email} failed with {(int)response.StatusCode}. {string.Join("\n", Failures)}");
+            }
+
             token = (await response.Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
             tokens[email] = token;
         }
@@ -111,6 +116,31 @@ public sealed class PartnerDeskApp(string connectionString, bool realClock = fal
         await using var scope = Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(organisationId);
         return await work(scope.ServiceProvider.GetRequiredService<PartnerDeskDb>());
+    }
+
+    /// <summary>Errors the host logged (unhandled exceptions behind a 500): a failing test can show them.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Failures { get; } = new();
+
+    private sealed class FailureLog(System.Collections.Concurrent.ConcurrentQueue<string> failures) : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                failures.Enqueue($"{formatter(state, exception)}\n{exception}");
+            }
+        }
+
+        public void Dispose()
+        {
+        }
     }
 
     private sealed record TokenBody(string AccessToken, int ExpiresIn);

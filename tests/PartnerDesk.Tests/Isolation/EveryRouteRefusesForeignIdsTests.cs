@@ -184,14 +184,32 @@ public sealed class EveryRouteRefusesForeignIdsTests(AppFixture fixture) : IClas
         var fabrikamEscalation = await Escalation(DemoWorld.Ids.Fabrikam, fabrikamTicket.Id, DemoWorld.Ids.WideWorldImporters);
         var tailspinEscalation = await Escalation(DemoWorld.Ids.Contoso, tailspinTicket.Id, DemoWorld.Ids.Tailspin);
         var itNotification = (await Issue(DemoWorld.Ids.Contoso, DemoWorld.Ids.Adatum, "EX900003", itTicket.Id, DemoWorld.Ids.AdatumIt)).Notification;
+        var fabrikamAlert = await Alert(DemoWorld.Ids.Fabrikam, DemoWorld.Ids.WideWorldImporters, fabrikamTicket.Id);
+        var tailspinAlert = await Alert(DemoWorld.Ids.Contoso, DemoWorld.Ids.Tailspin, tailspinTicket.Id);
+        var fabrikamContract = await App.InDatabase(DemoWorld.Ids.Fabrikam, db => db.SupportContracts.Select(c => c.Id).FirstAsync());
+        var litwareContract = await App.InDatabase(DemoWorld.Ids.Contoso, db => db.SupportContracts.Where(c => c.CustomerId == DemoWorld.Ids.Litware).Select(c => c.Id).FirstAsync());
 
         return
         [
-            (Demo.ContosoAdmin, [fabrikamTicket.Id, fabrikamNote, fabrikamToken, DemoWorld.Ids.WideWorldImporters, DemoWorld.Ids.WideWorldIt, DemoWorld.Ids.FabrikamHelpdesk, fabrikamIssue.Issue, fabrikamEscalation]),
-            (Demo.ContosoHelpdesk, [tailspinTicket.Id, tailspinNote, adminToken, DemoWorld.Ids.Tailspin, DemoWorld.Ids.TailspinIt, fabrikamTicket.Id, fabrikamIssue.Issue, fabrikamEscalation, tailspinEscalation]),
-            (Demo.AdatumAnna, [itTicket.Id, litwareTicket.Id, DemoWorld.Ids.Litware, DemoWorld.Ids.LitwareIt, tailspinTicket.Id, fabrikamTicket.Id, litwareIssue.Issue, itNotification!.Value]),
+            (Demo.ContosoAdmin, [fabrikamTicket.Id, fabrikamNote, fabrikamToken, DemoWorld.Ids.WideWorldImporters, DemoWorld.Ids.WideWorldIt, DemoWorld.Ids.FabrikamHelpdesk, fabrikamIssue.Issue, fabrikamEscalation,
+                fabrikamAlert, fabrikamContract, DemoWorld.Ids.FabrikamCare, DemoWorld.Ids.FabrikamHours]),
+            (Demo.ContosoHelpdesk, [tailspinTicket.Id, tailspinNote, adminToken, DemoWorld.Ids.Tailspin, DemoWorld.Ids.TailspinIt, fabrikamTicket.Id, fabrikamIssue.Issue, fabrikamEscalation, tailspinEscalation,
+                tailspinAlert, fabrikamAlert, fabrikamContract]),
+            (Demo.AdatumAnna, [itTicket.Id, litwareTicket.Id, DemoWorld.Ids.Litware, DemoWorld.Ids.LitwareIt, tailspinTicket.Id, fabrikamTicket.Id, litwareIssue.Issue, itNotification!.Value,
+                litwareContract, tailspinAlert]),
         ];
     }
+
+    /// <summary>An SLA alert and breach on a ticket, as the sweep writes them.</summary>
+    private Task<Guid> Alert(Guid organisationId, Guid customerId, Guid ticketId) =>
+        App.InDatabase(organisationId, async db =>
+        {
+            var alert = new Features.Notifications.AgentAlert { OrganisationId = organisationId, CustomerId = customerId, TicketId = ticketId, Kind = "SlaBreach", Text = "missed", CreatedAt = App.Clock.GetUtcNow() };
+            db.Add(alert);
+            db.Add(new Features.Plans.SlaBreach { OrganisationId = organisationId, CustomerId = customerId, TicketId = ticketId, Target = SlaTargets.FirstResponse, DueAt = App.Clock.GetUtcNow(), NoticedAt = App.Clock.GetUtcNow() });
+            await db.SaveChangesAsync();
+            return alert.Id;
+        });
 
     private Task<Guid> Escalation(Guid organisationId, Guid ticketId, Guid customerId) =>
         App.InDatabase(organisationId, async db =>

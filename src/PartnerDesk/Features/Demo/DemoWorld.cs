@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using PartnerDesk.Features.Accounts;
 using PartnerDesk.Features.Organisations;
+using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Data;
 
@@ -44,6 +45,12 @@ public static class DemoWorld
         public static readonly Guid ContosoHelpdeskGroup = new("0c0c0c0c-0004-7000-8000-000000000001");
         public static readonly Guid ContosoEscalationGroup = new("0c0c0c0c-0004-7000-8000-000000000002");
         public static readonly Guid FabrikamHelpdeskGroup = new("0c0c0c0c-0004-7000-8000-000000000003");
+
+        public static readonly Guid ContosoHours = new("0c0c0c0c-0005-7000-8000-000000000001");
+        public static readonly Guid FabrikamHours = new("0c0c0c0c-0005-7000-8000-000000000002");
+        public static readonly Guid ContosoStandard = new("0c0c0c0c-0006-7000-8000-000000000001");
+        public static readonly Guid ContosoPremium = new("0c0c0c0c-0006-7000-8000-000000000002");
+        public static readonly Guid FabrikamCare = new("0c0c0c0c-0006-7000-8000-000000000003");
     }
 
     public static string NewPassword() =>
@@ -152,9 +159,123 @@ public static class DemoWorld
         AddGdap(Ids.Fabrikam, Ids.WideWorldImporters, "Fabrikam support WWI", Ids.FabrikamHelpdeskGroup, supportRoles);
         AddGdap(Ids.Fabrikam, Ids.WoodgroveBank, "Fabrikam support Woodgrove", Ids.FabrikamHelpdeskGroup, supportRoles);
 
+        SeedPlans(db, now);
         await db.SaveChangesAsync();
         await SeedTickets(db, now);
         await transaction.CommitAsync();
+    }
+
+    /// <summary>
+    /// Contoso sells a standard plan it delivers itself (Litware) and a premium plan whose tickets outside its
+    /// hours go to Alpine Support Services (Adatum); Tailspin has no contract. Fabrikam resells Northwind's care.
+    /// </summary>
+    private static void SeedPlans(PartnerDeskDb db, DateTimeOffset now)
+    {
+        SupportCalendar Hours(Guid id, Guid org, string name)
+        {
+            var calendar = new SupportCalendar { Id = id, OrganisationId = org, Name = name, TimeZoneId = "Europe/Berlin" };
+            foreach (var day in new[] { DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday })
+            {
+                calendar.Intervals.Add(new CalendarInterval { OrganisationId = org, CalendarId = id, Day = day, Start = new TimeOnly(8, 0), End = new TimeOnly(18, 0) });
+            }
+
+            foreach (var (month, day, holiday) in new[] { (1, 1, "Neujahr"), (5, 1, "Tag der Arbeit"), (10, 3, "Tag der Deutschen Einheit"), (12, 24, "Heiligabend"), (12, 25, "1. Weihnachtstag"), (12, 26, "2. Weihnachtstag"), (12, 31, "Silvester") })
+            {
+                calendar.Holidays.Add(new CalendarHoliday { OrganisationId = org, CalendarId = id, Date = new DateOnly(2000, month, day), Yearly = true, Name = holiday });
+            }
+
+            return calendar;
+        }
+
+        PlanSlaTarget Target(Guid org, Guid plan, Severity severity, int first, int next, int resolution, bool allHours = false) => new()
+        {
+            OrganisationId = org,
+            PlanId = plan,
+            Severity = severity,
+            FirstResponseMinutes = first,
+            NextResponseMinutes = next,
+            ResolutionMinutes = resolution,
+            AroundTheClock = allHours,
+        };
+
+        db.AddRange(Hours(Ids.ContosoHours, Ids.Contoso, "Contoso service hours"), Hours(Ids.FabrikamHours, Ids.Fabrikam, "Fabrikam service hours"));
+        var standard = new SupportPlan
+        {
+            Id = Ids.ContosoStandard,
+            OrganisationId = Ids.Contoso,
+            Name = "Business Standard Support",
+            Delivery = SupportDelivery.Direct,
+            Description = "Microsoft 365 support by Contoso's own engineers during service hours.",
+            CalendarId = Ids.ContosoHours,
+            SupportEmail = "support@contoso-cloud.example",
+            MonthlyFee = 290m,
+            PerSeatFee = 2.50m,
+            IncludedHours = 4m,
+            HourlyRate = 120m,
+            UpdatedAt = now,
+            Targets = [Target(Ids.Contoso, Ids.ContosoStandard, Severity.A, 60, 120, 480), Target(Ids.Contoso, Ids.ContosoStandard, Severity.B, 240, 480, 2400), Target(Ids.Contoso, Ids.ContosoStandard, Severity.C, 480, 960, 4800)],
+            PhoneLines = [new PlanPhoneLine { OrganisationId = Ids.Contoso, PlanId = Ids.ContosoStandard, Label = "Service desk", Number = "+49 89 1234 5670" }],
+        };
+        var premium = new SupportPlan
+        {
+            Id = Ids.ContosoPremium,
+            OrganisationId = Ids.Contoso,
+            Name = "Business Premium Support",
+            Delivery = SupportDelivery.Mixed,
+            Description = "Contoso's engineers during service hours; outside them, Alpine Support Services answers for Contoso. Severity A around the clock.",
+            ProviderOrganisationId = Ids.Alpine,
+            ProviderName = "Alpine Support Services",
+            CalendarId = Ids.ContosoHours,
+            SupportEmail = "support@contoso-cloud.example",
+            PauseWhileEscalated = true,
+            MonthlyFee = 690m,
+            PerSeatFee = 4m,
+            IncludedHours = 10m,
+            HourlyRate = 110m,
+            PerIncidentFee = 0m,
+            PrepaidBlockHours = 10m,
+            PrepaidBlockPrice = 1000m,
+            ProviderMonthlyFee = 150m,
+            ProviderHourlyRate = 60m,
+            ProviderPerIncidentFee = 25m,
+            UpdatedAt = now,
+            Targets = [Target(Ids.Contoso, Ids.ContosoPremium, Severity.A, 30, 60, 240, allHours: true), Target(Ids.Contoso, Ids.ContosoPremium, Severity.B, 120, 240, 1440), Target(Ids.Contoso, Ids.ContosoPremium, Severity.C, 240, 480, 2880)],
+            PhoneLines =
+            [
+                new PlanPhoneLine { OrganisationId = Ids.Contoso, PlanId = Ids.ContosoPremium, Label = "Service desk", Number = "+49 89 1234 5670" },
+                new PlanPhoneLine { OrganisationId = Ids.Contoso, PlanId = Ids.ContosoPremium, Label = "Emergency line", Number = "+49 89 1234 5699", AroundTheClock = true, SeverityAOnly = true },
+            ],
+            RoutingRules = [new PlanRoutingRule { OrganisationId = Ids.Contoso, PlanId = Ids.ContosoPremium, OutsideServiceHours = true }],
+        };
+        var care = new SupportPlan
+        {
+            Id = Ids.FabrikamCare,
+            OrganisationId = Ids.Fabrikam,
+            Name = "Fabrikam Care",
+            Delivery = SupportDelivery.ResoldFrom,
+            ProviderName = "Northwind Distribution",
+            Description = "Fabrikam's service desk, backed by Northwind Distribution's support.",
+            CalendarId = Ids.FabrikamHours,
+            SupportEmail = "support@fabrikam-solutions.example",
+            MonthlyFee = 150m,
+            PerSeatFee = 0m,
+            IncludedHours = 2m,
+            HourlyRate = 95m,
+            PerIncidentFee = 45m,
+            ProviderMonthlyFee = 40m,
+            ProviderPerIncidentFee = 20m,
+            UpdatedAt = now,
+            Targets = [Target(Ids.Fabrikam, Ids.FabrikamCare, Severity.A, 60, 120, 960, allHours: true), Target(Ids.Fabrikam, Ids.FabrikamCare, Severity.B, 480, 960, 4800), Target(Ids.Fabrikam, Ids.FabrikamCare, Severity.C, 960, 1920, 9600)],
+            PhoneLines = [new PlanPhoneLine { OrganisationId = Ids.Fabrikam, PlanId = Ids.FabrikamCare, Label = "Service desk", Number = "+49 30 555 0100" }],
+        };
+        db.AddRange(standard, premium, care);
+
+        var since = DateOnly.FromDateTime(now.UtcDateTime).AddMonths(-6);
+        db.AddRange(
+            new SupportContract { OrganisationId = Ids.Contoso, CustomerId = Ids.Adatum, PlanId = Ids.ContosoPremium, StartsOn = since, Seats = 120, UpdatedAt = now },
+            new SupportContract { OrganisationId = Ids.Contoso, CustomerId = Ids.Litware, PlanId = Ids.ContosoStandard, StartsOn = since, Seats = 35, HourlyRate = 105m, UpdatedAt = now },
+            new SupportContract { OrganisationId = Ids.Fabrikam, CustomerId = Ids.WideWorldImporters, PlanId = Ids.FabrikamCare, StartsOn = since, Seats = 60, UpdatedAt = now },
+            new SupportContract { OrganisationId = Ids.Fabrikam, CustomerId = Ids.WoodgroveBank, PlanId = Ids.FabrikamCare, StartsOn = since, Seats = 250, MonthlyFee = 400m, UpdatedAt = now });
     }
 
     private static async Task SeedTickets(PartnerDeskDb db, DateTimeOffset now)

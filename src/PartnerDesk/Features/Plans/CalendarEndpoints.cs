@@ -38,7 +38,7 @@ public static class CalendarEndpoints
             await db.SaveChangesAsync(ct);
             return Results.Created($"/api/v1/calendars/{calendar.Id}", View(calendar));
         }).AddEndpointFilter<IdempotencyFilter>().Produces<CalendarView>(201).WithSummary("A calendar: IANA time zone, weekly working intervals (several a day, not overlapping), holidays (one-off or yearly).");
-        calendars.MapPut("/{id:guid}", async (Guid id, CalendarRequest request, PartnerDeskDb db, CancellationToken ct) =>
+        calendars.MapPut("/{id:guid}", async (Guid id, CalendarRequest request, PartnerDeskDb db, SlaPolicies policies, CancellationToken ct) =>
         {
             var calendar = await Find(db, id, ct, tracking: true);
             if (calendar is null)
@@ -52,9 +52,10 @@ public static class CalendarEndpoints
             }
 
             await db.SaveChangesAsync(ct);
+            policies.ForgetAll();
             return Results.Ok(View(calendar));
         }).Produces<CalendarView>().ProducesProblem(404).WithSummary("Replaces a calendar's name, time zone, intervals and holidays.");
-        calendars.MapPost("/{id:guid}/holidays/import", async (Guid id, HttpRequest http, PartnerDeskDb db, CancellationToken ct) =>
+        calendars.MapPost("/{id:guid}/holidays/import", async (Guid id, HttpRequest http, PartnerDeskDb db, SlaPolicies policies, CancellationToken ct) =>
         {
             var calendar = await Find(db, id, ct, tracking: true);
             if (calendar is null)
@@ -82,6 +83,7 @@ public static class CalendarEndpoints
             }
 
             await db.SaveChangesAsync(ct);
+            policies.ForgetAll();
             return Results.Ok(View(calendar));
         }).Accepts<string>("text/calendar").Produces<CalendarView>().ProducesProblem(404)
             .WithSummary("Adds the holidays of an iCalendar file (the request body, text/calendar) to a calendar.");

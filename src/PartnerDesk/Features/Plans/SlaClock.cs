@@ -5,18 +5,6 @@ namespace PartnerDesk.Features.Plans;
 /// <summary>A ticket's status from this instant on.</summary>
 public sealed record StatusChange(DateTimeOffset At, TicketStatus Status);
 
-public enum SlaState
-{
-    Running,
-
-    /// <summary>75 % of the target used.</summary>
-    Warning,
-    Breached,
-
-    /// <summary>The clock stands: the ticket waits on the customer (or, by plan option, on Microsoft).</summary>
-    Paused,
-}
-
 /// <summary>
 /// The SLA clock: working time counted by the plan's calendar, stopped while a ticket waits on the customer
 /// (and, as a plan option, while it is escalated). Pure; tested with properties over random calendars and

@@ -126,7 +126,7 @@ public static class CreateTicket
         return new TicketDetails(
             ticket.Id, TicketNumber.Format(ticket.Number), ticket.Title, ticket.Description, ticket.Kind, ticket.Severity,
             ticket.Status, ticket.Channel, ticket.Service, customerId, customerName, requesterId, requesterName,
-            null, null, now, now, null);
+            null, null, now, now, null, TicketSlaView.Of(ticket));
     }
 }
 

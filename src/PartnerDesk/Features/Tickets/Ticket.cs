@@ -73,6 +73,56 @@ public sealed class Ticket : IOrganisationOwned
 
     /// <summary>Microsoft (or the provider) waits for the partner on an escalation of this ticket: it goes to the top of the queue.</summary>
     public bool AttentionNeeded { get; set; }
+
+    // The SLA (Features/Plans): kept by SlaKeeper on every change, read by the sweep and the queue.
+
+    /// <summary>The plan of the customer's contract when the ticket was filed; none, no SLA.</summary>
+    public Guid? PlanId { get; set; }
+
+    /// <summary>The first public reply of an agent.</summary>
+    public DateTimeOffset? FirstRespondedAt { get; set; }
+
+    /// <summary>Since when the customer waits for an answer to a reply (after the first response); null when answered.</summary>
+    public DateTimeOffset? CustomerWaitingSince { get; set; }
+    public DateTimeOffset? FirstResponseDueAt { get; set; }
+    public DateTimeOffset? NextResponseDueAt { get; set; }
+    public DateTimeOffset? ResolutionDueAt { get; set; }
+    public DateTimeOffset? FirstResponseWarnAt { get; set; }
+    public DateTimeOffset? NextResponseWarnAt { get; set; }
+    public DateTimeOffset? ResolutionWarnAt { get; set; }
+    public SlaTargets SlaWarned { get; set; }
+    public SlaTargets SlaBreached { get; set; }
+
+    /// <summary>The earliest due time of a target still to meet: the queue sorts by it.</summary>
+    public DateTimeOffset? SlaDueAt { get; set; }
+
+    /// <summary>When the sweep must look at this ticket next (a warning or a breach falls due).</summary>
+    public DateTimeOffset? SlaCheckAt { get; set; }
+    public SlaState SlaState { get; set; }
+}
+
+/// <summary>The targets of a ticket's SLA.</summary>
+[Flags]
+public enum SlaTargets
+{
+    None = 0,
+    FirstResponse = 1,
+    NextResponse = 2,
+    Resolution = 4,
+}
+
+public enum SlaState
+{
+    /// <summary>No plan, or no target left to meet.</summary>
+    None,
+    Running,
+
+    /// <summary>75 % of a target used.</summary>
+    Warning,
+    Breached,
+
+    /// <summary>The clock stands: the ticket waits on the customer (or, by plan option, on Microsoft).</summary>
+    Paused,
 }
 
 public sealed class TicketMessage : IOrganisationOwned

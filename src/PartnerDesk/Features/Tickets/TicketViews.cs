@@ -16,7 +16,24 @@ public sealed record TicketSummary(
     Guid? AssigneeId,
     string? AssigneeName,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    SlaState SlaState = SlaState.None,
+    DateTimeOffset? SlaDueAt = null);
+
+/// <summary>A ticket's SLA as agents and contacts see it: the state, each target's due time (null when met, paused or not set) and what was missed.</summary>
+public sealed record TicketSlaView(
+    SlaState State,
+    DateTimeOffset? DueAt,
+    DateTimeOffset? FirstResponseDueAt,
+    DateTimeOffset? NextResponseDueAt,
+    DateTimeOffset? ResolutionDueAt,
+    DateTimeOffset? FirstRespondedAt,
+    SlaTargets Breached,
+    Guid? PlanId)
+{
+    public static TicketSlaView Of(Ticket t) =>
+        new(t.SlaState, t.SlaDueAt, t.FirstResponseDueAt, t.NextResponseDueAt, t.ResolutionDueAt, t.FirstRespondedAt, t.SlaBreached, t.PlanId);
+}
 
 public sealed record TicketDetails(
     Guid Id,
@@ -36,7 +53,8 @@ public sealed record TicketDetails(
     string? AssigneeName,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? ResolvedAt);
+    DateTimeOffset? ResolvedAt,
+    TicketSlaView? Sla = null);
 
 public sealed record TicketMessageView(
     Guid Id,
@@ -97,7 +115,9 @@ internal static class TicketProjections
             t.AssigneeAgentId,
             t.Assignee == null ? null : t.Assignee.DisplayName,
             t.CreatedAt,
-            t.UpdatedAt));
+            t.UpdatedAt,
+            t.SlaState,
+            t.SlaDueAt));
 
     public static IQueryable<TicketDetails> ToDetails(this IQueryable<Ticket> tickets) =>
         tickets.Select(t => new TicketDetails(
@@ -118,5 +138,6 @@ internal static class TicketProjections
             t.Assignee == null ? null : t.Assignee.DisplayName,
             t.CreatedAt,
             t.UpdatedAt,
-            t.ResolvedAt));
+            t.ResolvedAt,
+            new TicketSlaView(t.SlaState, t.SlaDueAt, t.FirstResponseDueAt, t.NextResponseDueAt, t.ResolutionDueAt, t.FirstRespondedAt, t.SlaBreached, t.PlanId)));
 }

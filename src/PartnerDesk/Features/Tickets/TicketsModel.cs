@@ -28,6 +28,13 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         const string active = "\"Status\" IN ('New', 'Open', 'PendingCustomer', 'Escalated')";
         b.HasIndex(t => new { t.OrganisationId, t.UpdatedAt }, "IX_Tickets_Active_UpdatedAt").HasFilter(active);
         b.HasIndex(t => new { t.OrganisationId, t.Severity, t.Number }, "IX_Tickets_Active_Severity").HasFilter(active);
+        b.HasIndex(t => new { t.OrganisationId, t.SlaDueAt, t.Number }, "IX_Tickets_Active_SlaDueAt").HasFilter(active);
+
+        // The SLA sweep reads only the tickets something falls due on.
+        b.HasIndex(t => t.SlaCheckAt, "IX_Tickets_SlaCheckAt").HasFilter("\"SlaCheckAt\" IS NOT NULL");
+        b.HasOne<Plans.SupportPlan>().WithMany().HasForeignKey(t => t.PlanId).OnDelete(DeleteBehavior.SetNull);
+        b.Property(t => t.SlaWarned).HasConversion<int>();
+        b.Property(t => t.SlaBreached).HasConversion<int>();
     }
 }
 

@@ -54,6 +54,10 @@ public abstract class PartnerDeskDb(DbContextOptions options)
     public DbSet<Features.Escalations.EscalationEvent> EscalationEvents => Set<Features.Escalations.EscalationEvent>();
     public DbSet<Features.Escalations.ResellerLink> ResellerLinks => Set<Features.Escalations.ResellerLink>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<Features.Plans.SupportPlan> SupportPlans => Set<Features.Plans.SupportPlan>();
+    public DbSet<Features.Plans.SupportContract> SupportContracts => Set<Features.Plans.SupportContract>();
+    public DbSet<Features.Plans.SlaBreach> SlaBreaches => Set<Features.Plans.SlaBreach>();
+    public DbSet<AgentAlert> AgentAlerts => Set<AgentAlert>();
 
     public Caller Caller => caller;
 
@@ -122,6 +126,10 @@ public abstract class PartnerDeskDb(DbContextOptions options)
         OwnedByOrganisation<Features.Plans.SupportCalendar>(builder);
         OwnedByOrganisation<Features.Plans.CalendarInterval>(builder);
         OwnedByOrganisation<Features.Plans.CalendarHoliday>(builder);
+        OwnedByOrganisation<Features.Plans.SupportPlan>(builder);
+        OwnedByOrganisation<Features.Plans.PlanSlaTarget>(builder);
+        OwnedByOrganisation<Features.Plans.PlanPhoneLine>(builder);
+        OwnedByOrganisation<Features.Plans.PlanRoutingRule>(builder);
 
         builder.Entity<Customer>().HasQueryFilter(ReachableCustomer<Customer>(c => c.Id, c => true));
         builder.Entity<Contact>().HasQueryFilter(ReachableCustomer<Contact>(c => c.CustomerId, c => true));
@@ -164,6 +172,12 @@ public abstract class PartnerDeskDb(DbContextOptions options)
             e => e.CustomerId, e => !CallerIsContact && !CallerIsSalesAgent));
         builder.Entity<Features.Escalations.EscalationEvent>().HasQueryFilter(ReachableCustomer<Features.Escalations.EscalationEvent>(
             e => e.CustomerId, e => !CallerIsContact && !CallerIsSalesAgent));
+        // A contract is the customer's: its agents, and its own contacts (the support terms page).
+        builder.Entity<Features.Plans.SupportContract>().HasQueryFilter(ReachableCustomer<Features.Plans.SupportContract>(c => c.CustomerId, c => true));
+        builder.Entity<Features.Plans.SlaBreach>().HasQueryFilter(ReachableCustomer<Features.Plans.SlaBreach>(
+            b => b.CustomerId, b => !CallerIsContact && Set<Ticket>().Any(t => t.Id == b.TicketId)));
+        builder.Entity<AgentAlert>().HasQueryFilter(ReachableCustomer<AgentAlert>(
+            a => a.CustomerId, a => !CallerIsContact && (a.TicketId == null || Set<Ticket>().Any(t => t.Id == a.TicketId))));
         builder.Entity<Notification>().HasQueryFilter(ReachableCustomer<Notification>(
             n => n.CustomerId, n => !CallerIsContact || n.ContactId == CallerUserId));
     }

@@ -1,0 +1,278 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using PartnerDesk.Features.Notifications;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Data;
+
+namespace PartnerDesk.Features.Plans;
+
+/// <summary>
+/// Plans as the SLA clock needs them, kept for a minute (the sweep and every ticket change read them).
+/// A plan or calendar changed on this instance is forgotten at once; on other instances within the minute.
+/// </summary>
+public sealed class SlaPolicies(TimeProvider clock)
+{
+    private static readonly TimeSpan KeepFor = TimeSpan.FromMinutes(1);
+    private readonly ConcurrentDictionary<Guid, (SlaPolicy? Policy, DateTimeOffset LoadedAt)> plans = new();
+
+    public void Forget(Guid planId) => plans.TryRemove(planId, out _);
+
+    public void ForgetAll() => plans.Clear();
+
+    public async ValueTask<SlaPolicy?> Get(PartnerDeskDb db, Guid planId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (plans.TryGetValue(planId, out var known) && now - known.LoadedAt < KeepFor)
+        {
+            return known.Policy;
+        }
+
+        // Read by id, whoever asks: a ticket names its plan, and the plan is of the ticket's organisation.
+        var plan = await db.Set<SupportPlan>().IgnoreQueryFilters().AsNoTracking().AsSplitQuery()
+            .Include(p => p.Targets).Include(p => p.Calendar!).ThenInclude(c => c.Intervals).Include(p => p.Calendar!).ThenInclude(c => c.Holidays)
+            .FirstOrDefaultAsync(p => p.Id == planId, ct);
+        var policy = plan?.Calendar is null ? null : new SlaPolicy(
+            plan.Id,
+            plan.Calendar.ToBusinessCalendar(),
+            plan.PauseWhileEscalated,
+            plan.Targets.ToDictionary(
+                t => t.Severity,
+                t => new SlaTarget(
+                    TimeSpan.FromMinutes(t.FirstResponseMinutes),
+                    t.NextResponseMinutes is { } n ? TimeSpan.FromMinutes(n) : null,
+                    t.ResolutionMinutes is { } r ? TimeSpan.FromMinutes(r) : null,
+                    t.AroundTheClock)));
+        plans[planId] = (policy, now);
+        return policy;
+    }
+
+    /// <summary>The plan of the customer's contract on a day, if any.</summary>
+    public static Task<Guid?> PlanOf(PartnerDeskDb db, Guid organisationId, Guid customerId, DateOnly day, CancellationToken ct) =>
+        db.Set<SupportContract>().IgnoreQueryFilters()
+            .Where(c => c.OrganisationId == organisationId && c.CustomerId == customerId && c.StartsOn <= day && (c.EndsOn == null || c.EndsOn >= day))
+            .Select(c => (Guid?)c.PlanId).FirstOrDefaultAsync(ct);
+}
+
+/// <summary>
+/// Keeps every ticket's SLA in step with what happens to it, whoever changes it (an agent, a contact, a
+/// job, an escalation): on each save it takes the responses from new public messages, works out the due
+/// times again for tickets whose status, severity or responses changed, and records what fell due.
+/// </summary>
+public sealed class SlaKeeper(SlaPolicies policies, TimeProvider clock) : SaveChangesInterceptor
+{
+    private static readonly string[] Triggers =
+        [nameof(Ticket.Status), nameof(Ticket.Severity), nameof(Ticket.FirstRespondedAt), nameof(Ticket.CustomerWaitingSince), nameof(Ticket.PlanId)];
+
+    public const string Actor = "PartnerDesk SLA";
+
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is PartnerDeskDb db)
+        {
+            await Keep(db, cancellationToken);
+        }
+
+        return result;
+    }
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        if (eventData.Context is PartnerDeskDb db)
+        {
+            Keep(db, CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        return result;
+    }
+
+    private async Task Keep(PartnerDeskDb db, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var tickets = new Dictionary<Guid, Ticket>();
+        var added = new HashSet<Guid>();
+        List<TicketMessage>? messages = null;
+        foreach (var entry in db.ChangeTracker.Entries())
+        {
+            switch (entry.Entity)
+            {
+                case Ticket t when entry.State == EntityState.Added:
+                    tickets[t.Id] = t;
+                    added.Add(t.Id);
+                    break;
+                case Ticket t when entry.State == EntityState.Modified && Triggers.Any(p => entry.Property(p).IsModified):
+                    tickets[t.Id] = t;
+                    break;
+                case TicketMessage { Visibility: MessageVisibility.Public } m when entry.State == EntityState.Added:
+                    (messages ??= []).Add(m);
+                    break;
+            }
+        }
+
+        foreach (var message in messages ?? [])
+        {
+            var ticket = tickets.GetValueOrDefault(message.TicketId)
+                ?? db.ChangeTracker.Entries<Ticket>().FirstOrDefault(e => e.Entity.Id == message.TicketId)?.Entity
+                ?? await db.Tickets.IgnoreQueryFilters().FirstOrDefaultAsync(t => t.Id == message.TicketId, ct);
+            if (ticket is null || !Respond(ticket, message))
+            {
+                continue;
+            }
+
+            tickets[ticket.Id] = ticket;
+        }
+
+        if (tickets.Count == 0)
+        {
+            return;
+        }
+
+        var histories = await Histories(db, tickets.Values.Where(t => !added.Contains(t.Id) && t.PlanId is not null && t.Status is not (TicketStatus.Resolved or TicketStatus.Closed)), ct);
+        foreach (var ticket in tickets.Values)
+        {
+            if (added.Contains(ticket.Id) && ticket.PlanId is null)
+            {
+                ticket.PlanId = await SlaPolicies.PlanOf(db, ticket.OrganisationId, ticket.CustomerId, DateOnly.FromDateTime(ticket.CreatedAt.UtcDateTime), ct);
+            }
+
+            // What fell due before this change counts, even when the change meets the target a moment late.
+            if (!added.Contains(ticket.Id))
+            {
+                Record(db, ticket, TicketSla.Notice(Marks(ticket) with { Warned = SlaTargets.FirstResponse | SlaTargets.NextResponse | SlaTargets.Resolution }, now), now);
+            }
+
+            var policy = ticket.PlanId is { } planId ? await policies.Get(db, planId, ct) : null;
+            if (policy is null)
+            {
+                Set(ticket, SlaDue.None, SlaDue.None, SlaDue.None);
+                Record(db, ticket, TicketSla.Notice(Marks(ticket), now), now);
+                continue;
+            }
+
+            var history = histories.GetValueOrDefault(ticket.Id) ?? [];
+            history.AddRange(db.ChangeTracker.Entries<TicketEvent>()
+                .Where(e => e.State == EntityState.Added && e.Entity.TicketId == ticket.Id && e.Entity.Change == "Status" && Enum.TryParse<TicketStatus>(e.Entity.NewValue, out _))
+                .Select(e => new StatusChange(e.Entity.At, Enum.Parse<TicketStatus>(e.Entity.NewValue!))));
+            if (history.Count == 0 || history.MaxBy(h => h.At)!.Status != ticket.Status)
+            {
+                history.Add(new StatusChange(history.Count == 0 ? ticket.CreatedAt : now, ticket.Status));
+            }
+
+            var (first, next, resolution, paused) = TicketSla.DueTimes(policy, new SlaFacts(ticket.CreatedAt, ticket.Severity, history, ticket.FirstRespondedAt, ticket.CustomerWaitingSince));
+            Set(ticket, first, next, resolution);
+            Record(db, ticket, TicketSla.Notice(Marks(ticket) with { Paused = paused }, now), now);
+        }
+    }
+
+    /// <summary>A public agent reply answers the customer; a customer's reply after the first response starts the next-response clock.</summary>
+    private static bool Respond(Ticket ticket, TicketMessage message)
+    {
+        if (message.AuthorIsAgent)
+        {
+            var changed = ticket.FirstRespondedAt is null || ticket.CustomerWaitingSince is not null;
+            ticket.FirstRespondedAt ??= message.CreatedAt;
+            ticket.CustomerWaitingSince = null;
+            ticket.SlaWarned &= ~SlaTargets.NextResponse;
+            ticket.SlaBreached &= ~SlaTargets.NextResponse;
+            return changed;
+        }
+
+        if (ticket.FirstRespondedAt is null || ticket.CustomerWaitingSince is not null)
+        {
+            return false;
+        }
+
+        ticket.CustomerWaitingSince = message.CreatedAt;
+        return true;
+    }
+
+    private static async Task<Dictionary<Guid, List<StatusChange>>> Histories(PartnerDeskDb db, IEnumerable<Ticket> tickets, CancellationToken ct)
+    {
+        var ids = tickets.Select(t => t.Id).ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = await db.TicketEvents.IgnoreQueryFilters().AsNoTracking()
+            .Where(e => ids.Contains(e.TicketId) && e.Change == "Status")
+            .Select(e => new { e.TicketId, e.At, e.NewValue }).ToListAsync(ct);
+        var created = tickets.ToDictionary(t => t.Id, t => t.CreatedAt);
+        return rows.Where(r => Enum.TryParse<TicketStatus>(r.NewValue, out _))
+            .GroupBy(r => r.TicketId)
+            .ToDictionary(g => g.Key, g => g.Select(r => new StatusChange(r.At, Enum.Parse<TicketStatus>(r.NewValue!)))
+                .Prepend(new StatusChange(created[g.Key], TicketStatus.New)).ToList());
+    }
+
+    private static void Set(Ticket t, SlaDue first, SlaDue next, SlaDue resolution)
+    {
+        (t.FirstResponseDueAt, t.FirstResponseWarnAt) = (first.Due, first.Warn);
+        (t.NextResponseDueAt, t.NextResponseWarnAt) = (next.Due, next.Warn);
+        (t.ResolutionDueAt, t.ResolutionWarnAt) = (resolution.Due, resolution.Warn);
+    }
+
+    public static SlaMarks Marks(Ticket t) => new(
+        new SlaDue(t.FirstResponseDueAt, t.FirstResponseWarnAt),
+        new SlaDue(t.NextResponseDueAt, t.NextResponseWarnAt),
+        new SlaDue(t.ResolutionDueAt, t.ResolutionWarnAt),
+        t.SlaWarned,
+        t.SlaBreached,
+        t.SlaState == SlaState.Paused);
+
+    /// <summary>Writes what was noticed onto the ticket; each new warning and breach gets a history line and an alert, a breach a record.</summary>
+    public static void Record(PartnerDeskDb db, Ticket ticket, SlaNotice notice, DateTimeOffset now)
+    {
+        var marks = Marks(ticket);
+        foreach (var target in TicketSla.All)
+        {
+            if (notice.NewlyBreached.HasFlag(target))
+            {
+                var due = marks[target].Due!.Value;
+                db.Add(new SlaBreach
+                {
+                    OrganisationId = ticket.OrganisationId,
+                    CustomerId = ticket.CustomerId,
+                    TicketId = ticket.Id,
+                    PlanId = ticket.PlanId,
+                    Target = target,
+                    Severity = ticket.Severity,
+                    DueAt = due,
+                    NoticedAt = now,
+                });
+                Tell(db, ticket, "SlaBreach", target, $"{TicketNumber.Format(ticket.Number)}: {Words(target)} target missed (due {due:yyyy-MM-dd HH:mm} UTC).", now);
+            }
+            else if (notice.NewlyWarned.HasFlag(target))
+            {
+                Tell(db, ticket, "SlaWarning", target, $"{TicketNumber.Format(ticket.Number)}: {Words(target)} due {marks[target].Due:yyyy-MM-dd HH:mm} UTC (75 % of the target used).", now);
+            }
+        }
+
+        ticket.SlaWarned |= notice.NewlyWarned;
+        ticket.SlaBreached |= notice.NewlyBreached;
+        ticket.SlaState = notice.State;
+        ticket.SlaDueAt = notice.DueAt;
+        ticket.SlaCheckAt = notice.CheckAt;
+    }
+
+    private static void Tell(PartnerDeskDb db, Ticket ticket, string kind, SlaTargets target, string text, DateTimeOffset now)
+    {
+        db.Add(TicketHistory.Event(ticket.OrganisationId, ticket.CustomerId, ticket.Id, Guid.Empty, Actor, kind, null, target.ToString(), now));
+        db.Add(new AgentAlert
+        {
+            OrganisationId = ticket.OrganisationId,
+            CustomerId = ticket.CustomerId,
+            TicketId = ticket.Id,
+            AgentId = ticket.AssigneeAgentId,
+            Kind = kind,
+            Text = text,
+            CreatedAt = now,
+        });
+    }
+
+    private static string Words(SlaTargets target) => target switch
+    {
+        SlaTargets.FirstResponse => "first response",
+        SlaTargets.NextResponse => "next response",
+        _ => "resolution",
+    };
+}

@@ -1,0 +1,73 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Jobs;
+
+namespace PartnerDesk.Features.Plans;
+
+public sealed class SlaOptions
+{
+    public const string Section = "PartnerDesk:Sla";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How often the sweep looks; a breach is noticed at most this long (plus one round) after its due time.</summary>
+    public TimeSpan Tick { get; set; } = TimeSpan.FromSeconds(15);
+
+    public int BatchSize { get; set; } = 500;
+}
+
+/// <summary>
+/// Notices SLA warnings and breaches as time passes. Each ticket carries the next instant something falls
+/// due (<see cref="Ticket.SlaCheckAt"/>, kept by <see cref="SlaKeeper"/>), so a round reads only those
+/// tickets, through a partial index, however many are open. Runs on the instance holding its lease.
+/// </summary>
+public sealed class SlaSweep(IServiceScopeFactory scopes, IOptions<SlaOptions> options, TimeProvider clock, ILogger<SlaSweep> log)
+    : PeriodicJob(clock, log)
+{
+    public const string LeaseName = "sla-sweep";
+
+    protected override bool Enabled => options.Value.Enabled;
+
+    protected override TimeSpan Tick => options.Value.Tick;
+
+    public override async Task<int> RunOnce(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
+        if (!await JobLeases.TryTake(db, LeaseName, Tick * 4, Clock, ct))
+        {
+            return 0;
+        }
+
+        var noticed = 0;
+        var now = Clock.GetUtcNow();
+        while (!ct.IsCancellationRequested)
+        {
+            // Across organisations: the sweep works for all of them and touches only SLA fields.
+            var due = await db.Tickets.IgnoreQueryFilters()
+                .Where(t => t.SlaCheckAt != null && t.SlaCheckAt <= now)
+                .OrderBy(t => t.SlaCheckAt).Take(options.Value.BatchSize).ToListAsync(ct);
+            foreach (var ticket in due)
+            {
+                SlaKeeper.Record(db, ticket, TicketSla.Notice(SlaKeeper.Marks(ticket), now), now);
+            }
+
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            noticed += due.Count;
+            if (due.Count < options.Value.BatchSize)
+            {
+                break;
+            }
+        }
+
+        if (noticed > 0)
+        {
+            log.LogInformation("The SLA sweep looked at {Count} tickets.", noticed);
+        }
+
+        return noticed;
+    }
+}

@@ -1,0 +1,524 @@
+﻿using System;
+using System.Collections.Generic;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace PartnerDesk.Platform.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class Plans : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "CustomerWaitingSince",
+                table: "Tickets",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "FirstRespondedAt",
+                table: "Tickets",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "FirstResponseDueAt",
+                table: "Tickets",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "FirstResponseWarnAt",
+                table: "Tickets",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "NextResponseDueAt",
+                table: "Tickets",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "NextResponseWarnAt",
+                table: "Tickets",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "PlanId",
+                table: "Tickets",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "ResolutionDueAt",
+                table: "Tickets",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "ResolutionWarnAt",
+                table: "Tickets",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "SlaBreached",
+                table: "Tickets",
+                type: "integer",
+                maxLength: 32,
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "SlaCheckAt",
+                table: "Tickets",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "SlaDueAt",
+                table: "Tickets",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "SlaState",
+                table: "Tickets",
+                type: "character varying(32)",
+                maxLength: 32,
+                nullable: false,
+                defaultValue: "None");
+
+            migrationBuilder.AddColumn<int>(
+                name: "SlaWarned",
+                table: "Tickets",
+                type: "integer",
+                maxLength: 32,
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.CreateTable(
+                name: "AgentAlerts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CustomerId = table.Column<Guid>(type: "uuid", nullable: false),
+                    TicketId = table.Column<Guid>(type: "uuid", nullable: true),
+                    AgentId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Text = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ReadAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AgentAlerts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AgentAlerts_Customers_CustomerId",
+                        column: x => x.CustomerId,
+                        principalTable: "Customers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_AgentAlerts_Tickets_TicketId",
+                        column: x => x.TicketId,
+                        principalTable: "Tickets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SlaBreaches",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CustomerId = table.Column<Guid>(type: "uuid", nullable: false),
+                    TicketId = table.Column<Guid>(type: "uuid", nullable: false),
+                    PlanId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Target = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Severity = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    DueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    NoticedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SlaBreaches", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SlaBreaches_Customers_CustomerId",
+                        column: x => x.CustomerId,
+                        principalTable: "Customers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_SlaBreaches_Tickets_TicketId",
+                        column: x => x.TicketId,
+                        principalTable: "Tickets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SupportPlans",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    Delivery = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    ProviderOrganisationId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ProviderName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    CoveredServices = table.Column<List<string>>(type: "text[]", nullable: false),
+                    CalendarId = table.Column<Guid>(type: "uuid", nullable: false),
+                    PauseWhileEscalated = table.Column<bool>(type: "boolean", nullable: false),
+                    PortalEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    SupportEmail = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    MonthlyFee = table.Column<decimal>(type: "numeric(12,2)", precision: 12, scale: 2, nullable: false),
+                    PerSeatFee = table.Column<decimal>(type: "numeric(12,2)", precision: 12, scale: 2, nullable: false),
+                    IncludedHours = table.Column<decimal>(type: "numeric(12,2)", precision: 12, scale: 2, nullable: false),
+                    HourlyRate = table.Column<decimal>(type: "numeric(12,2)", precision: 12, scale: 2, nullable: false),
+                    PerIncidentFee = table.Column<decimal>(type: "numeric(12,2)", precision: 12, scale: 2, nullable: false),
+                    PrepaidBlockHours = table.Column<decimal>(type: "numeric(12,2)", precision: 12, scale: 2, nullable: false),
+                    PrepaidBlockPrice = table.Column<decimal>(type: "numeric(12,2)", precision: 12, scale: 2, nullable: false),
+                    ProviderMonthlyFee = table.Column<decimal>(type: "numeric(12,2)", precision: 12, scale: 2, nullable: false),
+                    ProviderHourlyRate = table.Column<decimal>(type: "numeric(12,2)", precision: 12, scale: 2, nullable: false),
+                    ProviderPerIncidentFee = table.Column<decimal>(type: "numeric(12,2)", precision: 12, scale: 2, nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SupportPlans", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SupportPlans_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_SupportPlans_Organisations_ProviderOrganisationId",
+                        column: x => x.ProviderOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_SupportPlans_SupportCalendar_CalendarId",
+                        column: x => x.CalendarId,
+                        principalTable: "SupportCalendar",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PlanPhoneLine",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    PlanId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Label = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Number = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    AroundTheClock = table.Column<bool>(type: "boolean", nullable: false),
+                    SeverityAOnly = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PlanPhoneLine", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PlanPhoneLine_SupportPlans_PlanId",
+                        column: x => x.PlanId,
+                        principalTable: "SupportPlans",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PlanRoutingRule",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    PlanId = table.Column<Guid>(type: "uuid", nullable: false),
+                    OutsideServiceHours = table.Column<bool>(type: "boolean", nullable: false),
+                    Severity = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    Service = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PlanRoutingRule", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PlanRoutingRule_SupportPlans_PlanId",
+                        column: x => x.PlanId,
+                        principalTable: "SupportPlans",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PlanSlaTarget",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    PlanId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Severity = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    FirstResponseMinutes = table.Column<int>(type: "integer", nullable: false),
+                    NextResponseMinutes = table.Column<int>(type: "integer", nullable: true),
+                    ResolutionMinutes = table.Column<int>(type: "integer", nullable: true),
+                    AroundTheClock = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PlanSlaTarget", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PlanSlaTarget_SupportPlans_PlanId",
+                        column: x => x.PlanId,
+                        principalTable: "SupportPlans",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SupportContracts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CustomerId = table.Column<Guid>(type: "uuid", nullable: false),
+                    PlanId = table.Column<Guid>(type: "uuid", nullable: false),
+                    StartsOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    EndsOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    Seats = table.Column<int>(type: "integer", nullable: false),
+                    MonthlyFee = table.Column<decimal>(type: "numeric(12,2)", precision: 12, scale: 2, nullable: true),
+                    PerSeatFee = table.Column<decimal>(type: "numeric(12,2)", precision: 12, scale: 2, nullable: true),
+                    IncludedHours = table.Column<decimal>(type: "numeric(12,2)", precision: 12, scale: 2, nullable: true),
+                    HourlyRate = table.Column<decimal>(type: "numeric(12,2)", precision: 12, scale: 2, nullable: true),
+                    PerIncidentFee = table.Column<decimal>(type: "numeric(12,2)", precision: 12, scale: 2, nullable: true),
+                    PrepaidHours = table.Column<decimal>(type: "numeric(12,2)", precision: 12, scale: 2, nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SupportContracts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SupportContracts_Customers_CustomerId",
+                        column: x => x.CustomerId,
+                        principalTable: "Customers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_SupportContracts_SupportPlans_PlanId",
+                        column: x => x.PlanId,
+                        principalTable: "SupportPlans",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tickets_Active_SlaDueAt",
+                table: "Tickets",
+                columns: new[] { "OrganisationId", "SlaDueAt", "Number" },
+                filter: "\"Status\" IN ('New', 'Open', 'PendingCustomer', 'Escalated')");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tickets_PlanId",
+                table: "Tickets",
+                column: "PlanId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tickets_SlaCheckAt",
+                table: "Tickets",
+                column: "SlaCheckAt",
+                filter: "\"SlaCheckAt\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AgentAlerts_CustomerId",
+                table: "AgentAlerts",
+                column: "CustomerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AgentAlerts_OrganisationId_CreatedAt",
+                table: "AgentAlerts",
+                columns: new[] { "OrganisationId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AgentAlerts_TicketId",
+                table: "AgentAlerts",
+                column: "TicketId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PlanPhoneLine_PlanId",
+                table: "PlanPhoneLine",
+                column: "PlanId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PlanRoutingRule_PlanId",
+                table: "PlanRoutingRule",
+                column: "PlanId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PlanSlaTarget_PlanId_Severity",
+                table: "PlanSlaTarget",
+                columns: new[] { "PlanId", "Severity" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SlaBreaches_CustomerId",
+                table: "SlaBreaches",
+                column: "CustomerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SlaBreaches_OrganisationId_CustomerId_DueAt",
+                table: "SlaBreaches",
+                columns: new[] { "OrganisationId", "CustomerId", "DueAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SlaBreaches_TicketId",
+                table: "SlaBreaches",
+                column: "TicketId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SupportContracts_CustomerId_StartsOn",
+                table: "SupportContracts",
+                columns: new[] { "CustomerId", "StartsOn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SupportContracts_PlanId",
+                table: "SupportContracts",
+                column: "PlanId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SupportPlans_CalendarId",
+                table: "SupportPlans",
+                column: "CalendarId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SupportPlans_OrganisationId_Name",
+                table: "SupportPlans",
+                columns: new[] { "OrganisationId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SupportPlans_ProviderOrganisationId",
+                table: "SupportPlans",
+                column: "ProviderOrganisationId");
+
+            migrationBuilder.AddForeignKey(
+                name: "FK_Tickets_SupportPlans_PlanId",
+                table: "Tickets",
+                column: "PlanId",
+                principalTable: "SupportPlans",
+                principalColumn: "Id",
+                onDelete: ReferentialAction.SetNull);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropForeignKey(
+                name: "FK_Tickets_SupportPlans_PlanId",
+                table: "Tickets");
+
+            migrationBuilder.DropTable(
+                name: "AgentAlerts");
+
+            migrationBuilder.DropTable(
+                name: "PlanPhoneLine");
+
+            migrationBuilder.DropTable(
+                name: "PlanRoutingRule");
+
+            migrationBuilder.DropTable(
+                name: "PlanSlaTarget");
+
+            migrationBuilder.DropTable(
+                name: "SlaBreaches");
+
+            migrationBuilder.DropTable(
+                name: "SupportContracts");
+
+            migrationBuilder.DropTable(
+                name: "SupportPlans");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Tickets_Active_SlaDueAt",
+                table: "Tickets");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Tickets_PlanId",
+                table: "Tickets");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Tickets_SlaCheckAt",
+                table: "Tickets");
+
+            migrationBuilder.DropColumn(
+                name: "CustomerWaitingSince",
+                table: "Tickets");
+
+            migrationBuilder.DropColumn(
+                name: "FirstRespondedAt",
+                table: "Tickets");
+
+            migrationBuilder.DropColumn(
+                name: "FirstResponseDueAt",
+                table: "Tickets");
+
+            migrationBuilder.DropColumn(
+                name: "FirstResponseWarnAt",
+                table: "Tickets");
+
+            migrationBuilder.DropColumn(
+                name: "NextResponseDueAt",
+                table: "Tickets");
+
+            migrationBuilder.DropColumn(
+                name: "NextResponseWarnAt",
+                table: "Tickets");
+
+            migrationBuilder.DropColumn(
+                name: "PlanId",
+                table: "Tickets");
+
+            migrationBuilder.DropColumn(
+                name: "ResolutionDueAt",
+                table: "Tickets");
+
+            migrationBuilder.DropColumn(
+                name: "ResolutionWarnAt",
+                table: "Tickets");
+
+            migrationBuilder.DropColumn(
+                name: "SlaBreached",
+                table: "Tickets");
+
+            migrationBuilder.DropColumn(
+                name: "SlaCheckAt",
+                table: "Tickets");
+
+            migrationBuilder.DropColumn(
+                name: "SlaDueAt",
+                table: "Tickets");
+
+            migrationBuilder.DropColumn(
+                name: "SlaState",
+                table: "Tickets");
+
+            migrationBuilder.DropColumn(
+                name: "SlaWarned",
+                table: "Tickets");
+        }
+    }
+}
