@@ -186,19 +186,43 @@ public sealed class EveryRouteRefusesForeignIdsTests(AppFixture fixture) : IClas
         var itNotification = (await Issue(DemoWorld.Ids.Contoso, DemoWorld.Ids.Adatum, "EX900003", itTicket.Id, DemoWorld.Ids.AdatumIt)).Notification;
         var fabrikamAlert = await Alert(DemoWorld.Ids.Fabrikam, DemoWorld.Ids.WideWorldImporters, fabrikamTicket.Id);
         var tailspinAlert = await Alert(DemoWorld.Ids.Contoso, DemoWorld.Ids.Tailspin, tailspinTicket.Id);
+        var fabrikamTime = await Time(DemoWorld.Ids.Fabrikam, DemoWorld.Ids.WideWorldImporters, fabrikamTicket.Id);
+        var tailspinTime = await Time(DemoWorld.Ids.Contoso, DemoWorld.Ids.Tailspin, tailspinTicket.Id);
         var fabrikamContract = await App.InDatabase(DemoWorld.Ids.Fabrikam, db => db.SupportContracts.Select(c => c.Id).FirstAsync());
         var litwareContract = await App.InDatabase(DemoWorld.Ids.Contoso, db => db.SupportContracts.Where(c => c.CustomerId == DemoWorld.Ids.Litware).Select(c => c.Id).FirstAsync());
 
         return
         [
             (Demo.ContosoAdmin, [fabrikamTicket.Id, fabrikamNote, fabrikamToken, DemoWorld.Ids.WideWorldImporters, DemoWorld.Ids.WideWorldIt, DemoWorld.Ids.FabrikamHelpdesk, fabrikamIssue.Issue, fabrikamEscalation,
-                fabrikamAlert, fabrikamContract, DemoWorld.Ids.FabrikamCare, DemoWorld.Ids.FabrikamHours]),
+                fabrikamAlert, fabrikamContract, DemoWorld.Ids.FabrikamCare, DemoWorld.Ids.FabrikamHours, fabrikamTime.Entry, fabrikamTime.Statement]),
             (Demo.ContosoHelpdesk, [tailspinTicket.Id, tailspinNote, adminToken, DemoWorld.Ids.Tailspin, DemoWorld.Ids.TailspinIt, fabrikamTicket.Id, fabrikamIssue.Issue, fabrikamEscalation, tailspinEscalation,
-                tailspinAlert, fabrikamAlert, fabrikamContract]),
+                tailspinAlert, fabrikamAlert, fabrikamContract, tailspinTime.Entry, tailspinTime.Statement, fabrikamTime.Entry]),
             (Demo.AdatumAnna, [itTicket.Id, litwareTicket.Id, DemoWorld.Ids.Litware, DemoWorld.Ids.LitwareIt, tailspinTicket.Id, fabrikamTicket.Id, litwareIssue.Issue, itNotification!.Value,
-                litwareContract, tailspinAlert]),
+                litwareContract, tailspinAlert, tailspinTime.Entry]),
         ];
     }
+
+    /// <summary>Time on a ticket, and a closed statement of its customer.</summary>
+    private Task<(Guid Entry, Guid Statement)> Time(Guid organisationId, Guid customerId, Guid ticketId) =>
+        App.InDatabase(organisationId, async db =>
+        {
+            var now = App.Clock.GetUtcNow();
+            var statement = new Features.Billing.Statement
+            {
+                OrganisationId = organisationId,
+                CustomerId = customerId,
+                PlanName = "p",
+                Currency = "EUR",
+                Month = new DateOnly(2020, 1, 1),
+                ClosedAt = now,
+                ClosedBy = "test",
+                Lines = [new Features.Billing.StatementLine { OrganisationId = organisationId, Description = "Plan", Quantity = 1, UnitPrice = 1, Amount = 1 }],
+            };
+            var entry = new Features.Billing.TimeEntry { OrganisationId = organisationId, CustomerId = customerId, TicketId = ticketId, AgentId = Guid.NewGuid(), AgentName = "a", Minutes = 5, WorkedOn = DateOnly.FromDateTime(now.UtcDateTime), CreatedAt = now };
+            db.AddRange(statement, entry);
+            await db.SaveChangesAsync();
+            return (entry.Id, statement.Id);
+        });
 
     /// <summary>An SLA alert and breach on a ticket, as the sweep writes them.</summary>
     private Task<Guid> Alert(Guid organisationId, Guid customerId, Guid ticketId) =>

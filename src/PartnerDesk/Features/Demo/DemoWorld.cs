@@ -69,8 +69,9 @@ public static class DemoWorld
             new Organisation { Id = Ids.Fabrikam, Name = "Fabrikam Solutions", Kind = OrganisationKind.IndirectReseller, IndirectProviderId = Ids.Northwind, CreatedAt = now },
             new Organisation { Id = Ids.Alpine, Name = "Alpine Support Services", Kind = OrganisationKind.SupportProvider, CreatedAt = now });
 
-        Customer NewCustomer(Guid id, Guid org, string name, string domain) => new()
+        Customer NewCustomer(Guid id, Guid org, string name, string domain, string? zone = null) => new()
         {
+            TimeZoneId = zone,
             Id = id,
             OrganisationId = org,
             Name = name,
@@ -80,7 +81,7 @@ public static class DemoWorld
         };
         db.Customers.AddRange(
             NewCustomer(Ids.Adatum, Ids.Contoso, "Adatum Corporation", "adatum.example"),
-            NewCustomer(Ids.Litware, Ids.Contoso, "Litware Inc.", "litware.example"),
+            NewCustomer(Ids.Litware, Ids.Contoso, "Litware Inc.", "litware.example", "America/New_York"),
             NewCustomer(Ids.Tailspin, Ids.Contoso, "Tailspin Toys", "tailspintoys.example"),
             NewCustomer(Ids.WideWorldImporters, Ids.Fabrikam, "Wide World Importers", "wideworldimporters.example"),
             NewCustomer(Ids.WoodgroveBank, Ids.Fabrikam, "Woodgrove Bank", "woodgrovebank.example"));

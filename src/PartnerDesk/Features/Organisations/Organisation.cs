@@ -39,6 +39,9 @@ public sealed class Customer : IOrganisationOwned
     /// <summary>The customer's Entra tenant id.</summary>
     public Guid TenantId { get; set; }
     public required string DefaultDomain { get; set; }
+
+    /// <summary>IANA time zone the customer works in; null when it is the partner's own (the plan calendar's).</summary>
+    public string? TimeZoneId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.OpenApi;
 using PartnerDesk.Features.Accounts;
+using PartnerDesk.Features.Billing;
 using PartnerDesk.Features.Escalations;
 using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.Organisations;
@@ -60,7 +61,7 @@ public static class ApiSetup
             .RequireAuthorization(Policies.Member)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        api.MapAccountEndpoints().MapCustomerEndpoints().MapTicketEndpoints().MapServiceHealthEndpoints().MapNotificationEndpoints().MapEscalationEndpoints().MapCalendarEndpoints().MapPlanEndpoints();
+        api.MapAccountEndpoints().MapCustomerEndpoints().MapTicketEndpoints().MapServiceHealthEndpoints().MapNotificationEndpoints().MapEscalationEndpoints().MapCalendarEndpoints().MapPlanEndpoints().MapSupportTermsEndpoints().MapTimeEntryEndpoints().MapStatementEndpoints();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api", o => o.WithTitle("PartnerDesk API")).AllowAnonymous();

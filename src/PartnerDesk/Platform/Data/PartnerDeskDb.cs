@@ -58,6 +58,8 @@ public abstract class PartnerDeskDb(DbContextOptions options)
     public DbSet<Features.Plans.SupportContract> SupportContracts => Set<Features.Plans.SupportContract>();
     public DbSet<Features.Plans.SlaBreach> SlaBreaches => Set<Features.Plans.SlaBreach>();
     public DbSet<AgentAlert> AgentAlerts => Set<AgentAlert>();
+    public DbSet<Features.Billing.TimeEntry> TimeEntries => Set<Features.Billing.TimeEntry>();
+    public DbSet<Features.Billing.Statement> Statements => Set<Features.Billing.Statement>();
 
     public Caller Caller => caller;
 
@@ -178,6 +180,13 @@ public abstract class PartnerDeskDb(DbContextOptions options)
             b => b.CustomerId, b => !CallerIsContact && Set<Ticket>().Any(t => t.Id == b.TicketId)));
         builder.Entity<AgentAlert>().HasQueryFilter(ReachableCustomer<AgentAlert>(
             a => a.CustomerId, a => !CallerIsContact && (a.TicketId == null || Set<Ticket>().Any(t => t.Id == a.TicketId))));
+        // Time and statements are the partner's business: agents only; time follows the ticket's visibility.
+        builder.Entity<Features.Billing.TimeEntry>().HasQueryFilter(ReachableCustomer<Features.Billing.TimeEntry>(
+            e => e.CustomerId, e => !CallerIsContact && Set<Ticket>().Any(t => t.Id == e.TicketId)));
+        builder.Entity<Features.Billing.Statement>().HasQueryFilter(ReachableCustomer<Features.Billing.Statement>(
+            s => s.CustomerId, s => !CallerIsContact));
+        builder.Entity<Features.Billing.StatementLine>().HasQueryFilter(l =>
+            l.OrganisationId == CallerOrganisationId && Set<Features.Billing.Statement>().Any(s => s.Id == l.StatementId));
         builder.Entity<Notification>().HasQueryFilter(ReachableCustomer<Notification>(
             n => n.CustomerId, n => !CallerIsContact || n.ContactId == CallerUserId));
     }

@@ -1,0 +1,257 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Features.Plans;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Api;
+using PartnerDesk.Platform.Auth;
+using PartnerDesk.Platform.Data;
+
+namespace PartnerDesk.Features.Billing;
+
+public sealed record StatementLineView(StatementLineKind Kind, string Description, decimal Quantity, decimal UnitPrice, decimal Amount, decimal Cost);
+
+public sealed record StatementView(
+    Guid? Id, Guid CustomerId, string CustomerName, string Month, string PlanName, string Currency, bool Closed, DateTimeOffset? ClosedAt, string? ClosedBy,
+    IReadOnlyList<StatementLineView> Lines, decimal Total, decimal ProviderCost, decimal Margin);
+
+public sealed record CloseStatementRequest(Guid? CustomerId, string? Month);
+
+/// <summary>
+/// Monthly statements per customer: a draft worked out from the contract and the month's time and
+/// incidents whenever asked, until an admin or sales agent closes the month; a closed statement is stored
+/// line by line with the time it billed, and never changes.
+/// </summary>
+public static class Statements
+{
+    public static RouteGroupBuilder MapStatementEndpoints(this RouteGroupBuilder api)
+    {
+        var statements = api.MapGroup("/statements").WithTags("Billing").RequireAuthorization(Policies.Commercial);
+        statements.MapGet("/", async (Guid? customerId, string? month, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
+            (await Get(db, customerId, month, clock.GetUtcNow(), ct)).ToResult(TypedResults.Ok))
+            .ProducesProblem(404).WithSummary("A customer's statement of a month (yyyy-MM): the closed one, or a draft as things stand.");
+        statements.MapGet("/csv", async (Guid? customerId, string? month, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
+            (await Get(db, customerId, month, clock.GetUtcNow(), ct)).ToResult(s =>
+                TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(Csv(s))).ToArray(), "text/csv", $"statement-{s.CustomerName}-{s.Month}.csv")))
+            .ProducesProblem(404).WithSummary("The same statement as CSV (UTF-8, comma-separated, invariant numbers).");
+        statements.MapPost("/close", async (CloseStatementRequest request, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
+            (await Close(db, request, clock.GetUtcNow(), ct)).ToResult(s => TypedResults.Created($"/api/v1/statements?customerId={s.CustomerId}&month={s.Month}", s)))
+            .ProducesProblem(404).ProducesProblem(409)
+            .WithSummary("Closes a past month's statement of a customer: stored as it stands, its time marked as billed, prepaid hours used taken off the contract.");
+        return api;
+    }
+
+    private static FieldErrors Check(Guid? customerId, string? month, DateTimeOffset now, out DateOnly first)
+    {
+        var errors = new FieldErrors();
+        first = default;
+        if (customerId is null)
+        {
+            errors.Add("customerId", "The customerId field is required.");
+        }
+
+        if (!DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out first))
+        {
+            errors.Add("month", "The month is given as yyyy-MM (2026-11).");
+        }
+        else if (first > DateOnly.FromDateTime(now.UtcDateTime))
+        {
+            errors.Add("month", "A statement is for a month that has begun.");
+        }
+
+        return errors;
+    }
+
+    public static async Task<Outcome<StatementView>> Get(PartnerDeskDb db, Guid? customerId, string? month, DateTimeOffset now, CancellationToken ct)
+    {
+        var errors = Check(customerId, month, now, out var first);
+        if (errors.Any)
+        {
+            return errors;
+        }
+
+        var customer = await db.Customers.Where(c => c.Id == customerId).Select(c => c.Name).FirstOrDefaultAsync(ct);
+        if (customer is null)
+        {
+            return Outcome<StatementView>.Missing;
+        }
+
+        var closed = await db.Statements.AsNoTracking().Include(s => s.Lines).FirstOrDefaultAsync(s => s.CustomerId == customerId && s.Month == first, ct);
+        if (closed is not null)
+        {
+            return new StatementView(
+                closed.Id, closed.CustomerId, customer, month!, closed.PlanName, closed.Currency, true, closed.ClosedAt, closed.ClosedBy,
+                [.. closed.Lines.OrderBy(l => l.Position).Select(l => new StatementLineView(l.Kind, l.Description, l.Quantity, l.UnitPrice, l.Amount, l.Cost))],
+                closed.Total, closed.ProviderCost, closed.Total - closed.ProviderCost);
+        }
+
+        var draft = await Draft(db, customerId!.Value, first, ct);
+        if (draft is null)
+        {
+            return new FieldErrors().Add("month", "No support contract of this customer covers that month.");
+        }
+
+        return View(null, customerId.Value, customer, month!, draft.Value.Terms, draft.Value.Statement, null, null);
+    }
+
+    public static async Task<Outcome<StatementView>> Close(PartnerDeskDb db, CloseStatementRequest request, DateTimeOffset now, CancellationToken ct)
+    {
+        var errors = Check(request.CustomerId, request.Month, now, out var first);
+        if (!errors.Has("month") && first.AddMonths(1) > DateOnly.FromDateTime(now.UtcDateTime))
+        {
+            errors.Add("month", "Only a month that has ended can be closed.");
+        }
+
+        if (errors.Any)
+        {
+            return errors;
+        }
+
+        var customerId = request.CustomerId!.Value;
+        var customer = await db.Customers.Where(c => c.Id == customerId).Select(c => c.Name).FirstOrDefaultAsync(ct);
+        if (customer is null)
+        {
+            return Outcome<StatementView>.Missing;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await TimeEntries.Billed(db, customerId, first, ct))
+        {
+            return Outcome<StatementView>.Conflict($"The statement of {request.Month} is closed already.");
+        }
+
+        var draft = await Draft(db, customerId, first, ct);
+        if (draft is null)
+        {
+            return new FieldErrors().Add("month", "No support contract of this customer covers that month.");
+        }
+
+        var (terms, computed, contractId) = draft.Value;
+        var caller = db.Caller;
+        var statement = new Statement
+        {
+            OrganisationId = caller.RequireOrganisation(),
+            CustomerId = customerId,
+            ContractId = contractId,
+            PlanName = terms.PlanName,
+            Month = first,
+            Currency = terms.Currency,
+            Total = computed.Total,
+            ProviderCost = computed.ProviderCost,
+            ClosedAt = now,
+            ClosedBy = caller.DisplayName,
+            Lines = [.. computed.Lines.Select((l, i) => new StatementLine
+            {
+                OrganisationId = caller.RequireOrganisation(),
+                Position = i,
+                Kind = l.Kind,
+                Description = l.Description,
+                Quantity = l.Quantity,
+                UnitPrice = l.UnitPrice,
+                Amount = l.Amount,
+                Cost = l.Cost,
+            })],
+        };
+        db.Statements.Add(statement);
+        if (computed.PrepaidHoursUsed > 0 && await db.SupportContracts.FirstOrDefaultAsync(c => c.Id == contractId, ct) is { } contract)
+        {
+            contract.PrepaidHours -= computed.PrepaidHoursUsed;
+            contract.UpdatedAt = now;
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another agent closed it a moment earlier (the unique index on customer and month).
+            await transaction.RollbackAsync(ct);
+            if (await TimeEntries.Billed(db, customerId, first, ct))
+            {
+                return Outcome<StatementView>.Conflict($"The statement of {request.Month} is closed already.");
+            }
+
+            throw;
+        }
+
+        var last = first.AddMonths(1);
+        await db.TimeEntries.IgnoreQueryFilters().Where(e => e.OrganisationId == statement.OrganisationId && e.CustomerId == customerId && e.WorkedOn >= first && e.WorkedOn < last && e.RunningSince == null && e.StatementId == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.StatementId, statement.Id), ct);
+        await transaction.CommitAsync(ct);
+        return View(statement.Id, customerId, customer, request.Month!, terms, computed, now, caller.DisplayName);
+    }
+
+    /// <summary>The month as things stand: the contract covering it (the latest that starts by its end), its time and incidents.</summary>
+    private static async Task<(BillingTerms Terms, StatementDraft Statement, Guid ContractId)?> Draft(PartnerDeskDb db, Guid customerId, DateOnly first, CancellationToken ct)
+    {
+        var last = first.AddMonths(1).AddDays(-1);
+        var contract = await db.SupportContracts.AsNoTracking().Include(c => c.Plan)
+            .Where(c => c.CustomerId == customerId && c.StartsOn <= last && (c.EndsOn == null || c.EndsOn >= first))
+            .OrderByDescending(c => c.StartsOn).FirstOrDefaultAsync(ct);
+        if (contract?.Plan is not { } plan)
+        {
+            return null;
+        }
+
+        var terms = new BillingTerms(
+            plan.Name, plan.Currency, plan.Delivery, contract.StartsOn, contract.EndsOn,
+            contract.MonthlyFee ?? plan.MonthlyFee, contract.PerSeatFee ?? plan.PerSeatFee, contract.Seats,
+            contract.IncludedHours ?? plan.IncludedHours, contract.HourlyRate ?? plan.HourlyRate, contract.PerIncidentFee ?? plan.PerIncidentFee,
+            contract.PrepaidHours, plan.ProviderMonthlyFee, plan.ProviderHourlyRate, plan.ProviderPerIncidentFee);
+
+        // The caller may reach the customer (checked before); the month's figures are the same whoever asks,
+        // so they are read past the per-role filters (a sales agent sees no incident tickets).
+        var organisationId = contract.OrganisationId;
+        var end = first.AddMonths(1);
+        var work = await db.TimeEntries.IgnoreQueryFilters().AsNoTracking()
+            .Where(e => e.OrganisationId == organisationId && e.CustomerId == customerId && e.WorkedOn >= first && e.WorkedOn < end && e.RunningSince == null)
+            .Select(e => new Work(e.Minutes, e.Billable, e.ByProvider)).ToListAsync(ct);
+        var from = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var to = new DateTimeOffset(end.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var incidents = db.Tickets.IgnoreQueryFilters().Where(t => t.OrganisationId == organisationId && t.CustomerId == customerId && t.Kind == TicketKind.Incident && t.CreatedAt >= from && t.CreatedAt < to);
+        var incidentCount = await incidents.CountAsync(ct);
+        var providerIncidents = plan.Delivery switch
+        {
+            SupportDelivery.Direct => 0,
+            SupportDelivery.Mixed => await incidents.CountAsync(t => db.TimeEntries.IgnoreQueryFilters().Any(e => e.TicketId == t.Id && e.ByProvider), ct),
+            _ => incidentCount,
+        };
+        return (terms, StatementCalculator.Compute(terms, first, new MonthActivity(work, incidentCount, providerIncidents)), contract.Id);
+    }
+
+    private static StatementView View(Guid? id, Guid customerId, string customer, string month, BillingTerms terms, StatementDraft s, DateTimeOffset? closedAt, string? closedBy) => new(
+        id, customerId, customer, month, terms.PlanName, terms.Currency, id is not null, closedAt, closedBy,
+        [.. s.Lines.Select(l => new StatementLineView(l.Kind, l.Description, l.Quantity, l.UnitPrice, l.Amount, l.Cost))],
+        s.Total, s.ProviderCost, s.Margin);
+
+    public static string Csv(StatementView s)
+    {
+        var csv = new StringBuilder();
+        csv.AppendLine("Customer,Month,Plan,Currency,Status");
+        csv.AppendLine(string.Join(',', Field(s.CustomerName), s.Month, Field(s.PlanName), s.Currency, s.Closed ? "closed" : "draft"));
+        csv.AppendLine();
+        csv.AppendLine("Line,Description,Quantity,UnitPrice,Amount,ProviderCost");
+        foreach (var l in s.Lines)
+        {
+            csv.AppendLine(string.Join(',', l.Kind, Field(l.Description), Number(l.Quantity), Number(l.UnitPrice), Number(l.Amount), Number(l.Cost)));
+        }
+
+        csv.AppendLine(string.Join(',', "Total", "", "", "", Number(s.Total), Number(s.ProviderCost)));
+        csv.AppendLine(string.Join(',', "Margin", "", "", "", Number(s.Margin), ""));
+        return csv.ToString();
+    }
+
+    private static string Number(decimal value) => value.ToString("0.00##", CultureInfo.InvariantCulture);
+
+    /// <summary>A text field, quoted when it needs it; a leading formula character is defused for spreadsheets.</summary>
+    private static string Field(string value)
+    {
+        if (value.Length > 0 && "=+-@\t\r".Contains(value[0], StringComparison.Ordinal))
+        {
+            value = "'" + value;
+        }
+
+        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
+    }
+}
