@@ -72,6 +72,7 @@ TEXTS = {
     "ProviderStatus": ("Status at the provider", "Status beim Anbieter"),
     "Send note to the provider": (None, "Notiz an den Anbieter senden"),
     "Reseller": (None, "Wiederverkäufer"),
+    "Partner": ("Partner (routed)", "Partner (weitergeleitet)"),
     "Share our internal notes with the provider": (None, "Unsere internen Notizen mit dem Anbieter teilen"),
     "their ticket": (None, "deren Ticket"),
     "Escalate to Microsoft as": (None, "An Microsoft eskalieren als"),

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using PartnerDesk.Features.Plans;
-using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
@@ -175,9 +173,7 @@ public static class Statements
             throw;
         }
 
-        var last = first.AddMonths(1);
-        await db.TimeEntries.IgnoreQueryFilters().Where(e => e.OrganisationId == statement.OrganisationId && e.CustomerId == customerId && e.WorkedOn >= first && e.WorkedOn < last && e.RunningSince == null && e.StatementId == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.StatementId, statement.Id), ct);
+        await Unfiltered.MarkBilled(db, statement.Id, statement.OrganisationId, customerId, first, ct);
         await transaction.CommitAsync(ct);
         return View(statement.Id, customerId, customer, request.Month!, terms, computed, now, caller.DisplayName);
     }
@@ -200,24 +196,9 @@ public static class Statements
             contract.IncludedHours ?? plan.IncludedHours, contract.HourlyRate ?? plan.HourlyRate, contract.PerIncidentFee ?? plan.PerIncidentFee,
             contract.PrepaidHours, plan.ProviderMonthlyFee, plan.ProviderHourlyRate, plan.ProviderPerIncidentFee);
 
-        // The caller may reach the customer (checked before); the month's figures are the same whoever asks,
-        // so they are read past the per-role filters (a sales agent sees no incident tickets).
-        var organisationId = contract.OrganisationId;
-        var end = first.AddMonths(1);
-        var work = await db.TimeEntries.IgnoreQueryFilters().AsNoTracking()
-            .Where(e => e.OrganisationId == organisationId && e.CustomerId == customerId && e.WorkedOn >= first && e.WorkedOn < end && e.RunningSince == null)
-            .Select(e => new Work(e.Minutes, e.Billable, e.ByProvider)).ToListAsync(ct);
-        var from = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var to = new DateTimeOffset(end.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var incidents = db.Tickets.IgnoreQueryFilters().Where(t => t.OrganisationId == organisationId && t.CustomerId == customerId && t.Kind == TicketKind.Incident && t.CreatedAt >= from && t.CreatedAt < to);
-        var incidentCount = await incidents.CountAsync(ct);
-        var providerIncidents = plan.Delivery switch
-        {
-            SupportDelivery.Direct => 0,
-            SupportDelivery.Mixed => await incidents.CountAsync(t => db.TimeEntries.IgnoreQueryFilters().Any(e => e.TicketId == t.Id && e.ByProvider), ct),
-            _ => incidentCount,
-        };
-        return (terms, StatementCalculator.Compute(terms, first, new MonthActivity(work, incidentCount, providerIncidents)), contract.Id);
+        // The caller reaches the customer (checked before); the month's figures are the same whoever asks.
+        var activity = await Unfiltered.MonthOfCustomer(db, contract.OrganisationId, customerId, first, plan.Delivery, ct);
+        return (terms, StatementCalculator.Compute(terms, first, activity), contract.Id);
     }
 
     private static StatementView View(Guid? id, Guid customerId, string customer, string month, BillingTerms terms, StatementDraft s, DateTimeOffset? closedAt, string? closedBy) => new(

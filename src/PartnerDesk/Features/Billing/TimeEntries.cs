@@ -117,7 +117,7 @@ public static class TimeEntries
 
         var caller = db.Caller;
         // The agent's running timer, wherever it runs (not only on tickets it still reaches).
-        var running = await db.TimeEntries.IgnoreQueryFilters().FirstOrDefaultAsync(e => e.AgentId == caller.UserId && e.RunningSince != null, ct);
+        var running = await Unfiltered.RunningTimer(db, caller.UserId, ct);
         if (running?.TicketId == ticketId)
         {
             return View(running);
@@ -190,11 +190,11 @@ public static class TimeEntries
     public static Task<bool> Billed(PartnerDeskDb db, Guid customerId, DateOnly day, CancellationToken ct)
     {
         var month = new DateOnly(day.Year, day.Month, 1);
-        return db.Statements.IgnoreQueryFilters().AnyAsync(s => s.CustomerId == customerId && s.Month == month, ct);
+        return db.Statements.AnyAsync(s => s.CustomerId == customerId && s.Month == month, ct);
     }
 
     private static async Task<bool> ResoldOrOutsourced(PartnerDeskDb db, Guid? planId, CancellationToken ct) =>
-        planId is { } id && await db.SupportPlans.IgnoreQueryFilters().AnyAsync(p => p.Id == id && p.Delivery != SupportDelivery.Direct, ct);
+        planId is { } id && await db.SupportPlans.AnyAsync(p => p.Id == id && p.Delivery != SupportDelivery.Direct, ct);
 
     private static TimeEntryView View(TimeEntry e) =>
         new(e.Id, e.TicketId, e.AgentId, e.AgentName, e.Minutes, e.Billable, e.ByProvider, e.Note, e.WorkedOn, e.RunningSince, e.StatementId != null, e.CreatedAt);

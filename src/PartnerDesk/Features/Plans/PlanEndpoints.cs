@@ -58,7 +58,7 @@ public static class PlanEndpoints
                 return NotFound();
             }
 
-            if (await db.Set<SupportContract>().IgnoreQueryFilters().AnyAsync(c => c.PlanId == id, ct))
+            if (await db.Set<SupportContract>().AnyAsync(c => c.PlanId == id, ct))
             {
                 return TypedResults.Problem(statusCode: 409, title: "The plan is in use.", detail: "Contracts name this plan; end or move them first.");
             }

@@ -1,7 +1,6 @@
 using System.Net.Mail;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
-using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Data;
@@ -167,17 +166,15 @@ public static partial class PlanRules
         {
             if (request.ProviderOrganisationId is { } providerId)
             {
-                // Organisations are filtered to the caller's own; support providers are looked up across on purpose, by kind only.
-                var provider = await db.Organisations.IgnoreQueryFilters().AsNoTracking()
-                    .Where(o => o.Id == providerId && o.Kind == OrganisationKind.SupportProvider)
-                    .Select(o => new { o.Id, o.Name }).FirstOrDefaultAsync(ct);
-                if (provider is null || provider.Id == db.Caller.OrganisationId)
+                // A support provider is another organisation: looked up past the filters, by id and kind only.
+                var provider = providerId == db.Caller.OrganisationId ? null : await Unfiltered.SupportProviderName(db, providerId, ct);
+                if (provider is null)
                 {
                     errors.Add("providerOrganisationId", "No support provider organisation with this id uses this installation.");
                 }
                 else
                 {
-                    providerName ??= provider.Name;
+                    providerName ??= provider;
                 }
             }
             else if (delivery is SupportDelivery.OutsourcedTo or SupportDelivery.Mixed)

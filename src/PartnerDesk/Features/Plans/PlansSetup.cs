@@ -8,6 +8,10 @@ public static class PlansSetup
         services.Configure<SlaOptions>(configuration.GetSection(SlaOptions.Section));
         services.AddSingleton<SlaPolicies>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SlaKeeper>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, ProviderRouter>(); // after the keeper: it reads the plan the keeper found
+        services.AddSingleton<Platform.Outbox.IOutboxHandler, RouteToProviderHandler>();
+        services.AddSingleton<Platform.Outbox.IOutboxHandler, ForwardToProviderHandler>();
+        services.AddSingleton<Platform.Outbox.IOutboxHandler, ProviderNewsHandler>();
         services.AddSingleton<SlaSweep>();
         services.AddHostedService(sp => sp.GetRequiredService<SlaSweep>());
         return services;

@@ -28,9 +28,9 @@ public sealed class SlaPolicies(TimeProvider clock)
             return known.Policy;
         }
 
-        // Read by id, whoever asks: a ticket names its plan, and the plan is of the ticket's organisation.
-        var plan = await db.Set<SupportPlan>().IgnoreQueryFilters().AsNoTracking().AsSplitQuery()
-            .Include(p => p.Targets).Include(p => p.Calendar!).ThenInclude(c => c.Intervals).Include(p => p.Calendar!).ThenInclude(c => c.Holidays)
+        // Whoever saves a ticket is of the ticket's organisation, whose plan it names.
+        var plan = await db.Set<SupportPlan>().AsNoTracking().AsSplitQuery()
+            .Include(p => p.Targets).Include(p => p.RoutingRules).Include(p => p.Calendar!).ThenInclude(c => c.Intervals).Include(p => p.Calendar!).ThenInclude(c => c.Holidays)
             .FirstOrDefaultAsync(p => p.Id == planId, ct);
         var policy = plan?.Calendar is null ? null : new SlaPolicy(
             plan.Id,
@@ -42,14 +42,20 @@ public sealed class SlaPolicies(TimeProvider clock)
                     TimeSpan.FromMinutes(t.FirstResponseMinutes),
                     t.NextResponseMinutes is { } n ? TimeSpan.FromMinutes(n) : null,
                     t.ResolutionMinutes is { } r ? TimeSpan.FromMinutes(r) : null,
-                    t.AroundTheClock)));
+                    t.AroundTheClock)))
+        {
+            Delivery = plan.Delivery,
+            ProviderOrganisationId = plan.ProviderOrganisationId,
+            ProviderName = plan.ProviderName,
+            Rules = [.. plan.RoutingRules.OrderBy(r => r.Id).Select(r => new RoutingRule(r.OutsideServiceHours, r.Severity, r.Service))],
+        };
         plans[planId] = (policy, now);
         return policy;
     }
 
     /// <summary>The plan of the customer's contract on a day, if any.</summary>
     public static Task<Guid?> PlanOf(PartnerDeskDb db, Guid organisationId, Guid customerId, DateOnly day, CancellationToken ct) =>
-        db.Set<SupportContract>().IgnoreQueryFilters()
+        db.Set<SupportContract>()
             .Where(c => c.OrganisationId == organisationId && c.CustomerId == customerId && c.StartsOn <= day && (c.EndsOn == null || c.EndsOn >= day))
             .Select(c => (Guid?)c.PlanId).FirstOrDefaultAsync(ct);
 }
@@ -113,7 +119,7 @@ public sealed class SlaKeeper(SlaPolicies policies, TimeProvider clock) : SaveCh
         {
             var ticket = tickets.GetValueOrDefault(message.TicketId)
                 ?? db.ChangeTracker.Entries<Ticket>().FirstOrDefault(e => e.Entity.Id == message.TicketId)?.Entity
-                ?? await db.Tickets.IgnoreQueryFilters().FirstOrDefaultAsync(t => t.Id == message.TicketId, ct);
+                ?? await db.Tickets.FirstOrDefaultAsync(t => t.Id == message.TicketId, ct);
             if (ticket is null || !Respond(ticket, message))
             {
                 continue;
@@ -186,22 +192,22 @@ public sealed class SlaKeeper(SlaPolicies policies, TimeProvider clock) : SaveCh
         return true;
     }
 
+    /// <summary>Each ticket's status changes so far, from its filing as New.</summary>
     private static async Task<Dictionary<Guid, List<StatusChange>>> Histories(PartnerDeskDb db, IEnumerable<Ticket> tickets, CancellationToken ct)
     {
-        var ids = tickets.Select(t => t.Id).ToList();
-        if (ids.Count == 0)
+        var created = tickets.ToDictionary(t => t.Id, t => t.CreatedAt);
+        if (created.Count == 0)
         {
             return [];
         }
 
-        var rows = await db.TicketEvents.IgnoreQueryFilters().AsNoTracking()
-            .Where(e => ids.Contains(e.TicketId) && e.Change == "Status")
-            .Select(e => new { e.TicketId, e.At, e.NewValue }).ToListAsync(ct);
-        var created = tickets.ToDictionary(t => t.Id, t => t.CreatedAt);
-        return rows.Where(r => Enum.TryParse<TicketStatus>(r.NewValue, out _))
-            .GroupBy(r => r.TicketId)
-            .ToDictionary(g => g.Key, g => g.Select(r => new StatusChange(r.At, Enum.Parse<TicketStatus>(r.NewValue!)))
-                .Prepend(new StatusChange(created[g.Key], TicketStatus.New)).ToList());
+        var histories = await Unfiltered.StatusHistories(db, created.Keys, ct);
+        foreach (var (id, history) in histories)
+        {
+            history.Insert(0, new StatusChange(created[id], TicketStatus.New));
+        }
+
+        return histories;
     }
 
     private static void Set(Ticket t, SlaDue first, SlaDue next, SlaDue resolution)

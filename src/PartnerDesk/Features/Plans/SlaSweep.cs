@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Data;
@@ -46,9 +45,7 @@ public sealed class SlaSweep(IServiceScopeFactory scopes, IOptions<SlaOptions> o
         while (!ct.IsCancellationRequested)
         {
             // Across organisations: the sweep works for all of them and touches only SLA fields.
-            var due = await db.Tickets.IgnoreQueryFilters()
-                .Where(t => t.SlaCheckAt != null && t.SlaCheckAt <= now)
-                .OrderBy(t => t.SlaCheckAt).Take(options.Value.BatchSize).ToListAsync(ct);
+            var due = await Unfiltered.TicketsDueForSlaCheck(db, now, options.Value.BatchSize, ct);
             foreach (var ticket in due)
             {
                 SlaKeeper.Record(db, ticket, TicketSla.Notice(SlaKeeper.Marks(ticket), now), now);

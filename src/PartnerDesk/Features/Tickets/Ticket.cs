@@ -36,6 +36,9 @@ public enum Channel
 
     /// <summary>Handed on by an indirect reseller (a provider's ticket linked to the reseller's escalation).</summary>
     Reseller,
+
+    /// <summary>Routed by a partner whose support this organisation delivers (a support provider's ticket).</summary>
+    Partner,
 }
 
 public enum MessageVisibility

@@ -53,6 +53,7 @@ internal sealed class ApiTokenAuthenticationHandler(
             select new CallerProfile(
                 t.Id, t.UserId, t.LastUsedAt,
                 a == null ? null : a.OrganisationId, a == null ? null : a.DisplayName, a == null ? null : a.Role,
+                a != null && db.Organisations.IgnoreQueryFilters().Any(o => o.Id == a.OrganisationId && o.Kind == OrganisationKind.SupportProvider),
                 c == null ? null : c.OrganisationId, c == null ? null : c.DisplayName, c == null ? null : c.CustomerId, c != null && c.IsCustomerAdmin))
             .AsNoTracking()
             .FirstOrDefaultAsync(Context.RequestAborted);
@@ -89,6 +90,7 @@ internal sealed record CallerProfile(
     Guid? AgentOrganisationId,
     string? AgentName,
     AgentRole? AgentRole,
+    bool AgentWorksForPartners,
     Guid? ContactOrganisationId,
     string? ContactName,
     Guid? CustomerId,
@@ -96,7 +98,7 @@ internal sealed record CallerProfile(
 {
     public IReadOnlyList<Claim> ToClaims() =>
         AgentOrganisationId is { } agentOrganisation
-            ? CallerClaimsReader.AgentClaims(UserId, agentOrganisation, AgentName!, AgentRole!.Value)
+            ? CallerClaimsReader.AgentClaims(UserId, agentOrganisation, AgentName!, AgentRole!.Value, AgentWorksForPartners)
             : ContactOrganisationId is { } contactOrganisation
                 ? CallerClaimsReader.ContactClaims(UserId, contactOrganisation, CustomerId!.Value, ContactName!, IsCustomerAdmin)
                 : [];

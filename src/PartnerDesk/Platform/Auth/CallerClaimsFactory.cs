@@ -28,11 +28,17 @@ public static class CallerClaimsReader
     {
         var agent = await db.Agents.IgnoreQueryFilters().AsNoTracking()
             .Where(a => a.Id == userId && a.IsActive)
-            .Select(a => new { a.OrganisationId, a.DisplayName, a.Role })
+            .Select(a => new
+            {
+                a.OrganisationId,
+                a.DisplayName,
+                a.Role,
+                Provider = db.Organisations.IgnoreQueryFilters().Any(o => o.Id == a.OrganisationId && o.Kind == OrganisationKind.SupportProvider),
+            })
             .FirstOrDefaultAsync(ct);
         if (agent is not null)
         {
-            return AgentClaims(userId, agent.OrganisationId, agent.DisplayName, agent.Role);
+            return AgentClaims(userId, agent.OrganisationId, agent.DisplayName, agent.Role, agent.Provider);
         }
 
         var contact = await db.Contacts.IgnoreQueryFilters().AsNoTracking()
@@ -42,13 +48,14 @@ public static class CallerClaimsReader
         return contact is null ? [] : ContactClaims(userId, contact.OrganisationId, contact.CustomerId, contact.DisplayName, contact.IsCustomerAdmin);
     }
 
-    public static IReadOnlyList<Claim> AgentClaims(Guid userId, Guid organisationId, string name, AgentRole role) =>
+    public static IReadOnlyList<Claim> AgentClaims(Guid userId, Guid organisationId, string name, AgentRole role, bool worksForPartners) =>
     [
         new(CallerClaims.UserId, userId.ToString()),
         new(CallerClaims.OrganisationId, organisationId.ToString()),
         new(CallerClaims.Kind, nameof(AccountKind.Agent)),
         new(CallerClaims.AgentRole, role.ToString()),
         new(CallerClaims.Name, name),
+        new(CallerClaims.WorksForPartners, worksForPartners ? "true" : "false"),
     ];
 
     public static IReadOnlyList<Claim> ContactClaims(Guid userId, Guid organisationId, Guid customerId, string name, bool isCustomerAdmin) =>

@@ -60,6 +60,8 @@ public abstract class PartnerDeskDb(DbContextOptions options)
     public DbSet<AgentAlert> AgentAlerts => Set<AgentAlert>();
     public DbSet<Features.Billing.TimeEntry> TimeEntries => Set<Features.Billing.TimeEntry>();
     public DbSet<Features.Billing.Statement> Statements => Set<Features.Billing.Statement>();
+    public DbSet<Features.Plans.ProviderHandover> ProviderHandovers => Set<Features.Plans.ProviderHandover>();
+    public DbSet<Features.Plans.PartnerLink> PartnerLinks => Set<Features.Plans.PartnerLink>();
 
     public Caller Caller => caller;
 
@@ -132,6 +134,7 @@ public abstract class PartnerDeskDb(DbContextOptions options)
         OwnedByOrganisation<Features.Plans.PlanSlaTarget>(builder);
         OwnedByOrganisation<Features.Plans.PlanPhoneLine>(builder);
         OwnedByOrganisation<Features.Plans.PlanRoutingRule>(builder);
+        OwnedByOrganisation<Features.Plans.PartnerLink>(builder);
 
         builder.Entity<Customer>().HasQueryFilter(ReachableCustomer<Customer>(c => c.Id, c => true));
         builder.Entity<Contact>().HasQueryFilter(ReachableCustomer<Contact>(c => c.CustomerId, c => true));
@@ -180,6 +183,9 @@ public abstract class PartnerDeskDb(DbContextOptions options)
             b => b.CustomerId, b => !CallerIsContact && Set<Ticket>().Any(t => t.Id == b.TicketId)));
         builder.Entity<AgentAlert>().HasQueryFilter(ReachableCustomer<AgentAlert>(
             a => a.CustomerId, a => !CallerIsContact && (a.TicketId == null || Set<Ticket>().Any(t => t.Id == a.TicketId))));
+        builder.Entity<Features.Plans.ProviderHandover>().HasQueryFilter(ReachableCustomer<Features.Plans.ProviderHandover>(
+            h => h.CustomerId, h => !CallerIsContact));
+
         // Time and statements are the partner's business: agents only; time follows the ticket's visibility.
         builder.Entity<Features.Billing.TimeEntry>().HasQueryFilter(ReachableCustomer<Features.Billing.TimeEntry>(
             e => e.CustomerId, e => !CallerIsContact && Set<Ticket>().Any(t => t.Id == e.TicketId)));

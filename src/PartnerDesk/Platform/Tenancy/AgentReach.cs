@@ -13,7 +13,9 @@ public sealed class AgentReach(IServiceScopeFactory scopes)
     public async Task<bool> SeesTicket(Guid organisationId, Guid agentId, AgentRole role, Guid ticketId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<Caller>().ActAsAgent(organisationId, agentId, role);
-        return await scope.ServiceProvider.GetRequiredService<PartnerDeskDb>().Tickets.AnyAsync(t => t.Id == ticketId, ct);
+        var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
+        var provider = await db.Organisations.IgnoreQueryFilters().AnyAsync(o => o.Id == organisationId && o.Kind == OrganisationKind.SupportProvider, ct);
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAsAgent(organisationId, agentId, role, provider);
+        return await db.Tickets.AnyAsync(t => t.Id == ticketId, ct);
     }
 }

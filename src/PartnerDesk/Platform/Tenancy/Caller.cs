@@ -25,9 +25,16 @@ public sealed class Caller
     public bool IsAgent => Kind == AccountKind.Agent;
     public bool IsContact => Kind == AccountKind.Contact;
 
-    /// <summary>Admin and sales agents work with every customer of their organisation.</summary>
+    /// <summary>An agent of a support provider: its organisation's customers are those partners routed tickets of.</summary>
+    public bool WorksForPartners { get; private set; }
+
+    /// <summary>
+    /// Admin and sales agents work with every customer of their organisation; so do a support provider's
+    /// agents, whose customers exist only because partners routed tickets to them (acting in a tenant still needs GDAP).
+    /// </summary>
     public bool SeesAllCustomers =>
-        IsSystem || AgentRole is Features.Organisations.AgentRole.AdminAgent or Features.Organisations.AgentRole.SalesAgent;
+        IsSystem || AgentRole is Features.Organisations.AgentRole.AdminAgent or Features.Organisations.AgentRole.SalesAgent
+        || (IsAgent && WorksForPartners);
 
     public Guid RequireOrganisation() =>
         OrganisationId ?? throw new InvalidOperationException("No organisation is known for this call.");
@@ -58,6 +65,7 @@ public sealed class Caller
             }
 
             AgentRole = role;
+            WorksForPartners = principal.HasClaim(CallerClaims.WorksForPartners, "true");
         }
         else
         {
@@ -75,8 +83,9 @@ public sealed class Caller
     }
 
     /// <summary>Stands in for another agent of the organisation, to ask what that agent may reach.</summary>
-    public void ActAsAgent(Guid organisationId, Guid agentId, AgentRole role)
+    public void ActAsAgent(Guid organisationId, Guid agentId, AgentRole role, bool worksForPartners = false)
     {
+        WorksForPartners = worksForPartners;
         OrganisationId = organisationId;
         UserId = agentId;
         Kind = AccountKind.Agent;
@@ -101,4 +110,7 @@ public static class CallerClaims
     public const string CustomerId = "pd:customer";
     public const string CustomerAdmin = "pd:customerAdmin";
     public const string Name = "pd:name";
+
+    /// <summary>The agent works for a support provider organisation (tickets partners route to it).</summary>
+    public const string WorksForPartners = "pd:provider";
 }

@@ -1061,6 +1061,38 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("CalendarInterval");
                 });
 
+            modelBuilder.Entity("PartnerDesk.Features.Plans.PartnerLink", b =>
+                {
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("PartnerName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("PartnerOrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PartnerTicketId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("PartnerTicketNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("TicketId");
+
+                    b.HasIndex("PartnerTicketId")
+                        .IsUnique();
+
+                    b.ToTable("PartnerLinks");
+                });
+
             modelBuilder.Entity("PartnerDesk.Features.Plans.PlanPhoneLine", b =>
                 {
                     b.Property<long>("Id")
@@ -1167,6 +1199,45 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("PlanSlaTarget");
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Plans.ProviderHandover", b =>
+                {
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProviderName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("ProviderOrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ProviderTicketId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProviderTicketNumber")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("RoutedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("TicketId");
+
+                    b.ToTable("ProviderHandovers");
                 });
 
             modelBuilder.Entity("PartnerDesk.Features.Plans.SlaBreach", b =>
@@ -2352,6 +2423,15 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PartnerDesk.Features.Plans.PartnerLink", b =>
+                {
+                    b.HasOne("PartnerDesk.Features.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PartnerDesk.Features.Plans.PlanPhoneLine", b =>
                 {
                     b.HasOne("PartnerDesk.Features.Plans.SupportPlan", null)
@@ -2375,6 +2455,15 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.HasOne("PartnerDesk.Features.Plans.SupportPlan", null)
                         .WithMany("Targets")
                         .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Plans.ProviderHandover", b =>
+                {
+                    b.HasOne("PartnerDesk.Features.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

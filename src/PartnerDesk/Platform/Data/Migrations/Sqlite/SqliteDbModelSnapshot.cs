@@ -1043,6 +1043,38 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("CalendarInterval");
                 });
 
+            modelBuilder.Entity("PartnerDesk.Features.Plans.PartnerLink", b =>
+                {
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PartnerName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PartnerOrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PartnerTicketId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PartnerTicketNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TicketId");
+
+                    b.HasIndex("PartnerTicketId")
+                        .IsUnique();
+
+                    b.ToTable("PartnerLinks");
+                });
+
             modelBuilder.Entity("PartnerDesk.Features.Plans.PlanPhoneLine", b =>
                 {
                     b.Property<long>("Id")
@@ -1143,6 +1175,45 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("PlanSlaTarget");
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Plans.ProviderHandover", b =>
+                {
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProviderName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProviderOrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ProviderTicketId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProviderTicketNumber")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RoutedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TicketId");
+
+                    b.ToTable("ProviderHandovers");
                 });
 
             modelBuilder.Entity("PartnerDesk.Features.Plans.SlaBreach", b =>
@@ -2322,6 +2393,15 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PartnerDesk.Features.Plans.PartnerLink", b =>
+                {
+                    b.HasOne("PartnerDesk.Features.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PartnerDesk.Features.Plans.PlanPhoneLine", b =>
                 {
                     b.HasOne("PartnerDesk.Features.Plans.SupportPlan", null)
@@ -2345,6 +2425,15 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.HasOne("PartnerDesk.Features.Plans.SupportPlan", null)
                         .WithMany("Targets")
                         .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Plans.ProviderHandover", b =>
+                {
+                    b.HasOne("PartnerDesk.Features.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,88 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Features.Billing;
+using PartnerDesk.Features.Organisations;
+using PartnerDesk.Features.Plans;
+using PartnerDesk.Features.Tickets;
+
+namespace PartnerDesk.Platform.Data;
+
+/// <summary>
+/// The few reads that must look past the caller's query filters, each narrow and each saying why. Features
+/// never call <c>IgnoreQueryFilters</c> themselves (an architecture test holds them to it), so every way
+/// around isolation is in this file and the other files of Platform/.
+/// </summary>
+public static class Unfiltered
+{
+    /// <summary>A support provider organisation of this installation, by id, to name in a plan: its name, or null.</summary>
+    public static Task<string?> SupportProviderName(PartnerDeskDb db, Guid organisationId, CancellationToken ct) =>
+        db.Organisations.IgnoreQueryFilters().AsNoTracking()
+            .Where(o => o.Id == organisationId && o.Kind == OrganisationKind.SupportProvider)
+            .Select(o => o.Name).FirstOrDefaultAsync(ct);
+
+    /// <summary>
+    /// The status changes of tickets the caller is saving: the SLA clock needs them whoever saves (a contact's
+    /// reply reopens a ticket, but contacts never read a ticket's history).
+    /// </summary>
+    public static async Task<Dictionary<Guid, List<StatusChange>>> StatusHistories(PartnerDeskDb db, IReadOnlyCollection<Guid> ticketIds, CancellationToken ct)
+    {
+        var rows = await db.TicketEvents.IgnoreQueryFilters().AsNoTracking()
+            .Where(e => ticketIds.Contains(e.TicketId) && e.Change == "Status")
+            .Select(e => new { e.TicketId, e.At, e.NewValue }).ToListAsync(ct);
+        var histories = new Dictionary<Guid, List<StatusChange>>();
+        foreach (var row in rows)
+        {
+            if (Enum.TryParse<TicketStatus>(row.NewValue, out var status))
+            {
+                (histories.TryGetValue(row.TicketId, out var list) ? list : histories[row.TicketId] = []).Add(new StatusChange(row.At, status));
+            }
+        }
+
+        return histories;
+    }
+
+    /// <summary>Which of the tickets the caller is saving are routed to a support provider (contacts see no hand-over, but their replies travel).</summary>
+    public static Task<List<Guid>> RoutedTickets(PartnerDeskDb db, IReadOnlyCollection<Guid> ticketIds, CancellationToken ct) =>
+        db.ProviderHandovers.IgnoreQueryFilters().AsNoTracking().Where(h => ticketIds.Contains(h.TicketId)).Select(h => h.TicketId).ToListAsync(ct);
+
+    /// <summary>The SLA sweep works for every organisation: the tickets something falls due on, oldest first, tracked.</summary>
+    public static Task<List<Ticket>> TicketsDueForSlaCheck(PartnerDeskDb db, DateTimeOffset now, int take, CancellationToken ct) =>
+        db.Tickets.IgnoreQueryFilters().Where(t => t.SlaCheckAt != null && t.SlaCheckAt <= now).OrderBy(t => t.SlaCheckAt).Take(take).ToListAsync(ct);
+
+    /// <summary>The agent's running timer, on whatever ticket (it may have lost its access to that customer since).</summary>
+    public static Task<TimeEntry?> RunningTimer(PartnerDeskDb db, Guid agentId, CancellationToken ct) =>
+        db.TimeEntries.IgnoreQueryFilters().FirstOrDefaultAsync(e => e.AgentId == agentId && e.RunningSince != null, ct);
+
+    /// <summary>
+    /// A customer's month as billing counts it, the same whoever asks (a sales agent sees no incident tickets):
+    /// the time logged (not running), the incidents filed, and those a provider worked. The caller has been
+    /// checked to reach the customer.
+    /// </summary>
+    public static async Task<MonthActivity> MonthOfCustomer(PartnerDeskDb db, Guid organisationId, Guid customerId, DateOnly first, SupportDelivery delivery, CancellationToken ct)
+    {
+        var end = first.AddMonths(1);
+        var work = await db.TimeEntries.IgnoreQueryFilters().AsNoTracking()
+            .Where(e => e.OrganisationId == organisationId && e.CustomerId == customerId && e.WorkedOn >= first && e.WorkedOn < end && e.RunningSince == null)
+            .Select(e => new Work(e.Minutes, e.Billable, e.ByProvider)).ToListAsync(ct);
+        var from = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var to = new DateTimeOffset(end.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var incidents = db.Tickets.IgnoreQueryFilters()
+            .Where(t => t.OrganisationId == organisationId && t.CustomerId == customerId && t.Kind == TicketKind.Incident && t.CreatedAt >= from && t.CreatedAt < to);
+        var count = await incidents.CountAsync(ct);
+        var byProvider = delivery switch
+        {
+            SupportDelivery.Direct => 0,
+            SupportDelivery.Mixed => await incidents.CountAsync(t => db.ProviderHandovers.IgnoreQueryFilters().Any(h => h.TicketId == t.Id), ct),
+            _ => count,
+        };
+        return new MonthActivity(work, count, byProvider);
+    }
+
+    /// <summary>Marks the month's time of a customer as billed by a statement being closed (all of it, whoever may see which ticket).</summary>
+    public static Task<int> MarkBilled(PartnerDeskDb db, Guid statementId, Guid organisationId, Guid customerId, DateOnly first, CancellationToken ct)
+    {
+        var end = first.AddMonths(1);
+        return db.TimeEntries.IgnoreQueryFilters()
+            .Where(e => e.OrganisationId == organisationId && e.CustomerId == customerId && e.WorkedOn >= first && e.WorkedOn < end && e.RunningSince == null && e.StatementId == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.StatementId, statementId), ct);
+    }
+}
