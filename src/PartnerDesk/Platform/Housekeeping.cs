@@ -45,6 +45,11 @@ public sealed class Housekeeping(IServiceScopeFactory scopes, TimeProvider clock
         var answers = await db.IdempotencyRecords.IgnoreQueryFilters()
             .Where(r => r.CreatedAt < idempotencyCutoff)
             .ExecuteDeleteAsync(ct);
-        return tokens + answers;
+        // SLA alerts seen a month ago have done their work; breaches themselves are kept (SlaBreaches).
+        var seenCutoff = now.AddDays(-30);
+        var alerts = await db.AgentAlerts.IgnoreQueryFilters()
+            .Where(a => a.ReadAt < seenCutoff)
+            .ExecuteDeleteAsync(ct);
+        return tokens + answers + alerts;
     }
 }

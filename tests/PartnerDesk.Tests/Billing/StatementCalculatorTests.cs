@@ -43,6 +43,18 @@ public sealed class StatementCalculatorTests
     }
 
     [Fact]
+    public void Pro_rata_amounts_are_rounded_once_not_share_first()
+    {
+        var december = new DateOnly(2026, 12, 1);
+        var terms = Terms(SupportDelivery.Direct, start: new DateOnly(2026, 12, 22)) with { MonthlyFee = 10_000m, PerSeatFee = 2.99m, Seats = 1000 };
+
+        var s = StatementCalculator.Compute(terms, december, new MonthActivity([], 0, 0));
+
+        Assert.Equal(3225.81m, s.Lines[0].Amount); // 10 of 31 days: 3,225.806…
+        Assert.Equal(964.52m, s.Lines[1].Amount); // 2.99 × 1,000 × 10 / 31 = 964.516…
+    }
+
+    [Fact]
     public void Property_the_total_is_the_sum_of_its_lines_and_hours_are_neither_lost_nor_billed_twice()
     {
         Gen.Select(Gen.Int[0, 3000].Array[0, 20], Gen.Int[0, 40], Gen.Int[0, 20])

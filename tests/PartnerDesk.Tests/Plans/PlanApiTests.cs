@@ -64,6 +64,9 @@ public sealed class PlanApiTests(AppFixture fixture) : IClassFixture<AppFixture>
     [InlineData("targets[0].resolutionMinutes", "targets", """[{"severity": "B", "firstResponseMinutes": 60, "resolutionMinutes": 30}]""")]
     [InlineData("targets[0].firstResponseMinutes", "targets", """[{"severity": "B", "firstResponseMinutes": 0}]""")]
     [InlineData("targets", "targets", "[]")]
+    [InlineData("targets[0]", "targets", "[null]")]
+    [InlineData("phoneLines[0]", "phoneLines", "[null]")]
+    [InlineData("routingRules[1]", "routingRules", """[{"outsideServiceHours": true}, null]""")]
     [InlineData("phoneLines[0].number", "phoneLines", """[{"label": "Desk", "number": "call us"}]""")]
     [InlineData("providerOrganisationId", "providerOrganisationId", "\"0c0c0c0c-0000-7000-8000-000000000003\"")] // Fabrikam is no support provider
     [InlineData("currency", "currency", "\"euro\"")]

@@ -142,6 +142,53 @@ public sealed class SlaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_late_answer_to_a_customer_reply_is_one_breach_and_the_next_cycle_starts_clean()
+    {
+        var ticket = await File(Demo.LitwareIt);
+        var url = $"/api/v1/tickets/{ticket.Id}/messages";
+        MoveTo(monday.AddHours(1));
+        await (await (await app.ClientFor(Demo.ContosoHelpdesk)).PostAsJsonAsync(url, new { body = "Which version?", visibility = "Public" })).Read<TicketMessageView>(HttpStatusCode.Created);
+        MoveTo(monday.AddHours(2));
+        await (await (await app.ClientFor(Demo.LitwareIt)).PostAsJsonAsync(url, new { body = "24.201." })).Read<TicketMessageView>(HttpStatusCode.Created);
+
+        MoveTo(monday.AddDays(1).AddHours(2)); // 8 business hours later: next response overdue
+        await Sweep();
+        Assert.Equal(SlaState.Breached, (await Read(ticket.Id)).Sla!.State);
+        MoveTo(monday.AddDays(1).AddHours(3));
+        await (await (await app.ClientFor(Demo.ContosoHelpdesk)).PostAsJsonAsync(url, new { body = "Fixed in 24.202.", visibility = "Public" })).Read<TicketMessageView>(HttpStatusCode.Created);
+
+        var answered = await Read(ticket.Id);
+        Assert.Equal(SlaTargets.None, answered.Sla!.Breached & SlaTargets.NextResponse);
+        Assert.Equal(SlaState.Running, answered.Sla.State);
+        Assert.Equal(1, await app.InDatabase(DemoWorld.Ids.Contoso, db => db.SlaBreaches.CountAsync(b => b.TicketId == ticket.Id && b.Target == SlaTargets.NextResponse)));
+
+        await (await (await app.ClientFor(Demo.LitwareIt)).PostAsJsonAsync(url, new { body = "Thanks, and one more question." })).Read<TicketMessageView>(HttpStatusCode.Created);
+        Assert.Equal(SlaState.Running, (await Read(ticket.Id)).Sla!.State); // a new cycle, not breached from its first minute
+    }
+
+    [Fact]
+    public async Task A_save_from_a_stale_copy_of_a_ticket_fails_instead_of_overwriting_the_newer_one()
+    {
+        var ticket = await File(Demo.LitwareIt);
+        await using var first = app.Services.CreateAsyncScope();
+        await using var second = app.Services.CreateAsyncScope();
+        first.ServiceProvider.GetRequiredService<Platform.Tenancy.Caller>().ActAsSystem(DemoWorld.Ids.Contoso);
+        second.ServiceProvider.GetRequiredService<Platform.Tenancy.Caller>().ActAsSystem(DemoWorld.Ids.Contoso);
+        var a = first.ServiceProvider.GetRequiredService<Platform.Data.PartnerDeskDb>();
+        var b = second.ServiceProvider.GetRequiredService<Platform.Data.PartnerDeskDb>();
+        var copyA = await a.Tickets.SingleAsync(t => t.Id == ticket.Id);
+        var copyB = await b.Tickets.SingleAsync(t => t.Id == ticket.Id);
+
+        copyA.Severity = Severity.A;
+        await a.SaveChangesAsync();
+        copyB.Status = TicketStatus.PendingCustomer;
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => b.SaveChangesAsync());
+        var saved = await app.InDatabase(DemoWorld.Ids.Contoso, db => db.Tickets.AsNoTracking().SingleAsync(t => t.Id == ticket.Id));
+        Assert.Equal((Severity.A, TicketStatus.New), (saved.Severity, saved.Status));
+    }
+
+    [Fact]
     public async Task Severity_a_of_a_premium_plan_counts_round_the_clock_and_a_customer_without_contract_has_no_sla()
     {
         var saturdayNight = At(TimeZoneInfo.ConvertTime(monday, Berlin).DateTime.AddDays(5).AddHours(13)); // Saturday 23:00

@@ -29,7 +29,7 @@ public sealed partial class LocalisationTests(AppFixture fixture) : IClassFixtur
             .SelectMany(file => TextKey().Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value))
             .Where(k => !k.EndsWith(' '))
             .Concat(Enum.GetNames<TicketStatus>()).Concat(Enum.GetNames<TicketKind>()).Concat(Enum.GetNames<Channel>())
-            .Concat(Enum.GetNames<QueueSort>()).Concat(Enum.GetNames<Features.ServiceHealth.IssueClassification>()).Concat(Enum.GetNames<Features.ServiceHealth.KnownIssueLinkState>()).Concat(Enum.GetNames<Features.Escalations.EscalationState>()).Concat(Enum.GetNames<Features.Escalations.EscalationCategory>()).Concat(Enum.GetNames<Severity>().Select(s => "Severity " + s)).Concat(["SlaBreach", "SlaWarning"])
+            .Concat(Enum.GetNames<QueueSort>()).Concat(Enum.GetNames<Features.ServiceHealth.IssueClassification>()).Concat(Enum.GetNames<Features.ServiceHealth.KnownIssueLinkState>()).Concat(Enum.GetNames<Features.Escalations.EscalationState>()).Concat(Enum.GetNames<Features.Escalations.EscalationCategory>()).Concat(Enum.GetNames<Severity>().Select(s => "Severity " + s)).Concat(["SlaBreach", "SlaWarning"]).Concat(Enum.GetNames<Features.Billing.StatementLineKind>()).Concat(Enum.GetNames<Features.Plans.SupportDelivery>())
             .Distinct()
             .ToList();
         Assert.True(keys.Count > 50, $"Only {keys.Count} texts found: is the scan broken?");

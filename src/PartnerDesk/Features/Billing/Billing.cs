@@ -122,8 +122,8 @@ internal sealed class StatementLineConfiguration : IEntityTypeConfiguration<Stat
     public void Configure(EntityTypeBuilder<StatementLine> b)
     {
         b.Property(l => l.Description).HasMaxLength(300);
-        b.Property(l => l.Quantity).HasPrecision(14, 2);
-        b.Property(l => l.UnitPrice).HasPrecision(14, 2);
+        b.Property(l => l.Quantity).HasPrecision(14, 4);
+        b.Property(l => l.UnitPrice).HasPrecision(14, 4);
         b.Property(l => l.Amount).HasPrecision(14, 2);
         b.Property(l => l.Cost).HasPrecision(14, 2);
     }

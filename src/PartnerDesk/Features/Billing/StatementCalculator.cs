@@ -46,18 +46,21 @@ public static class StatementCalculator
         var last = first.AddMonths(1).AddDays(-1);
         var from = terms.ContractStart > first ? terms.ContractStart : first;
         var to = terms.ContractEnd is { } end && end < last ? end : last;
-        var share = to < from ? 0m : Round((to.DayNumber - from.DayNumber + 1) / (decimal)(last.DayNumber - first.DayNumber + 1), 4);
+        // Days covered over days in the month, kept exact until each amount is rounded once.
+        var (days, inMonth) = (to < from ? 0 : to.DayNumber - from.DayNumber + 1, last.DayNumber - first.DayNumber + 1);
+        decimal Share(decimal amount) => Round(amount * days / inMonth);
+        var whole = days == inMonth;
         var resold = terms.Delivery != SupportDelivery.Direct;
+        var period = whole ? "" : $" ({from:yyyy-MM-dd} to {to:yyyy-MM-dd})";
 
         var lines = new List<StatementLineDraft>
         {
-            new(StatementLineKind.PlanFee, share == 1 ? terms.PlanName : $"{terms.PlanName} ({from:yyyy-MM-dd} to {to:yyyy-MM-dd})", share, terms.MonthlyFee,
-                Round(terms.MonthlyFee * share), resold ? Round(terms.ProviderMonthlyFee * share) : 0),
+            new(StatementLineKind.PlanFee, terms.PlanName + period, Round((decimal)days / inMonth, 4), terms.MonthlyFee,
+                Share(terms.MonthlyFee), resold ? Share(terms.ProviderMonthlyFee) : 0),
         };
         if (terms.PerSeatFee > 0 && terms.Seats > 0)
         {
-            var perSeat = Round(terms.PerSeatFee * share);
-            lines.Add(new(StatementLineKind.Seats, "Users", terms.Seats, perSeat, Round(perSeat * terms.Seats), 0));
+            lines.Add(new(StatementLineKind.Seats, "Users" + period, Round(terms.Seats * (decimal)days / inMonth, 4), terms.PerSeatFee, Share(terms.PerSeatFee * terms.Seats), 0));
         }
 
         var billable = Hours(activity.Work.Where(w => w.Billable).Sum(w => w.Minutes));

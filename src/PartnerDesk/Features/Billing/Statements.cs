@@ -89,7 +89,7 @@ public static class Statements
             return new FieldErrors().Add("month", "No support contract of this customer covers that month.");
         }
 
-        return View(null, customerId.Value, customer, month!, draft.Value.Terms, draft.Value.Statement, null, null);
+        return View(null, customerId.Value, customer, month!, draft, null, null);
     }
 
     public static async Task<Outcome<StatementView>> Close(PartnerDeskDb db, CloseStatementRequest request, DateTimeOffset now, CancellationToken ct)
@@ -124,21 +124,20 @@ public static class Statements
             return new FieldErrors().Add("month", "No support contract of this customer covers that month.");
         }
 
-        var (terms, computed, contractId) = draft.Value;
         var caller = db.Caller;
         var statement = new Statement
         {
             OrganisationId = caller.RequireOrganisation(),
             CustomerId = customerId,
-            ContractId = contractId,
-            PlanName = terms.PlanName,
+            ContractId = draft.Parts.Count == 1 ? draft.Parts[0].ContractId : null,
+            PlanName = draft.PlanName,
             Month = first,
-            Currency = terms.Currency,
-            Total = computed.Total,
-            ProviderCost = computed.ProviderCost,
+            Currency = draft.Currency,
+            Total = draft.Total,
+            ProviderCost = draft.ProviderCost,
             ClosedAt = now,
             ClosedBy = caller.DisplayName,
-            Lines = [.. computed.Lines.Select((l, i) => new StatementLine
+            Lines = [.. draft.Lines.Select((l, i) => new StatementLine
             {
                 OrganisationId = caller.RequireOrganisation(),
                 Position = i,
@@ -151,12 +150,6 @@ public static class Statements
             })],
         };
         db.Statements.Add(statement);
-        if (computed.PrepaidHoursUsed > 0 && await db.SupportContracts.FirstOrDefaultAsync(c => c.Id == contractId, ct) is { } contract)
-        {
-            contract.PrepaidHours -= computed.PrepaidHoursUsed;
-            contract.UpdatedAt = now;
-        }
-
         try
         {
             await db.SaveChangesAsync(ct);
@@ -173,38 +166,70 @@ public static class Statements
             throw;
         }
 
-        await Unfiltered.MarkBilled(db, statement.Id, statement.OrganisationId, customerId, first, ct);
-        await transaction.CommitAsync(ct);
-        return View(statement.Id, customerId, customer, request.Month!, terms, computed, now, caller.DisplayName);
-    }
-
-    /// <summary>The month as things stand: the contract covering it (the latest that starts by its end), its time and incidents.</summary>
-    private static async Task<(BillingTerms Terms, StatementDraft Statement, Guid ContractId)?> Draft(PartnerDeskDb db, Guid customerId, DateOnly first, CancellationToken ct)
-    {
-        var last = first.AddMonths(1).AddDays(-1);
-        var contract = await db.SupportContracts.AsNoTracking().Include(c => c.Plan)
-            .Where(c => c.CustomerId == customerId && c.StartsOn <= last && (c.EndsOn == null || c.EndsOn >= first))
-            .OrderByDescending(c => c.StartsOn).FirstOrDefaultAsync(ct);
-        if (contract?.Plan is not { } plan)
+        // Exactly the time this statement counted is billed by it; prepaid hours are taken off in the database,
+        // so that two months closed at once both count.
+        await Unfiltered.MarkBilled(db, statement.Id, draft.EntryIds, ct);
+        foreach (var part in draft.Parts.Where(p => p.Statement.PrepaidHoursUsed > 0))
         {
-            return null;
+            await db.SupportContracts.Where(c => c.Id == part.ContractId)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.PrepaidHours, c => c.PrepaidHours - part.Statement.PrepaidHoursUsed).SetProperty(c => c.UpdatedAt, now), ct);
         }
 
-        var terms = new BillingTerms(
-            plan.Name, plan.Currency, plan.Delivery, contract.StartsOn, contract.EndsOn,
-            contract.MonthlyFee ?? plan.MonthlyFee, contract.PerSeatFee ?? plan.PerSeatFee, contract.Seats,
-            contract.IncludedHours ?? plan.IncludedHours, contract.HourlyRate ?? plan.HourlyRate, contract.PerIncidentFee ?? plan.PerIncidentFee,
-            contract.PrepaidHours, plan.ProviderMonthlyFee, plan.ProviderHourlyRate, plan.ProviderPerIncidentFee);
-
-        // The caller reaches the customer (checked before); the month's figures are the same whoever asks.
-        var activity = await Unfiltered.MonthOfCustomer(db, contract.OrganisationId, customerId, first, plan.Delivery, ct);
-        return (terms, StatementCalculator.Compute(terms, first, activity), contract.Id);
+        await transaction.CommitAsync(ct);
+        return View(statement.Id, customerId, customer, request.Month!, draft, now, caller.DisplayName);
     }
 
-    private static StatementView View(Guid? id, Guid customerId, string customer, string month, BillingTerms terms, StatementDraft s, DateTimeOffset? closedAt, string? closedBy) => new(
-        id, customerId, customer, month, terms.PlanName, terms.Currency, id is not null, closedAt, closedBy,
+    /// <summary>One contract's share of a month.</summary>
+    private sealed record ContractPart(Guid ContractId, BillingTerms Terms, StatementDraft Statement);
+
+    /// <summary>A month's statement as things stand: one part per contract that covers some of it, each with the time and incidents of its days.</summary>
+    private sealed record MonthDraft(IReadOnlyList<ContractPart> Parts, List<Guid> EntryIds)
+    {
+        public string PlanName => string.Join(" + ", Parts.Select(p => p.Terms.PlanName).Distinct());
+
+        public string Currency => Parts[0].Terms.Currency;
+
+        /// <summary>With several contracts, each line says whose it is.</summary>
+        public IEnumerable<StatementLineDraft> Lines => Parts.Count == 1 ? Parts[0].Statement.Lines
+            : Parts.SelectMany(p => p.Statement.Lines.Select(l => l.Kind == StatementLineKind.PlanFee ? l : l with { Description = $"{p.Terms.PlanName}: {l.Description}" }));
+
+        public decimal Total => Parts.Sum(p => p.Statement.Total);
+
+        public decimal ProviderCost => Parts.Sum(p => p.Statement.ProviderCost);
+    }
+
+    private static async Task<MonthDraft?> Draft(PartnerDeskDb db, Guid customerId, DateOnly first, CancellationToken ct)
+    {
+        var end = first.AddMonths(1);
+        var contracts = await db.SupportContracts.AsNoTracking().Include(c => c.Plan)
+            .Where(c => c.CustomerId == customerId && c.StartsOn < end && (c.EndsOn == null || c.EndsOn >= first))
+            .OrderBy(c => c.StartsOn).ToListAsync(ct);
+        var parts = new List<ContractPart>();
+        var entryIds = new List<Guid>();
+        foreach (var contract in contracts.Where(c => c.Plan is not null))
+        {
+            var plan = contract.Plan!;
+            var terms = new BillingTerms(
+                plan.Name, plan.Currency, plan.Delivery, contract.StartsOn, contract.EndsOn,
+                contract.MonthlyFee ?? plan.MonthlyFee, contract.PerSeatFee ?? plan.PerSeatFee, contract.Seats,
+                contract.IncludedHours ?? plan.IncludedHours, contract.HourlyRate ?? plan.HourlyRate, contract.PerIncidentFee ?? plan.PerIncidentFee,
+                contract.PrepaidHours, plan.ProviderMonthlyFee, plan.ProviderHourlyRate, plan.ProviderPerIncidentFee);
+
+            // The caller reaches the customer (checked before); the figures are the same whoever asks.
+            var from = contract.StartsOn > first ? contract.StartsOn : first;
+            var until = contract.EndsOn is { } last && last.AddDays(1) < end ? last.AddDays(1) : end;
+            var (activity, ids) = await Unfiltered.DaysOfCustomer(db, contract.OrganisationId, customerId, from, until, plan.Delivery, ct);
+            parts.Add(new ContractPart(contract.Id, terms, StatementCalculator.Compute(terms, first, activity)));
+            entryIds.AddRange(ids);
+        }
+
+        return parts.Count == 0 ? null : new MonthDraft(parts, entryIds);
+    }
+
+    private static StatementView View(Guid? id, Guid customerId, string customer, string month, MonthDraft s, DateTimeOffset? closedAt, string? closedBy) => new(
+        id, customerId, customer, month, s.PlanName, s.Currency, id is not null, closedAt, closedBy,
         [.. s.Lines.Select(l => new StatementLineView(l.Kind, l.Description, l.Quantity, l.UnitPrice, l.Amount, l.Cost))],
-        s.Total, s.ProviderCost, s.Margin);
+        s.Total, s.ProviderCost, s.Total - s.ProviderCost);
 
     public static string Csv(StatementView s)
     {

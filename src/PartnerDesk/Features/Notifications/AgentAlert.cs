@@ -35,5 +35,8 @@ internal sealed class AgentAlertConfiguration : IEntityTypeConfiguration<AgentAl
         b.HasOne<Customer>().WithMany().HasForeignKey(a => a.CustomerId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Ticket>().WithMany().HasForeignKey(a => a.TicketId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(a => new { a.OrganisationId, a.CreatedAt });
+
+        // The queue asks for the newest unseen ones on every change: a small index of just those.
+        b.HasIndex(a => new { a.OrganisationId, a.CreatedAt }, "IX_AgentAlerts_Unseen").HasFilter("\"ReadAt\" IS NULL");
     }
 }

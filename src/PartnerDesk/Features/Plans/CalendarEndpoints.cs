@@ -111,6 +111,12 @@ public static class CalendarEndpoints
         {
             var field = $"intervals[{i}]";
             var interval = list[i];
+            if (interval is null)
+            {
+                errors.Add(field, "An item of the list cannot be null.");
+                continue;
+            }
+
             if (interval.Day is not { } day || !Enum.IsDefined(day))
             {
                 errors.Add($"{field}.day", "The day must be Monday … Sunday.");
@@ -142,7 +148,7 @@ public static class CalendarEndpoints
         var days = request.Holidays ?? [];
         for (var i = 0; i < days.Count; i++)
         {
-            if (days[i].Date is not { } date)
+            if (days[i]?.Date is not { } date)
             {
                 errors.Add($"holidays[{i}].date", "The date is required (yyyy-MM-dd).");
                 continue;

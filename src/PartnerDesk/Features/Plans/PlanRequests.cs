@@ -244,6 +244,12 @@ public static partial class PlanRules
         {
             var t = targetList[i];
             var field = $"targets[{i}]";
+            if (t is null)
+            {
+                errors.Add(field, "An item of the list cannot be null.");
+                continue;
+            }
+
             if (t.Severity is not { } severity || !Enum.IsDefined(severity))
             {
                 errors.Add($"{field}.severity", "The severity must be A, B or C.");
@@ -288,6 +294,12 @@ public static partial class PlanRules
         for (var i = 0; i < phoneList.Count; i++)
         {
             var line = phoneList[i];
+            if (line is null)
+            {
+                errors.Add($"phoneLines[{i}]", "An item of the list cannot be null.");
+                continue;
+            }
+
             errors.Required($"phoneLines[{i}].label", line.Label, 100);
             if (line.Number?.Trim() is not { } number || !PhoneNumber().IsMatch(number))
             {
@@ -321,6 +333,12 @@ public static partial class PlanRules
             for (var i = 0; i < ruleList.Count; i++)
             {
                 var rule = ruleList[i];
+                if (rule is null)
+                {
+                    errors.Add($"routingRules[{i}]", "An item of the list cannot be null.");
+                    continue;
+                }
+
                 var service = rule.Service?.Trim() is { Length: > 0 } s ? s : null;
                 if (rule.Severity is { } sev && !Enum.IsDefined(sev))
                 {

@@ -27,6 +27,9 @@ public sealed class ProviderHandover : IOrganisationOwned
     public Guid? ProviderTicketId { get; set; }
     public string? ProviderTicketNumber { get; set; }
     public DateTimeOffset RoutedAt { get; set; }
+
+    /// <summary>When the provider's last status change that was applied here happened: an older one arriving late is ignored.</summary>
+    public DateTimeOffset? ProviderStatusAt { get; set; }
 }
 
 /// <summary>In the provider's organisation: a ticket a partner routed to it, and the partner's ticket behind it.</summary>
@@ -99,7 +102,7 @@ public sealed record RoutePayload(Guid TicketId);
 
 public sealed record ForwardPayload(Guid PartnerTicketId, Guid MessageId, string AuthorName, string Body, DateTimeOffset At);
 
-public sealed record ProviderNewsPayload(Guid PartnerOrganisationId, Guid PartnerTicketId, string? ReplyBody, string? ReplyAuthor, string? Status, string? OldStatus);
+public sealed record ProviderNewsPayload(Guid PartnerOrganisationId, Guid PartnerTicketId, string? ReplyBody, string? ReplyAuthor, string? Status, string? OldStatus, DateTimeOffset At);
 
 /// <summary>
 /// The traffic between a partner and its support provider, written to the outbox in the same save as what
@@ -155,15 +158,29 @@ public sealed class ProviderRouter(SlaPolicies policies, TimeProvider clock) : S
             return;
         }
 
-        // Partner side: customers' replies on routed tickets go on to the provider.
-        var ids = (publicMessages ?? []).Select(m => m.TicketId).Concat((statusChanges ?? []).Select(s => s.Ticket.Id)).Distinct().ToList();
-        var routed = await Unfiltered.RoutedTickets(db, ids, ct);
-        foreach (var m in (publicMessages ?? []).Where(m => !m.AuthorIsAgent && routed.Contains(m.TicketId)))
+        // Partner side: customers' replies on routed tickets go on to the provider. Only customers' replies
+        // cost a look-up, so agents' replies and status changes in most organisations cost nothing.
+        var fromCustomers = (publicMessages ?? []).Where(m => !m.AuthorIsAgent).ToList();
+        if (fromCustomers.Count > 0)
         {
-            db.OutboxMessages.Add(Outbox(m.OrganisationId, ForwardKind, m.TicketId, new ForwardPayload(m.TicketId, m.Id, m.AuthorName, m.Body, m.CreatedAt), now));
+            var routed = await Unfiltered.RoutedTickets(db, [.. fromCustomers.Select(m => m.TicketId).Distinct()], ct);
+            foreach (var m in fromCustomers.Where(m => routed.Contains(m.TicketId)))
+            {
+                db.OutboxMessages.Add(Outbox(m.OrganisationId, ForwardKind, m.TicketId, new ForwardPayload(m.TicketId, m.Id, m.AuthorName, m.Body, m.CreatedAt), now));
+            }
         }
 
-        // Provider side: its agents' public replies and status changes go back to the partner.
+        // Provider side: its agents' public replies and status changes on tickets partners routed here go back.
+        bool MayBeRouted(Guid ticketId) =>
+            db.ChangeTracker.Entries<Ticket>().FirstOrDefault(e => e.Entity.Id == ticketId)?.Entity.Channel is null or Channel.Partner;
+        var ids = (publicMessages ?? []).Where(m => m.AuthorIsAgent).Select(m => m.TicketId)
+            .Concat((statusChanges ?? []).Where(s => s.Ticket.Channel == Channel.Partner).Select(s => s.Ticket.Id))
+            .Distinct().Where(MayBeRouted).ToList();
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
         var links = await db.PartnerLinks.AsNoTracking().Where(l => ids.Contains(l.TicketId)).ToDictionaryAsync(l => l.TicketId, ct);
         if (links.Count == 0)
         {
@@ -174,7 +191,7 @@ public sealed class ProviderRouter(SlaPolicies policies, TimeProvider clock) : S
         {
             if (links.TryGetValue(m.TicketId, out var link))
             {
-                db.OutboxMessages.Add(Outbox(m.OrganisationId, NewsKind, m.TicketId, new ProviderNewsPayload(link.PartnerOrganisationId, link.PartnerTicketId, m.Body, m.AuthorName, null, null), now));
+                db.OutboxMessages.Add(Outbox(m.OrganisationId, NewsKind, m.TicketId, new ProviderNewsPayload(link.PartnerOrganisationId, link.PartnerTicketId, m.Body, m.AuthorName, null, null, m.CreatedAt), now));
             }
         }
 
@@ -182,7 +199,7 @@ public sealed class ProviderRouter(SlaPolicies policies, TimeProvider clock) : S
         {
             if (links.TryGetValue(ticket.Id, out var link))
             {
-                db.OutboxMessages.Add(Outbox(ticket.OrganisationId, NewsKind, ticket.Id, new ProviderNewsPayload(link.PartnerOrganisationId, link.PartnerTicketId, null, null, ticket.Status.ToString(), old), now));
+                db.OutboxMessages.Add(Outbox(ticket.OrganisationId, NewsKind, ticket.Id, new ProviderNewsPayload(link.PartnerOrganisationId, link.PartnerTicketId, null, null, ticket.Status.ToString(), old, now), now));
             }
         }
     }
@@ -381,9 +398,12 @@ public sealed class ProviderNewsHandler(IServiceScopeFactory scopes, TimeProvide
         system.ActAsSystem(payload.PartnerOrganisationId);
         var partner = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
         var ticket = await partner.Tickets.FirstOrDefaultAsync(t => t.Id == payload.PartnerTicketId, ct);
-        if (ticket is null)
+        // Only the provider the partner routed this ticket to may write on it (not one it has since left).
+        var handover = ticket is null ? null
+            : await partner.ProviderHandovers.FirstOrDefaultAsync(h => h.TicketId == ticket.Id && h.ProviderOrganisationId == message.OrganisationId, ct);
+        if (ticket is null || handover is null)
         {
-            return OutboxOutcome.Refused("The partner's ticket no longer exists.");
+            return OutboxOutcome.Refused("The partner's ticket no longer exists or is no longer routed to this provider.");
         }
 
         var now = clock.GetUtcNow();
@@ -406,7 +426,7 @@ public sealed class ProviderNewsHandler(IServiceScopeFactory scopes, TimeProvide
                 AuthorIsAgent = true,
                 Body = body,
                 Visibility = MessageVisibility.Public,
-                CreatedAt = now,
+                CreatedAt = payload.At, // when the provider answered: the SLA counts that, not the delivery
             });
             partner.TicketEvents.Add(TicketHistory.Event(ticket.OrganisationId, ticket.CustomerId, ticket.Id, Guid.Empty, providerName, "ProviderReply", null, payload.ReplyAuthor, now));
             var next = TicketMessages.NextStatus(ticket.Status, byAgent: true, MessageVisibility.Public);
@@ -416,8 +436,10 @@ public sealed class ProviderNewsHandler(IServiceScopeFactory scopes, TimeProvide
                 ticket.Status = next;
             }
         }
-        else if (Enum.TryParse<TicketStatus>(payload.Status, out var status) && status != ticket.Status && status != TicketStatus.New)
+        else if (Enum.TryParse<TicketStatus>(payload.Status, out var status) && status != ticket.Status && status != TicketStatus.New
+                 && (handover.ProviderStatusAt is null || payload.At > handover.ProviderStatusAt))
         {
+            handover.ProviderStatusAt = payload.At;
             partner.TicketEvents.Add(TicketHistory.Event(ticket.OrganisationId, ticket.CustomerId, ticket.Id, Guid.Empty, providerName, "Status", ticket.Status.ToString(), status.ToString(), now));
             ticket.Status = status;
             ticket.ResolvedAt = status is TicketStatus.Resolved or TicketStatus.Closed ? ticket.ResolvedAt ?? now : null;

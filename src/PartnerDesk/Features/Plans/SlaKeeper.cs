@@ -28,10 +28,7 @@ public sealed class SlaPolicies(TimeProvider clock)
             return known.Policy;
         }
 
-        // Whoever saves a ticket is of the ticket's organisation, whose plan it names.
-        var plan = await db.Set<SupportPlan>().AsNoTracking().AsSplitQuery()
-            .Include(p => p.Targets).Include(p => p.RoutingRules).Include(p => p.Calendar!).ThenInclude(c => c.Intervals).Include(p => p.Calendar!).ThenInclude(c => c.Holidays)
-            .FirstOrDefaultAsync(p => p.Id == planId, ct);
+        var plan = await Unfiltered.PlanOfTicket(db, planId, ct);
         var policy = plan?.Calendar is null ? null : new SlaPolicy(
             plan.Id,
             plan.Calendar.ToBusinessCalendar(),
@@ -53,11 +50,24 @@ public sealed class SlaPolicies(TimeProvider clock)
         return policy;
     }
 
-    /// <summary>The plan of the customer's contract on a day, if any.</summary>
-    public static Task<Guid?> PlanOf(PartnerDeskDb db, Guid organisationId, Guid customerId, DateOnly day, CancellationToken ct) =>
-        db.Set<SupportContract>()
-            .Where(c => c.OrganisationId == organisationId && c.CustomerId == customerId && c.StartsOn <= day && (c.EndsOn == null || c.EndsOn >= day))
-            .Select(c => (Guid?)c.PlanId).FirstOrDefaultAsync(ct);
+    /// <summary>
+    /// The plan of the customer's contract at an instant. A contract's days are the days of its plan's service
+    /// hours' time zone: a ticket filed at 00:30 in Berlin on the first day is covered, whatever the date in UTC.
+    /// </summary>
+    public static async Task<Guid?> PlanOf(PartnerDeskDb db, Guid organisationId, Guid customerId, DateTimeOffset at, CancellationToken ct)
+    {
+        var utcDay = DateOnly.FromDateTime(at.UtcDateTime);
+        foreach (var (planId, starts, ends, zone) in await Unfiltered.ContractsAround(db, organisationId, customerId, utcDay, ct))
+        {
+            var local = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var z) ? z : TimeZoneInfo.Utc).DateTime);
+            if (starts <= local && (ends is null || local <= ends))
+            {
+                return planId;
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>
@@ -106,8 +116,13 @@ public sealed class SlaKeeper(SlaPolicies policies, TimeProvider clock) : SaveCh
                     tickets[t.Id] = t;
                     added.Add(t.Id);
                     break;
-                case Ticket t when entry.State == EntityState.Modified && Triggers.Any(p => entry.Property(p).IsModified):
-                    tickets[t.Id] = t;
+                case Ticket t when entry.State == EntityState.Modified:
+                    t.Revision++; // every saved change, so that a save from a stale copy fails instead of winning
+                    if (Triggers.Any(p => entry.Property(p).IsModified))
+                    {
+                        tickets[t.Id] = t;
+                    }
+
                     break;
                 case TicketMessage { Visibility: MessageVisibility.Public } m when entry.State == EntityState.Added:
                     (messages ??= []).Add(m);
@@ -115,17 +130,42 @@ public sealed class SlaKeeper(SlaPolicies policies, TimeProvider clock) : SaveCh
             }
         }
 
+        // What fell due before this change counts, even when the change meets the target a moment late:
+        // noticed on the marks as they were, before a response clears them.
+        var noticed = new HashSet<Guid>();
+        void NoticeBefore(Ticket ticket)
+        {
+            if (!added.Contains(ticket.Id) && noticed.Add(ticket.Id))
+            {
+                Record(db, ticket, TicketSla.Notice(Marks(ticket) with { Warned = SlaTargets.FirstResponse | SlaTargets.NextResponse | SlaTargets.Resolution }, now), now);
+            }
+        }
+
+        foreach (var ticket in tickets.Values)
+        {
+            NoticeBefore(ticket);
+        }
+
         foreach (var message in messages ?? [])
         {
-            var ticket = tickets.GetValueOrDefault(message.TicketId)
-                ?? db.ChangeTracker.Entries<Ticket>().FirstOrDefault(e => e.Entity.Id == message.TicketId)?.Entity
-                ?? await db.Tickets.FirstOrDefaultAsync(t => t.Id == message.TicketId, ct);
-            if (ticket is null || !Respond(ticket, message))
+            var tracked = tickets.GetValueOrDefault(message.TicketId)
+                ?? db.ChangeTracker.Entries<Ticket>().FirstOrDefault(e => e.Entity.Id == message.TicketId)?.Entity;
+            var ticket = tracked ?? await db.Tickets.FirstOrDefaultAsync(t => t.Id == message.TicketId, ct);
+            if (ticket is null)
             {
                 continue;
             }
 
-            tickets[ticket.Id] = ticket;
+            NoticeBefore(ticket);
+            if (Respond(ticket, message))
+            {
+                if (tracked is null || db.Entry(ticket).State == EntityState.Unchanged)
+                {
+                    ticket.Revision++; // not counted above: it had no change of its own
+                }
+
+                tickets[ticket.Id] = ticket;
+            }
         }
 
         if (tickets.Count == 0)
@@ -138,13 +178,7 @@ public sealed class SlaKeeper(SlaPolicies policies, TimeProvider clock) : SaveCh
         {
             if (added.Contains(ticket.Id) && ticket.PlanId is null)
             {
-                ticket.PlanId = await SlaPolicies.PlanOf(db, ticket.OrganisationId, ticket.CustomerId, DateOnly.FromDateTime(ticket.CreatedAt.UtcDateTime), ct);
-            }
-
-            // What fell due before this change counts, even when the change meets the target a moment late.
-            if (!added.Contains(ticket.Id))
-            {
-                Record(db, ticket, TicketSla.Notice(Marks(ticket) with { Warned = SlaTargets.FirstResponse | SlaTargets.NextResponse | SlaTargets.Resolution }, now), now);
+                ticket.PlanId = await SlaPolicies.PlanOf(db, ticket.OrganisationId, ticket.CustomerId, ticket.CreatedAt, ct);
             }
 
             var policy = ticket.PlanId is { } planId ? await policies.Get(db, planId, ct) : null;

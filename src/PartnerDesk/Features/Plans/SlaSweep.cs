@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Data;
@@ -41,6 +42,7 @@ public sealed class SlaSweep(IServiceScopeFactory scopes, IOptions<SlaOptions> o
         }
 
         var noticed = 0;
+        var conflicts = 0;
         var now = Clock.GetUtcNow();
         while (!ct.IsCancellationRequested)
         {
@@ -51,7 +53,18 @@ public sealed class SlaSweep(IServiceScopeFactory scopes, IOptions<SlaOptions> o
                 SlaKeeper.Record(db, ticket, TicketSla.Notice(SlaKeeper.Marks(ticket), now), now);
             }
 
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException) when (++conflicts <= 3)
+            {
+                // A ticket of the batch changed since it was read (an agent's reply): nothing of the batch was
+                // saved; read the batch again, with that change in it.
+                db.ChangeTracker.Clear();
+                continue;
+            }
+
             db.ChangeTracker.Clear();
             noticed += due.Count;
             if (due.Count < options.Value.BatchSize)

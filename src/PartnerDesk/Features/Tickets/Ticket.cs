@@ -102,6 +102,9 @@ public sealed class Ticket : IOrganisationOwned
     /// <summary>When the sweep must look at this ticket next (a warning or a breach falls due).</summary>
     public DateTimeOffset? SlaCheckAt { get; set; }
     public SlaState SlaState { get; set; }
+
+    /// <summary>Counts every change (bumped on save): two saves of one ticket from the same state cannot both win.</summary>
+    public int Revision { get; set; }
 }
 
 /// <summary>The targets of a ticket's SLA.</summary>

@@ -75,7 +75,15 @@ public static class TicketMessages
         }
 
         ticket.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Outcome<TicketMessageView>.Conflict(UpdateTicket.TicketConflict);
+        }
+
         return new TicketMessageView(message.Id, message.Body, message.Visibility, message.AuthorUserId, message.AuthorName, message.AuthorIsAgent, now);
     }
 

@@ -34,6 +34,7 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         b.HasIndex(t => t.SlaCheckAt, "IX_Tickets_SlaCheckAt").HasFilter("\"SlaCheckAt\" IS NOT NULL");
         b.HasOne<Plans.SupportPlan>().WithMany().HasForeignKey(t => t.PlanId).OnDelete(DeleteBehavior.SetNull);
         b.Property(t => t.SlaWarned).HasConversion<int>();
+        b.Property(t => t.Revision).IsConcurrencyToken();
         b.Property(t => t.SlaBreached).HasConversion<int>();
     }
 }

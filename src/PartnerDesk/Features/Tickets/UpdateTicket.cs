@@ -10,6 +10,9 @@ public sealed record UpdateTicketRequest(TicketStatus? Status = null, Severity? 
 
 public static class UpdateTicket
 {
+    /// <summary>Another save (an agent, the SLA sweep) changed the ticket between reading and writing it.</summary>
+    public const string TicketConflict = "The ticket changed meanwhile. Nothing was saved; reload and try again.";
+
     public static async Task<Outcome<TicketDetails>> Handle(
         Guid id, UpdateTicketRequest request, PartnerDeskDb db, AgentReach reach, TimeProvider clock, CancellationToken ct)
     {
@@ -87,7 +90,14 @@ public static class UpdateTicket
                 db.TicketEvents.Add(TicketHistory.Event(ticket, caller, "Status", nameof(TicketStatus.New), nameof(TicketStatus.Open), now));
             }
 
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return Outcome<TicketDetails>.Conflict(TicketConflict);
+            }
         }
 
         return await GetTicket.Handle(id, db, ct);

@@ -113,6 +113,18 @@ internal sealed class BadRequestProblemHandler(IProblemDetailsService problems) 
             });
         }
 
+        if (exception is Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException)
+        {
+            // Someone (or the SLA sweep) changed the same record a moment earlier; nothing of this request was saved.
+            http.Response.StatusCode = StatusCodes.Status409Conflict;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = { Status = 409, Title = "It changed meanwhile.", Detail = "Someone else changed this a moment ago. Nothing was saved; reload and try again." },
+                Exception = exception,
+            });
+        }
+
         if (exception is not BadHttpRequestException bad)
         {
             return false;

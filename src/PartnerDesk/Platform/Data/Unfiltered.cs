@@ -13,6 +13,29 @@ namespace PartnerDesk.Platform.Data;
 /// </summary>
 public static class Unfiltered
 {
+    /// <summary>
+    /// The plan a ticket being saved names, with its targets, routing rules and calendar: whoever saves the
+    /// ticket (a contact, a job, the demo seeding with no caller at all), its SLA counts by that plan.
+    /// Nothing of it is shown to the caller.
+    /// </summary>
+    public static Task<SupportPlan?> PlanOfTicket(PartnerDeskDb db, Guid planId, CancellationToken ct) =>
+        db.SupportPlans.IgnoreQueryFilters().AsNoTracking().AsSplitQuery()
+            .Include(p => p.Targets).Include(p => p.RoutingRules)
+            .Include(p => p.Calendar!).ThenInclude(c => c.Intervals).Include(p => p.Calendar!).ThenInclude(c => c.Holidays)
+            .FirstOrDefaultAsync(p => p.Id == planId, ct);
+
+    /// <summary>The contracts of a customer that may cover a day give or take one (time zones), with their plan's time zone, for a new ticket being saved.</summary>
+    public static async Task<List<(Guid PlanId, DateOnly StartsOn, DateOnly? EndsOn, string TimeZone)>> ContractsAround(
+        PartnerDeskDb db, Guid organisationId, Guid customerId, DateOnly day, CancellationToken ct)
+    {
+        var (before, after) = (day.AddDays(-1), day.AddDays(1));
+        var rows = await db.SupportContracts.IgnoreQueryFilters().AsNoTracking()
+            .Where(c => c.OrganisationId == organisationId && c.CustomerId == customerId && c.StartsOn <= after && (c.EndsOn == null || c.EndsOn >= before))
+            .OrderByDescending(c => c.StartsOn)
+            .Select(c => new { c.PlanId, c.StartsOn, c.EndsOn, c.Plan!.Calendar!.TimeZoneId }).ToListAsync(ct);
+        return rows.ConvertAll(r => (r.PlanId, r.StartsOn, r.EndsOn, r.TimeZoneId));
+    }
+
     /// <summary>A support provider organisation of this installation, by id, to name in a plan: its name, or null.</summary>
     public static Task<string?> SupportProviderName(PartnerDeskDb db, Guid organisationId, CancellationToken ct) =>
         db.Organisations.IgnoreQueryFilters().AsNoTracking()
@@ -53,20 +76,19 @@ public static class Unfiltered
         db.TimeEntries.IgnoreQueryFilters().FirstOrDefaultAsync(e => e.AgentId == agentId && e.RunningSince != null, ct);
 
     /// <summary>
-    /// A customer's month as billing counts it, the same whoever asks (a sales agent sees no incident tickets):
-    /// the time logged (not running), the incidents filed, and those a provider worked. The caller has been
-    /// checked to reach the customer.
+    /// A customer's days as billing counts them, the same whoever asks (a sales agent sees no incident tickets):
+    /// the time logged (not running) with its ids, the incidents filed, and those a provider worked. The
+    /// caller has been checked to reach the customer. Days are [from, until).
     /// </summary>
-    public static async Task<MonthActivity> MonthOfCustomer(PartnerDeskDb db, Guid organisationId, Guid customerId, DateOnly first, SupportDelivery delivery, CancellationToken ct)
+    public static async Task<(MonthActivity Activity, List<Guid> EntryIds)> DaysOfCustomer(
+        PartnerDeskDb db, Guid organisationId, Guid customerId, DateOnly from, DateOnly until, SupportDelivery delivery, CancellationToken ct)
     {
-        var end = first.AddMonths(1);
-        var work = await db.TimeEntries.IgnoreQueryFilters().AsNoTracking()
-            .Where(e => e.OrganisationId == organisationId && e.CustomerId == customerId && e.WorkedOn >= first && e.WorkedOn < end && e.RunningSince == null)
-            .Select(e => new Work(e.Minutes, e.Billable, e.ByProvider)).ToListAsync(ct);
-        var from = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var to = new DateTimeOffset(end.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var entries = await db.TimeEntries.IgnoreQueryFilters().AsNoTracking()
+            .Where(e => e.OrganisationId == organisationId && e.CustomerId == customerId && e.WorkedOn >= from && e.WorkedOn < until && e.RunningSince == null)
+            .Select(e => new { e.Id, e.StatementId, Work = new Work(e.Minutes, e.Billable, e.ByProvider) }).ToListAsync(ct);
+        var (start, end) = (new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), new DateTimeOffset(until.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
         var incidents = db.Tickets.IgnoreQueryFilters()
-            .Where(t => t.OrganisationId == organisationId && t.CustomerId == customerId && t.Kind == TicketKind.Incident && t.CreatedAt >= from && t.CreatedAt < to);
+            .Where(t => t.OrganisationId == organisationId && t.CustomerId == customerId && t.Kind == TicketKind.Incident && t.CreatedAt >= start && t.CreatedAt < end);
         var count = await incidents.CountAsync(ct);
         var byProvider = delivery switch
         {
@@ -74,15 +96,12 @@ public static class Unfiltered
             SupportDelivery.Mixed => await incidents.CountAsync(t => db.ProviderHandovers.IgnoreQueryFilters().Any(h => h.TicketId == t.Id), ct),
             _ => count,
         };
-        return new MonthActivity(work, count, byProvider);
+        return (new MonthActivity([.. entries.Select(e => e.Work)], count, byProvider), [.. entries.Where(e => e.StatementId == null).Select(e => e.Id)]);
     }
 
-    /// <summary>Marks the month's time of a customer as billed by a statement being closed (all of it, whoever may see which ticket).</summary>
-    public static Task<int> MarkBilled(PartnerDeskDb db, Guid statementId, Guid organisationId, Guid customerId, DateOnly first, CancellationToken ct)
-    {
-        var end = first.AddMonths(1);
-        return db.TimeEntries.IgnoreQueryFilters()
-            .Where(e => e.OrganisationId == organisationId && e.CustomerId == customerId && e.WorkedOn >= first && e.WorkedOn < end && e.RunningSince == null && e.StatementId == null)
+    /// <summary>Marks exactly the time a statement being closed counted as billed by it (whoever may see which ticket).</summary>
+    public static Task<int> MarkBilled(PartnerDeskDb db, Guid statementId, IReadOnlyCollection<Guid> entryIds, CancellationToken ct) =>
+        db.TimeEntries.IgnoreQueryFilters()
+            .Where(e => entryIds.Contains(e.Id) && e.StatementId == null)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.StatementId, statementId), ct);
-    }
 }

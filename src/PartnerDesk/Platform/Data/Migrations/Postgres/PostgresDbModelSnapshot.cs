@@ -367,15 +367,15 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<decimal>("Quantity")
-                        .HasPrecision(14, 2)
-                        .HasColumnType("numeric(14,2)");
+                        .HasPrecision(14, 4)
+                        .HasColumnType("numeric(14,4)");
 
                     b.Property<Guid>("StatementId")
                         .HasColumnType("uuid");
 
                     b.Property<decimal>("UnitPrice")
-                        .HasPrecision(14, 2)
-                        .HasColumnType("numeric(14,2)");
+                        .HasPrecision(14, 4)
+                        .HasColumnType("numeric(14,4)");
 
                     b.HasKey("Id");
 
@@ -678,6 +678,9 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.HasIndex("TicketId");
 
                     b.HasIndex("OrganisationId", "CreatedAt");
+
+                    b.HasIndex(new[] { "OrganisationId", "CreatedAt" }, "IX_AgentAlerts_Unseen")
+                        .HasFilter("\"ReadAt\" IS NULL");
 
                     b.ToTable("AgentAlerts");
                 });
@@ -1219,6 +1222,9 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
                     b.Property<Guid>("ProviderOrganisationId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ProviderStatusAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid?>("ProviderTicketId")
                         .HasColumnType("uuid");
@@ -1878,6 +1884,10 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset?>("ResolvedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
 
                     b.Property<string>("Service")
                         .HasMaxLength(100)

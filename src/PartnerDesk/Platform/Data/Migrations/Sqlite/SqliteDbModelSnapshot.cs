@@ -355,14 +355,14 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<decimal>("Quantity")
-                        .HasPrecision(14, 2)
+                        .HasPrecision(14, 4)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("StatementId")
                         .HasColumnType("TEXT");
 
                     b.Property<decimal>("UnitPrice")
-                        .HasPrecision(14, 2)
+                        .HasPrecision(14, 4)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -664,6 +664,9 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.HasIndex("TicketId");
 
                     b.HasIndex("OrganisationId", "CreatedAt");
+
+                    b.HasIndex(new[] { "OrganisationId", "CreatedAt" }, "IX_AgentAlerts_Unseen")
+                        .HasFilter("\"ReadAt\" IS NULL");
 
                     b.ToTable("AgentAlerts");
                 });
@@ -1195,6 +1198,9 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
                     b.Property<Guid>("ProviderOrganisationId")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ProviderStatusAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("ProviderTicketId")
                         .HasColumnType("TEXT");
@@ -1849,6 +1855,10 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Service")

@@ -13,8 +13,8 @@ using PartnerDesk.Platform.Data;
 namespace PartnerDesk.Platform.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDb))]
-    [Migration("20261124235337_ProviderRouting")]
-    partial class ProviderRouting
+    [Migration("20261125001335_Plans")]
+    partial class Plans
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -370,15 +370,15 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<decimal>("Quantity")
-                        .HasPrecision(14, 2)
-                        .HasColumnType("numeric(14,2)");
+                        .HasPrecision(14, 4)
+                        .HasColumnType("numeric(14,4)");
 
                     b.Property<Guid>("StatementId")
                         .HasColumnType("uuid");
 
                     b.Property<decimal>("UnitPrice")
-                        .HasPrecision(14, 2)
-                        .HasColumnType("numeric(14,2)");
+                        .HasPrecision(14, 4)
+                        .HasColumnType("numeric(14,4)");
 
                     b.HasKey("Id");
 
@@ -681,6 +681,9 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.HasIndex("TicketId");
 
                     b.HasIndex("OrganisationId", "CreatedAt");
+
+                    b.HasIndex(new[] { "OrganisationId", "CreatedAt" }, "IX_AgentAlerts_Unseen")
+                        .HasFilter("\"ReadAt\" IS NULL");
 
                     b.ToTable("AgentAlerts");
                 });
@@ -1222,6 +1225,9 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
                     b.Property<Guid>("ProviderOrganisationId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ProviderStatusAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid?>("ProviderTicketId")
                         .HasColumnType("uuid");
@@ -1881,6 +1887,10 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset?>("ResolvedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
 
                     b.Property<string>("Service")
                         .HasMaxLength(100)

@@ -68,6 +68,13 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
+                name: "Revision",
+                table: "Tickets",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<int>(
                 name: "SlaBreached",
                 table: "Tickets",
                 type: "integer",
@@ -103,6 +110,13 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                 nullable: false,
                 defaultValue: 0);
 
+            migrationBuilder.AddColumn<string>(
+                name: "TimeZoneId",
+                table: "Customers",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "AgentAlerts",
                 columns: table => new
@@ -128,6 +142,54 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Cascade);
                     table.ForeignKey(
                         name: "FK_AgentAlerts_Tickets_TicketId",
+                        column: x => x.TicketId,
+                        principalTable: "Tickets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PartnerLinks",
+                columns: table => new
+                {
+                    TicketId = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    PartnerOrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    PartnerName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    PartnerTicketId = table.Column<Guid>(type: "uuid", nullable: false),
+                    PartnerTicketNumber = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PartnerLinks", x => x.TicketId);
+                    table.ForeignKey(
+                        name: "FK_PartnerLinks_Tickets_TicketId",
+                        column: x => x.TicketId,
+                        principalTable: "Tickets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProviderHandovers",
+                columns: table => new
+                {
+                    TicketId = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CustomerId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ProviderOrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ProviderName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ProviderTicketId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ProviderTicketNumber = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    RoutedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ProviderStatusAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProviderHandovers", x => x.TicketId);
+                    table.ForeignKey(
+                        name: "FK_ProviderHandovers_Tickets_TicketId",
                         column: x => x.TicketId,
                         principalTable: "Tickets",
                         principalColumn: "Id",
@@ -164,6 +226,33 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         principalTable: "Tickets",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Statements",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CustomerId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ContractId = table.Column<Guid>(type: "uuid", nullable: true),
+                    PlanName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Month = table.Column<DateOnly>(type: "date", nullable: false),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    Total = table.Column<decimal>(type: "numeric(14,2)", precision: 14, scale: 2, nullable: false),
+                    ProviderCost = table.Column<decimal>(type: "numeric(14,2)", precision: 14, scale: 2, nullable: false),
+                    ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ClosedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Statements", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Statements_Customers_CustomerId",
+                        column: x => x.CustomerId,
+                        principalTable: "Customers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -216,6 +305,75 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         principalTable: "SupportCalendar",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StatementLine",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    StatementId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Position = table.Column<int>(type: "integer", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Description = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Quantity = table.Column<decimal>(type: "numeric(14,4)", precision: 14, scale: 4, nullable: false),
+                    UnitPrice = table.Column<decimal>(type: "numeric(14,4)", precision: 14, scale: 4, nullable: false),
+                    Amount = table.Column<decimal>(type: "numeric(14,2)", precision: 14, scale: 2, nullable: false),
+                    Cost = table.Column<decimal>(type: "numeric(14,2)", precision: 14, scale: 2, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StatementLine", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_StatementLine_Statements_StatementId",
+                        column: x => x.StatementId,
+                        principalTable: "Statements",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TimeEntries",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CustomerId = table.Column<Guid>(type: "uuid", nullable: false),
+                    TicketId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AgentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AgentName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Minutes = table.Column<int>(type: "integer", nullable: false),
+                    Billable = table.Column<bool>(type: "boolean", nullable: false),
+                    ByProvider = table.Column<bool>(type: "boolean", nullable: false),
+                    Note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    WorkedOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    RunningSince = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    StatementId = table.Column<Guid>(type: "uuid", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TimeEntries", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TimeEntries_Customers_CustomerId",
+                        column: x => x.CustomerId,
+                        principalTable: "Customers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_TimeEntries_Statements_StatementId",
+                        column: x => x.StatementId,
+                        principalTable: "Statements",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_TimeEntries_Tickets_TicketId",
+                        column: x => x.TicketId,
+                        principalTable: "Tickets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -359,6 +517,18 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                 column: "TicketId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_AgentAlerts_Unseen",
+                table: "AgentAlerts",
+                columns: new[] { "OrganisationId", "CreatedAt" },
+                filter: "\"ReadAt\" IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PartnerLinks_PartnerTicketId",
+                table: "PartnerLinks",
+                column: "PartnerTicketId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PlanPhoneLine_PlanId",
                 table: "PlanPhoneLine",
                 column: "PlanId");
@@ -390,6 +560,17 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                 column: "TicketId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_StatementLine_StatementId",
+                table: "StatementLine",
+                column: "StatementId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Statements_CustomerId_Month",
+                table: "Statements",
+                columns: new[] { "CustomerId", "Month" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SupportContracts_CustomerId_StartsOn",
                 table: "SupportContracts",
                 columns: new[] { "CustomerId", "StartsOn" });
@@ -415,6 +596,33 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                 table: "SupportPlans",
                 column: "ProviderOrganisationId");
 
+            migrationBuilder.CreateIndex(
+                name: "IX_TimeEntries_CustomerId",
+                table: "TimeEntries",
+                column: "CustomerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TimeEntries_OrganisationId_CustomerId_WorkedOn",
+                table: "TimeEntries",
+                columns: new[] { "OrganisationId", "CustomerId", "WorkedOn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TimeEntries_RunningTimer",
+                table: "TimeEntries",
+                column: "AgentId",
+                unique: true,
+                filter: "\"RunningSince\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TimeEntries_StatementId",
+                table: "TimeEntries",
+                column: "StatementId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TimeEntries_TicketId_CreatedAt",
+                table: "TimeEntries",
+                columns: new[] { "TicketId", "CreatedAt" });
+
             migrationBuilder.AddForeignKey(
                 name: "FK_Tickets_SupportPlans_PlanId",
                 table: "Tickets",
@@ -435,6 +643,9 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                 name: "AgentAlerts");
 
             migrationBuilder.DropTable(
+                name: "PartnerLinks");
+
+            migrationBuilder.DropTable(
                 name: "PlanPhoneLine");
 
             migrationBuilder.DropTable(
@@ -444,13 +655,25 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                 name: "PlanSlaTarget");
 
             migrationBuilder.DropTable(
+                name: "ProviderHandovers");
+
+            migrationBuilder.DropTable(
                 name: "SlaBreaches");
+
+            migrationBuilder.DropTable(
+                name: "StatementLine");
 
             migrationBuilder.DropTable(
                 name: "SupportContracts");
 
             migrationBuilder.DropTable(
+                name: "TimeEntries");
+
+            migrationBuilder.DropTable(
                 name: "SupportPlans");
+
+            migrationBuilder.DropTable(
+                name: "Statements");
 
             migrationBuilder.DropIndex(
                 name: "IX_Tickets_Active_SlaDueAt",
@@ -501,6 +724,10 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                 table: "Tickets");
 
             migrationBuilder.DropColumn(
+                name: "Revision",
+                table: "Tickets");
+
+            migrationBuilder.DropColumn(
                 name: "SlaBreached",
                 table: "Tickets");
 
@@ -519,6 +746,10 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
             migrationBuilder.DropColumn(
                 name: "SlaWarned",
                 table: "Tickets");
+
+            migrationBuilder.DropColumn(
+                name: "TimeZoneId",
+                table: "Customers");
         }
     }
 }
