@@ -62,7 +62,9 @@ public abstract class BenchDatabase
 
     protected static string TicketColumns =>
         "\"Id\", \"OrganisationId\", \"CustomerId\", \"Number\", \"Title\", \"Description\", \"Kind\", \"Severity\", \"Status\", "
-        + "\"Service\", \"Channel\", \"RequesterContactId\", \"CreatedByUserId\", \"AssigneeAgentId\", \"CreatedAt\", \"UpdatedAt\", \"ResolvedAt\"";
+        + "\"Service\", \"Channel\", \"RequesterContactId\", \"CreatedByUserId\", \"AssigneeAgentId\", \"CreatedAt\", \"UpdatedAt\", \"ResolvedAt\", "
+        // Columns without a default in SQLite, whose tables migrations rebuild from the model.
+        + "\"AttentionNeeded\", \"SlaWarned\", \"SlaBreached\", \"SlaState\", \"Revision\"";
 
     protected static string CustomerColumns => "\"Id\", \"OrganisationId\", \"Name\", \"TenantId\", \"DefaultDomain\", \"CreatedAt\"";
 }
@@ -116,14 +118,15 @@ public sealed class SqliteBenchDatabase(string folder) : BenchDatabase
             }
 
             await using var tickets = connection.CreateCommand();
-            tickets.CommandText = $"INSERT INTO \"Tickets\" ({TicketColumns}) VALUES ({string.Join(", ", Enumerable.Range(0, 17).Select(i => "@p" + i))})";
-            AddParameters(tickets, 17);
+            tickets.CommandText = $"INSERT INTO \"Tickets\" ({TicketColumns}) VALUES ({string.Join(", ", Enumerable.Range(0, 22).Select(i => "@p" + i))})";
+            AddParameters(tickets, 22);
             tickets.Prepare();
             foreach (var t in plan.Tickets())
             {
                 Bind(tickets, Text(t.Id), organisation, Text(t.CustomerId), t.Number, t.Title, t.Description, t.Kind.ToString(),
                     t.Severity.ToString(), t.Status.ToString(), t.Service, t.Channel.ToString(), null, Text(t.CreatedByUserId),
-                    t.AssigneeAgentId is { } a ? Text(a) : null, t.CreatedAt.UtcTicks, t.UpdatedAt.UtcTicks, t.ResolvedAt?.UtcTicks);
+                    t.AssigneeAgentId is { } a ? Text(a) : null, t.CreatedAt.UtcTicks, t.UpdatedAt.UtcTicks, t.ResolvedAt?.UtcTicks,
+                    0, 0, 0, "None", 0);
                 tickets.ExecuteNonQuery();
             }
 
@@ -248,6 +251,11 @@ public sealed class PostgresBenchDatabase(string serverConnectionString) : Bench
                 await tickets.WriteAsync(t.CreatedAt, NpgsqlDbType.TimestampTz);
                 await tickets.WriteAsync(t.UpdatedAt, NpgsqlDbType.TimestampTz);
                 await WriteNullable(tickets, t.ResolvedAt, NpgsqlDbType.TimestampTz);
+                await tickets.WriteAsync(false, NpgsqlDbType.Boolean);
+                await tickets.WriteAsync(0, NpgsqlDbType.Integer);
+                await tickets.WriteAsync(0, NpgsqlDbType.Integer);
+                await tickets.WriteAsync("None", NpgsqlDbType.Varchar);
+                await tickets.WriteAsync(0, NpgsqlDbType.Integer);
             }
 
             await tickets.CompleteAsync();

@@ -71,6 +71,15 @@ async Task RunOne(BenchDatabase database)
         return;
     }
 
+    if (options.Only == "sla")
+    {
+        await SlaSweepRun(database);
+        var slaLog = Path.Combine(options.WorkFolder, $"host-{database.HostSetting.ToLowerInvariant()}.log");
+        await using var slaHost = await HostUnderTest.Start(options.HostDll, database, slaLog);
+        await BreachDelayRun(database);
+        return;
+    }
+
     var largest = plan.Customers[0].Id;
     var small = plan.Customers[plan.Customers.Count * 4 / 5].Id;
     (string Name, QueryWorkload.ListCall Call, string? Url)[] lists =
@@ -88,7 +97,7 @@ async Task RunOne(BenchDatabase database)
         ("Console queue: active, by severity", QueryWorkload.ConsoleQueue(new() { PageSize = 50, Sort = QueueSort.Severity }), null),
     ];
 
-    // The query alone first, before the host competes for the two cores.
+    // The queries and the SLA sweep alone first, before the host competes for the two cores.
     var queries = new QueryWorkload(database);
     plans.AppendLine(inv, $"===== {database.Name}");
     var queryFigures = new Dictionary<string, LatencySummary>();
@@ -148,6 +157,18 @@ async Task RunOne(BenchDatabase database)
     Line(string.Create(inv, $"Queue (status=New,Open) after the load: p50 {after.P50:F2} ms, p95 {after.P95:F2} ms, p99 {after.P99:F2} ms."));
     Line(string.Create(inv, $"Host memory: RSS {rssBeforeLoad:F0} MiB before the create load, peak sampled RSS {host.PeakSampledRssMiB:F0} MiB, kernel peak (VmHWM) {host.PeakRssMiB():F0} MiB."));
     await IncidentRun(database, plan);
+}
+
+async Task SlaSweepRun(BenchDatabase database)
+{
+    var s = await SlaWorkload.Sweep(database);
+    Line(string.Create(inv, $"SLA sweep over {s.Open:N0} open tickets with an SLA (in process): a round finding {s.Noticed:N0} overdue (1 in 100) took {s.Round.TotalMilliseconds:F0} ms; an idle round (nothing due, the usual case) p50 {s.Idle.P50:F2} ms, p95 {s.Idle.P95:F2} ms, max {s.Idle.Max:F2} ms; catching up after every open ticket fell due ({s.CaughtUp:N0} breaches recorded, each with a history line and an alert) took {s.CatchUp.TotalSeconds:F1} s."));
+}
+
+async Task BreachDelayRun(BenchDatabase database)
+{
+    var b = await SlaWorkload.BreachDelay(database);
+    Line(string.Create(inv, $"SLA breach noticed by the running host (its sweep every 15 s): {b.Tickets} tickets falling due over a minute, delay from due time to the recorded breach p50 {b.P50Seconds:F1} s, max {b.MaxSeconds:F1} s."));
 }
 
 async Task IncidentRun(BenchDatabase database, SeedPlan plan)

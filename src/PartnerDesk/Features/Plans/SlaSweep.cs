@@ -41,13 +41,27 @@ public sealed class SlaSweep(IServiceScopeFactory scopes, IOptions<SlaOptions> o
             return 0;
         }
 
+        var noticed = await Round(db, Clock.GetUtcNow(), options.Value.BatchSize, ct);
+        if (noticed > 0)
+        {
+            log.LogInformation("The SLA sweep looked at {Count} tickets.", noticed);
+        }
+
+        return noticed;
+    }
+
+    /// <summary>
+    /// One pass: every ticket whose next warning or due time has come, in batches, each batch one save.
+    /// A batch that meets a concurrent change of one of its tickets is read again (at most three times a round).
+    /// </summary>
+    public static async Task<int> Round(PartnerDeskDb db, DateTimeOffset now, int batchSize, CancellationToken ct)
+    {
         var noticed = 0;
         var conflicts = 0;
-        var now = Clock.GetUtcNow();
         while (!ct.IsCancellationRequested)
         {
             // Across organisations: the sweep works for all of them and touches only SLA fields.
-            var due = await Unfiltered.TicketsDueForSlaCheck(db, now, options.Value.BatchSize, ct);
+            var due = await Unfiltered.TicketsDueForSlaCheck(db, now, batchSize, ct);
             foreach (var ticket in due)
             {
                 SlaKeeper.Record(db, ticket, TicketSla.Notice(SlaKeeper.Marks(ticket), now), now);
@@ -67,15 +81,10 @@ public sealed class SlaSweep(IServiceScopeFactory scopes, IOptions<SlaOptions> o
 
             db.ChangeTracker.Clear();
             noticed += due.Count;
-            if (due.Count < options.Value.BatchSize)
+            if (due.Count < batchSize)
             {
                 break;
             }
-        }
-
-        if (noticed > 0)
-        {
-            log.LogInformation("The SLA sweep looked at {Count} tickets.", noticed);
         }
 
         return noticed;
