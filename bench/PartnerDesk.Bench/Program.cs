@@ -162,7 +162,7 @@ async Task RunOne(BenchDatabase database)
 async Task SlaSweepRun(BenchDatabase database)
 {
     var s = await SlaWorkload.Sweep(database);
-    Line(string.Create(inv, $"SLA sweep over {s.Open:N0} open tickets with an SLA (in process): a round finding {s.Noticed:N0} overdue (1 in 100) took {s.Round.TotalMilliseconds:F0} ms; an idle round (nothing due, the usual case) p50 {s.Idle.P50:F2} ms, p95 {s.Idle.P95:F2} ms, max {s.Idle.Max:F2} ms; catching up after every open ticket fell due ({s.CaughtUp:N0} breaches recorded, each with a history line and an alert) took {s.CatchUp.TotalSeconds:F1} s."));
+    Line(string.Create(inv, $"SLA sweep over {s.Open:N0} open tickets with an SLA (in process): a round finding {s.Noticed:N0} overdue (about 1 in 100) took {s.Round.TotalMilliseconds:F0} ms; an idle round (nothing due, the usual case) p50 {s.Idle.P50:F2} ms, p95 {s.Idle.P95:F2} ms, max {s.Idle.Max:F2} ms; catching up after every open ticket fell due ({s.CaughtUp:N0} breaches recorded, each with a history line and an alert) took {s.CatchUp.TotalSeconds:F1} s."));
 }
 
 async Task BreachDelayRun(BenchDatabase database)
