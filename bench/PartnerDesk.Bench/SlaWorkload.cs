@@ -22,9 +22,12 @@ public static class SlaWorkload
         // Every open ticket gets an SLA: due between 1 and 25 hours from now (warning an hour before), except
         // about one in a hundred (ticket numbers divisible by 101), overdue by a minute and already warned:
         // far more than fall due in one 15-second tick of a real desk.
+        await using var db = database.NewContext(System());
+        // A running host has compiled the sweep's queries long before: a small round first, not measured.
+        await GiveOpenTicketsAnSla(database, now, overdueEvery: 1009);
+        await SlaSweep.Round(db, now, 500, CancellationToken.None);
         var open = await GiveOpenTicketsAnSla(database, now, overdueEvery: 101);
 
-        await using var db = database.NewContext(System());
         var watch = Stopwatch.StartNew();
         var noticed = await SlaSweep.Round(db, now, 500, CancellationToken.None);
         var round = watch.Elapsed;

@@ -9,27 +9,16 @@ namespace PartnerDesk.Platform;
 /// answers after a day (clients retry within minutes). Deletes are idempotent, so several instances
 /// running this at once do no harm.
 /// </summary>
-public sealed class Housekeeping(IServiceScopeFactory scopes, TimeProvider clock, ILogger<Housekeeping> log) : BackgroundService
+public sealed class Housekeeping(IServiceScopeFactory scopes, TimeProvider clock, ILogger<Housekeeping> log) : Jobs.PeriodicJob(clock, log)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
     public static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        do
-        {
-            try
-            {
-                await RunOnce(scopes, clock, stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogWarning(e, "Housekeeping failed; it runs again in {Interval}.", Interval);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override bool Enabled => true;
+
+    protected override TimeSpan Tick => Interval;
+
+    public override Task<int> RunOnce(CancellationToken ct) => RunOnce(scopes, Clock, ct);
 
     public static async Task<int> RunOnce(IServiceScopeFactory scopes, TimeProvider clock, CancellationToken ct)
     {

@@ -29,40 +29,22 @@ public sealed class EscalationOptions
 /// </summary>
 public sealed class EscalationTracker(
     IServiceScopeFactory scopes, PartnerCenterClient partnerCenter, IOptions<EscalationOptions> options, TimeProvider clock, ILogger<EscalationTracker> log)
-    : BackgroundService
+    : PeriodicJob(clock, log)
 {
     public const string LeaseName = "escalation-tracker";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled)
-        {
-            return;
-        }
+    protected override bool Enabled => options.Value.Enabled;
 
-        using var timer = new PeriodicTimer(options.Value.Tick, clock);
-        do
-        {
-            try
-            {
-                await RunOnce(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                log.LogWarning(e, "An escalation round failed; the next starts in {Tick}.", options.Value.Tick);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Tick => options.Value.Tick;
 
     /// <summary>One round: every organisation's due service requests. Returns how many were read.</summary>
-    public async Task<int> RunOnce(CancellationToken ct)
+    public override async Task<int> RunOnce(CancellationToken ct)
     {
         List<Guid> organisations;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
-            if (!await JobLeases.TryTake(db, LeaseName, options.Value.Tick * 4, clock, ct))
+            if (!await JobLeases.TryTake(db, LeaseName, options.Value.Tick * 4, Clock, ct))
             {
                 return 0;
             }
@@ -76,7 +58,7 @@ public sealed class EscalationTracker(
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(organisation);
             var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
-            var now = clock.GetUtcNow();
+            var now = Clock.GetUtcNow();
             var due = await db.Escalations
                 .Where(e => e.ServiceRequestId != null && e.State != EscalationState.Closed && e.State != EscalationState.NeedsAgent && e.NextPollAt <= now)
                 .OrderBy(e => e.NextPollAt).Select(e => e.Id).Take(100).ToListAsync(ct);
@@ -89,7 +71,7 @@ public sealed class EscalationTracker(
                 }
                 catch (Exception e) when (!ct.IsCancellationRequested)
                 {
-                    log.LogWarning(e, "Following escalation {Escalation} failed.", id);
+                    Log.LogWarning(e, "Following escalation {Escalation} failed.", id);
                     db.ChangeTracker.Clear();
                 }
             }
@@ -102,7 +84,7 @@ public sealed class EscalationTracker(
     public async Task Follow(PartnerDeskDb db, Guid escalationId, CancellationToken ct)
     {
         var escalation = await db.Escalations.Include(e => e.Ticket).FirstAsync(e => e.Id == escalationId, ct);
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         PartnerCenterServiceRequest request;
         try
         {

@@ -44,7 +44,7 @@ public sealed class SlaSweep(IServiceScopeFactory scopes, IOptions<SlaOptions> o
         var noticed = await Round(db, Clock.GetUtcNow(), options.Value.BatchSize, ct);
         if (noticed > 0)
         {
-            log.LogInformation("The SLA sweep looked at {Count} tickets.", noticed);
+            Log.LogInformation("The SLA sweep looked at {Count} tickets.", noticed);
         }
 
         return noticed;

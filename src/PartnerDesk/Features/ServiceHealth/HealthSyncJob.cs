@@ -12,40 +12,22 @@ namespace PartnerDesk.Features.ServiceHealth;
 /// </summary>
 public sealed class HealthSyncJob(
     IServiceScopeFactory scopes, HealthSync sync, IOptions<ServiceHealthOptions> options, TimeProvider clock, ILogger<HealthSyncJob> log)
-    : BackgroundService
+    : PeriodicJob(clock, log)
 {
     public const string Name = "service-health-sync";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled)
-        {
-            return;
-        }
+    protected override bool Enabled => options.Value.Enabled;
 
-        using var timer = new PeriodicTimer(options.Value.Tick, clock);
-        do
-        {
-            try
-            {
-                await RunOnce(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                log.LogWarning(e, "A service health round failed; the next starts in {Tick}.", options.Value.Tick);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Tick => options.Value.Tick;
 
     /// <summary>One round: each organisation's due tenants. Returns how many tenants were read.</summary>
-    public async Task<int> RunOnce(CancellationToken ct)
+    public override async Task<int> RunOnce(CancellationToken ct)
     {
         List<Guid> organisations;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
-            if (!await JobLeases.TryTake(db, Name, options.Value.Tick * 4, clock, ct))
+            if (!await JobLeases.TryTake(db, Name, options.Value.Tick * 4, Clock, ct))
             {
                 return 0;
             }
@@ -69,7 +51,7 @@ public sealed class HealthSyncJob(
         {
             scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(organisationId);
             var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
-            var now = clock.GetUtcNow();
+            var now = Clock.GetUtcNow();
             due = await db.Customers
                 .Where(c => !db.HealthSyncStates.Any(s => s.CustomerId == c.Id && s.NextDueAt > now))
                 .OrderBy(c => db.HealthSyncStates.Where(s => s.CustomerId == c.Id).Select(s => (DateTimeOffset?)s.NextDueAt).FirstOrDefault())
@@ -88,7 +70,7 @@ public sealed class HealthSyncJob(
             }
             catch (Exception e) when (!token.IsCancellationRequested)
             {
-                log.LogWarning(e, "Service health sync of customer {Customer} failed.", customerId);
+                Log.LogWarning(e, "Service health sync of customer {Customer} failed.", customerId);
             }
         });
         return due.Count;

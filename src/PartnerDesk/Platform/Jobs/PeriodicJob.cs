@@ -8,6 +8,8 @@ public abstract class PeriodicJob(TimeProvider clock, ILogger log) : BackgroundS
 {
     protected TimeProvider Clock { get; } = clock;
 
+    protected ILogger Log { get; } = log;
+
     protected abstract bool Enabled { get; }
 
     protected abstract TimeSpan Tick { get; }
@@ -31,7 +33,7 @@ public abstract class PeriodicJob(TimeProvider clock, ILogger log) : BackgroundS
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                log.LogWarning(e, "A round of {Job} failed; the next starts in {Tick}.", GetType().Name, Tick);
+                Log.LogWarning(e, "A round of {Job} failed; the next starts in {Tick}.", GetType().Name, Tick);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
