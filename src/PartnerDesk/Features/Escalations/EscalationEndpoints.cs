@@ -117,6 +117,23 @@ public static class EscalationEndpoints
         return new EscalationDetails(EscalationView.Of(row.Escalation, TicketNumber.Format(row.Number)), row.Escalation.Description, history);
     }
 
+    /// <summary>All escalations of a ticket with their histories, newest first: two queries, however many there are.</summary>
+    public static async Task<List<EscalationDetails>> OfTicket(Guid ticketId, PartnerDeskDb db, CancellationToken ct)
+    {
+        var rows = await db.Escalations.AsNoTracking().Where(e => e.TicketId == ticketId).OrderByDescending(e => e.CreatedAt)
+            .Select(e => new { Escalation = e, e.Ticket!.Number }).ToListAsync(ct);
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = rows.Select(r => r.Escalation.Id).ToList();
+        var history = (await db.EscalationEvents.AsNoTracking().Where(e => ids.Contains(e.EscalationId)).OrderBy(e => e.Id)
+                .Select(e => new { e.EscalationId, View = new EscalationEventView(e.Id, e.At, e.Actor, e.What, e.Detail) }).ToListAsync(ct))
+            .ToLookup(e => e.EscalationId, e => e.View);
+        return rows.ConvertAll(r => new EscalationDetails(EscalationView.Of(r.Escalation, TicketNumber.Format(r.Number)), r.Escalation.Description, [.. history[r.Escalation.Id]]));
+    }
+
     public static async Task<Outcome<bool>> Close(Guid id, PartnerDeskDb db, TimeProvider clock, CancellationToken ct)
     {
         var escalation = await db.Escalations.FirstOrDefaultAsync(e => e.Id == id, ct);
