@@ -6,6 +6,15 @@ import html, os
 TEXTS = {
     # key: (english, german)
     # Plans, SLA, support terms
+    "Support profile": (None, "Supportprofil"),
+    "How your customers reach your support: shown in the portal and published to Partner Center, which shows it to them too.": (None, "Wie Ihre Kunden Ihren Support erreichen: im Portal gezeigt und im Partner Center veröffentlicht, das es ihnen ebenfalls zeigt."),
+    "Telephone": (None, "Telefon"),
+    "Website": (None, "Website"),
+    "Save and publish": (None, "Speichern und veröffentlichen"),
+    "Take it from Partner Center": (None, "Aus dem Partner Center übernehmen"),
+    "A support provider has no Partner Center support profile: it is shown in the portal only.": (None, "Ein Supportdienstleister hat kein Supportprofil im Partner Center: es wird nur im Portal gezeigt."),
+    "Published to Partner Center": (None, "Im Partner Center veröffentlicht am"),
+    "Publishing to Partner Center…": (None, "Wird im Partner Center veröffentlicht …"),
     "Plans and billing": (None, "Pläne und Abrechnung"),
     "Month": (None, "Monat"),
     "Show": (None, "Anzeigen"),

@@ -14,6 +14,35 @@ public static class PartnerCenterEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/v1");
+        v1.MapGet("/profiles/support", (HttpContext http, SimulatorState faults, PartnerCenterState state) =>
+            Answer(http, faults, "profiles.support.get", partner => Task.FromResult(Results.Json(state.Profile(partner), SimulatorJson.Options))));
+        // Documented as PUT /v1/profiles/supportprofile; /v1/profiles/support is accepted too.
+        foreach (var path in new[] { "/profiles/supportprofile", "/profiles/support" })
+        {
+            v1.MapPut(path, (HttpContext http, SimulatorState faults, PartnerCenterState state) =>
+                Answer(http, faults, "profiles.support.update", async partner =>
+                {
+                    var profile = await http.Request.ReadFromJsonAsync<SupportProfile>(SimulatorJson.Options);
+                    if (profile is null || (profile.Email is null && profile.Telephone is null && profile.Website is null))
+                    {
+                        return Fault(400, "InvalidInput", "The support profile needs an email, a telephone or a website.");
+                    }
+
+                    if (profile.Email is { } email && !System.Net.Mail.MailAddress.TryCreate(email, out _))
+                    {
+                        return Fault(400, "InvalidInput", $"'{email}' is not a valid email address.");
+                    }
+
+                    if (profile.Website is { } website && !(Uri.TryCreate(website, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+                    {
+                        return Fault(400, "InvalidInput", $"'{website}' is not a valid website address.");
+                    }
+
+                    profile.Attributes = new() { ObjectType = "SupportProfile" };
+                    return Results.Json(state.SetProfile(partner, profile), SimulatorJson.Options);
+                }));
+        }
+
         v1.MapGet("/servicerequests/supporttopics", (HttpContext http, SimulatorState faults) =>
             Answer(http, faults, "supporttopics", _ => Task.FromResult(Results.Json(
                 new ResourceCollection<SupportTopic> { TotalCount = PartnerCenterState.Topics.Count, Items = [.. PartnerCenterState.Topics] }, SimulatorJson.Options))));

@@ -27,6 +27,13 @@ public sealed class PartnerCenterState(TimeProvider clock)
     ];
 
     /// <summary>Create requests received (a retry counts again), and service requests actually created.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, SupportProfile> profiles = new();
+
+    /// <summary>A partner's support profile; empty fields until it sets one.</summary>
+    public SupportProfile Profile(Guid partner) => profiles.GetOrAdd(partner, _ => new SupportProfile());
+
+    public SupportProfile SetProfile(Guid partner, SupportProfile profile) => profiles[partner] = profile;
+
     public int CreateRequestsReceived { get; private set; }
     public int ServiceRequestsCreated { get; private set; }
 

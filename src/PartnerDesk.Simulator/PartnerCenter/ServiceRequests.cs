@@ -81,3 +81,12 @@ public sealed class ApiFault
     public List<string> Data { get; set; } = [];
     public string Source { get; set; } = "PartnerFD";
 }
+
+/// <summary>The partner's support profile (Partner Center: Get/Update support profile): how its customers reach its support.</summary>
+public sealed class SupportProfile
+{
+    public string? Email { get; set; }
+    public string? Telephone { get; set; }
+    public string? Website { get; set; }
+    public ResourceAttributes Attributes { get; set; } = new() { ObjectType = "SupportProfile" };
+}

@@ -26,6 +26,9 @@ public sealed record PartnerCenterServiceRequest(
 
 public sealed record PartnerCenterSupportTopic(string? Name, string? Description, long Id);
 
+/// <summary>How a partner's customers reach its support, as Partner Center keeps it (and shows it to them).</summary>
+public sealed record PartnerCenterSupportProfile(string? Email, string? Telephone, string? Website);
+
 /// <summary>Partner Center refused or failed a call; <see cref="Retryable"/> says whether trying again can help.</summary>
 public sealed class PartnerCenterException(HttpStatusCode status, string reason, bool retryable, TimeSpan? retryAfter)
     : Exception($"Partner Center answered {(int)status}: {reason}")
@@ -99,6 +102,14 @@ public sealed class PartnerCenterClient(HttpClient http, IPartnerCenterTokens to
 
     public Task<PartnerCenterServiceRequest> Close(Guid organisationId, Guid requestId, string id, CancellationToken ct) =>
         Send<PartnerCenterServiceRequest>(organisationId, HttpMethod.Patch, $"v1/servicerequests/{Uri.EscapeDataString(id)}", new { status = "closed" }, requestId, ct);
+
+    public Task<PartnerCenterSupportProfile> GetSupportProfile(Guid organisationId, CancellationToken ct) =>
+        Send<PartnerCenterSupportProfile>(organisationId, HttpMethod.Get, "v1/profiles/support", null, Guid.NewGuid(), ct);
+
+    /// <summary>PUT of the whole profile (documented at v1/profiles/supportprofile).</summary>
+    public Task<PartnerCenterSupportProfile> UpdateSupportProfile(Guid organisationId, Guid requestId, PartnerCenterSupportProfile profile, CancellationToken ct) =>
+        Send<PartnerCenterSupportProfile>(organisationId, HttpMethod.Put, "v1/profiles/supportprofile",
+            new { profile.Email, profile.Telephone, profile.Website, attributes = new { objectType = "SupportProfile" } }, requestId, ct);
 
     public async Task<List<PartnerCenterSupportTopic>> SupportTopics(Guid organisationId, CancellationToken ct) =>
         (await Send<Collection<PartnerCenterSupportTopic>>(organisationId, HttpMethod.Get, "v1/servicerequests/supporttopics", null, Guid.NewGuid(), ct)).Items ?? [];

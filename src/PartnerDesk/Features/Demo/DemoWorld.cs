@@ -270,6 +270,9 @@ public static class DemoWorld
             PhoneLines = [new PlanPhoneLine { OrganisationId = Ids.Fabrikam, PlanId = Ids.FabrikamCare, Label = "Service desk", Number = "+49 30 555 0100" }],
         };
         db.AddRange(standard, premium, care);
+        db.AddRange(
+            new SupportProfile { OrganisationId = Ids.Contoso, Email = "support@contoso-cloud.example", Telephone = "+49 89 1234 5670", Website = "https://contoso-cloud.example/support", UpdatedAt = now },
+            new SupportProfile { OrganisationId = Ids.Fabrikam, Email = "support@fabrikam-solutions.example", Telephone = "+49 30 555 0100", Website = "https://fabrikam-solutions.example/support", UpdatedAt = now });
 
         var since = DateOnly.FromDateTime(now.UtcDateTime).AddMonths(-6);
         db.AddRange(

@@ -11,6 +11,9 @@ public static class Policies
     public const string Agent = "agent";
     public const string Contact = "contact";
 
+    /// <summary>Admin agents: the organisation's own settings (its support profile).</summary>
+    public const string Admin = "admin";
+
     /// <summary>Admin and sales agents: plans, contracts, calendars and billing.</summary>
     public const string Commercial = "commercial";
 
@@ -26,6 +29,8 @@ public static class Policies
         options.FallbackPolicy = member; // an endpoint that forgets to say fails closed
         options.AddPolicy(Agent, p => p.Combine(member).RequireClaim(CallerClaims.Kind, nameof(AccountKind.Agent)));
         options.AddPolicy(Contact, p => p.Combine(member).RequireClaim(CallerClaims.Kind, nameof(AccountKind.Contact)));
+        options.AddPolicy(Admin, p => p.Combine(member).RequireClaim(CallerClaims.Kind, nameof(AccountKind.Agent))
+            .RequireClaim(CallerClaims.AgentRole, nameof(Features.Organisations.AgentRole.AdminAgent)));
         options.AddPolicy(Commercial, p => p.Combine(member).RequireClaim(CallerClaims.Kind, nameof(AccountKind.Agent))
             .RequireClaim(CallerClaims.AgentRole, nameof(Features.Organisations.AgentRole.AdminAgent), nameof(Features.Organisations.AgentRole.SalesAgent)));
     }

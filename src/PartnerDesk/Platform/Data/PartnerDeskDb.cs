@@ -135,6 +135,7 @@ public abstract class PartnerDeskDb(DbContextOptions options)
         OwnedByOrganisation<Features.Plans.PlanPhoneLine>(builder);
         OwnedByOrganisation<Features.Plans.PlanRoutingRule>(builder);
         OwnedByOrganisation<Features.Plans.PartnerLink>(builder);
+        OwnedByOrganisation<SupportProfile>(builder);
 
         builder.Entity<Customer>().HasQueryFilter(ReachableCustomer<Customer>(c => c.Id, c => true));
         builder.Entity<Contact>().HasQueryFilter(ReachableCustomer<Contact>(c => c.CustomerId, c => true));

@@ -1,0 +1,207 @@
+using System.Net.Mail;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PartnerDesk.MicrosoftApis;
+using PartnerDesk.Platform.Api;
+using PartnerDesk.Platform.Auth;
+using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Outbox;
+
+namespace PartnerDesk.Features.Organisations;
+
+/// <summary>
+/// How the organisation's customers reach its support (R15): kept here, shown in the portal (and, with the
+/// e-mail channel, in every mail), and published to Partner Center, which shows it to the customers too.
+/// </summary>
+public sealed class SupportProfile : IOrganisationOwned
+{
+    public Guid OrganisationId { get; set; }
+    public string? Email { get; set; }
+    public string? Telephone { get; set; }
+    public string? Website { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>When Partner Center last took this version; null while publishing is pending or refused.</summary>
+    public DateTimeOffset? PublishedAt { get; set; }
+
+    /// <summary>Why Partner Center refused the last version, for the admin to fix.</summary>
+    public string? PublishProblem { get; set; }
+}
+
+internal sealed class SupportProfileConfiguration : IEntityTypeConfiguration<SupportProfile>
+{
+    public void Configure(EntityTypeBuilder<SupportProfile> b)
+    {
+        b.HasKey(p => p.OrganisationId);
+        b.Property(p => p.Email).HasMaxLength(320);
+        b.Property(p => p.Telephone).HasMaxLength(40);
+        b.Property(p => p.Website).HasMaxLength(500);
+        b.Property(p => p.PublishProblem).HasMaxLength(1000);
+        b.HasOne<Organisation>().WithOne().HasForeignKey<SupportProfile>(p => p.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public sealed record SupportProfileRequest(string? Email, string? Telephone, string? Website);
+
+public sealed record SupportProfileView(string Organisation, string? Email, string? Telephone, string? Website, DateTimeOffset? UpdatedAt, DateTimeOffset? PublishedAt, string? PublishProblem, bool Publishes);
+
+public static partial class SupportProfiles
+{
+    [GeneratedRegex(@"^\+?[0-9][0-9 ()./-]{2,38}$")]
+    private static partial Regex PhoneNumber();
+
+    public static RouteGroupBuilder MapSupportProfileEndpoints(this RouteGroupBuilder api)
+    {
+        var profile = api.MapGroup("/profiles/support").WithTags("Organisations");
+        profile.MapGet("/", async (PartnerDeskDb db, CancellationToken ct) => TypedResults.Ok(await Get(db, ct)))
+            .RequireAuthorization(Policies.Member).WithSummary("The organisation's support profile (agents and its customers' contacts).");
+        profile.MapPut("/", async (SupportProfileRequest request, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
+            (await Save(db, request, clock.GetUtcNow(), ct)).ToResult(TypedResults.Ok))
+            .RequireAuthorization(Policies.Admin).WithSummary("Sets the support profile and publishes it to Partner Center (through the outbox).");
+        profile.MapPost("/import", async (PartnerDeskDb db, PartnerCenterClient partnerCenter, TimeProvider clock, CancellationToken ct) =>
+            (await Import(db, partnerCenter, clock.GetUtcNow(), ct)).ToResult(TypedResults.Ok))
+            .RequireAuthorization(Policies.Admin).WithSummary("Takes the support profile Partner Center has (GET /v1/profiles/support).");
+        return api;
+    }
+
+    /// <summary>Support providers have no Partner Center support profile; everyone else publishes theirs.</summary>
+    private static Task<bool> Publishes(PartnerDeskDb db, CancellationToken ct) =>
+        db.Organisations.AnyAsync(o => o.Kind != OrganisationKind.SupportProvider, ct);
+
+    public static async Task<SupportProfileView> Get(PartnerDeskDb db, CancellationToken ct)
+    {
+        var name = await db.Organisations.Select(o => o.Name).FirstAsync(ct);
+        var p = await db.Set<SupportProfile>().AsNoTracking().FirstOrDefaultAsync(ct);
+        return new SupportProfileView(name, p?.Email, p?.Telephone, p?.Website, p?.UpdatedAt, p?.PublishedAt, p?.PublishProblem, await Publishes(db, ct));
+    }
+
+    public static async Task<Outcome<SupportProfileView>> Save(PartnerDeskDb db, SupportProfileRequest request, DateTimeOffset now, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var email = Clean(request.Email);
+        var telephone = Clean(request.Telephone);
+        var website = Clean(request.Website);
+        if (email is null && telephone is null && website is null)
+        {
+            errors.Add("email", "Give at least an e-mail address, a telephone number or a website.");
+        }
+
+        if (email is not null && (email.Length > 320 || !MailAddress.TryCreate(email, out var parsed) || parsed.Address != email))
+        {
+            errors.Add("email", "Give one e-mail address, such as support@contoso-cloud.example.");
+        }
+
+        if (telephone is not null && !PhoneNumber().IsMatch(telephone))
+        {
+            errors.Add("telephone", "A phone number: digits, spaces, brackets, dots, slashes and dashes, optionally starting with +.");
+        }
+
+        if (website is not null && (website.Length > 500 || !Uri.TryCreate(website, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add("website", "Give the full address of a website, starting with https://.");
+        }
+
+        if (errors.Any)
+        {
+            return errors;
+        }
+
+        var organisationId = db.Caller.RequireOrganisation();
+        var profile = await db.Set<SupportProfile>().FirstOrDefaultAsync(ct);
+        if (profile is null)
+        {
+            profile = new SupportProfile { OrganisationId = organisationId };
+            db.Add(profile);
+        }
+
+        (profile.Email, profile.Telephone, profile.Website, profile.UpdatedAt) = (email, telephone, website, now);
+        profile.PublishedAt = null;
+        profile.PublishProblem = null;
+        if (await Publishes(db, ct))
+        {
+            // The handler sends the profile as it stands when it runs: a later edit is never overtaken by an older one.
+            db.OutboxMessages.Add(new OutboxMessage
+            {
+                OrganisationId = organisationId,
+                Kind = PublishSupportProfileHandler.KindName,
+                Payload = "{}",
+                SubjectId = organisationId,
+                CreatedAt = now,
+                NextAttemptAt = now,
+            });
+        }
+
+        await db.SaveChangesAsync(ct);
+        return await Get(db, ct);
+    }
+
+    public static async Task<Outcome<SupportProfileView>> Import(PartnerDeskDb db, PartnerCenterClient partnerCenter, DateTimeOffset now, CancellationToken ct)
+    {
+        PartnerCenterSupportProfile found;
+        try
+        {
+            found = await partnerCenter.GetSupportProfile(db.Caller.RequireOrganisation(), ct);
+        }
+        catch (Exception e) when (e is PartnerCenterException or HttpRequestException or TaskCanceledException or InvalidOperationException or TenantConsentException)
+        {
+            return new FieldErrors().Add("partnerCenter", $"Partner Center could not be read: {(e is PartnerCenterException p ? p.Reason : e.Message)}");
+        }
+
+        var organisationId = db.Caller.RequireOrganisation();
+        var profile = await db.Set<SupportProfile>().FirstOrDefaultAsync(ct);
+        if (profile is null)
+        {
+            profile = new SupportProfile { OrganisationId = organisationId };
+            db.Add(profile);
+        }
+
+        (profile.Email, profile.Telephone, profile.Website) = (Clean(found.Email), Clean(found.Telephone), Clean(found.Website));
+        (profile.UpdatedAt, profile.PublishedAt, profile.PublishProblem) = (now, now, null); // what Partner Center has is published by definition
+        await db.SaveChangesAsync(ct);
+        return await Get(db, ct);
+    }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
+
+/// <summary>Publishes the organisation's support profile to Partner Center, as it stands when the message is carried.</summary>
+public sealed class PublishSupportProfileHandler(PartnerCenterClient partnerCenter, TimeProvider clock) : IOutboxHandler
+{
+    public const string KindName = "PartnerCenter.UpdateSupportProfile";
+
+    public string Kind => KindName;
+
+    public async Task<OutboxOutcome> Carry(OutboxMessage message, PartnerDeskDb db, CancellationToken ct)
+    {
+        var profile = await db.Set<SupportProfile>().FirstOrDefaultAsync(ct);
+        if (profile is null)
+        {
+            return OutboxOutcome.Refused("The organisation has no support profile.");
+        }
+
+        if (profile.PublishedAt is not null && profile.PublishedAt >= profile.UpdatedAt)
+        {
+            return OutboxOutcome.Sent; // a later message already carried this version
+        }
+
+        try
+        {
+            await partnerCenter.UpdateSupportProfile(message.OrganisationId, message.Id, new PartnerCenterSupportProfile(profile.Email, profile.Telephone, profile.Website), ct);
+        }
+        catch (PartnerCenterException e) when (!e.Retryable && e.Status != System.Net.HttpStatusCode.Unauthorized)
+        {
+            profile.PublishProblem = $"Partner Center refused the profile: {e.Reason}";
+            return OutboxOutcome.Refused(e.Reason);
+        }
+        catch (Exception e) when (e is PartnerCenterException or HttpRequestException or TaskCanceledException or InvalidOperationException or TenantConsentException)
+        {
+            profile.PublishProblem = $"Waiting to publish: {(e is PartnerCenterException p ? p.Reason : e.Message)}";
+            return OutboxOutcome.Retry(profile.PublishProblem, (e as PartnerCenterException)?.RetryAfter);
+        }
+
+        profile.PublishedAt = clock.GetUtcNow();
+        profile.PublishProblem = null;
+        return OutboxOutcome.Sent;
+    }
+}
