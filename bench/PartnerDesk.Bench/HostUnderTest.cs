@@ -46,6 +46,10 @@ public sealed class HostUnderTest : IAsyncDisposable
         start.Environment["ConnectionStrings__PartnerDesk"] = database.ConnectionString;
         start.Environment["PartnerDesk__DemoMode"] = "true";
         start.Environment["PartnerDesk__DemoPassword"] = BenchDatabase.DemoPassword;
+        // Demo mode starts the Microsoft simulator in the host; its service health sync would then read all
+        // 5,000 bench tenants from a simulator answering at once, a CPU load no real Graph produces. Off here;
+        // service health is measured on its own (ServiceHealthWorkload).
+        start.Environment["PartnerDesk__ServiceHealth__Enabled"] = "false";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
 

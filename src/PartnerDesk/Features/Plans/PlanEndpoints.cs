@@ -48,7 +48,7 @@ public static class PlanEndpoints
 
             plan.UpdatedAt = clock.GetUtcNow();
             await db.SaveChangesAsync(ct);
-            policies.Forget(plan.Id);
+            policies.ForgetAll(); // the plan's targets, and (through its calendar) its contracts' days
             return Results.Ok(PlanRules.View(plan));
         }).Produces<PlanView>().ProducesProblem(404).WithSummary("Replaces a plan. Open tickets keep the due times they have; new events count by the new targets.");
         plans.MapDelete("/{id:guid}", async (Guid id, PartnerDeskDb db, CancellationToken ct) =>
@@ -75,7 +75,7 @@ public static class PlanEndpoints
         contracts.MapGet("/{id:guid}", async (Guid id, PartnerDeskDb db, CancellationToken ct) =>
             await ContractViews(db.Set<SupportContract>().Where(c => c.Id == id)).FirstOrDefaultAsync(ct) is { } view ? Results.Ok(view) : NotFound())
             .Produces<ContractView>().ProducesProblem(404);
-        contracts.MapPost("/", async (ContractRequest request, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
+        contracts.MapPost("/", async (ContractRequest request, PartnerDeskDb db, TimeProvider clock, SlaPolicies policies, CancellationToken ct) =>
         {
             var contract = new SupportContract { OrganisationId = db.Caller.RequireOrganisation() };
             if (await PlanRules.Apply(request, contract, db, ct) is { } errors)
@@ -86,10 +86,11 @@ public static class PlanEndpoints
             contract.UpdatedAt = clock.GetUtcNow();
             db.Add(contract);
             await db.SaveChangesAsync(ct);
+            policies.ForgetContracts(contract.CustomerId);
             return Results.Created($"/api/v1/contracts/{contract.Id}", await ContractViews(db.Set<SupportContract>().Where(c => c.Id == contract.Id)).FirstAsync(ct));
         }).AddEndpointFilter<IdempotencyFilter>().Produces<ContractView>(201)
             .WithSummary("A customer's contract: plan, start, optional end (contracts of one customer do not overlap), seats, price overrides.");
-        contracts.MapPut("/{id:guid}", async (Guid id, ContractRequest request, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
+        contracts.MapPut("/{id:guid}", async (Guid id, ContractRequest request, PartnerDeskDb db, TimeProvider clock, SlaPolicies policies, CancellationToken ct) =>
         {
             var contract = await db.Set<SupportContract>().FirstOrDefaultAsync(c => c.Id == id, ct);
             if (contract is null)
@@ -104,6 +105,7 @@ public static class PlanEndpoints
 
             contract.UpdatedAt = clock.GetUtcNow();
             await db.SaveChangesAsync(ct);
+            policies.ForgetContracts(contract.CustomerId);
             return Results.Ok(await ContractViews(db.Set<SupportContract>().Where(c => c.Id == id)).FirstAsync(ct));
         }).Produces<ContractView>().ProducesProblem(404).WithSummary("Changes a contract (plan, dates, seats, prices).");
         api.MapGet("/sla-breaches", async (Guid? customerId, DateTimeOffset? from, DateTimeOffset? to, PartnerDeskDb db, CancellationToken ct) =>

@@ -15,10 +15,15 @@ public sealed class SlaPolicies(TimeProvider clock)
 {
     private static readonly TimeSpan KeepFor = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<Guid, (SlaPolicy? Policy, DateTimeOffset LoadedAt)> plans = new();
+    private readonly ConcurrentDictionary<Guid, (List<(Guid PlanId, DateOnly StartsOn, DateOnly? EndsOn, string TimeZone)> Contracts, DateTimeOffset LoadedAt)> contracts = new();
 
     public void Forget(Guid planId) => plans.TryRemove(planId, out _);
 
-    public void ForgetAll() => plans.Clear();
+    public void ForgetAll()
+    {
+        plans.Clear();
+        contracts.Clear(); // a calendar's time zone decides a contract's days
+    }
 
     public async ValueTask<SlaPolicy?> Get(PartnerDeskDb db, Guid planId, CancellationToken ct)
     {
@@ -52,12 +57,20 @@ public sealed class SlaPolicies(TimeProvider clock)
 
     /// <summary>
     /// The plan of the customer's contract at an instant. A contract's days are the days of its plan's service
-    /// hours' time zone: a ticket filed at 00:30 in Berlin on the first day is covered, whatever the date in UTC.
+    /// hours' time zone: a ticket at 00:30 in Berlin on a contract's first day is covered, whatever the UTC date.
+    /// A customer's contracts are kept for a minute (every new ticket asks); a contract changed on this
+    /// instance is forgotten at once.
     /// </summary>
-    public static async Task<Guid?> PlanOf(PartnerDeskDb db, Guid organisationId, Guid customerId, DateTimeOffset at, CancellationToken ct)
+    public async ValueTask<Guid?> PlanOf(PartnerDeskDb db, Guid organisationId, Guid customerId, DateTimeOffset at, CancellationToken ct)
     {
-        var utcDay = DateOnly.FromDateTime(at.UtcDateTime);
-        foreach (var (planId, starts, ends, zone) in await Unfiltered.ContractsAround(db, organisationId, customerId, utcDay, ct))
+        var now = clock.GetUtcNow();
+        if (!contracts.TryGetValue(customerId, out var known) || now - known.LoadedAt >= KeepFor)
+        {
+            known = (await Unfiltered.ContractsOf(db, organisationId, customerId, ct), now);
+            contracts[customerId] = known;
+        }
+
+        foreach (var (planId, starts, ends, zone) in known.Contracts)
         {
             var local = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var z) ? z : TimeZoneInfo.Utc).DateTime);
             if (starts <= local && (ends is null || local <= ends))
@@ -68,6 +81,8 @@ public sealed class SlaPolicies(TimeProvider clock)
 
         return null;
     }
+
+    public void ForgetContracts(Guid customerId) => contracts.TryRemove(customerId, out _);
 }
 
 /// <summary>
@@ -178,7 +193,7 @@ public sealed class SlaKeeper(SlaPolicies policies, TimeProvider clock) : SaveCh
         {
             if (added.Contains(ticket.Id) && ticket.PlanId is null)
             {
-                ticket.PlanId = await SlaPolicies.PlanOf(db, ticket.OrganisationId, ticket.CustomerId, ticket.CreatedAt, ct);
+                ticket.PlanId = await policies.PlanOf(db, ticket.OrganisationId, ticket.CustomerId, ticket.CreatedAt, ct);
             }
 
             var policy = ticket.PlanId is { } planId ? await policies.Get(db, planId, ct) : null;

@@ -24,13 +24,12 @@ public static class Unfiltered
             .Include(p => p.Calendar!).ThenInclude(c => c.Intervals).Include(p => p.Calendar!).ThenInclude(c => c.Holidays)
             .FirstOrDefaultAsync(p => p.Id == planId, ct);
 
-    /// <summary>The contracts of a customer that may cover a day give or take one (time zones), with their plan's time zone, for a new ticket being saved.</summary>
-    public static async Task<List<(Guid PlanId, DateOnly StartsOn, DateOnly? EndsOn, string TimeZone)>> ContractsAround(
-        PartnerDeskDb db, Guid organisationId, Guid customerId, DateOnly day, CancellationToken ct)
+    /// <summary>A customer's contracts with their plan's time zone, for the new tickets of that customer being saved.</summary>
+    public static async Task<List<(Guid PlanId, DateOnly StartsOn, DateOnly? EndsOn, string TimeZone)>> ContractsOf(
+        PartnerDeskDb db, Guid organisationId, Guid customerId, CancellationToken ct)
     {
-        var (before, after) = (day.AddDays(-1), day.AddDays(1));
         var rows = await db.SupportContracts.IgnoreQueryFilters().AsNoTracking()
-            .Where(c => c.OrganisationId == organisationId && c.CustomerId == customerId && c.StartsOn <= after && (c.EndsOn == null || c.EndsOn >= before))
+            .Where(c => c.OrganisationId == organisationId && c.CustomerId == customerId)
             .OrderByDescending(c => c.StartsOn)
             .Select(c => new { c.PlanId, c.StartsOn, c.EndsOn, c.Plan!.Calendar!.TimeZoneId }).ToListAsync(ct);
         return rows.ConvertAll(r => (r.PlanId, r.StartsOn, r.EndsOn, r.TimeZoneId));
