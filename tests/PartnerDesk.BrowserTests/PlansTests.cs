@@ -28,6 +28,7 @@ public sealed partial class PlansTests(BrowserFixture browser) : IClassFixture<B
         await agent.GotoAsync("/console");
         await BrowserFixture.WaitForInteractive(agent, "queue");
         await agent.SelectOptionAsync("#sort", "DueSoonest");
+        await Assertions.Expect(agent.Locator("#queue")).ToHaveAttributeAsync("data-sort", "DueSoonest"); // the rows of that sort are on screen
         var row = agent.Locator("#queue tbody tr", new PageLocatorOptions { HasText = title });
         await Assertions.Expect(row.Locator(".sla")).ToHaveTextAsync(DueIn());
         await BrowserFixture.Screenshot(agent, "sla-queue");
