@@ -121,7 +121,7 @@ public static class PlanEndpoints
     private static IQueryable<SupportPlan> Plans(PartnerDeskDb db) =>
         db.Set<SupportPlan>().Include(p => p.Targets).Include(p => p.PhoneLines).Include(p => p.RoutingRules).AsSplitQuery();
 
-    private static IQueryable<ContractView> ContractViews(IQueryable<SupportContract> contracts) =>
+    public static IQueryable<ContractView> ContractViews(IQueryable<SupportContract> contracts) =>
         contracts.AsNoTracking().Select(c => new ContractView(
             c.Id, c.CustomerId, c.Customer!.Name, c.PlanId, c.Plan!.Name, c.StartsOn, c.EndsOn, c.Seats,
             c.MonthlyFee, c.PerSeatFee, c.IncludedHours, c.HourlyRate, c.PerIncidentFee, c.PrepaidHours));

@@ -1,4 +1,3 @@
-using System.Net.Mail;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Features.Tickets;
@@ -95,9 +94,6 @@ public static partial class PlanRules
 {
     public const decimal MaxAmount = 10_000_000m;
     public const int MaxTargetMinutes = 366 * 24 * 60;
-
-    [GeneratedRegex(@"^\+?[0-9][0-9 ()./-]{2,38}$")]
-    private static partial Regex PhoneNumber();
 
     [GeneratedRegex("^[A-Z]{3}$")]
     private static partial Regex CurrencyCode();
@@ -202,10 +198,7 @@ public static partial class PlanRules
         }
 
         var email = request.SupportEmail?.Trim() is { Length: > 0 } e ? e : null;
-        if (email is not null && (email.Length > 320 || !MailAddress.TryCreate(email, out var parsed) || parsed.Address != email))
-        {
-            errors.Add("supportEmail", "Give one e-mail address, such as support@contoso-cloud.example.");
-        }
+        errors.Email("supportEmail", email);
 
         var currency = request.Currency?.Trim() ?? plan.Currency;
         if (!CurrencyCode().IsMatch(currency))
@@ -301,9 +294,9 @@ public static partial class PlanRules
             }
 
             errors.Required($"phoneLines[{i}].label", line.Label, 100);
-            if (line.Number?.Trim() is not { } number || !PhoneNumber().IsMatch(number))
+            var number = line.Number?.Trim() ?? "";
+            if (errors.Phone($"phoneLines[{i}].number", number).Has($"phoneLines[{i}].number"))
             {
-                errors.Add($"phoneLines[{i}].number", "A phone number: digits, spaces, brackets, dots, slashes and dashes, optionally starting with +.");
                 continue;
             }
 

@@ -100,9 +100,9 @@ public static class ProviderRouting
 
 public sealed record RoutePayload(Guid TicketId);
 
-public sealed record ForwardPayload(Guid PartnerTicketId, Guid MessageId, string AuthorName, string Body, DateTimeOffset At);
+public sealed record ForwardPayload(Guid PartnerTicketId, string AuthorName, string Body, DateTimeOffset At);
 
-public sealed record ProviderNewsPayload(Guid PartnerOrganisationId, Guid PartnerTicketId, string? ReplyBody, string? ReplyAuthor, string? Status, string? OldStatus, DateTimeOffset At);
+public sealed record ProviderNewsPayload(Guid PartnerOrganisationId, Guid PartnerTicketId, string? ReplyBody, string? ReplyAuthor, string? Status, DateTimeOffset At);
 
 /// <summary>
 /// The traffic between a partner and its support provider, written to the outbox in the same save as what
@@ -130,7 +130,7 @@ public sealed class ProviderRouter(SlaPolicies policies, TimeProvider clock) : S
     {
         List<Ticket>? fresh = null;
         List<TicketMessage>? publicMessages = null;
-        List<(Ticket Ticket, string Old)>? statusChanges = null;
+        List<Ticket>? statusChanges = null;
         foreach (var entry in db.ChangeTracker.Entries())
         {
             switch (entry.Entity)
@@ -139,7 +139,7 @@ public sealed class ProviderRouter(SlaPolicies policies, TimeProvider clock) : S
                     (fresh ??= []).Add(t);
                     break;
                 case Ticket t when entry.State == EntityState.Modified && entry.Property(nameof(Ticket.Status)).IsModified:
-                    (statusChanges ??= []).Add((t, entry.Property(nameof(Ticket.Status)).OriginalValue?.ToString() ?? ""));
+                    (statusChanges ??= []).Add(t);
                     break;
                 case TicketMessage { Visibility: MessageVisibility.Public, AuthorUserId: var author } m when entry.State == EntityState.Added && author != Guid.Empty:
                     (publicMessages ??= []).Add(m);
@@ -166,15 +166,15 @@ public sealed class ProviderRouter(SlaPolicies policies, TimeProvider clock) : S
             var routed = await Unfiltered.RoutedTickets(db, [.. fromCustomers.Select(m => m.TicketId).Distinct()], ct);
             foreach (var m in fromCustomers.Where(m => routed.Contains(m.TicketId)))
             {
-                db.OutboxMessages.Add(Outbox(m.OrganisationId, ForwardKind, m.TicketId, new ForwardPayload(m.TicketId, m.Id, m.AuthorName, m.Body, m.CreatedAt), now));
+                db.OutboxMessages.Add(Outbox(m.OrganisationId, ForwardKind, m.TicketId, new ForwardPayload(m.TicketId, m.AuthorName, m.Body, m.CreatedAt), now));
             }
         }
 
         // Provider side: its agents' public replies and status changes on tickets partners routed here go back.
-        bool MayBeRouted(Guid ticketId) =>
-            db.ChangeTracker.Entries<Ticket>().FirstOrDefault(e => e.Entity.Id == ticketId)?.Entity.Channel is null or Channel.Partner;
+        var channels = db.ChangeTracker.Entries<Ticket>().Select(e => e.Entity).DistinctBy(t => t.Id).ToDictionary(t => t.Id, t => t.Channel);
+        bool MayBeRouted(Guid ticketId) => !channels.TryGetValue(ticketId, out var channel) || channel == Channel.Partner;
         var ids = (publicMessages ?? []).Where(m => m.AuthorIsAgent).Select(m => m.TicketId)
-            .Concat((statusChanges ?? []).Where(s => s.Ticket.Channel == Channel.Partner).Select(s => s.Ticket.Id))
+            .Concat((statusChanges ?? []).Where(s => s.Channel == Channel.Partner).Select(s => s.Id))
             .Distinct().Where(MayBeRouted).ToList();
         if (ids.Count == 0)
         {
@@ -191,15 +191,15 @@ public sealed class ProviderRouter(SlaPolicies policies, TimeProvider clock) : S
         {
             if (links.TryGetValue(m.TicketId, out var link))
             {
-                db.OutboxMessages.Add(Outbox(m.OrganisationId, NewsKind, m.TicketId, new ProviderNewsPayload(link.PartnerOrganisationId, link.PartnerTicketId, m.Body, m.AuthorName, null, null, m.CreatedAt), now));
+                db.OutboxMessages.Add(Outbox(m.OrganisationId, NewsKind, m.TicketId, new ProviderNewsPayload(link.PartnerOrganisationId, link.PartnerTicketId, m.Body, m.AuthorName, null, m.CreatedAt), now));
             }
         }
 
-        foreach (var (ticket, old) in statusChanges ?? [])
+        foreach (var ticket in statusChanges ?? [])
         {
             if (links.TryGetValue(ticket.Id, out var link))
             {
-                db.OutboxMessages.Add(Outbox(ticket.OrganisationId, NewsKind, ticket.Id, new ProviderNewsPayload(link.PartnerOrganisationId, link.PartnerTicketId, null, null, ticket.Status.ToString(), old, now), now));
+                db.OutboxMessages.Add(Outbox(ticket.OrganisationId, NewsKind, ticket.Id, new ProviderNewsPayload(link.PartnerOrganisationId, link.PartnerTicketId, null, null, ticket.Status.ToString(), now), now));
             }
         }
     }

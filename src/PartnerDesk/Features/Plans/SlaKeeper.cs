@@ -161,10 +161,10 @@ public sealed class SlaKeeper(SlaPolicies policies, TimeProvider clock) : SaveCh
             NoticeBefore(ticket);
         }
 
+        var trackedTickets = messages is null ? null : db.ChangeTracker.Entries<Ticket>().Select(e => e.Entity).DistinctBy(t => t.Id).ToDictionary(t => t.Id);
         foreach (var message in messages ?? [])
         {
-            var tracked = tickets.GetValueOrDefault(message.TicketId)
-                ?? db.ChangeTracker.Entries<Ticket>().FirstOrDefault(e => e.Entity.Id == message.TicketId)?.Entity;
+            var tracked = tickets.GetValueOrDefault(message.TicketId) ?? trackedTickets!.GetValueOrDefault(message.TicketId);
             var ticket = tracked ?? await db.Tickets.FirstOrDefaultAsync(t => t.Id == message.TicketId, ct);
             if (ticket is null)
             {
@@ -188,6 +188,10 @@ public sealed class SlaKeeper(SlaPolicies policies, TimeProvider clock) : SaveCh
             return;
         }
 
+        // Status changes this save adds, by ticket: looked up once, not scanned per ticket (bulk saves hold thousands).
+        var addedChanges = db.ChangeTracker.Entries<TicketEvent>()
+            .Where(e => e.State == EntityState.Added && e.Entity.Change == "Status" && Enum.TryParse<TicketStatus>(e.Entity.NewValue, out _))
+            .ToLookup(e => e.Entity.TicketId, e => new StatusChange(e.Entity.At, Enum.Parse<TicketStatus>(e.Entity.NewValue!)));
         var histories = await Histories(db, tickets.Values.Where(t => !added.Contains(t.Id) && t.PlanId is not null && t.Status is not (TicketStatus.Resolved or TicketStatus.Closed)), ct);
         foreach (var ticket in tickets.Values)
         {
@@ -205,9 +209,7 @@ public sealed class SlaKeeper(SlaPolicies policies, TimeProvider clock) : SaveCh
             }
 
             var history = histories.GetValueOrDefault(ticket.Id) ?? [];
-            history.AddRange(db.ChangeTracker.Entries<TicketEvent>()
-                .Where(e => e.State == EntityState.Added && e.Entity.TicketId == ticket.Id && e.Entity.Change == "Status" && Enum.TryParse<TicketStatus>(e.Entity.NewValue, out _))
-                .Select(e => new StatusChange(e.Entity.At, Enum.Parse<TicketStatus>(e.Entity.NewValue!))));
+            history.AddRange(addedChanges[ticket.Id]);
             if (history.Count == 0 || history.MaxBy(h => h.At)!.Status != ticket.Status)
             {
                 history.Add(new StatusChange(history.Count == 0 ? ticket.CreatedAt : now, ticket.Status));

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace PartnerDesk.Platform.Api;
 
 /// <summary>Collects field errors of one request; the answer is a 400 problem naming each field.</summary>
-public sealed class FieldErrors
+public sealed partial class FieldErrors
 {
     private readonly Dictionary<string, string[]> errors = new(StringComparer.Ordinal);
 
@@ -76,6 +76,31 @@ public sealed class FieldErrors
 
         return position;
     }
+
+    /// <summary>One e-mail address, written as it parses (no display name, no list), or nothing.</summary>
+    public FieldErrors Email(string field, string? value)
+    {
+        if (value is not null && (value.Length > 320 || !System.Net.Mail.MailAddress.TryCreate(value, out var parsed) || parsed.Address != value))
+        {
+            Add(field, "Give one e-mail address, such as support@contoso-cloud.example.");
+        }
+
+        return this;
+    }
+
+    /// <summary>A phone number as people write it: digits, spaces, brackets, dots, slashes and dashes, optionally starting with +.</summary>
+    public FieldErrors Phone(string field, string? value)
+    {
+        if (value is not null && !PhoneNumber().IsMatch(value))
+        {
+            Add(field, "A phone number: digits, spaces, brackets, dots, slashes and dashes, optionally starting with +.");
+        }
+
+        return this;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\+?[0-9][0-9 ()./-]{2,38}$")]
+    private static partial System.Text.RegularExpressions.Regex PhoneNumber();
 
     public FieldErrors MaxLength(string field, string? value, int maxLength)
     {
