@@ -81,19 +81,7 @@ public sealed class ProviderEscalationHandler(IServiceScopeFactory scopes, TimeP
             else
             {
                 // The provider knows the end customer from Partner Center too: one customer record per tenant.
-                var providerCustomer = await provider.Customers.FirstOrDefaultAsync(c => c.TenantId == customer.TenantId, ct);
-                if (providerCustomer is null)
-                {
-                    providerCustomer = new Customer
-                    {
-                        OrganisationId = providerId,
-                        Name = $"{customer.Name} ({reseller.Name})",
-                        TenantId = customer.TenantId,
-                        DefaultDomain = customer.DefaultDomain,
-                        CreatedAt = now,
-                    };
-                    provider.Customers.Add(providerCustomer);
-                }
+                var providerCustomer = await HandedOverCustomers.ForTenant(provider, providerId, customer.TenantId, customer.Name, customer.DefaultDomain, null, reseller.Name, now, ct);
 
                 var title = $"[{reseller.Name} {resellerNumber}] {escalation.Title}";
                 var ticket = new Ticket

@@ -277,20 +277,8 @@ public sealed class RouteToProviderHandler(IServiceScopeFactory scopes, TimeProv
         if (existing is null)
         {
             // One customer record per tenant at the provider, named after the partner it came through.
-            var customer = await provider.Customers.FirstOrDefaultAsync(c => c.TenantId == ticket.Customer.TenantId, ct);
-            if (customer is null)
-            {
-                customer = new Customer
-                {
-                    OrganisationId = handover.ProviderOrganisationId,
-                    Name = $"{ticket.Customer.Name} ({partnerName})",
-                    TenantId = ticket.Customer.TenantId,
-                    DefaultDomain = ticket.Customer.DefaultDomain,
-                    TimeZoneId = ticket.Customer.TimeZoneId,
-                    CreatedAt = now,
-                };
-                provider.Customers.Add(customer);
-            }
+            var customer = await HandedOverCustomers.ForTenant(
+                provider, handover.ProviderOrganisationId, ticket.Customer.TenantId, ticket.Customer.Name, ticket.Customer.DefaultDomain, ticket.Customer.TimeZoneId, partnerName, now, ct);
 
             var title = $"[{partnerName} {partnerNumber}] {ticket.Title}";
             var copy = new Ticket
