@@ -1,6 +1,7 @@
 using Microsoft.FluentUI.AspNetCore.Components;
 using PartnerDesk.Components;
 using PartnerDesk.Features.Escalations;
+using PartnerDesk.Features.Mail;
 using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Platform;
@@ -20,6 +21,7 @@ builder.Services.AddPartnerDeskObservability(builder.Configuration);
 await builder.AddPartnerDeskServiceHealth(options.DemoMode ?? builder.Environment.IsDevelopment());
 builder.Services.AddPartnerDeskEscalations(builder.Configuration);
 builder.Services.AddPartnerDeskPlans(builder.Configuration);
+builder.Services.AddPartnerDeskMail(builder.Configuration);
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.Tag]);
 
 var app = builder.Build();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Features.Accounts;
 using PartnerDesk.Platform;
 using PartnerDesk.Platform.Tenancy;
@@ -29,7 +30,7 @@ public static class UiSetup
     {
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().AllowAnonymous();
 
-        app.MapGet("/culture/{culture}", (string culture, string? returnUrl, HttpContext http) =>
+        app.MapGet("/culture/{culture}", async (string culture, string? returnUrl, HttpContext http, PartnerDesk.Platform.Data.PartnerDeskDb db) =>
         {
             if (Cultures.Contains(culture))
             {
@@ -37,6 +38,11 @@ public static class UiSetup
                     CookieRequestCultureProvider.DefaultCookieName,
                     CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
                     new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, SameSite = SameSiteMode.Lax });
+                if (db.Caller.IsContact)
+                {
+                    // The language a contact reads the portal in is the language its mail is written in.
+                    await db.Contacts.Where(c => c.Id == db.Caller.UserId).ExecuteUpdateAsync(c => c.SetProperty(x => x.Language, culture), http.RequestAborted);
+                }
             }
 
             return Results.Redirect(LocalUrls.OrHome(returnUrl));

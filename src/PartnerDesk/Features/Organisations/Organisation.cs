@@ -75,6 +75,9 @@ public sealed class Contact : IOrganisationOwned
 
     /// <summary>A customer admin sees colleagues' tickets and may request subscription changes.</summary>
     public bool IsCustomerAdmin { get; set; }
+
+    /// <summary>"en" or "de": the language of the mail PartnerDesk writes to this contact (set when the contact picks one in the portal).</summary>
+    public string Language { get; set; } = "en";
 }
 
 /// <summary>An Entra security group of the partner tenant; its id is the group's object id.</summary>

@@ -45,6 +45,7 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         b.Property(c => c.Id).ValueGeneratedNever();
         b.Property(c => c.DisplayName).HasMaxLength(200);
         b.Property(c => c.Email).HasMaxLength(256);
+        b.Property(c => c.Language).HasMaxLength(8).HasDefaultValue("en");
         b.HasOne(c => c.Customer).WithMany().HasForeignKey(c => c.CustomerId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(c => new { c.OrganisationId, c.CustomerId });
     }

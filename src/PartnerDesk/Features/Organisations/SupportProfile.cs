@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using PartnerDesk.MicrosoftApis;
@@ -25,6 +26,10 @@ public sealed class SupportProfile : IOrganisationOwned
 
     /// <summary>Why Partner Center refused the last version, for the admin to fix.</summary>
     public string? PublishProblem { get; set; }
+
+    /// <summary>The partner's logo (PNG or JPEG, small), shown at the top of every mail. Kept here only, not published.</summary>
+    public byte[]? Logo { get; set; }
+    public string? LogoContentType { get; set; }
 }
 
 internal sealed class SupportProfileConfiguration : IEntityTypeConfiguration<SupportProfile>
@@ -36,13 +41,14 @@ internal sealed class SupportProfileConfiguration : IEntityTypeConfiguration<Sup
         b.Property(p => p.Telephone).HasMaxLength(40);
         b.Property(p => p.Website).HasMaxLength(500);
         b.Property(p => p.PublishProblem).HasMaxLength(1000);
+        b.Property(p => p.LogoContentType).HasMaxLength(40);
         b.HasOne<Organisation>().WithOne().HasForeignKey<SupportProfile>(p => p.OrganisationId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
 public sealed record SupportProfileRequest(string? Email, string? Telephone, string? Website);
 
-public sealed record SupportProfileView(string Organisation, string? Email, string? Telephone, string? Website, DateTimeOffset? UpdatedAt, DateTimeOffset? PublishedAt, string? PublishProblem, bool Publishes);
+public sealed record SupportProfileView(string Organisation, string? Email, string? Telephone, string? Website, DateTimeOffset? UpdatedAt, DateTimeOffset? PublishedAt, string? PublishProblem, bool Publishes, bool HasLogo);
 
 public static class SupportProfiles
 {
@@ -57,7 +63,59 @@ public static class SupportProfiles
         profile.MapPost("/import", async (PartnerDeskDb db, PartnerCenterClient partnerCenter, TimeProvider clock, CancellationToken ct) =>
             (await Import(db, partnerCenter, clock.GetUtcNow(), ct)).ToResult(TypedResults.Ok))
             .RequireAuthorization(Policies.Admin).WithSummary("Takes the support profile Partner Center has (GET /v1/profiles/support).");
+        profile.MapGet("/logo", async Task<Results<FileContentHttpResult, NotFound>> (PartnerDeskDb db, CancellationToken ct) =>
+                await db.Set<SupportProfile>().AsNoTracking().Where(p => p.Logo != null).Select(p => new { p.Logo, p.LogoContentType }).FirstOrDefaultAsync(ct) is { } logo
+                    ? TypedResults.File(logo.Logo!, logo.LogoContentType) : TypedResults.NotFound())
+            .WithSummary("The logo shown at the top of the organisation's mail.");
+        profile.MapPut("/logo", async (HttpRequest http, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
+                (await SaveLogo(db, http, clock.GetUtcNow(), ct)).ToResult(TypedResults.Ok))
+            .RequireAuthorization(Policies.Admin).Accepts<byte[]>("image/png", "image/jpeg")
+            .WithSummary("Sets the logo of the organisation's mail: the PNG or JPEG bytes as the body, at most 200 KB.");
+        profile.MapDelete("/logo", async (PartnerDeskDb db, CancellationToken ct) =>
+            {
+                await db.Set<SupportProfile>().ExecuteUpdateAsync(p => p.SetProperty(x => x.Logo, (byte[]?)null).SetProperty(x => x.LogoContentType, (string?)null), ct);
+                return TypedResults.NoContent();
+            })
+            .RequireAuthorization(Policies.Admin).WithSummary("Removes the logo.");
         return api;
+    }
+
+    public const int LogoLimit = 200 * 1024;
+
+    private static async Task<Outcome<SupportProfileView>> SaveLogo(PartnerDeskDb db, HttpRequest http, DateTimeOffset now, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var read = new byte[8192];
+        int n;
+        while ((n = await http.Body.ReadAsync(read, ct)) > 0)
+        {
+            if (buffer.Length + n > LogoLimit)
+            {
+                return new FieldErrors().Add("logo", $"The logo is larger than {LogoLimit / 1024} KB.");
+            }
+
+            buffer.Write(read, 0, n);
+        }
+
+        var bytes = buffer.ToArray();
+        // Judged by its bytes, not by what the caller says it is: only real PNG and JPEG images go into mail.
+        var type = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) ? "image/png"
+            : bytes.Length > 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF ? "image/jpeg" : null;
+        if (type is null)
+        {
+            return new FieldErrors().Add("logo", "Send the logo as a PNG or JPEG image.");
+        }
+
+        var profile = await db.Set<SupportProfile>().FirstOrDefaultAsync(ct);
+        if (profile is null)
+        {
+            profile = new SupportProfile { OrganisationId = db.Caller.RequireOrganisation(), UpdatedAt = now };
+            db.Add(profile);
+        }
+
+        (profile.Logo, profile.LogoContentType) = (bytes, type);
+        await db.SaveChangesAsync(ct);
+        return await Get(db, ct);
     }
 
     /// <summary>Support providers have no Partner Center support profile; everyone else publishes theirs.</summary>
@@ -67,8 +125,9 @@ public static class SupportProfiles
     public static async Task<SupportProfileView> Get(PartnerDeskDb db, CancellationToken ct)
     {
         var name = await db.Organisations.Select(o => o.Name).FirstAsync(ct);
-        var p = await db.Set<SupportProfile>().AsNoTracking().FirstOrDefaultAsync(ct);
-        return new SupportProfileView(name, p?.Email, p?.Telephone, p?.Website, p?.UpdatedAt, p?.PublishedAt, p?.PublishProblem, await Publishes(db, ct));
+        var p = await db.Set<SupportProfile>().AsNoTracking()
+            .Select(p => new { p.Email, p.Telephone, p.Website, p.UpdatedAt, p.PublishedAt, p.PublishProblem, HasLogo = p.Logo != null }).FirstOrDefaultAsync(ct);
+        return new SupportProfileView(name, p?.Email, p?.Telephone, p?.Website, p?.UpdatedAt, p?.PublishedAt, p?.PublishProblem, await Publishes(db, ct), p?.HasLogo ?? false);
     }
 
     public static async Task<Outcome<SupportProfileView>> Save(PartnerDeskDb db, SupportProfileRequest request, DateTimeOffset now, CancellationToken ct)

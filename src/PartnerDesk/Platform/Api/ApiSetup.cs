@@ -5,6 +5,7 @@ using Microsoft.OpenApi;
 using PartnerDesk.Features.Accounts;
 using PartnerDesk.Features.Billing;
 using PartnerDesk.Features.Escalations;
+using PartnerDesk.Features.Mail;
 using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.Plans;
@@ -61,7 +62,7 @@ public static class ApiSetup
             .RequireAuthorization(Policies.Member)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        api.MapAccountEndpoints().MapCustomerEndpoints().MapTicketEndpoints().MapServiceHealthEndpoints().MapNotificationEndpoints().MapEscalationEndpoints().MapCalendarEndpoints().MapPlanEndpoints().MapSupportTermsEndpoints().MapTimeEntryEndpoints().MapStatementEndpoints().MapTicketRoutingEndpoints().MapSupportProfileEndpoints();
+        api.MapAccountEndpoints().MapCustomerEndpoints().MapTicketEndpoints().MapServiceHealthEndpoints().MapNotificationEndpoints().MapEscalationEndpoints().MapCalendarEndpoints().MapPlanEndpoints().MapSupportTermsEndpoints().MapTimeEntryEndpoints().MapStatementEndpoints().MapTicketRoutingEndpoints().MapSupportProfileEndpoints().MapTicketAttachmentEndpoints().MapMailEndpoints();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api", o => o.WithTitle("PartnerDesk API")).AllowAnonymous();

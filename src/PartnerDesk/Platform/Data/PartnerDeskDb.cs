@@ -62,6 +62,11 @@ public abstract class PartnerDeskDb(DbContextOptions options)
     public DbSet<Features.Billing.Statement> Statements => Set<Features.Billing.Statement>();
     public DbSet<Features.Plans.ProviderHandover> ProviderHandovers => Set<Features.Plans.ProviderHandover>();
     public DbSet<Features.Plans.PartnerLink> PartnerLinks => Set<Features.Plans.PartnerLink>();
+    public DbSet<TicketAttachment> TicketAttachments => Set<TicketAttachment>();
+    public DbSet<Features.Mail.Mailbox> Mailboxes => Set<Features.Mail.Mailbox>();
+    public DbSet<Features.Mail.InboundMail> InboundMails => Set<Features.Mail.InboundMail>();
+    public DbSet<Features.Mail.MailLink> MailLinks => Set<Features.Mail.MailLink>();
+    public DbSet<Features.Mail.MailConversation> MailConversations => Set<Features.Mail.MailConversation>();
 
     public Caller Caller => caller;
 
@@ -136,6 +141,13 @@ public abstract class PartnerDeskDb(DbContextOptions options)
         OwnedByOrganisation<Features.Plans.PlanRoutingRule>(builder);
         OwnedByOrganisation<Features.Plans.PartnerLink>(builder);
         OwnedByOrganisation<SupportProfile>(builder);
+        // Mailboxes and their traffic are the organisation's agents' business; a mail that made a ticket
+        // follows the ticket's visibility.
+        builder.Entity<Features.Mail.Mailbox>().HasQueryFilter(m => m.OrganisationId == CallerOrganisationId && !CallerIsContact);
+        builder.Entity<Features.Mail.InboundMail>().HasQueryFilter(m =>
+            m.OrganisationId == CallerOrganisationId && !CallerIsContact && (m.TicketId == null || Set<Ticket>().Any(t => t.Id == m.TicketId)));
+        builder.Entity<Features.Mail.MailLink>().HasQueryFilter(l => l.OrganisationId == CallerOrganisationId && !CallerIsContact);
+        builder.Entity<Features.Mail.MailConversation>().HasQueryFilter(c => c.OrganisationId == CallerOrganisationId && !CallerIsContact);
 
         builder.Entity<Customer>().HasQueryFilter(ReachableCustomer<Customer>(c => c.Id, c => true));
         builder.Entity<Contact>().HasQueryFilter(ReachableCustomer<Contact>(c => c.CustomerId, c => true));
@@ -149,6 +161,8 @@ public abstract class PartnerDeskDb(DbContextOptions options)
                   || (m.Visibility == MessageVisibility.Public
                       && (CallerIsCustomerAdmin || m.Ticket!.RequesterContactId == CallerUserId)))
                  && (!CallerIsSalesAgent || m.Ticket!.Kind == TicketKind.SubscriptionChange)));
+        builder.Entity<TicketAttachment>().HasQueryFilter(ReachableCustomer<TicketAttachment>(
+            a => a.CustomerId, a => Set<Ticket>().Any(t => t.Id == a.TicketId)));
         builder.Entity<TicketEvent>().HasQueryFilter(ReachableCustomer<TicketEvent>(
             e => e.CustomerId,
             e => !CallerIsContact && (!CallerIsSalesAgent || Set<Ticket>().Any(t => t.Id == e.TicketId && t.Kind == TicketKind.SubscriptionChange))));

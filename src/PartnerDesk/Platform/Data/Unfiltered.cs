@@ -103,4 +103,16 @@ public static class Unfiltered
         db.TimeEntries.IgnoreQueryFilters()
             .Where(e => entryIds.Contains(e.Id) && e.StatementId == null)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.StatementId, statementId), ct);
+
+    /// <summary>The enabled mailboxes of every organisation, for the mail reader to watch: ids only; each is read inside its organisation.</summary>
+    public static async Task<List<(Guid Id, Guid OrganisationId)>> MailboxesToRead(PartnerDeskDb db, CancellationToken ct) =>
+        (await db.Mailboxes.IgnoreQueryFilters().AsNoTracking().Where(m => m.Enabled).Select(m => new { m.Id, m.OrganisationId }).ToListAsync(ct))
+            .ConvertAll(m => (m.Id, m.OrganisationId));
+
+    /// <summary>
+    /// Whether an organisation can send mail: asked while any caller saves (a contact's reply included), who
+    /// may not see mailboxes. Only the yes or no leaves this query.
+    /// </summary>
+    public static Task<bool> HasEnabledMailbox(PartnerDeskDb db, Guid organisationId, CancellationToken ct) =>
+        db.Mailboxes.IgnoreQueryFilters().AnyAsync(m => m.OrganisationId == organisationId && m.Enabled, ct);
 }

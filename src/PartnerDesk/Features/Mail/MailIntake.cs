@@ -1,0 +1,279 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Features.ServiceHealth;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Data;
+
+namespace PartnerDesk.Features.Mail;
+
+/// <summary>
+/// Turns one received message into a ticket, a reply, a triage item, an ignored auto-reply or a quarantined
+/// message, and saves that together with the mailbox's read position: one commit per message, so a crash
+/// leaves it either wholly taken or untouched. Runs as the system of the mailbox's organisation.
+/// </summary>
+public static class MailIntake
+{
+    /// <summary>Takes one message; returns what became of it (null: it was taken before, under another UID or mailbox).</summary>
+    /// <param name="refuse">Set when the reader already knows the message cannot be taken (too large): it is quarantined with this reason.</param>
+    public static async Task<InboundMailState?> Take(
+        PartnerDeskDb db, Mailbox mailbox, long uidValidity, long uid, byte[] raw, long attachmentLimit, DateTimeOffset now, CancellationToken ct, string? refuse = null)
+    {
+        ReadMail? mail = null;
+        string? unreadable = refuse;
+        try
+        {
+            mail = refuse is null ? MailReader.Read(raw, attachmentLimit) : null;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or NotSupportedException or DecoderFallbackException)
+        {
+            unreadable = $"The message could not be read: {e.Message}";
+        }
+
+        var key = mail?.MessageKey ?? MailReader.Key(null, raw);
+        mailbox.LastUid = Math.Max(mailbox.LastUid, uid);
+        if (await db.InboundMails.AnyAsync(m => m.MessageKey == key, ct))
+        {
+            await db.SaveChangesAsync(ct); // only the read position moves
+            return null;
+        }
+
+        var record = new InboundMail
+        {
+            OrganisationId = mailbox.OrganisationId,
+            MailboxId = mailbox.Id,
+            UidValidity = uidValidity,
+            Uid = uid,
+            MessageKey = key,
+            MessageId = mail?.MessageId,
+            FromAddress = mail?.FromAddress,
+            FromName = mail?.FromName,
+            Subject = mail?.Subject,
+            Size = raw.Length,
+            ReceivedAt = now,
+        };
+        db.InboundMails.Add(record);
+
+        if (mail is null)
+        {
+            return await Keep(db, record, InboundMailState.Quarantined, unreadable!, raw, ct);
+        }
+
+        if (mail.Automatic is { } automatic)
+        {
+            return await Keep(db, record, InboundMailState.Ignored, $"Automatic mail: {automatic}.", null, ct);
+        }
+
+        if (mail.FromAddress is not { } from)
+        {
+            return await Keep(db, record, InboundMailState.Quarantined, "The message names no sender address (From).", raw, ct);
+        }
+
+        if (await db.Mailboxes.AnyAsync(m => m.Address == from, ct))
+        {
+            return await Keep(db, record, InboundMailState.Ignored, "Sent by one of this desk's own mailboxes: never answered, so mail cannot loop.", null, ct);
+        }
+
+        var sender = await Senders.Find(db, from, ct);
+        if (sender is { ContactId: null })
+        {
+            sender = sender with { Name = mail.FromName ?? from };
+        }
+
+        var ticket = await ThreadOf(db, mail, ct);
+        if (ticket is not null && sender is not null && ticket.CustomerId == sender.CustomerId && ticket.Status != TicketStatus.Closed)
+        {
+            await AddReply(db, ticket, mail, sender, record, now, ct);
+            return InboundMailState.Reply;
+        }
+
+        if (sender is null)
+        {
+            var reason = ticket is null
+                ? $"No customer of this desk is known by {from}."
+                : $"{from} answers {TicketNumber.Format(ticket.Number)}, but is not known as one of its customer's people.";
+            return await Keep(db, record, InboundMailState.Triage, reason, raw, ct);
+        }
+
+        var followUp = ticket is { Status: TicketStatus.Closed } && ticket.CustomerId == sender.CustomerId ? ticket : null;
+        await OpenTicket(db, mailbox, mail, sender, record, followUp, now, ct);
+        return InboundMailState.Ticket;
+    }
+
+    /// <summary>Makes a ticket of a triage item for the customer an agent picked. The sender becomes the ticket's requester when known.</summary>
+    public static async Task<Ticket> OpenFromTriage(PartnerDeskDb db, InboundMail record, Guid customerId, long attachmentLimit, DateTimeOffset now, CancellationToken ct)
+    {
+        var mail = MailReader.Read(record.Raw!, attachmentLimit);
+        var mailbox = await db.Mailboxes.FirstAsync(m => m.Id == record.MailboxId, ct);
+        var contact = await Senders.ContactOf(db, customerId, mail.FromAddress!, ct);
+        var sender = new Sender(customerId, contact?.Id, contact?.DisplayName ?? mail.FromName ?? mail.FromAddress!, mail.FromAddress!);
+        return await OpenTicket(db, mailbox, mail, sender, record, null, now, ct);
+    }
+
+    private static async Task<InboundMailState> Keep(PartnerDeskDb db, InboundMail record, InboundMailState state, string reason, byte[]? raw, CancellationToken ct)
+    {
+        record.State = state;
+        record.Reason = reason.Length > MailLimits.Reason ? reason[..MailLimits.Reason] : reason;
+        record.Raw = raw;
+        await db.SaveChangesAsync(ct);
+        return state;
+    }
+
+    /// <summary>The open conversation a message answers: by its In-Reply-To and References, else by "[PD-12]" in the subject.</summary>
+    private static async Task<Ticket?> ThreadOf(PartnerDeskDb db, ReadMail mail, CancellationToken ct)
+    {
+        if (mail.Thread.Count > 0)
+        {
+            var keys = mail.Thread.Select(id => MailReader.Key(id, [])).ToList();
+            var ticketId = await db.MailLinks.Where(l => keys.Contains(l.MessageKey)).OrderByDescending(l => l.At).Select(l => (Guid?)l.TicketId).FirstOrDefaultAsync(ct);
+            if (ticketId is { } id && await db.Tickets.FirstOrDefaultAsync(t => t.Id == id, ct) is { } byReference)
+            {
+                return byReference;
+            }
+        }
+
+        return mail.TicketNumber is { } number ? await db.Tickets.FirstOrDefaultAsync(t => t.Number == number, ct) : null;
+    }
+
+    private static async Task AddReply(PartnerDeskDb db, Ticket ticket, ReadMail mail, Sender sender, InboundMail record, DateTimeOffset now, CancellationToken ct)
+    {
+        var message = new TicketMessage
+        {
+            OrganisationId = ticket.OrganisationId,
+            CustomerId = ticket.CustomerId,
+            TicketId = ticket.Id,
+            AuthorUserId = sender.ContactId ?? Guid.Empty,
+            AuthorName = sender.Name,
+            AuthorIsAgent = false,
+            Body = WithNotes(mail.Body.Length == 0 ? "(The mail had no text.)" : mail.Body, mail.Notes),
+            Visibility = MessageVisibility.Public,
+            CreatedAt = now,
+        };
+        db.TicketMessages.Add(message);
+        db.TicketEvents.Add(TicketHistory.Event(ticket.OrganisationId, ticket.CustomerId, ticket.Id, sender.ContactId ?? Guid.Empty, sender.Name, "Reply", null, "by e-mail", now));
+        var status = TicketMessages.NextStatus(ticket.Status, byAgent: false, MessageVisibility.Public);
+        if (status != ticket.Status)
+        {
+            db.TicketEvents.Add(TicketHistory.Event(ticket.OrganisationId, ticket.CustomerId, ticket.Id, sender.ContactId ?? Guid.Empty, sender.Name, "Status", ticket.Status.ToString(), status.ToString(), now));
+            ticket.Status = status;
+            ticket.ResolvedAt = null;
+        }
+
+        ticket.UpdatedAt = now;
+        Attach(db, ticket, message.Id, mail, now);
+        Link(db, ticket, mail, now);
+        (record.State, record.TicketId) = (InboundMailState.Reply, ticket.Id);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static async Task<Ticket> OpenTicket(
+        PartnerDeskDb db, Mailbox mailbox, ReadMail mail, Sender sender, InboundMail record, Ticket? followUp, DateTimeOffset now, CancellationToken ct)
+    {
+        var title = MailReader.Title(mail.Subject);
+        var description = mail.Body.Length == 0 ? "(The mail had no text.)" : mail.Body;
+        if (followUp is not null)
+        {
+            description = $"Follows up {TicketNumber.Format(followUp.Number)}, which is closed.\n\n{description}";
+        }
+
+        var ticket = new Ticket
+        {
+            OrganisationId = mailbox.OrganisationId,
+            CustomerId = sender.CustomerId,
+            Title = title.Length > 0 ? title : FirstLine(mail.Body),
+            Description = WithNotes(description, mail.Notes),
+            Kind = TicketKind.Incident,
+            Severity = Severity.B,
+            Status = TicketStatus.New,
+            Channel = Channel.Email,
+            RequesterContactId = sender.ContactId,
+            CreatedByUserId = Guid.Empty,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        var knownIssues = await KnownIssueLinks.ForNewTicket(db, ticket, ct);
+        List<object> alongside =
+        [
+            TicketHistory.Event(ticket.OrganisationId, ticket.CustomerId, ticket.Id, sender.ContactId ?? Guid.Empty, sender.Name, "Created", null, $"{Channel.Email} ({sender.Address})", now),
+            new MailConversation { TicketId = ticket.Id, OrganisationId = ticket.OrganisationId, MailboxId = mailbox.Id, Address = sender.Address, Name = sender.ContactId is null ? sender.Name : null },
+            .. knownIssues,
+        ];
+        (record.State, record.TicketId, record.Raw, record.Reason) = (InboundMailState.Ticket, ticket.Id, null, null);
+        Attach(db, ticket, null, mail, now);
+        Link(db, ticket, mail, now);
+        await TicketNumbers.SaveNew(db, ticket, alongside, ct);
+        return ticket;
+    }
+
+    private static string FirstLine(string body)
+    {
+        var line = body.Split('\n', 2)[0].Trim();
+        line = line.Length > 80 ? line[..80] : line;
+        return line.Length > 0 ? line : "(no subject)";
+    }
+
+    private static string WithNotes(string body, IReadOnlyList<string> notes)
+    {
+        var text = notes.Count == 0 ? body : $"{body}\n\n[{string.Join(" ", notes)}]";
+        return text.Length > TicketLimits.Body ? text[..TicketLimits.Body] : text;
+    }
+
+    private static void Attach(PartnerDeskDb db, Ticket ticket, Guid? messageId, ReadMail mail, DateTimeOffset now)
+    {
+        foreach (var file in mail.Attachments)
+        {
+            db.TicketAttachments.Add(new TicketAttachment
+            {
+                OrganisationId = ticket.OrganisationId,
+                CustomerId = ticket.CustomerId,
+                TicketId = ticket.Id,
+                MessageId = messageId,
+                FileName = file.FileName,
+                ContentType = file.ContentType,
+                Size = file.Content.Length,
+                Content = file.Content,
+                CreatedAt = now,
+            });
+        }
+    }
+
+    private static void Link(PartnerDeskDb db, Ticket ticket, ReadMail mail, DateTimeOffset now)
+    {
+        if (mail.MessageId is { } id)
+        {
+            db.MailLinks.Add(new MailLink { OrganisationId = ticket.OrganisationId, TicketId = ticket.Id, MessageKey = mail.MessageKey, MessageId = id, At = now });
+        }
+    }
+}
+
+/// <summary>Who wrote: a contact of a customer, or an unknown person at a customer's domain.</summary>
+public sealed record Sender(Guid CustomerId, Guid? ContactId, string Name, string Address);
+
+// Addresses compare case-insensitively; EF translates ToLower() to SQL lower(), where culture plays no part.
+#pragma warning disable CA1304, CA1311, CA1862
+public static class Senders
+{
+    /// <summary>The customer a sender belongs to: a contact with this address, else the one customer whose domain it is.</summary>
+    public static async Task<Sender?> Find(PartnerDeskDb db, string address, CancellationToken ct)
+    {
+        var contact = await db.Contacts.Where(c => c.Email.ToLower() == address).Select(c => new { c.Id, c.CustomerId, c.DisplayName }).FirstOrDefaultAsync(ct);
+        if (contact is not null)
+        {
+            return new Sender(contact.CustomerId, contact.Id, contact.DisplayName, address);
+        }
+
+        var domain = address[(address.LastIndexOf('@') + 1)..];
+        var customers = await db.Customers.Where(c => c.DefaultDomain.ToLower() == domain).Select(c => c.Id).Take(2).ToListAsync(ct);
+        if (customers.Count == 0)
+        {
+            var at = "@" + domain;
+            customers = await db.Contacts.Where(c => c.Email.ToLower().EndsWith(at)).Select(c => c.CustomerId).Distinct().Take(2).ToListAsync(ct);
+        }
+
+        return customers.Count == 1 ? new Sender(customers[0], null, address, address) : null;
+    }
+
+    public static async Task<(Guid Id, string DisplayName)?> ContactOf(PartnerDeskDb db, Guid customerId, string address, CancellationToken ct) =>
+        await db.Contacts.Where(c => c.CustomerId == customerId && c.Email.ToLower() == address).Select(c => new { c.Id, c.DisplayName }).FirstOrDefaultAsync(ct) is { } c
+            ? (c.Id, c.DisplayName) : null;
+}
+#pragma warning restore CA1304, CA1311, CA1862

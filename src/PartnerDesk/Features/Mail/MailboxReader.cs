@@ -1,0 +1,325 @@
+using System.Data.Common;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Jobs;
+using PartnerDesk.Platform.Tenancy;
+
+namespace PartnerDesk.Features.Mail;
+
+public sealed class MailOptions
+{
+    public const string Section = "PartnerDesk:Mail";
+
+    /// <summary>Reads mailboxes in the background; tests switch it off and read on demand.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How often a mailbox without IDLE is read, and the longest one IDLE lasts before it is renewed.</summary>
+    public TimeSpan Poll { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the list of mailboxes is looked at for new or removed ones.</summary>
+    public TimeSpan Refresh { get; set; } = TimeSpan.FromSeconds(30);
+
+    public long AttachmentLimit { get; set; } = 25L * 1024 * 1024;
+
+    /// <summary>A larger message is quarantined with its headers only.</summary>
+    public long MessageLimit { get; set; } = 60L * 1024 * 1024;
+}
+
+/// <summary>
+/// Reads every enabled mailbox: new messages by UID, one commit per message (ticket, reply or quarantine
+/// together with the read position), and only then marks them \Seen. A mailbox is watched by one instance
+/// at a time (a lease), waits in IDLE where the server offers it, and a failure of one mailbox or one
+/// message never stops the others.
+/// </summary>
+public sealed class MailboxReader(
+    IServiceScopeFactory scopes, MailConnections connections, IOptions<MailOptions> options, TimeProvider clock, ILogger<MailboxReader> log)
+    : BackgroundService
+{
+    private readonly Dictionary<Guid, Task> watched = [];
+
+    private MailOptions Options => options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!Options.Enabled)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                foreach (var (id, organisationId) in await Unfiltered.MailboxesToRead(scope.ServiceProvider.GetRequiredService<PartnerDeskDb>(), stoppingToken))
+                {
+                    if (!watched.TryGetValue(id, out var task) || task.IsCompleted)
+                    {
+                        watched[id] = Task.Run(() => Watch(id, organisationId, stoppingToken), stoppingToken);
+                    }
+                }
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                log.LogWarning(e, "Looking for mailboxes failed.");
+            }
+
+            try
+            {
+                await Task.Delay(Options.Refresh, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        await Task.WhenAll(watched.Values.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+    }
+
+    /// <summary>Keeps one mailbox read while this instance holds its lease and the mailbox stays enabled.</summary>
+    private async Task Watch(Guid mailboxId, Guid organisationId, CancellationToken ct)
+    {
+        var failures = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                if (!await Lease(mailboxId, ct))
+                {
+                    await Task.Delay(Options.Poll, clock, ct);
+                    continue;
+                }
+
+                var mailbox = await Load(mailboxId, organisationId, ct);
+                if (mailbox is null || !mailbox.Enabled)
+                {
+                    return;
+                }
+
+                using var client = await connections.Imap(mailbox, ct);
+                failures = 0;
+                while (!ct.IsCancellationRequested && await Lease(mailboxId, ct))
+                {
+                    await ReadNew(client, mailboxId, organisationId, ct);
+                    await WaitForMail(client, ct);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                failures++;
+                log.LogWarning(e, "Reading mailbox {Mailbox} failed ({Failures} in a row).", mailboxId, failures);
+                await Record(mailboxId, organisationId, e.Message, ct);
+                var wait = TimeSpan.FromSeconds(Math.Min(300, 5 * Math.Pow(2, Math.Min(failures, 6))));
+                try
+                {
+                    await Task.Delay(MailConnections.IsLasting(e) ? TimeSpan.FromMinutes(5) : wait, clock, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>One connection, one pass over what is new: for tests, the bench and "read now".</summary>
+    public async Task<MailRound> ReadOnce(Guid mailboxId, Guid organisationId, CancellationToken ct)
+    {
+        var mailbox = await Load(mailboxId, organisationId, ct) ?? throw new InvalidOperationException("No such mailbox.");
+        try
+        {
+            using var client = await connections.Imap(mailbox, ct);
+            var round = await ReadNew(client, mailboxId, organisationId, ct);
+            await client.DisconnectAsync(true, ct);
+            return round;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is not DbException and not DbUpdateException)
+        {
+            await Record(mailboxId, organisationId, e.Message, ct);
+            throw;
+        }
+    }
+
+    private async Task<MailRound> ReadNew(ImapClient client, Guid mailboxId, Guid organisationId, CancellationToken ct)
+    {
+        var inbox = client.Inbox;
+        if (!inbox.IsOpen)
+        {
+            await inbox.OpenAsync(FolderAccess.ReadWrite, ct);
+        }
+
+        var mailbox = await Load(mailboxId, organisationId, ct) ?? throw new MailboxSettingsException("The mailbox was removed.");
+        if (mailbox.UidValidity != inbox.UidValidity)
+        {
+            // A new mailbox generation: UIDs start over. Message-IDs still keep every message taken once.
+            await Save(mailboxId, organisationId, m => (m.UidValidity, m.LastUid) = (inbox.UidValidity, 0), ct);
+            mailbox.LastUid = 0;
+        }
+
+        var found = await inbox.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId((uint)mailbox.LastUid + 1), UniqueId.MaxValue)), ct);
+        var fresh = found.Where(u => u.Id > mailbox.LastUid).OrderBy(u => u.Id).ToList();
+        var round = new MailRound();
+        foreach (var batch in fresh.Chunk(50))
+        {
+            var sizes = (await inbox.FetchAsync(batch, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, ct))
+                .ToDictionary(s => s.UniqueId, s => (long?)s.Size);
+            List<UniqueId> taken = [];
+            foreach (var uid in batch)
+            {
+                var size = sizes.GetValueOrDefault(uid) ?? 0;
+                byte[] raw;
+                string? refuse = null;
+                if (size > Options.MessageLimit)
+                {
+                    using var headers = new MemoryStream();
+                    (await inbox.GetHeadersAsync(uid, ct)).WriteTo(headers, ct);
+                    raw = headers.ToArray();
+                    refuse = $"The message is {size / 1024 / 1024} MB, over the limit of {Options.MessageLimit / 1024 / 1024} MB; only its headers are kept.";
+                }
+                else
+                {
+                    using var stream = await inbox.GetStreamAsync(uid, ct);
+                    using var copy = new MemoryStream((int)Math.Min(size, int.MaxValue - 1) + 64);
+                    await stream.CopyToAsync(copy, ct);
+                    raw = copy.ToArray();
+                }
+
+                round.Count(await Take(mailboxId, organisationId, inbox.UidValidity, uid.Id, raw, refuse, ct));
+                taken.Add(uid);
+            }
+
+            // Only what is committed is marked: a crash before this line leaves the messages unread, and the
+            // read position and the Message-IDs keep them from being taken twice.
+            await inbox.AddFlagsAsync(taken, MessageFlags.Seen, true, ct);
+        }
+
+        await Save(mailboxId, organisationId, m => (m.LastReadAt, m.LastError) = (clock.GetUtcNow(), null), ct);
+        return round;
+    }
+
+    private async Task<InboundMailState?> Take(Guid mailboxId, Guid organisationId, uint uidValidity, uint uid, byte[] raw, string? refuse, CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = Scope(organisationId, out var db);
+            var mailbox = await db.Mailboxes.FirstAsync(m => m.Id == mailboxId, ct);
+            return await MailIntake.Take(db, mailbox, uidValidity, uid, raw, Options.AttachmentLimit, clock.GetUtcNow(), ct, refuse);
+        }
+        catch (DbUpdateException e) when (e.InnerException is not null && IsDuplicate(e))
+        {
+            return null; // taken meanwhile (a second reader after a lost lease): once is enough
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not DbException and not DbUpdateException and not TimeoutException)
+        {
+            // A message PartnerDesk cannot handle must not stop the mailbox: quarantine it with the reason.
+            log.LogError(e, "Mail {Uid} of mailbox {Mailbox} could not be taken; it is quarantined.", uid, mailboxId);
+            await using var scope = Scope(organisationId, out var db);
+            var mailbox = await db.Mailboxes.FirstAsync(m => m.Id == mailboxId, ct);
+            return await MailIntake.Take(db, mailbox, uidValidity, uid, raw, Options.AttachmentLimit, clock.GetUtcNow(), ct, $"PartnerDesk failed on this message: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private static bool IsDuplicate(DbUpdateException e) =>
+        e.InnerException?.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase) == true
+        || e.InnerException is Npgsql.PostgresException { SqlState: "23505" };
+
+    private async Task WaitForMail(ImapClient client, CancellationToken ct)
+    {
+        if (!client.Capabilities.HasFlag(ImapCapabilities.Idle))
+        {
+            await Task.Delay(Options.Poll, clock, ct);
+            return;
+        }
+
+        using var done = new CancellationTokenSource(Options.Poll);
+        void Arrived(object? sender, EventArgs e) => done.Cancel();
+        client.Inbox.CountChanged += Arrived;
+        try
+        {
+            await client.IdleAsync(done.Token, ct);
+        }
+        finally
+        {
+            client.Inbox.CountChanged -= Arrived;
+        }
+    }
+
+    private async Task<bool> Lease(Guid mailboxId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await JobLeases.TryTake(scope.ServiceProvider.GetRequiredService<PartnerDeskDb>(), $"mail:{mailboxId:N}", Options.Poll * 3, clock, ct);
+    }
+
+    private async Task<Mailbox?> Load(Guid mailboxId, Guid organisationId, CancellationToken ct)
+    {
+        await using var scope = Scope(organisationId, out var db);
+        return await db.Mailboxes.AsNoTracking().FirstOrDefaultAsync(m => m.Id == mailboxId, ct);
+    }
+
+    private async Task Save(Guid mailboxId, Guid organisationId, Action<Mailbox> change, CancellationToken ct)
+    {
+        await using var scope = Scope(organisationId, out var db);
+        if (await db.Mailboxes.FirstOrDefaultAsync(m => m.Id == mailboxId, ct) is { } mailbox)
+        {
+            change(mailbox);
+            await db.SaveChangesAsync(ct);
+        }
+    }
+
+    private async Task Record(Guid mailboxId, Guid organisationId, string error, CancellationToken ct)
+    {
+        try
+        {
+            await Save(mailboxId, organisationId, m => m.LastError = error.Length > MailLimits.Reason ? error[..MailLimits.Reason] : error, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            log.LogWarning(e, "Could not record the failure of mailbox {Mailbox}.", mailboxId);
+        }
+    }
+
+    private AsyncServiceScope Scope(Guid organisationId, out PartnerDeskDb db)
+    {
+        var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(organisationId);
+        db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
+        return scope;
+    }
+}
+
+/// <summary>What one pass over a mailbox did.</summary>
+public sealed class MailRound
+{
+    public int Tickets { get; private set; }
+    public int Replies { get; private set; }
+    public int Triage { get; private set; }
+    public int Ignored { get; private set; }
+    public int Quarantined { get; private set; }
+    public int Duplicates { get; private set; }
+
+    public int Total => Tickets + Replies + Triage + Ignored + Quarantined + Duplicates;
+
+    public void Count(InboundMailState? state)
+    {
+        switch (state)
+        {
+            case InboundMailState.Ticket: Tickets++; break;
+            case InboundMailState.Reply: Replies++; break;
+            case InboundMailState.Triage: Triage++; break;
+            case InboundMailState.Ignored: Ignored++; break;
+            case InboundMailState.Quarantined: Quarantined++; break;
+            default: Duplicates++; break;
+        }
+    }
+
+    public override string ToString() => $"{Tickets} tickets, {Replies} replies, {Triage} triage, {Ignored} ignored, {Quarantined} quarantined, {Duplicates} duplicates";
+}
