@@ -41,6 +41,7 @@ public sealed class PartnerDeskApp(string connectionString, bool realClock = fal
         builder.UseSetting("PartnerDesk:Outbox:Enabled", "false");
         builder.UseSetting("PartnerDesk:Escalations:Enabled", "false");
         builder.UseSetting("PartnerDesk:Sla:Enabled", "false");
+        builder.UseSetting("PartnerDesk:Mail:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

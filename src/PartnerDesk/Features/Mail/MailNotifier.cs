@@ -23,7 +23,8 @@ public sealed class MailNotifier(OutboundMailboxes mailboxes, TimeProvider clock
 {
     public const string Kind = "Email.Send";
 
-    private static readonly TicketStatus[] Told = [TicketStatus.Resolved, TicketStatus.Closed, TicketStatus.PendingCustomer];
+    // Waiting on the customer is said in the reply that asks; a bare status change would be a second, empty mail.
+    private static readonly TicketStatus[] Told = [TicketStatus.Resolved, TicketStatus.Closed];
 
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {

@@ -132,6 +132,11 @@ public static class MailTemplates
                 break;
         }
 
+        if (facts.TicketNumber is not null && facts.Letter is Letter.Received or Letter.Status or Letter.Escalation)
+        {
+            paragraphs.Insert(1, $"{facts.TicketNumber}: {title}");
+        }
+
         var greeting = facts.Letter is Letter.Reply or Letter.ProviderEscalation ? null : de ? "Guten Tag," : "Hello,";
         var signature = facts.Letter is Letter.Reply or Letter.ProviderEscalation ? null : de ? $"Ihr Support-Team von {brand.Name}" : $"Your support team at {brand.Name}";
         var footer = Footer(brand, de);
