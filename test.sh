@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of PartnerDesk on a fresh machine that has the .NET SDK:
-# installs what the tests need (Debian: postgresql, chromium), starts a throwaway PostgreSQL on a free
-# loopback port, runs the format check, the whole suite on SQLite and on PostgreSQL (browser tests
+# installs what the tests need (Debian: postgresql, chromium, postfix and dovecot), starts a throwaway PostgreSQL
+# on a free loopback port (the tests start their own Postfix and Dovecot through tools/mailservers.sh), runs the format check, the whole suite on SQLite and on PostgreSQL (browser tests
 # included), stops what it started (also on failure) and ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -16,8 +16,10 @@ PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 missing=()
 [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+{ [ -x /usr/sbin/postfix ] && [ -x /usr/sbin/dovecot ] && [ -d /usr/lib/dovecot/modules ] && [ -x /usr/lib/dovecot/lmtp ]; } || missing+=(postfix dovecot-imapd dovecot-lmtpd)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
+  echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)

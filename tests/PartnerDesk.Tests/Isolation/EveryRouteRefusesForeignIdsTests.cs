@@ -190,17 +190,36 @@ public sealed class EveryRouteRefusesForeignIdsTests(AppFixture fixture) : IClas
         var tailspinTime = await Time(DemoWorld.Ids.Contoso, DemoWorld.Ids.Tailspin, tailspinTicket.Id);
         var fabrikamContract = await App.InDatabase(DemoWorld.Ids.Fabrikam, db => db.SupportContracts.Select(c => c.Id).FirstAsync());
         var litwareContract = await App.InDatabase(DemoWorld.Ids.Contoso, db => db.SupportContracts.Where(c => c.CustomerId == DemoWorld.Ids.Litware).Select(c => c.Id).FirstAsync());
+        var fabrikamMail = await MailOf(DemoWorld.Ids.Fabrikam, DemoWorld.Ids.WideWorldImporters, fabrikamTicket.Id);
+        var tailspinMail = await MailOf(DemoWorld.Ids.Contoso, DemoWorld.Ids.Tailspin, tailspinTicket.Id);
+        var itMail = await MailOf(DemoWorld.Ids.Contoso, DemoWorld.Ids.Adatum, itTicket.Id);
 
         return
         [
             (Demo.ContosoAdmin, [fabrikamTicket.Id, fabrikamNote, fabrikamToken, DemoWorld.Ids.WideWorldImporters, DemoWorld.Ids.WideWorldIt, DemoWorld.Ids.FabrikamHelpdesk, fabrikamIssue.Issue, fabrikamEscalation,
-                fabrikamAlert, fabrikamContract, DemoWorld.Ids.FabrikamCare, DemoWorld.Ids.FabrikamHours, fabrikamTime.Entry, fabrikamTime.Statement]),
+                fabrikamAlert, fabrikamContract, DemoWorld.Ids.FabrikamCare, DemoWorld.Ids.FabrikamHours, fabrikamTime.Entry, fabrikamTime.Statement,
+                fabrikamMail.Mailbox, fabrikamMail.Inbound, fabrikamMail.Triage, fabrikamMail.Attachment]),
             (Demo.ContosoHelpdesk, [tailspinTicket.Id, tailspinNote, adminToken, DemoWorld.Ids.Tailspin, DemoWorld.Ids.TailspinIt, fabrikamTicket.Id, fabrikamIssue.Issue, fabrikamEscalation, tailspinEscalation,
-                tailspinAlert, fabrikamAlert, fabrikamContract, tailspinTime.Entry, tailspinTime.Statement, fabrikamTime.Entry]),
+                tailspinAlert, fabrikamAlert, fabrikamContract, tailspinTime.Entry, tailspinTime.Statement, fabrikamTime.Entry,
+                tailspinMail.Inbound, tailspinMail.Attachment, fabrikamMail.Triage, fabrikamMail.Attachment]),
             (Demo.AdatumAnna, [itTicket.Id, litwareTicket.Id, DemoWorld.Ids.Litware, DemoWorld.Ids.LitwareIt, tailspinTicket.Id, fabrikamTicket.Id, litwareIssue.Issue, itNotification!.Value,
-                litwareContract, tailspinAlert, tailspinTime.Entry]),
+                litwareContract, tailspinAlert, tailspinTime.Entry, itMail.Attachment, itMail.Inbound, itMail.Triage, itMail.Mailbox, tailspinMail.Attachment]),
         ];
     }
+
+    /// <summary>A mailbox, a mail that made the ticket, a stranger's mail in triage and an attachment on the ticket.</summary>
+    private Task<(Guid Mailbox, Guid Inbound, Guid Triage, Guid Attachment)> MailOf(Guid organisationId, Guid customerId, Guid ticketId) =>
+        App.InDatabase(organisationId, async db =>
+        {
+            var now = App.Clock.GetUtcNow();
+            var mailbox = new Features.Mail.Mailbox { OrganisationId = organisationId, Address = $"probe-{Guid.NewGuid():N}@example.test", ImapHost = "h", ImapPort = 993, SmtpHost = "h", SmtpPort = 587, UserName = "u", CreatedAt = now, Enabled = false };
+            var inbound = new Features.Mail.InboundMail { OrganisationId = organisationId, MailboxId = mailbox.Id, Uid = 1, MessageKey = Guid.NewGuid().ToString("N"), State = Features.Mail.InboundMailState.Ticket, TicketId = ticketId, ReceivedAt = now, Raw = [1] };
+            var triage = new Features.Mail.InboundMail { OrganisationId = organisationId, MailboxId = mailbox.Id, Uid = 2, MessageKey = Guid.NewGuid().ToString("N"), State = Features.Mail.InboundMailState.Triage, ReceivedAt = now, Raw = "From: x@y.example\r\n\r\nhi"u8.ToArray() };
+            var attachment = new TicketAttachment { OrganisationId = organisationId, CustomerId = customerId, TicketId = ticketId, FileName = "a.txt", ContentType = "text/plain", Content = [1], Size = 1, CreatedAt = now };
+            db.AddRange(mailbox, inbound, triage, attachment);
+            await db.SaveChangesAsync();
+            return (mailbox.Id, inbound.Id, triage.Id, attachment.Id);
+        });
 
     /// <summary>Time on a ticket, and a closed statement of its customer.</summary>
     private Task<(Guid Entry, Guid Statement)> Time(Guid organisationId, Guid customerId, Guid ticketId) =>
@@ -307,6 +326,9 @@ public sealed class EveryRouteRefusesForeignIdsTests(AppFixture fixture) : IClas
             await db.HealthSyncStates.IgnoreQueryFilters().CountAsync(),
             await db.Escalations.IgnoreQueryFilters().CountAsync(),
             await db.OutboxMessages.IgnoreQueryFilters().CountAsync(),
+            await db.Mailboxes.IgnoreQueryFilters().CountAsync(),
+            await db.InboundMails.IgnoreQueryFilters().CountAsync(m => m.State != Features.Mail.InboundMailState.Triage),
+            await db.TicketAttachments.IgnoreQueryFilters().CountAsync(),
             string.Concat(await db.Tickets.IgnoreQueryFilters().OrderBy(t => t.Id)
                 .Select(t => t.Id + ":" + t.Status + t.Severity + t.AssigneeAgentId + t.Title + ";").ToListAsync())));
 }
