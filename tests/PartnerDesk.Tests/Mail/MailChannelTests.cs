@@ -228,4 +228,34 @@ public sealed class MailChannelTests(AppFixture fixture) : IClassFixture<AppFixt
         Assert.DoesNotContain("not-the-password", stored, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/mailboxes/{wrong.Id}", Ct)).StatusCode);
     }
+
+    [Fact]
+    public async Task A_resellers_escalation_reaches_a_provider_elsewhere_by_mail_with_only_what_was_shared()
+    {
+        var mail = await MailServers.Instance;
+        var support = MailServers.Address("desk", "fabrikam-solutions.example");
+        var provider = MailServers.Address("escalations", "distributor.example");
+        var admin = await App.ClientFor(Demo.FabrikamAdmin);
+        await (await admin.PostAsJsonAsync("/api/v1/mailboxes", mail.MailboxRequest(support), Ct)).Read<MailboxView>(HttpStatusCode.Created);
+        await App.InDatabase(DemoWorld.Ids.Fabrikam, db => db.Organisations.Where(o => o.Id == DemoWorld.Ids.Fabrikam)
+            .ExecuteUpdateAsync(o => o.SetProperty(x => x.IndirectProviderId, (Guid?)null).SetProperty(x => x.IndirectProviderEmail, provider), Ct));
+        App.Services.GetRequiredService<OutboundMailboxes>().Forget(DemoWorld.Ids.Fabrikam);
+        var reseller = await App.ClientFor(Demo.FabrikamHelpdesk);
+        var ticket = await (await reseller.PostAsJsonAsync("/api/v1/tickets", new { customerId = DemoWorld.Ids.WoodgroveBank, title = "Mailbox migration stuck", description = "The move request stays at 95 %.", severity = "A", kind = "Incident", service = "Exchange Online" }, Ct))
+            .Read<TicketDetails>(HttpStatusCode.Created);
+        await reseller.PostAsJsonAsync($"/api/v1/tickets/{ticket.Id}/messages", new { body = "Only internal: the customer's admin broke it first.", visibility = "Internal" }, Ct);
+
+        var escalation = await (await reseller.PostAsJsonAsync($"/api/v1/tickets/{ticket.Id}/escalations", new { }, Ct)).Read<Features.Escalations.EscalationView>(HttpStatusCode.Created);
+        await Outbox(); // hands it on: an e-mail message in the outbox
+        await Outbox(); // sends it
+
+        var received = Assert.Single(await mail.Inbox(provider));
+        Assert.Contains($"[{ticket.Number}]", received.Subject, StringComparison.Ordinal);
+        Assert.Contains("The move request stays at 95 %.", received.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Woodgrove Bank", received.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Only internal", received.TextBody, StringComparison.Ordinal);
+        Assert.Equal(support, received.From.Mailboxes.Single().Address);
+        var sent = await (await reseller.GetAsync($"/api/v1/escalations/{escalation.Id}", Ct)).Read<Features.Escalations.EscalationDetails>();
+        Assert.Equal(Features.Escalations.EscalationState.Open, sent.Escalation.State);
+    }
 }
