@@ -5,6 +5,33 @@ import html, os
 
 TEXTS = {
     # key: (english, german)
+    # Mail
+    "Mail": (None, "E-Mail"),
+    "Mail from unknown senders waits here for you to pick the customer; mail that could not be read is kept in quarantine with the reason.": (None, "E-Mails unbekannter Absender warten hier, bis Sie den Kunden wählen; E-Mails, die nicht gelesen werden konnten, bleiben mit dem Grund in Quarantäne."),
+    "Triage": (None, "Sichtung"),
+    "Nothing waits.": (None, "Nichts wartet."),
+    "Sender": (None, "Absender"),
+    "Subject": (None, "Betreff"),
+    "Received": (None, "Empfangen"),
+    "Why": (None, "Grund"),
+    "Make ticket": (None, "Ticket anlegen"),
+    "Discard": (None, "Verwerfen"),
+    "Quarantine": (None, "Quarantäne"),
+    "Nothing is in quarantine.": (None, "Nichts ist in Quarantäne."),
+    "Mailboxes": (None, "Postfächer"),
+    "Address": (None, "Adresse"),
+    "default": (None, "Standard"),
+    "disabled": (None, "deaktiviert"),
+    "Read now": (None, "Jetzt lesen"),
+    "IMAP server": (None, "IMAP-Server"),
+    "IMAP port": (None, "IMAP-Port"),
+    "SMTP server": (None, "SMTP-Server"),
+    "SMTP port": (None, "SMTP-Port"),
+    "Security": (None, "Sicherheit"),
+    "User name": (None, "Benutzername"),
+    "Add mailbox": (None, "Postfach hinzufügen"),
+    "Exchange Online mailboxes sign in with OAuth2 (an Entra app): set them up over the API, see docs/mail.md.": (None, "Exchange-Online-Postfächer melden sich mit OAuth2 (einer Entra-App) an: richten Sie sie über die API ein, siehe docs/mail.md."),
+    "Pick the customer first.": (None, "Wählen Sie zuerst den Kunden."),
     # Plans, SLA, support terms
     "Support profile": (None, "Supportprofil"),
     "How your customers reach your support: shown in the portal and published to Partner Center, which shows it to them too.": (None, "Wie Ihre Kunden Ihren Support erreichen: im Portal gezeigt und im Partner Center veröffentlicht, das es ihnen ebenfalls zeigt."),

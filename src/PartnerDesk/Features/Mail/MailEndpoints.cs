@@ -104,23 +104,7 @@ public static class MailEndpoints
         inbound.MapPost("/{id:guid}/ticket", async (Guid id, TriageRequest request, PartnerDeskDb db, IOptions<MailOptions> options, TimeProvider clock, CancellationToken ct) =>
                 (await OpenTicket(db, id, request, options.Value, clock.GetUtcNow(), ct)).ToResult(TypedResults.Ok))
             .WithSummary("Makes a ticket of a mail in triage or quarantine for the customer the agent picked.");
-        inbound.MapPost("/{id:guid}/discard", async Task<Results<Ok<InboundMailView>, NotFound, ProblemHttpResult>> (Guid id, PartnerDeskDb db, CancellationToken ct) =>
-            {
-                var mail = await db.InboundMails.FirstOrDefaultAsync(m => m.Id == id, ct);
-                if (mail is null)
-                {
-                    return TypedResults.NotFound();
-                }
-
-                if (mail.State is not (InboundMailState.Triage or InboundMailState.Quarantined))
-                {
-                    return TypedResults.Problem(statusCode: 409, title: $"This mail is {mail.State}: only mail in triage or quarantine is discarded.");
-                }
-
-                (mail.State, mail.Raw, mail.Reason) = (InboundMailState.Discarded, null, $"Discarded by {db.Caller.DisplayName}.");
-                await db.SaveChangesAsync(ct);
-                return TypedResults.Ok(await db.InboundMails.AsNoTracking().Where(m => m.Id == id).Select(Inbound).FirstAsync(ct));
-            })
+        inbound.MapPost("/{id:guid}/discard", async (Guid id, PartnerDeskDb db, CancellationToken ct) => (await Discard(db, id, ct)).ToResult(TypedResults.Ok))
             .WithSummary("Discards a mail in triage or quarantine (its raw bytes are deleted).");
 
         api.MapPost("/support-terms/send", async Task<Results<Accepted, ValidationProblem>> (SendTermsRequest request, PartnerDeskDb db, OutboundMailboxes outbound, TimeProvider clock, CancellationToken ct) =>
@@ -147,14 +131,14 @@ public static class MailEndpoints
 
     public sealed record MailRoundView(int Tickets, int Replies, int Triage, int Ignored, int Quarantined, int Duplicates);
 
-    private static readonly System.Linq.Expressions.Expression<Func<Mailbox, MailboxView>> View = m => new MailboxView(
+    internal static readonly System.Linq.Expressions.Expression<Func<Mailbox, MailboxView>> View = m => new MailboxView(
         m.Id, m.Address, m.ImapHost, m.ImapPort, m.ImapSecurity, m.SmtpHost, m.SmtpPort, m.SmtpSecurity, m.Login, m.UserName, m.ProtectedSecret != null,
         m.TenantId, m.ClientId, m.IsDefault, m.Enabled, m.LastReadAt, m.LastError);
 
-    private static readonly System.Linq.Expressions.Expression<Func<InboundMail, InboundMailView>> Inbound = m => new InboundMailView(
+    internal static readonly System.Linq.Expressions.Expression<Func<InboundMail, InboundMailView>> Inbound = m => new InboundMailView(
         m.Id, m.MailboxId, m.MessageId, m.FromAddress, m.FromName, m.Subject, m.Size, m.ReceivedAt, m.State, m.Reason, m.TicketId, m.Raw != null);
 
-    private static async Task<Outcome<MailboxView>> Save(
+    internal static async Task<Outcome<MailboxView>> Save(
         PartnerDeskDb db, MailConnections connections, OutboundMailboxes outbound, Guid? id, MailboxRequest r, DateTimeOffset now, CancellationToken ct)
     {
         var mailbox = id is null ? null : await db.Mailboxes.FirstOrDefaultAsync(m => m.Id == id, ct);
@@ -256,7 +240,25 @@ public static class MailEndpoints
         return await db.Mailboxes.AsNoTracking().Where(m => m.Id == mailbox.Id).Select(View).FirstAsync(ct);
     }
 
-    private static async Task<Outcome<TicketDetails>> OpenTicket(PartnerDeskDb db, Guid id, TriageRequest request, MailOptions options, DateTimeOffset now, CancellationToken ct)
+    internal static async Task<Outcome<InboundMailView>> Discard(PartnerDeskDb db, Guid id, CancellationToken ct)
+    {
+        var mail = await db.InboundMails.FirstOrDefaultAsync(m => m.Id == id, ct);
+        if (mail is null)
+        {
+            return Outcome<InboundMailView>.Missing;
+        }
+
+        if (mail.State is not (InboundMailState.Triage or InboundMailState.Quarantined))
+        {
+            return Outcome<InboundMailView>.Conflict($"This mail is {mail.State}: only mail in triage or quarantine is discarded.");
+        }
+
+        (mail.State, mail.Raw, mail.Reason) = (InboundMailState.Discarded, null, $"Discarded by {db.Caller.DisplayName}.");
+        await db.SaveChangesAsync(ct);
+        return await db.InboundMails.AsNoTracking().Where(m => m.Id == id).Select(Inbound).FirstAsync(ct);
+    }
+
+    internal static async Task<Outcome<TicketDetails>> OpenTicket(PartnerDeskDb db, Guid id, TriageRequest request, MailOptions options, DateTimeOffset now, CancellationToken ct)
     {
         var mail = await db.InboundMails.FirstOrDefaultAsync(m => m.Id == id, ct);
         if (mail is null)
