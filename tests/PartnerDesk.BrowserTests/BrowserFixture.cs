@@ -7,7 +7,7 @@ using PartnerDesk.Tests.Infrastructure;
 namespace PartnerDesk.BrowserTests;
 
 /// <summary>The real host on a real socket and one Debian Chromium for the whole run; pages are new per test.</summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     private IPlaywright? playwright;
 
@@ -21,16 +21,20 @@ public sealed class BrowserFixture : IAsyncLifetime
             ? folder
             : Path.Combine(AppContext.BaseDirectory, "artifacts");
 
+    /// <summary>Settings a test class needs on top (a fixture of its own turns background jobs on).</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
+
     public async ValueTask InitializeAsync()
     {
         // Microsoft is the simulator, on a port of its own.
         Simulator = await PartnerDesk.Simulator.RunningSimulator.StartAsync();
-        App = new PartnerDeskApp(await TestDatabase.CreateAsync(), realClock: true, new Dictionary<string, string>
+        var settings = new Dictionary<string, string>(Settings)
         {
             ["PartnerDesk:Microsoft:GraphBaseUrl"] = Simulator.GraphBaseUrl.ToString(),
             ["PartnerDesk:Microsoft:LoginBaseUrl"] = Simulator.Address.ToString(),
             ["PartnerDesk:Microsoft:PartnerCenterBaseUrl"] = Simulator.Address.ToString(),
-        });
+        };
+        App = new PartnerDeskApp(await TestDatabase.CreateAsync(), realClock: true, settings);
         App.UseKestrel(0);
         App.StartServer();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
@@ -48,6 +52,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         if (Browser is not null)
         {
             await Browser.DisposeAsync();
