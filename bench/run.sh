@@ -10,6 +10,7 @@ WORK=$(mktemp -d /tmp/partnerdesk-bench.XXXXXX)
 PG_DIR="$WORK/pg"
 
 stop_all() {
+  [ -n "${MAILTEST_DIR:-}" ] && tools/mailservers.sh stop >/dev/null 2>&1 || true
   if [ -f "$PG_DIR/data/postmaster.pid" ]; then
     run_pg "'$PG_BIN/pg_ctl' -D '$PG_DIR/data' stop -m fast -w" >/dev/null 2>&1 || true
   fi
@@ -31,6 +32,13 @@ if [ -z "$POSTGRES" ]; then
   # Durable defaults (fsync and synchronous_commit on); only memory and connections sized for the host.
   run_pg "'$PG_BIN/pg_ctl' -D '$PG_DIR/data' -o \"-p $PORT -k '$PG_DIR' -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=512MB -c maintenance_work_mem=256MB ${PD_BENCH_PG_OPTIONS:-}\" -l '$PG_DIR/log' -w start" >/dev/null
   POSTGRES="Host=127.0.0.1;Port=$PORT;Username=postgres"
+fi
+
+# The mail workload reads from a real Dovecot: Postfix and Dovecot on loopback, as the tests use them.
+if [[ " $* " == *" --only mail "* ]]; then
+  export MAILTEST_DIR="$WORK/mail"
+  eval "$(tools/mailservers.sh start)"
+  export PD_BENCH_IMAP_PORT=$IMAP_PORT PD_BENCH_SMTP_PORT=$SMTP_PORT PD_BENCH_MAIL_PASSWORD=$MAIL_PASSWORD
 fi
 
 dotnet bench/PartnerDesk.Bench/bin/Release/net10.0/PartnerDesk.Bench.dll \

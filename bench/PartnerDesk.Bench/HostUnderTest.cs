@@ -29,7 +29,7 @@ public sealed class HostUnderTest : IAsyncDisposable
     /// <summary>Largest VmRSS seen by the sampler, in MiB.</summary>
     public double PeakSampledRssMiB { get; private set; }
 
-    public static async Task<HostUnderTest> Start(string hostDll, BenchDatabase database, string logPath)
+    public static async Task<HostUnderTest> Start(string hostDll, BenchDatabase database, string logPath, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -52,6 +52,10 @@ public sealed class HostUnderTest : IAsyncDisposable
         start.Environment["PartnerDesk__ServiceHealth__Enabled"] = "false";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
 
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the host.");

@@ -71,6 +71,12 @@ async Task RunOne(BenchDatabase database)
         return;
     }
 
+    if (options.Only == "mail")
+    {
+        await MailRun(database);
+        return;
+    }
+
     if (options.Only == "sla")
     {
         await SlaSweepRun(database);
@@ -163,6 +169,19 @@ async Task SlaSweepRun(BenchDatabase database)
 {
     var s = await SlaWorkload.Sweep(database);
     Line(string.Create(inv, $"SLA sweep over {s.Open:N0} open tickets with an SLA (in process): a round finding {s.Noticed:N0} overdue (about 1 in 100) took {s.Round.TotalMilliseconds:F0} ms; an idle round (nothing due, the usual case) p50 {s.Idle.P50:F2} ms, p95 {s.Idle.P95:F2} ms, max {s.Idle.Max:F2} ms; catching up after every open ticket fell due ({s.CaughtUp:N0} breaches recorded, each with a history line and an alert) took {s.CatchUp.TotalSeconds:F1} s."));
+}
+
+async Task MailRun(BenchDatabase database)
+{
+    var server = new MailWorkload.MailServer("127.0.0.1", int.Parse(Environment.GetEnvironmentVariable("PD_BENCH_IMAP_PORT") ?? throw new InvalidOperationException("bench/run.sh --only mail starts the mail servers and sets PD_BENCH_IMAP_PORT."), inv),
+        int.Parse(Environment.GetEnvironmentVariable("PD_BENCH_SMTP_PORT")!, inv), Environment.GetEnvironmentVariable("PD_BENCH_MAIL_PASSWORD")!);
+    var logPath = Path.Combine(options.WorkFolder, $"host-{database.HostSetting.ToLowerInvariant()}.log");
+    // The background reader off: the measured pass is the only reader of the mailbox.
+    await using var host = await HostUnderTest.Start(options.HostDll, database, logPath, new Dictionary<string, string> { ["PartnerDesk__Mail__Enabled"] = "false" });
+    var cpuBefore = host.CpuTime();
+    var m = await MailWorkload.Run(database, host, server, 10_000);
+    var cpu = (host.CpuTime() - cpuBefore).TotalMilliseconds / m.Messages;
+    Line(string.Create(inv, $"Inbound mail: {m.Messages:N0} messages ({m.Duplicates} delivered twice) appended to Dovecot in {m.Append:F1} s, then read by the host in one pass in {m.Read:F1} s: {m.PerSecond:N0} messages/s ({m.Tickets:N0} tickets, {m.Replies:N0} replies threaded, {m.Triage:N0} to triage, {m.Ignored:N0} auto-replies ignored, {m.Quarantined} quarantined, {m.Duplicates} duplicates recognised); {m.Seen:N0} flagged \\Seen, each recorded once; host CPU {cpu:F2} ms per message (outbox sending {m.Acknowledged:N0} acknowledgements meanwhile); host peak RSS {host.PeakRssMiB():F0} MiB."));
 }
 
 async Task BreachDelayRun(BenchDatabase database)

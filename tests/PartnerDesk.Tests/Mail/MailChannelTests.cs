@@ -258,4 +258,50 @@ public sealed class MailChannelTests(AppFixture fixture) : IClassFixture<AppFixt
         var sent = await (await reseller.GetAsync($"/api/v1/escalations/{escalation.Id}", Ct)).Read<Features.Escalations.EscalationDetails>();
         Assert.Equal(Features.Escalations.EscalationState.Open, sent.Escalation.State);
     }
+
+    [Fact]
+    public async Task Resolution_an_incident_update_and_the_support_terms_reach_the_contact_by_mail()
+    {
+        var (mail, _, _, customer) = await Arrange();
+        var contact = await App.ClientFor(Demo.AdatumIt);
+        var ticket = await (await contact.PostAsJsonAsync("/api/v1/tickets", new { title = "Mail delayed", description = "Mail arrives an hour late.", severity = "B", kind = "Incident", service = "Exchange Online" }, Ct))
+            .Read<TicketDetails>(HttpStatusCode.Created);
+
+        // Microsoft posts on the issue behind the ticket: the requester hears it from the partner.
+        await App.InDatabase(DemoWorld.Ids.Contoso, async db =>
+        {
+            var now = App.Clock.GetUtcNow();
+            var issue = new Features.ServiceHealth.ServiceHealthIssue
+            {
+                OrganisationId = DemoWorld.Ids.Contoso,
+                MicrosoftId = $"EX{Random.Shared.Next(100000, 999999)}",
+                Title = "Mail delivery delays",
+                Service = "Exchange Online",
+                Status = "serviceDegradation",
+                StartDateTime = now,
+                LastModifiedDateTime = now,
+                FirstSeenAt = now,
+            };
+            db.Add(issue);
+            db.Add(new Features.ServiceHealth.ServiceHealthPost { OrganisationId = DemoWorld.Ids.Contoso, IssueId = issue.Id, PostType = "regular", Text = "We are rerouting traffic to healthy servers.", CreatedDateTime = now });
+            db.Add(new Features.ServiceHealth.TicketIssueLink { OrganisationId = DemoWorld.Ids.Contoso, CustomerId = DemoWorld.Ids.Adatum, TicketId = ticket.Id, IssueId = issue.Id, State = Features.ServiceHealth.KnownIssueLinkState.Confirmed, LinkedAt = now, LinkedBy = "test" });
+            await db.SaveChangesAsync(Ct);
+            return await Features.ServiceHealth.IncidentLifecycle.TellLinkedTickets(db, DemoWorld.Ids.Contoso, issue.Id, "We are rerouting traffic to healthy servers.", resolved: false, now, Ct);
+        });
+
+        var agent = await App.ClientFor(Demo.ContosoAdmin);
+        (await agent.PatchAsJsonAsync($"/api/v1/tickets/{ticket.Id}", new { status = "Resolved" }, Ct)).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.Accepted, (await contact.PostAsJsonAsync("/api/v1/support-terms/send", new { }, Ct)).StatusCode);
+        await (await agent.PostAsJsonAsync("/api/v1/support-terms/send", new { contactId = DemoWorld.Ids.WideWorldIt }, Ct)).ProblemNaming("contactId");
+        await Outbox();
+
+        var letters = await mail.Inbox(customer, 4);
+        Assert.Equal(4, letters.Count);
+        Assert.Contains(letters, l => l.Subject == $"[{ticket.Number}] Mail delayed" && (l.TextBody ?? "").Contains("We have logged it", StringComparison.Ordinal));
+        Assert.Contains(letters, l => l.Subject == $"[{ticket.Number}] Update on the Exchange Online issue" && (l.TextBody ?? "").Contains("rerouting traffic", StringComparison.Ordinal));
+        Assert.Contains(letters, l => l.Subject == $"[{ticket.Number}] Mail delayed" && (l.TextBody ?? "").Contains("marked your ticket", StringComparison.Ordinal));
+        var terms = Assert.Single(letters, l => l.Subject == "Your support terms with Contoso Cloud Services");
+        Assert.Contains("Business Premium Support", terms.TextBody, StringComparison.Ordinal);
+        Assert.All(letters, l => Assert.Contains(MailReader.ReplyAbove, l.TextBody, StringComparison.Ordinal));
+    }
 }

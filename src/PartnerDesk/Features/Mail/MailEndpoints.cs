@@ -89,7 +89,9 @@ public static class MailEndpoints
                 var query = db.InboundMails.AsNoTracking().Where(m => state == null || m.State == state);
                 if (after is { } position)
                 {
-                    query = query.Where(m => m.ReceivedAt.UtcTicks < position);
+                    // Mail is recorded one message at a time, milliseconds apart: the time alone orders the pages.
+                    var before = new DateTimeOffset(position, TimeSpan.Zero);
+                    query = query.Where(m => m.ReceivedAt < before);
                 }
 
                 var page = await query.OrderByDescending(m => m.ReceivedAt).ThenByDescending(m => m.Id).Take(take + 1).Select(Inbound).ToListAsync(ct);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using PartnerDesk.Features.Accounts;
 using PartnerDesk.Platform.Data;
@@ -14,6 +15,7 @@ public static class AuthSetup
     {
         services.AddMemoryCache();
         services.AddSignInLimits();
+        services.AddDataProtection().SetApplicationName("PartnerDesk").PersistKeysToDbContext<PartnerDeskDb>();
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = CookieOrBearer;

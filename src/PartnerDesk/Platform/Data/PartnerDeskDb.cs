@@ -21,11 +21,16 @@ namespace PartnerDesk.Platform.Data;
 /// Contexts are pooled: <see cref="For"/> gives a rented one its caller, and returning it forgets them.
 /// </summary>
 public abstract class PartnerDeskDb(DbContextOptions options)
-    : IdentityDbContext<UserAccount, IdentityRole<Guid>, Guid>(options)
+    : IdentityDbContext<UserAccount, IdentityRole<Guid>, Guid>(options), Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.IDataProtectionKeyContext
 {
     private Caller caller = new();
     private TimeProvider clock = TimeProvider.System;
 
+    /// <summary>
+    /// The data-protection key ring (sign-in cookies, mailbox passwords): in the database, so that every instance
+    /// and every restart reads what another wrote.
+    /// </summary>
+    public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys => Set<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>();
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<Customer> Customers => Set<Customer>();
     public DbSet<Agent> Agents => Set<Agent>();
