@@ -37,7 +37,9 @@ fi
 # The mail workload reads from a real Dovecot: Postfix and Dovecot on loopback, as the tests use them.
 if [[ " $* " == *" --only mail "* ]]; then
   export MAILTEST_DIR="$WORK/mail"
-  eval "$(tools/mailservers.sh start)"
+  chmod 755 "$WORK" # the maildirs' owner (nobody) must reach into it
+  servers=$(tools/mailservers.sh start) || exit 1
+  eval "$servers"
   export PD_BENCH_IMAP_PORT=$IMAP_PORT PD_BENCH_SMTP_PORT=$SMTP_PORT PD_BENCH_MAIL_PASSWORD=$MAIL_PASSWORD
 fi
 

@@ -9,7 +9,7 @@ namespace PartnerDesk.Tests.Mail;
 /// <summary>Exactly once for real: the host reading a full mailbox is killed (SIGKILL) midway and started again.</summary>
 public sealed class MailCrashTests
 {
-    private const int Count = 300;
+    private const int Count = 1000;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -39,6 +39,7 @@ public sealed class MailCrashTests
         {
             ["PartnerDesk:Mail:Refresh"] = "00:00:00.200",
             ["PartnerDesk:Mail:Poll"] = "00:00:01",
+            ["PartnerDesk:Mail:Batch"] = "10",
             ["PartnerDesk:Outbox:Enabled"] = "false",
             ["PartnerDesk:Escalations:Enabled"] = "false",
             ["PartnerDesk:Sla:Enabled"] = "false",

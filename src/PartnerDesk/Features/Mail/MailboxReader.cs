@@ -27,6 +27,9 @@ public sealed class MailOptions
 
     /// <summary>A larger message is quarantined with its headers only.</summary>
     public long MessageLimit { get; set; } = 60L * 1024 * 1024;
+
+    /// <summary>Messages fetched in one IMAP command and saved in one commit (one at a time should any of them fail).</summary>
+    public int Batch { get; set; } = 25;
 }
 
 /// <summary>
@@ -168,42 +171,85 @@ public sealed class MailboxReader(
         var found = await inbox.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId((uint)mailbox.LastUid + 1), UniqueId.MaxValue)), ct);
         var fresh = found.Where(u => u.Id > mailbox.LastUid).OrderBy(u => u.Id).ToList();
         var round = new MailRound();
-        foreach (var batch in fresh.Chunk(50))
+        foreach (var batch in fresh.Chunk(Options.Batch))
         {
             var sizes = (await inbox.FetchAsync(batch, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, ct))
                 .ToDictionary(s => s.UniqueId, s => (long?)s.Size);
-            List<UniqueId> taken = [];
-            foreach (var uid in batch)
+            var raws = new Dictionary<UniqueId, (byte[] Raw, string? Refuse)>();
+            foreach (var uid in batch.Where(u => sizes.GetValueOrDefault(u) > Options.MessageLimit))
             {
-                var size = sizes.GetValueOrDefault(uid) ?? 0;
-                byte[] raw;
-                string? refuse = null;
-                if (size > Options.MessageLimit)
-                {
-                    using var headers = new MemoryStream();
-                    (await inbox.GetHeadersAsync(uid, ct)).WriteTo(headers, ct);
-                    raw = headers.ToArray();
-                    refuse = $"The message is {size / 1024 / 1024} MB, over the limit of {Options.MessageLimit / 1024 / 1024} MB; only its headers are kept.";
-                }
-                else
-                {
-                    using var stream = await inbox.GetStreamAsync(uid, ct);
-                    using var copy = new MemoryStream((int)Math.Min(size, int.MaxValue - 1) + 64);
-                    await stream.CopyToAsync(copy, ct);
-                    raw = copy.ToArray();
-                }
-
-                round.Count(await Take(mailboxId, organisationId, inbox.UidValidity, uid.Id, raw, refuse, ct));
-                taken.Add(uid);
+                using var headers = new MemoryStream();
+                (await inbox.GetHeadersAsync(uid, ct)).WriteTo(headers, ct);
+                raws[uid] = (headers.ToArray(), $"The message is {sizes[uid] / 1024 / 1024} MB, over the limit of {Options.MessageLimit / 1024 / 1024} MB; only its headers are kept.");
             }
+
+            // The rest in one FETCH (BODY.PEEK[]: nothing is marked read by fetching).
+            var normal = batch.Where(u => !raws.ContainsKey(u)).ToList();
+            if (normal.Count > 0)
+            {
+                await ((ImapFolder)inbox).GetStreamsAsync(normal, async (_, _, uid, stream, token) =>
+                {
+                    using var copy = new MemoryStream((int)Math.Min(sizes.GetValueOrDefault(uid) ?? 0, int.MaxValue - 64) + 64);
+                    await stream.CopyToAsync(copy, token);
+                    raws[uid] = (copy.ToArray(), null);
+                }, ct);
+            }
+
+            var messages = batch.Where(raws.ContainsKey).Select(u => (u.Id, raws[u].Raw, raws[u].Refuse)).ToList();
+            // Together in one commit; should any one fail, each again in a commit of its own, so that one bad
+            // message is quarantined and the others are taken.
+            var states = await TakeTogether(mailboxId, organisationId, inbox.UidValidity, messages, ct);
+            if (states is null)
+            {
+                states = [];
+                foreach (var (uid, raw, refuse) in messages)
+                {
+                    states.Add(await Take(mailboxId, organisationId, inbox.UidValidity, uid, raw, refuse, ct));
+                }
+            }
+
+            states.ForEach(round.Count);
 
             // Only what is committed is marked: a crash before this line leaves the messages unread, and the
             // read position and the Message-IDs keep them from being taken twice.
-            await inbox.AddFlagsAsync(taken, MessageFlags.Seen, true, ct);
+            await inbox.AddFlagsAsync(messages.ConvertAll(m => new UniqueId(m.Id)), MessageFlags.Seen, true, ct);
         }
 
         await Save(mailboxId, organisationId, m => (m.LastReadAt, m.LastError) = (clock.GetUtcNow(), null), ct);
         return round;
+    }
+
+    /// <summary>
+    /// Takes a batch in one transaction (one commit instead of one per message: the reader keeps up with a full
+    /// mailbox); null when anything in it failed, and then nothing of it was saved.
+    /// </summary>
+    private async Task<List<InboundMailState?>?> TakeTogether(
+        Guid mailboxId, Guid organisationId, uint uidValidity, List<(uint Uid, byte[] Raw, string? Refuse)> messages, CancellationToken ct)
+    {
+        await using var scope = Scope(organisationId, out var db);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            var mailbox = await db.Mailboxes.FirstAsync(m => m.Id == mailboxId, ct);
+            var states = new List<InboundMailState?>(messages.Count);
+            foreach (var (uid, raw, refuse) in messages)
+            {
+                states.Add(await MailIntake.Take(db, mailbox, uidValidity, uid, raw, Options.AttachmentLimit, clock.GetUtcNow(), ct, refuse));
+                // Each message's rows are saved (inside the transaction); tracking them on would make every
+                // later save of the batch look through them again.
+                db.ChangeTracker.Clear();
+                db.Attach(mailbox);
+            }
+
+            await transaction.CommitAsync(ct);
+            return states;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            log.LogInformation(e, "A batch of {Count} mails of mailbox {Mailbox} is taken one by one instead.", messages.Count, mailboxId);
+            await transaction.RollbackAsync(CancellationToken.None);
+            return null;
+        }
     }
 
     private async Task<InboundMailState?> Take(Guid mailboxId, Guid organisationId, uint uidValidity, uint uid, byte[] raw, string? refuse, CancellationToken ct)
