@@ -257,6 +257,31 @@ public sealed class MailChannelTests(AppFixture fixture) : IClassFixture<AppFixt
         Assert.Equal(support, received.From.Mailboxes.Single().Address);
         var sent = await (await reseller.GetAsync($"/api/v1/escalations/{escalation.Id}", Ct)).Read<Features.Escalations.EscalationDetails>();
         Assert.Equal(Features.Escalations.EscalationState.Open, sent.Escalation.State);
+
+        // The provider answers by mail: an internal note for the reseller's agents, never a word to the customer.
+        var answer = Mail(provider, support, "Re: " + received.Subject, "We see the move stuck on our side too; a fix is rolling out.");
+        answer.InReplyTo = received.MessageId;
+        await mail.Send(answer);
+        await mail.Inbox(support);
+        var mailboxId = await App.InDatabase(DemoWorld.Ids.Fabrikam, db => db.Mailboxes.Where(m => m.Address == support).Select(m => m.Id).FirstAsync(Ct));
+        Assert.Equal(1, (await Read(mailboxId, DemoWorld.Ids.Fabrikam)).Replies);
+        var messages = await (await reseller.GetAsync($"/api/v1/tickets/{ticket.Id}/messages", Ct)).Read<List<TicketMessageView>>();
+        var note = Assert.Single(messages, m => m.Body.Contains("fix is rolling out", StringComparison.Ordinal));
+        Assert.Equal(MessageVisibility.Internal, note.Visibility);
+    }
+
+    [Fact]
+    public async Task A_sender_that_keeps_opening_tickets_is_held_in_triage_so_no_mail_loop_runs()
+    {
+        var (mail, mailboxId, support, customer) = await Arrange();
+        for (var i = 0; i <= MailIntake.LoopLimit; i++)
+        {
+            await mail.AppendRaw(support, System.Text.Encoding.ASCII.GetBytes($"From: {customer}\r\nSubject: I am away {i}\r\nMessage-ID: <loop-{i}-{Guid.NewGuid():N}@adatum.example>\r\n\r\nOut of office, without saying so in the headers.\r\n"));
+        }
+
+        var round = await Read(mailboxId, DemoWorld.Ids.Contoso);
+
+        Assert.Equal((MailIntake.LoopLimit, 1), (round.Tickets, round.Triage));
     }
 
     [Fact]

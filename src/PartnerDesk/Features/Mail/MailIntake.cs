@@ -13,6 +13,9 @@ namespace PartnerDesk.Features.Mail;
 /// </summary>
 public static class MailIntake
 {
+    /// <summary>New tickets one sender may open by mail within an hour before its mail waits in triage.</summary>
+    public const int LoopLimit = 20;
+
     /// <summary>Takes one message; returns what became of it (null: it was taken before, under another UID or mailbox).</summary>
     /// <param name="refuse">Set when the reader already knows the message cannot be taken (too large): it is quarantined with this reason.</param>
     public static async Task<InboundMailState?> Take(
@@ -73,13 +76,19 @@ public static class MailIntake
             return await Keep(db, record, InboundMailState.Ignored, "Sent by one of this desk's own mailboxes: never answered, so mail cannot loop.", null, ct);
         }
 
+        var ticket = await ThreadOf(db, mail, ct);
+        if (ticket is not null && await db.Organisations.AnyAsync(o => o.IndirectProviderEmail == from, ct))
+        {
+            await AddProviderAnswer(db, ticket, mail, record, now, ct);
+            return InboundMailState.Reply;
+        }
+
         var sender = await Senders.Find(db, from, ct);
         if (sender is { ContactId: null })
         {
             sender = sender with { Name = mail.FromName ?? from };
         }
 
-        var ticket = await ThreadOf(db, mail, ct);
         if (ticket is not null && sender is not null && ticket.CustomerId == sender.CustomerId && ticket.Status != TicketStatus.Closed)
         {
             await AddReply(db, ticket, mail, sender, record, now, ct);
@@ -92,6 +101,14 @@ public static class MailIntake
                 ? $"No customer of this desk is known by {from}."
                 : $"{from} answers {TicketNumber.Format(ticket.Number)}, but is not known as one of its customer's people.";
             return await Keep(db, record, InboundMailState.Triage, reason, raw, ct);
+        }
+
+        // A sender whose mail keeps opening tickets is most likely an auto-responder without the headers that
+        // say so, answering PartnerDesk's acknowledgements: hold its mail for an agent instead of looping.
+        var since = now - TimeSpan.FromHours(1);
+        if (await db.MailConversations.CountAsync(c => c.Address == from && db.Tickets.Any(t => t.Id == c.TicketId && t.CreatedAt > since), ct) >= LoopLimit)
+        {
+            return await Keep(db, record, InboundMailState.Triage, $"{from} opened {LoopLimit} tickets within an hour: held so that no mail loop can run.", raw, ct);
         }
 
         var followUp = ticket is { Status: TicketStatus.Closed } && ticket.CustomerId == sender.CustomerId ? ticket : null;
@@ -160,6 +177,24 @@ public static class MailIntake
 
         ticket.UpdatedAt = now;
         Attach(db, ticket, message.Id, mail, now);
+        Link(db, ticket, mail, now);
+        (record.State, record.TicketId) = (InboundMailState.Reply, ticket.Id);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// The answer of an indirect provider outside the installation to an escalation it got by mail: an internal
+    /// note on the reseller's ticket (the customer hears from the reseller, never the provider).
+    /// </summary>
+    private static async Task AddProviderAnswer(PartnerDeskDb db, Ticket ticket, ReadMail mail, InboundMail record, DateTimeOffset now, CancellationToken ct)
+    {
+        var note = TicketMessages.SystemNote(ticket.OrganisationId, ticket.CustomerId, ticket.Id, $"Indirect provider ({mail.FromAddress})",
+            WithNotes(mail.Body.Length == 0 ? "(The mail had no text.)" : mail.Body, mail.Notes), now);
+        db.TicketMessages.Add(note);
+        db.TicketEvents.Add(TicketHistory.Event(ticket.OrganisationId, ticket.CustomerId, ticket.Id, Guid.Empty, "Indirect provider", "ProviderAnswer", null, "by e-mail", now));
+        ticket.AttentionNeeded = true; // the provider answered: an agent of the reseller should look
+        ticket.UpdatedAt = now;
+        Attach(db, ticket, note.Id, mail, now);
         Link(db, ticket, mail, now);
         (record.State, record.TicketId) = (InboundMailState.Reply, ticket.Id);
         await db.SaveChangesAsync(ct);

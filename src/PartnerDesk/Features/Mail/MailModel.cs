@@ -201,5 +201,6 @@ internal sealed class MailConversationConfiguration : IEntityTypeConfiguration<M
         b.Property(c => c.Name).HasMaxLength(MailLimits.Name);
         b.HasOne<Ticket>().WithOne().HasForeignKey<MailConversation>(c => c.TicketId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Mailbox>().WithMany().HasForeignKey(c => c.MailboxId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(c => new { c.OrganisationId, c.Address }); // the loop guard counts a sender's recent tickets
     }
 }

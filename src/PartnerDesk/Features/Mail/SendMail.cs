@@ -293,6 +293,13 @@ public sealed class ProviderEscalationMailHandler(SendMailHandler sender) : IOut
             """;
         var rendered = MailTemplates.Render(new LetterFacts(Letter.ProviderEscalation, number, escalation.Title, Text: text), "en", brand);
         var mime = await SendMailHandler.Build(db, message, mailbox, brand, provider, null, rendered, escalation.TicketId, automatic: false, ct);
-        return await sender.Send(mailbox, mime, ct);
+        var outcome = await sender.Send(mailbox, mime, ct);
+        if (outcome == OutboxOutcome.Sent)
+        {
+            // The provider's answer threads into the ticket by this Message-ID.
+            db.MailLinks.Add(new MailLink { OrganisationId = message.OrganisationId, TicketId = escalation.TicketId, MessageKey = MailReader.Key(mime.MessageId, []), MessageId = mime.MessageId!, At = message.CreatedAt });
+        }
+
+        return outcome;
     }
 }

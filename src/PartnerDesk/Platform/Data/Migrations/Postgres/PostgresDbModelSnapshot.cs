@@ -755,6 +755,8 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
                     b.HasIndex("MailboxId");
 
+                    b.HasIndex("OrganisationId", "Address");
+
                     b.ToTable("MailConversations");
                 });
 

@@ -739,6 +739,8 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
                     b.HasIndex("MailboxId");
 
+                    b.HasIndex("OrganisationId", "Address");
+
                     b.ToTable("MailConversations");
                 });
 
