@@ -329,4 +329,17 @@ public sealed class MailChannelTests(AppFixture fixture) : IClassFixture<AppFixt
         Assert.Contains("Business Premium Support", terms.TextBody, StringComparison.Ordinal);
         Assert.All(letters, l => Assert.Contains(MailReader.ReplyAbove, l.TextBody, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task The_language_a_contact_picks_in_the_portal_is_the_language_of_its_mail()
+    {
+        var browser = await App.CookieClientFor(Demo.LitwareIt);
+        await browser.GetAsync("/culture/de", Ct);
+        Assert.Equal("de", await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Contacts.Where(c => c.Id == DemoWorld.Ids.LitwareIt).Select(c => c.Language).FirstAsync(Ct)));
+
+        await browser.GetAsync("/culture/fr", Ct); // not offered: nothing changes
+        Assert.Equal("de", await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Contacts.Where(c => c.Id == DemoWorld.Ids.LitwareIt).Select(c => c.Language).FirstAsync(Ct)));
+        await browser.GetAsync("/culture/en", Ct);
+        Assert.Equal("en", await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Contacts.Where(c => c.Id == DemoWorld.Ids.LitwareIt).Select(c => c.Language).FirstAsync(Ct)));
+    }
 }
