@@ -11,6 +11,7 @@ public static class SimulatorSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SimulatorState>();
         services.AddSingleton<PartnerCenter.PartnerCenterState>();
+        services.AddSingleton<PartnerCenter.SubscriptionState>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         return services;
     }
@@ -42,6 +43,8 @@ public sealed class RunningSimulator : IAsyncDisposable
     public SimulatorState State => app.Services.GetRequiredService<SimulatorState>();
 
     public PartnerCenter.PartnerCenterState PartnerCenter => app.Services.GetRequiredService<PartnerCenter.PartnerCenterState>();
+
+    public PartnerCenter.SubscriptionState Subscriptions => app.Services.GetRequiredService<PartnerCenter.SubscriptionState>();
 
     /// <summary>Base address of Microsoft Graph v1.0 on this simulator.</summary>
     public Uri GraphBaseUrl => new(Address, "v1.0");

@@ -43,6 +43,38 @@ public static class PartnerCenterEndpoints
                 }));
         }
 
+        // Customers' subscriptions (new commerce): list, get, PATCH of quantity or status, and the licences in use.
+        v1.MapGet("/customers/{customerTenantId:guid}/subscriptions", (HttpContext http, SimulatorState faults, SubscriptionState subscriptions, Guid customerTenantId) =>
+            Answer(http, faults, "subscriptions.list", _ =>
+            {
+                var items = subscriptions.Of(customerTenantId).ConvertAll(s => s.Subscription);
+                return Task.FromResult(Results.Json(new ResourceCollection<Subscription> { TotalCount = items.Count, Items = items }, SimulatorJson.Options));
+            }));
+        v1.MapGet("/customers/{customerTenantId:guid}/subscriptions/{id}", (HttpContext http, SimulatorState faults, SubscriptionState subscriptions, Guid customerTenantId, string id) =>
+            Answer(http, faults, "subscriptions.get", _ => Task.FromResult(subscriptions.Get(customerTenantId, id) is { } found
+                ? Results.Json(found, SimulatorJson.Options)
+                : Fault(404, "NotFound", $"Subscription {id} was not found."))));
+        v1.MapMethods("/customers/{customerTenantId:guid}/subscriptions/{id}", ["PATCH"], (HttpContext http, SimulatorState faults, SubscriptionState subscriptions, Guid customerTenantId, string id) =>
+            Answer(http, faults, "subscriptions.update", async _ =>
+            {
+                var patch = await http.Request.ReadFromJsonAsync<Subscription>(SimulatorJson.Options);
+                if (patch is null)
+                {
+                    return Fault(400, "InvalidInput", "The request body must be the subscription.");
+                }
+
+                var (updated, error) = subscriptions.Patch(customerTenantId, id, patch);
+                return error is not null ? Fault(400, "InvalidInput", error)
+                    : updated is null ? Fault(404, "NotFound", $"Subscription {id} was not found.")
+                    : Results.Json(updated, SimulatorJson.Options);
+            }));
+        v1.MapGet("/customers/{customerTenantId:guid}/subscribedskus", (HttpContext http, SimulatorState faults, SubscriptionState subscriptions, Guid customerTenantId) =>
+            Answer(http, faults, "subscribedskus", _ =>
+            {
+                var items = subscriptions.Skus(customerTenantId);
+                return Task.FromResult(Results.Json(new ResourceCollection<SubscribedSku> { TotalCount = items.Count, Items = items }, SimulatorJson.Options));
+            }));
+
         v1.MapGet("/servicerequests/supporttopics", (HttpContext http, SimulatorState faults) =>
             Answer(http, faults, "supporttopics", _ => Task.FromResult(Results.Json(
                 new ResourceCollection<SupportTopic> { TotalCount = PartnerCenterState.Topics.Count, Items = [.. PartnerCenterState.Topics] }, SimulatorJson.Options))));

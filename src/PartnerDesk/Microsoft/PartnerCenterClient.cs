@@ -26,6 +26,31 @@ public sealed record PartnerCenterServiceRequest(
 
 public sealed record PartnerCenterSupportTopic(string? Name, string? Description, long Id);
 
+/// <summary>A customer's subscription as Partner Center shapes it (new commerce: refundOptions say until when it may shrink or be cancelled).</summary>
+public sealed record PartnerCenterSubscription(
+    string Id,
+    string? OfferId,
+    string? OfferName,
+    string? FriendlyName,
+    int Quantity,
+    string? UnitType,
+    DateTimeOffset? CreationDate,
+    DateTimeOffset? EffectiveStartDate,
+    DateTimeOffset? CommitmentEndDate,
+    string? Status,
+    bool AutoRenewEnabled,
+    string? BillingCycle,
+    string? TermDuration,
+    bool IsTrial,
+    List<PartnerCenterRefundOption>? RefundOptions);
+
+public sealed record PartnerCenterRefundOption(string? Type, DateTimeOffset? ExpiresAt);
+
+/// <summary>Licences of one product a customer holds (activeUnits) and has assigned (consumedUnits).</summary>
+public sealed record PartnerCenterSubscribedSku(int ActiveUnits, int ConsumedUnits, PartnerCenterSkuProduct? ProductSku);
+
+public sealed record PartnerCenterSkuProduct(string? Id, string? Name, string? SkuPartNumber);
+
 /// <summary>How a partner's customers reach its support, as Partner Center keeps it (and shows it to them).</summary>
 public sealed record PartnerCenterSupportProfile(string? Email, string? Telephone, string? Website);
 
@@ -110,6 +135,20 @@ public sealed class PartnerCenterClient(HttpClient http, IPartnerCenterTokens to
     public Task<PartnerCenterSupportProfile> UpdateSupportProfile(Guid organisationId, Guid requestId, PartnerCenterSupportProfile profile, CancellationToken ct) =>
         Send<PartnerCenterSupportProfile>(organisationId, HttpMethod.Put, "v1/profiles/supportprofile",
             new { profile.Email, profile.Telephone, profile.Website, attributes = new { objectType = "SupportProfile" } }, requestId, ct);
+
+    public async Task<List<PartnerCenterSubscription>> Subscriptions(Guid organisationId, Guid customerTenantId, CancellationToken ct) =>
+        (await Send<Collection<PartnerCenterSubscription>>(organisationId, HttpMethod.Get, $"v1/customers/{customerTenantId}/subscriptions", null, Guid.NewGuid(), ct)).Items ?? [];
+
+    public Task<PartnerCenterSubscription> Subscription(Guid organisationId, Guid customerTenantId, string id, CancellationToken ct) =>
+        Send<PartnerCenterSubscription>(organisationId, HttpMethod.Get, $"v1/customers/{customerTenantId}/subscriptions/{Uri.EscapeDataString(id)}", null, Guid.NewGuid(), ct);
+
+    /// <summary>PATCH with the whole subscription, changed (quantity, or status "deleted" to cancel), as Partner Center requires.</summary>
+    public Task<PartnerCenterSubscription> UpdateSubscription(Guid organisationId, Guid requestId, Guid customerTenantId, PartnerCenterSubscription subscription, CancellationToken ct) =>
+        Send<PartnerCenterSubscription>(organisationId, HttpMethod.Patch, $"v1/customers/{customerTenantId}/subscriptions/{Uri.EscapeDataString(subscription.Id)}",
+            subscription, requestId, ct);
+
+    public async Task<List<PartnerCenterSubscribedSku>> SubscribedSkus(Guid organisationId, Guid customerTenantId, CancellationToken ct) =>
+        (await Send<Collection<PartnerCenterSubscribedSku>>(organisationId, HttpMethod.Get, $"v1/customers/{customerTenantId}/subscribedskus", null, Guid.NewGuid(), ct)).Items ?? [];
 
     public async Task<List<PartnerCenterSupportTopic>> SupportTopics(Guid organisationId, CancellationToken ct) =>
         (await Send<Collection<PartnerCenterSupportTopic>>(organisationId, HttpMethod.Get, "v1/servicerequests/supporttopics", null, Guid.NewGuid(), ct)).Items ?? [];

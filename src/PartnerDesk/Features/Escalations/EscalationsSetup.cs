@@ -26,6 +26,7 @@ public static class EscalationsSetup
         services.AddSingleton<IOutboxHandler, AddServiceRequestNoteHandler>();
         services.AddSingleton<IOutboxHandler, CloseServiceRequestHandler>();
         services.AddSingleton<IOutboxHandler, Organisations.PublishSupportProfileHandler>(); // Partner Center, like the three above
+        services.AddSingleton<IOutboxHandler, Subscriptions.ApplySubscriptionChangeHandler>();
         services.AddSingleton<IOutboxHandler, ProviderEscalationHandler>();
         services.AddSingleton<IOutboxHandler, ResellerMirrorHandler>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, ResellerMirror>();

@@ -90,7 +90,8 @@ public sealed class ProviderEscalationHandler(IServiceScopeFactory scopes, TimeP
                     CustomerId = providerCustomer.Id,
                     Title = title.Length > TicketLimits.Title ? title[..TicketLimits.Title] : title,
                     Description = escalation.Description,
-                    Kind = TicketKind.Incident,
+                    // A reseller's subscription change reaches the provider's sales agents, who carry it out.
+                    Kind = escalation.Ticket.Kind == TicketKind.SubscriptionChange ? TicketKind.SubscriptionChange : TicketKind.Incident,
                     Severity = escalation.Severity switch { "critical" => Severity.A, "moderate" => Severity.B, _ => Severity.C },
                     Status = TicketStatus.New,
                     Service = escalation.Ticket.Service,

@@ -58,8 +58,9 @@ public static class CreateTicket
     }
 
     /// <summary>Files a ticket for the caller: a contact for its own customer, an agent for any customer it reaches.</summary>
+    /// <param name="alongside">Rows of another feature saved in the same commit as the new ticket (a subscription change request).</param>
     public static async Task<Outcome<TicketDetails>> Handle(
-        CreateTicketRequest request, Channel defaultChannel, PartnerDeskDb db, TimeProvider clock, CancellationToken ct)
+        CreateTicketRequest request, Channel defaultChannel, PartnerDeskDb db, TimeProvider clock, CancellationToken ct, Func<Ticket, IEnumerable<object>>? alongside = null)
     {
         var caller = db.Caller;
         var errors = Validate(request, caller);
@@ -119,9 +120,10 @@ public static class CreateTicket
 
         // The first step of every diagnosis (DESIGN R3): is this a known Microsoft issue of this tenant?
         var knownIssues = await ServiceHealth.KnownIssueLinks.ForNewTicket(db, ticket, ct);
-        List<object> alongside = [TicketHistory.Event(ticket, caller, "Created", null, channel.ToString(), now), .. knownIssues];
-        alongside.AddRange(knownIssues.Select(l => TicketHistory.Event(ticket, caller, "KnownIssue", null, "matched", now)));
-        await TicketNumbers.SaveNew(db, ticket, alongside, ct);
+        List<object> rows = [TicketHistory.Event(ticket, caller, "Created", null, channel.ToString(), now), .. knownIssues];
+        rows.AddRange(knownIssues.Select(l => TicketHistory.Event(ticket, caller, "KnownIssue", null, "matched", now)));
+        rows.AddRange(alongside?.Invoke(ticket) ?? []);
+        await TicketNumbers.SaveNew(db, ticket, rows, ct);
 
         return new TicketDetails(
             ticket.Id, TicketNumber.Format(ticket.Number), ticket.Title, ticket.Description, ticket.Kind, ticket.Severity,

@@ -10,6 +10,7 @@ using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.ServiceHealth;
+using PartnerDesk.Features.Subscriptions;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Auth;
 using Scalar.AspNetCore;
@@ -62,7 +63,7 @@ public static class ApiSetup
             .RequireAuthorization(Policies.Member)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        api.MapAccountEndpoints().MapCustomerEndpoints().MapTicketEndpoints().MapServiceHealthEndpoints().MapNotificationEndpoints().MapEscalationEndpoints().MapCalendarEndpoints().MapPlanEndpoints().MapSupportTermsEndpoints().MapTimeEntryEndpoints().MapStatementEndpoints().MapTicketRoutingEndpoints().MapSupportProfileEndpoints().MapTicketAttachmentEndpoints().MapMailEndpoints();
+        api.MapAccountEndpoints().MapCustomerEndpoints().MapTicketEndpoints().MapServiceHealthEndpoints().MapNotificationEndpoints().MapEscalationEndpoints().MapCalendarEndpoints().MapPlanEndpoints().MapSupportTermsEndpoints().MapTimeEntryEndpoints().MapStatementEndpoints().MapTicketRoutingEndpoints().MapSupportProfileEndpoints().MapTicketAttachmentEndpoints().MapMailEndpoints().MapSubscriptionEndpoints();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api", o => o.WithTitle("PartnerDesk API")).AllowAnonymous();

@@ -68,6 +68,7 @@ public abstract class PartnerDeskDb(DbContextOptions options)
     public DbSet<Features.Plans.ProviderHandover> ProviderHandovers => Set<Features.Plans.ProviderHandover>();
     public DbSet<Features.Plans.PartnerLink> PartnerLinks => Set<Features.Plans.PartnerLink>();
     public DbSet<TicketAttachment> TicketAttachments => Set<TicketAttachment>();
+    public DbSet<Features.Subscriptions.SubscriptionChange> SubscriptionChanges => Set<Features.Subscriptions.SubscriptionChange>();
     public DbSet<Features.Mail.Mailbox> Mailboxes => Set<Features.Mail.Mailbox>();
     public DbSet<Features.Mail.InboundMail> InboundMails => Set<Features.Mail.InboundMail>();
     public DbSet<Features.Mail.MailLink> MailLinks => Set<Features.Mail.MailLink>();
@@ -166,6 +167,9 @@ public abstract class PartnerDeskDb(DbContextOptions options)
                   || (m.Visibility == MessageVisibility.Public
                       && (CallerIsCustomerAdmin || m.Ticket!.RequesterContactId == CallerUserId)))
                  && (!CallerIsSalesAgent || m.Ticket!.Kind == TicketKind.SubscriptionChange)));
+        // A subscription change is the customer's admin's business and the partner's (its ticket's agents).
+        builder.Entity<Features.Subscriptions.SubscriptionChange>().HasQueryFilter(ReachableCustomer<Features.Subscriptions.SubscriptionChange>(
+            c => c.CustomerId, c => (!CallerIsContact || CallerIsCustomerAdmin) && Set<Ticket>().Any(t => t.Id == c.TicketId)));
         builder.Entity<TicketAttachment>().HasQueryFilter(ReachableCustomer<TicketAttachment>(
             a => a.CustomerId, a => Set<Ticket>().Any(t => t.Id == a.TicketId)));
         builder.Entity<TicketEvent>().HasQueryFilter(ReachableCustomer<TicketEvent>(
