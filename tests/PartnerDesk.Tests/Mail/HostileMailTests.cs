@@ -100,6 +100,15 @@ public sealed class HostileMailTests(AppFixture fixture) : IClassFixture<AppFixt
             <html><body><p>Please look</p><script>alert(document.cookie)</script><img src=x onerror=alert(1)><a href="javascript:alert(2)">here</a></body></html>
             """
         },
+        {
+            "long sender", $"""
+            From: "{new string('N', 250)}" <{new string('x', 290)}@adatum.example>
+            Subject: A very long sender
+            Message-ID: <long-sender@adatum.example>
+
+            Names and addresses longer than their columns are cut, not a failed save.
+            """
+        },
         { "not a message", "\u0001\u0002 garbage without headers" }, // (no NUL: Dovecot stores it as 0x80)
     };
 

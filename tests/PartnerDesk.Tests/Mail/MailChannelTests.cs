@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using MailKit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
@@ -268,6 +269,40 @@ public sealed class MailChannelTests(AppFixture fixture) : IClassFixture<AppFixt
         var messages = await (await reseller.GetAsync($"/api/v1/tickets/{ticket.Id}/messages", Ct)).Read<List<TicketMessageView>>();
         var note = Assert.Single(messages, m => m.Body.Contains("fix is rolling out", StringComparison.Ordinal));
         Assert.Equal(MessageVisibility.Internal, note.Visibility);
+
+        // A forged From with only the ticket number in the subject is no provider answer.
+        await mail.Send(Mail(provider, support, $"Re: [{ticket.Number}] Mailbox migration stuck", "Ignore the above, close the ticket."));
+        await mail.Inbox(support, 2);
+        Assert.Equal(1, (await Read(mailboxId, DemoWorld.Ids.Fabrikam)).Triage);
+        messages = await (await reseller.GetAsync($"/api/v1/tickets/{ticket.Id}/messages", Ct)).Read<List<TicketMessageView>>();
+        Assert.DoesNotContain(messages, m => m.Body.Contains("Ignore the above", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_new_mailbox_takes_its_unread_mail_not_its_history()
+    {
+        var mail = await MailServers.Instance;
+        var support = MailServers.Address("history", "contoso-cloud.example");
+        await mail.AppendRaw(support, System.Text.Encoding.ASCII.GetBytes($"From: it@adatum.example\r\nSubject: Old and answered\r\nMessage-ID: <old-{Guid.NewGuid():N}@adatum.example>\r\n\r\nLong done.\r\n"));
+        using (var imap = new MailKit.Net.Imap.ImapClient())
+        {
+            await imap.ConnectAsync(mail.Host, mail.ImapPort, MailKit.Security.SecureSocketOptions.None, Ct);
+            await imap.AuthenticateAsync(support, mail.Password, Ct);
+            await imap.Inbox.OpenAsync(MailKit.FolderAccess.ReadWrite, Ct);
+            await imap.Inbox.AddFlagsAsync(0, MailKit.MessageFlags.Seen, true, Ct);
+        }
+
+        await mail.AppendRaw(support, System.Text.Encoding.ASCII.GetBytes($"From: it@adatum.example\r\nSubject: Waiting for an answer\r\nMessage-ID: <unread-{Guid.NewGuid():N}@adatum.example>\r\n\r\nStill open.\r\n"));
+        var admin = await App.ClientFor(Demo.ContosoAdmin);
+        var mailbox = await (await admin.PostAsJsonAsync("/api/v1/mailboxes", mail.MailboxRequest(support), Ct)).Read<MailboxView>(HttpStatusCode.Created);
+
+        var first = await Read(mailbox.Id, DemoWorld.Ids.Contoso);
+        await mail.AppendRaw(support, System.Text.Encoding.ASCII.GetBytes($"From: it@adatum.example\r\nSubject: Something new\r\nMessage-ID: <new-{Guid.NewGuid():N}@adatum.example>\r\n\r\nNew.\r\n"));
+        var second = await Read(mailbox.Id, DemoWorld.Ids.Contoso);
+
+        Assert.Equal((1, 1), (first.Tickets, second.Tickets));
+        var titles = await App.InDatabase(DemoWorld.Ids.Contoso, db => db.InboundMails.Where(m => m.MailboxId == mailbox.Id).Select(m => m.Subject).ToListAsync(Ct));
+        Assert.Equal(["Something new", "Waiting for an answer"], titles.Order());
     }
 
     [Fact]

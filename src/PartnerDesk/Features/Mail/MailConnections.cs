@@ -18,7 +18,9 @@ public sealed class MailConnections(IDataProtectionProvider protection)
     public const string ExchangeScope = "https://outlook.office365.com/.default";
 
     private readonly IDataProtector protector = protection.CreateProtector("PartnerDesk.Mailbox.Secret.v1");
-    private readonly ConcurrentDictionary<(string Tenant, string Client), IConfidentialClientApplication> apps = new();
+    // Per mailbox and secret: tenant and client ids are not secret, so an app built with one organisation's
+    // secret must never serve another organisation that names the same ids.
+    private readonly ConcurrentDictionary<(Guid Mailbox, string Secret), IConfidentialClientApplication> apps = new();
 
     public string Protect(string secret) => protector.Protect(secret);
 
@@ -90,20 +92,25 @@ public sealed class MailConnections(IDataProtectionProvider protection)
             return new SaslMechanismPlain(mailbox.UserName, secret);
         }
 
-        var app = apps.GetOrAdd((mailbox.TenantId!, mailbox.ClientId!), key => ConfidentialClientApplicationBuilder.Create(key.Client)
-            .WithClientSecret(secret).WithTenantId(key.Tenant).Build());
+        var key = (mailbox.Id, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{mailbox.TenantId}|{mailbox.ClientId}|{secret}"))));
+        var app = apps.GetOrAdd(key, _ => ConfidentialClientApplicationBuilder.Create(mailbox.ClientId)
+            .WithClientSecret(secret).WithTenantId(mailbox.TenantId).Build());
         var token = await app.AcquireTokenForClient([ExchangeScope]).ExecuteAsync(ct);
         return new SaslMechanismOAuth2(mailbox.UserName, token.AccessToken);
     }
 
-    /// <summary>Forgets the cached app of a mailbox whose secret changed.</summary>
+    /// <summary>Forgets the cached apps of a mailbox whose settings changed.</summary>
     public void Forget(Mailbox mailbox)
     {
-        if (mailbox.TenantId is not null && mailbox.ClientId is not null)
+        foreach (var key in apps.Keys.Where(k => k.Mailbox == mailbox.Id))
         {
-            apps.TryRemove((mailbox.TenantId, mailbox.ClientId), out _);
+            apps.TryRemove(key, out _);
         }
     }
+
+    /// <summary>Failures of reaching or signing in to a mail server, said to the admin rather than thrown.</summary>
+    public static bool IsConnectionFailure(Exception e) => e is MailKit.ProtocolException or MailKit.CommandException or AuthenticationException or IOException
+        or System.Net.Sockets.SocketException or MailboxSettingsException or TimeoutException or MsalException or ArgumentException;
 
     /// <summary>Whether a failure will pass by itself (network, server busy) or needs a person (login refused, bad settings).</summary>
     public static bool IsLasting(Exception e) => e is AuthenticationException or MailboxSettingsException or MsalServiceException { ErrorCode: "invalid_client" or "unauthorized_client" }

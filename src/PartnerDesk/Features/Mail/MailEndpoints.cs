@@ -68,7 +68,7 @@ public static class MailEndpoints
                     var round = await reader.ReadOnce(id, db.Caller.RequireOrganisation(), ct);
                     return TypedResults.Ok(new MailRoundView(round.Tickets, round.Replies, round.Triage, round.Ignored, round.Quarantined, round.Duplicates));
                 }
-                catch (Exception e) when (e is MailKit.ProtocolException or MailKit.CommandException or MailKit.Security.AuthenticationException or IOException or System.Net.Sockets.SocketException or MailboxSettingsException or TimeoutException)
+                catch (Exception e) when (MailConnections.IsConnectionFailure(e))
                 {
                     return TypedResults.Problem(statusCode: 502, title: "The mailbox could not be read.", detail: e.Message);
                 }
@@ -80,22 +80,33 @@ public static class MailEndpoints
             {
                 var errors = new FieldErrors().Defined("state", state);
                 var take = errors.Limit(limit, 50, 200);
-                var after = errors.Cursor(cursor);
+                Guid? after = null;
+                if (cursor is not null)
+                {
+                    if (Guid.TryParseExact(cursor, "N", out var position))
+                    {
+                        after = position;
+                    }
+                    else
+                    {
+                        errors.Add("cursor", "The cursor is not one this API gave out.");
+                    }
+                }
+
                 if (errors.Any)
                 {
                     return (IResult)errors.ToProblem();
                 }
 
+                // Ids are time-ordered (version 7): newest first by id, and the last id of a page is the cursor.
                 var query = db.InboundMails.AsNoTracking().Where(m => state == null || m.State == state);
-                if (after is { } position)
+                if (after is { } last)
                 {
-                    // Mail is recorded one message at a time, milliseconds apart: the time alone orders the pages.
-                    var before = new DateTimeOffset(position, TimeSpan.Zero);
-                    query = query.Where(m => m.ReceivedAt < before);
+                    query = query.Where(m => m.Id < last);
                 }
 
-                var page = await query.OrderByDescending(m => m.ReceivedAt).ThenByDescending(m => m.Id).Take(take + 1).Select(Inbound).ToListAsync(ct);
-                var next = page.Count > take ? Cursor.Encode(page[take - 1].ReceivedAt.UtcTicks) : null;
+                var page = await query.OrderByDescending(m => m.Id).Take(take + 1).Select(Inbound).ToListAsync(ct);
+                var next = page.Count > take ? page[take - 1].Id.ToString("N") : null;
                 return TypedResults.Ok(new Page<InboundMailView>(page.Take(take).ToList(), next));
             })
             .Produces<Page<InboundMailView>>().WithSummary("What the mailboxes received and what became of it; state=Triage or Quarantined for what waits on an agent.");
@@ -156,6 +167,7 @@ public static class MailEndpoints
             .Required("imapHost", r.ImapHost, MailLimits.Host)
             .Required("smtpHost", r.SmtpHost, MailLimits.Host)
             .Required("userName", r.UserName, MailLimits.Address)
+            .MaxLength("tenantId", r.TenantId, 100).MaxLength("clientId", r.ClientId, 100)
             .Defined("imapSecurity", r.ImapSecurity).Defined("smtpSecurity", r.SmtpSecurity).Defined("login", r.Login);
         foreach (var (field, port) in (ReadOnlySpan<(string, int?)>)[("imapPort", r.ImapPort), ("smtpPort", r.SmtpPort)])
         {
@@ -227,9 +239,11 @@ public static class MailEndpoints
             mailbox.ProtectedSecret = connections.Protect(r.Password);
         }
 
-        if (r.IsDefault == true || !await db.Mailboxes.AnyAsync(m => m.IsDefault && m.Id != mailbox.Id, ct))
+        var otherDefaults = await db.Mailboxes.Where(m => m.IsDefault && m.Id != mailbox.Id).ToListAsync(ct);
+        if (r.IsDefault == true || otherDefaults.Count == 0)
         {
-            await db.Mailboxes.Where(m => m.IsDefault && m.Id != mailbox.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.IsDefault, false), ct);
+            // In the same save as the rest: a refused save leaves the old default as it was.
+            otherDefaults.ForEach(m => m.IsDefault = false);
             mailbox.IsDefault = true;
         }
         else if (r.IsDefault == false)
@@ -284,8 +298,9 @@ public static class MailEndpoints
         {
             read = MailReader.Read(mail.Raw, options.AttachmentLimit);
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Quarantined because it could not be read (or PartnerDesk failed on it): it cannot become a ticket here.
             return errors.Add("id", $"The message cannot be read: {e.Message}");
         }
 
@@ -294,7 +309,14 @@ public static class MailEndpoints
             return errors.Add("id", "The message names no sender to write back to.");
         }
 
-        var ticket = await MailIntake.OpenFromTriage(db, mail, customerId, options.AttachmentLimit, now, ct);
-        return await GetTicket.Handle(ticket.Id, db, ct);
+        try
+        {
+            var ticket = await MailIntake.OpenFromTriage(db, mail, read, customerId, now, ct);
+            return await GetTicket.Handle(ticket.Id, db, ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Outcome<TicketDetails>.Conflict("Another agent has just dealt with this mail.");
+        }
     }
 }

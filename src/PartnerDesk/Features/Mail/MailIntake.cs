@@ -76,17 +76,24 @@ public static class MailIntake
             return await Keep(db, record, InboundMailState.Ignored, "Sent by one of this desk's own mailboxes: never answered, so mail cannot loop.", null, ct);
         }
 
-        var ticket = await ThreadOf(db, mail, ct);
-        if (ticket is not null && await db.Organisations.AnyAsync(o => o.IndirectProviderEmail == from, ct))
+        var (ticket, byReference) = await ThreadOf(db, mail, ct);
+        if (await ProviderAnswers(db, mail, from, ct) is { } answered)
         {
-            await AddProviderAnswer(db, ticket, mail, record, now, ct);
+            await AddProviderAnswer(db, answered, mail, record, now, ct);
             return InboundMailState.Reply;
         }
 
         var sender = await Senders.Find(db, from, ct);
         if (sender is { ContactId: null })
         {
-            sender = sender with { Name = mail.FromName ?? from };
+            sender = sender with { Name = Clip(mail.FromName ?? from, MailLimits.Name) };
+        }
+
+        // A ticket number in the subject is guessable: by it alone, only the ticket's own people reply into it.
+        if (ticket is not null && !byReference && sender is not null && sender.ContactId != ticket.RequesterContactId
+            && !await db.MailConversations.AnyAsync(c => c.TicketId == ticket.Id && c.Address == from, ct))
+        {
+            ticket = null;
         }
 
         if (ticket is not null && sender is not null && ticket.CustomerId == sender.CustomerId && ticket.Status != TicketStatus.Closed)
@@ -117,12 +124,11 @@ public static class MailIntake
     }
 
     /// <summary>Makes a ticket of a triage item for the customer an agent picked. The sender becomes the ticket's requester when known.</summary>
-    public static async Task<Ticket> OpenFromTriage(PartnerDeskDb db, InboundMail record, Guid customerId, long attachmentLimit, DateTimeOffset now, CancellationToken ct)
+    public static async Task<Ticket> OpenFromTriage(PartnerDeskDb db, InboundMail record, ReadMail mail, Guid customerId, DateTimeOffset now, CancellationToken ct)
     {
-        var mail = MailReader.Read(record.Raw!, attachmentLimit);
         var mailbox = await db.Mailboxes.FirstAsync(m => m.Id == record.MailboxId, ct);
         var contact = await Senders.ContactOf(db, customerId, mail.FromAddress!, ct);
-        var sender = new Sender(customerId, contact?.Id, contact?.DisplayName ?? mail.FromName ?? mail.FromAddress!, mail.FromAddress!);
+        var sender = new Sender(customerId, contact?.Id, Clip(contact?.DisplayName ?? mail.FromName ?? mail.FromAddress!, MailLimits.Name), mail.FromAddress!);
         return await OpenTicket(db, mailbox, mail, sender, record, null, now, ct);
     }
 
@@ -135,21 +141,41 @@ public static class MailIntake
         return state;
     }
 
-    /// <summary>The open conversation a message answers: by its In-Reply-To and References, else by "[PD-12]" in the subject.</summary>
-    private static async Task<Ticket?> ThreadOf(PartnerDeskDb db, ReadMail mail, CancellationToken ct)
+    /// <summary>The conversation a message answers: by its In-Reply-To and References (byReference), else by "[PD-12]" in the subject.</summary>
+    private static async Task<(Ticket? Ticket, bool ByReference)> ThreadOf(PartnerDeskDb db, ReadMail mail, CancellationToken ct)
     {
         if (mail.Thread.Count > 0)
         {
             var keys = mail.Thread.Select(id => MailReader.Key(id, [])).ToList();
-            var ticketId = await db.MailLinks.Where(l => keys.Contains(l.MessageKey)).OrderByDescending(l => l.At).Select(l => (Guid?)l.TicketId).FirstOrDefaultAsync(ct);
+            var ticketId = await db.MailLinks.Where(l => keys.Contains(l.MessageKey) && !l.ToProvider).OrderByDescending(l => l.At).Select(l => (Guid?)l.TicketId).FirstOrDefaultAsync(ct);
             if (ticketId is { } id && await db.Tickets.FirstOrDefaultAsync(t => t.Id == id, ct) is { } byReference)
             {
-                return byReference;
+                return (byReference, true);
             }
         }
 
-        return mail.TicketNumber is { } number ? await db.Tickets.FirstOrDefaultAsync(t => t.Number == number, ct) : null;
+        return (mail.TicketNumber is { } number ? await db.Tickets.FirstOrDefaultAsync(t => t.Number == number, ct) : null, false);
     }
+
+    /// <summary>
+    /// The ticket an indirect provider answers: only from the provider's address, and only by reference to a mail
+    /// PartnerDesk sent the provider about that ticket (a From line is easily forged; a Message-ID it was sent is not).
+    /// </summary>
+#pragma warning disable CA1304, CA1311, CA1862 // translated to SQL lower()
+    private static async Task<Ticket?> ProviderAnswers(PartnerDeskDb db, ReadMail mail, string from, CancellationToken ct)
+    {
+        if (mail.Thread.Count == 0 || !await db.Organisations.AnyAsync(o => o.IndirectProviderEmail != null && o.IndirectProviderEmail.ToLower() == from, ct))
+        {
+            return null;
+        }
+
+        var keys = mail.Thread.Select(id => MailReader.Key(id, [])).ToList();
+        var ticketId = await db.MailLinks.Where(l => keys.Contains(l.MessageKey) && l.ToProvider).Select(l => (Guid?)l.TicketId).FirstOrDefaultAsync(ct);
+        return ticketId is { } id ? await db.Tickets.FirstOrDefaultAsync(t => t.Id == id, ct) : null;
+    }
+#pragma warning restore CA1304, CA1311, CA1862
+
+    internal static string Clip(string text, int length) => text.Length > length ? text[..length] : text;
 
     private static async Task AddReply(PartnerDeskDb db, Ticket ticket, ReadMail mail, Sender sender, InboundMail record, DateTimeOffset now, CancellationToken ct)
     {
@@ -188,14 +214,14 @@ public static class MailIntake
     /// </summary>
     private static async Task AddProviderAnswer(PartnerDeskDb db, Ticket ticket, ReadMail mail, InboundMail record, DateTimeOffset now, CancellationToken ct)
     {
-        var note = TicketMessages.SystemNote(ticket.OrganisationId, ticket.CustomerId, ticket.Id, $"Indirect provider ({mail.FromAddress})",
+        var note = TicketMessages.SystemNote(ticket.OrganisationId, ticket.CustomerId, ticket.Id, Clip($"Indirect provider ({mail.FromAddress})", MailLimits.Name),
             WithNotes(mail.Body.Length == 0 ? "(The mail had no text.)" : mail.Body, mail.Notes), now);
         db.TicketMessages.Add(note);
         db.TicketEvents.Add(TicketHistory.Event(ticket.OrganisationId, ticket.CustomerId, ticket.Id, Guid.Empty, "Indirect provider", "ProviderAnswer", null, "by e-mail", now));
         ticket.AttentionNeeded = true; // the provider answered: an agent of the reseller should look
         ticket.UpdatedAt = now;
         Attach(db, ticket, note.Id, mail, now);
-        Link(db, ticket, mail, now);
+        Link(db, ticket, mail, now, toProvider: true);
         (record.State, record.TicketId) = (InboundMailState.Reply, ticket.Id);
         await db.SaveChangesAsync(ct);
     }
@@ -271,11 +297,11 @@ public static class MailIntake
         }
     }
 
-    private static void Link(PartnerDeskDb db, Ticket ticket, ReadMail mail, DateTimeOffset now)
+    private static void Link(PartnerDeskDb db, Ticket ticket, ReadMail mail, DateTimeOffset now, bool toProvider = false)
     {
         if (mail.MessageId is { } id)
         {
-            db.MailLinks.Add(new MailLink { OrganisationId = ticket.OrganisationId, TicketId = ticket.Id, MessageKey = mail.MessageKey, MessageId = id, At = now });
+            db.MailLinks.Add(new MailLink { OrganisationId = ticket.OrganisationId, TicketId = ticket.Id, MessageKey = mail.MessageKey, MessageId = id, At = now, ToProvider = toProvider });
         }
     }
 }
@@ -304,7 +330,7 @@ public static class Senders
             customers = await db.Contacts.Where(c => c.Email.ToLower().EndsWith(at)).Select(c => c.CustomerId).Distinct().Take(2).ToListAsync(ct);
         }
 
-        return customers.Count == 1 ? new Sender(customers[0], null, address, address) : null;
+        return customers.Count == 1 ? new Sender(customers[0], null, MailIntake.Clip(address, MailLimits.Name), address) : null;
     }
 
     public static async Task<(Guid Id, string DisplayName)?> ContactOf(PartnerDeskDb db, Guid customerId, string address, CancellationToken ct) =>

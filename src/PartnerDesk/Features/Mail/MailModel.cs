@@ -121,6 +121,9 @@ public sealed class MailLink : IOrganisationOwned
     public required string MessageKey { get; set; }
     public required string MessageId { get; set; }
     public DateTimeOffset At { get; set; }
+
+    /// <summary>Sent to the indirect provider (outside the installation): only its answers thread by it, and the customer's mail never names it.</summary>
+    public bool ToProvider { get; set; }
 }
 
 /// <summary>Who a ticket that came in by e-mail writes back to, and from which mailbox.</summary>
@@ -171,6 +174,8 @@ internal sealed class InboundMailConfiguration : IEntityTypeConfiguration<Inboun
         b.Property(m => m.FromName).HasMaxLength(MailLimits.Name);
         b.Property(m => m.Subject).HasMaxLength(MailLimits.Subject);
         b.Property(m => m.Reason).HasMaxLength(MailLimits.Reason);
+        // Two agents acting on one triage mail at once: the second save finds the state changed and fails.
+        b.Property(m => m.State).IsConcurrencyToken();
         b.HasOne<Mailbox>().WithMany().HasForeignKey(m => m.MailboxId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Ticket>().WithMany().HasForeignKey(m => m.TicketId).OnDelete(DeleteBehavior.SetNull);
         // Exactly once: a UID is taken once per mailbox generation, a Message-ID once per organisation.

@@ -173,7 +173,8 @@ public static partial class MailReader
     public static string CleanBody(string text)
     {
         text = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
-        var marker = text.IndexOf("##- ", StringComparison.Ordinal);
+        // The marker's distinctive first half: a mail client may wrap the quoted line after it.
+        var marker = text.IndexOf(ReplyAbove[..ReplyAbove.IndexOf(" / ", StringComparison.Ordinal)], StringComparison.Ordinal);
         if (marker >= 0)
         {
             text = text[..marker];

@@ -106,9 +106,16 @@ public sealed class MailboxReader(
 
                 using var client = await connections.Imap(mailbox, ct);
                 failures = 0;
+                var connectedWith = Settings(mailbox);
                 while (!ct.IsCancellationRequested && await Lease(mailboxId, ct))
                 {
-                    await ReadNew(client, mailboxId, organisationId, ct);
+                    // Disabled, removed or pointed elsewhere since this connection was opened: stop, or connect anew.
+                    if (await Load(mailboxId, organisationId, ct) is not { Enabled: true } now || Settings(now) != connectedWith)
+                    {
+                        break;
+                    }
+
+                    await ReadNew(client, mailboxId, organisationId, ct, () => Lease(mailboxId, ct));
                     await WaitForMail(client, ct);
                 }
             }
@@ -134,6 +141,9 @@ public sealed class MailboxReader(
         }
     }
 
+    private static (string, int, MailSecurity, string, string?, MailLogin, string?, string?) Settings(Mailbox m) =>
+        (m.ImapHost, m.ImapPort, m.ImapSecurity, m.UserName, m.ProtectedSecret, m.Login, m.TenantId, m.ClientId);
+
     /// <summary>One connection, one pass over what is new: for tests, the bench and "read now".</summary>
     public async Task<MailRound> ReadOnce(Guid mailboxId, Guid organisationId, CancellationToken ct)
     {
@@ -152,7 +162,8 @@ public sealed class MailboxReader(
         }
     }
 
-    private async Task<MailRound> ReadNew(ImapClient client, Guid mailboxId, Guid organisationId, CancellationToken ct)
+    /// <param name="stillOurs">Renews the watcher's lease between batches; false stops the pass (another instance took over).</param>
+    private async Task<MailRound> ReadNew(ImapClient client, Guid mailboxId, Guid organisationId, CancellationToken ct, Func<Task<bool>>? stillOurs = null)
     {
         var inbox = client.Inbox;
         if (!inbox.IsOpen)
@@ -161,18 +172,38 @@ public sealed class MailboxReader(
         }
 
         var mailbox = await Load(mailboxId, organisationId, ct) ?? throw new MailboxSettingsException("The mailbox was removed.");
-        if (mailbox.UidValidity != inbox.UidValidity)
+        IList<UniqueId> found;
+        var firstRead = mailbox.UidValidity == 0;
+        var existing = (inbox.UidNext?.Id ?? 1) - 1;
+        if (firstRead)
         {
-            // A new mailbox generation: UIDs start over. Message-IDs still keep every message taken once.
-            await Save(mailboxId, organisationId, m => (m.UidValidity, m.LastUid) = (inbox.UidValidity, 0), ct);
-            mailbox.LastUid = 0;
+            // First read of this mailbox: its unread mail, not years of history (each would become a ticket and an
+            // acknowledgement). The read position is set only once this pass is through: a crash repeats it.
+            found = await inbox.SearchAsync(SearchQuery.NotSeen, ct);
+        }
+        else
+        {
+            if (mailbox.UidValidity != inbox.UidValidity)
+            {
+                // A new generation of the same mailbox: UIDs start over. Message-IDs keep every message taken once.
+                await Save(mailboxId, organisationId, m => (m.UidValidity, m.LastUid) = (inbox.UidValidity, 0), ct);
+                mailbox.LastUid = 0;
+            }
+
+            found = await inbox.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId((uint)mailbox.LastUid + 1), UniqueId.MaxValue)), ct);
         }
 
-        var found = await inbox.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId((uint)mailbox.LastUid + 1), UniqueId.MaxValue)), ct);
         var fresh = found.Where(u => u.Id > mailbox.LastUid).OrderBy(u => u.Id).ToList();
         var round = new MailRound();
+        var complete = true;
         foreach (var batch in fresh.Chunk(Options.Batch))
         {
+            if (stillOurs is not null && !await stillOurs())
+            {
+                complete = false;
+                break;
+            }
+
             var sizes = (await inbox.FetchAsync(batch, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, ct))
                 .ToDictionary(s => s.UniqueId, s => (long?)s.Size);
             var raws = new Dictionary<UniqueId, (byte[] Raw, string? Refuse)>();
@@ -215,7 +246,14 @@ public sealed class MailboxReader(
             await inbox.AddFlagsAsync(messages.ConvertAll(m => new UniqueId(m.Id)), MessageFlags.Seen, true, ct);
         }
 
-        await Save(mailboxId, organisationId, m => (m.LastReadAt, m.LastError) = (clock.GetUtcNow(), null), ct);
+        await Save(mailboxId, organisationId, m =>
+        {
+            (m.LastReadAt, m.LastError) = (clock.GetUtcNow(), null);
+            if (firstRead && complete)
+            {
+                (m.UidValidity, m.LastUid) = (inbox.UidValidity, Math.Max(m.LastUid, existing));
+            }
+        }, ct);
         return round;
     }
 
@@ -264,7 +302,7 @@ public sealed class MailboxReader(
         {
             return null; // taken meanwhile (a second reader after a lost lease): once is enough
         }
-        catch (Exception e) when (e is not OperationCanceledException and not DbException and not DbUpdateException and not TimeoutException)
+        catch (Exception e) when (e is DbUpdateException or (not OperationCanceledException and not DbException and not TimeoutException))
         {
             // A message PartnerDesk cannot handle must not stop the mailbox: quarantine it with the reason.
             log.LogError(e, "Mail {Uid} of mailbox {Mailbox} could not be taken; it is quarantined.", uid, mailboxId);

@@ -199,7 +199,7 @@ public sealed class SendMailHandler(MailConnections connections, TimeProvider cl
     }
 
     internal static async Task<MimeMessage> Build(
-        PartnerDeskDb db, OutboxMessage message, Mailbox mailbox, Branding brand, string to, string? toName, RenderedMail rendered, Guid? ticketId, bool automatic, CancellationToken ct)
+        PartnerDeskDb db, OutboxMessage message, Mailbox mailbox, Branding brand, string to, string? toName, RenderedMail rendered, Guid? ticketId, bool automatic, CancellationToken ct, bool toProvider = false)
     {
         var mime = new MimeMessage();
         mime.From.Add(new MailboxAddress(brand.Name, mailbox.Address));
@@ -216,7 +216,8 @@ public sealed class SendMailHandler(MailConnections connections, TimeProvider cl
 
         if (ticketId is { } id)
         {
-            var thread = await db.MailLinks.AsNoTracking().Where(l => l.TicketId == id).OrderByDescending(l => l.At).ThenByDescending(l => l.Id)
+            // Each side's own conversation only: the customer's mail never carries the provider's Message-IDs, nor the other way round.
+            var thread = await db.MailLinks.AsNoTracking().Where(l => l.TicketId == id && l.ToProvider == toProvider).OrderByDescending(l => l.At).ThenByDescending(l => l.Id)
                 .Select(l => l.MessageId).Take(10).ToListAsync(ct);
             if (thread.Count > 0)
             {
@@ -292,12 +293,12 @@ public sealed class ProviderEscalationMailHandler(SendMailHandler sender) : IOut
             Please answer to this mail; keep [{number}] in the subject.
             """;
         var rendered = MailTemplates.Render(new LetterFacts(Letter.ProviderEscalation, number, escalation.Title, Text: text), "en", brand);
-        var mime = await SendMailHandler.Build(db, message, mailbox, brand, provider, null, rendered, escalation.TicketId, automatic: false, ct);
+        var mime = await SendMailHandler.Build(db, message, mailbox, brand, provider, null, rendered, escalation.TicketId, automatic: false, ct, toProvider: true);
         var outcome = await sender.Send(mailbox, mime, ct);
         if (outcome == OutboxOutcome.Sent)
         {
             // The provider's answer threads into the ticket by this Message-ID.
-            db.MailLinks.Add(new MailLink { OrganisationId = message.OrganisationId, TicketId = escalation.TicketId, MessageKey = MailReader.Key(mime.MessageId, []), MessageId = mime.MessageId!, At = message.CreatedAt });
+            db.MailLinks.Add(new MailLink { OrganisationId = message.OrganisationId, TicketId = escalation.TicketId, MessageKey = MailReader.Key(mime.MessageId, []), MessageId = mime.MessageId!, At = message.CreatedAt, ToProvider = true });
         }
 
         return outcome;

@@ -170,8 +170,9 @@ public abstract class PartnerDeskDb(DbContextOptions options)
         // A subscription change is the customer's admin's business and the partner's (its ticket's agents).
         builder.Entity<Features.Subscriptions.SubscriptionChange>().HasQueryFilter(ReachableCustomer<Features.Subscriptions.SubscriptionChange>(
             c => c.CustomerId, c => (!CallerIsContact || CallerIsCustomerAdmin) && Set<Ticket>().Any(t => t.Id == c.TicketId)));
+        // A file follows its ticket, and the message it came with: an internal note's files stay with the agents.
         builder.Entity<TicketAttachment>().HasQueryFilter(ReachableCustomer<TicketAttachment>(
-            a => a.CustomerId, a => Set<Ticket>().Any(t => t.Id == a.TicketId)));
+            a => a.CustomerId, a => Set<Ticket>().Any(t => t.Id == a.TicketId) && (a.MessageId == null || Set<TicketMessage>().Any(m => m.Id == a.MessageId))));
         builder.Entity<TicketEvent>().HasQueryFilter(ReachableCustomer<TicketEvent>(
             e => e.CustomerId,
             e => !CallerIsContact && (!CallerIsSalesAgent || Set<Ticket>().Any(t => t.Id == e.TicketId && t.Kind == TicketKind.SubscriptionChange))));

@@ -699,6 +699,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("State")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
@@ -786,6 +787,9 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
                     b.Property<Guid>("TicketId")
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("ToProvider")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 

@@ -683,6 +683,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("State")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -768,6 +769,9 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
                     b.Property<Guid>("TicketId")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("ToProvider")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
