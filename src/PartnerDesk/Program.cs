@@ -13,7 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 var options = builder.Configuration.GetSection(PartnerDeskOptions.Section).Get<PartnerDeskOptions>() ?? new();
 builder.Services.Configure<PartnerDeskOptions>(builder.Configuration.GetSection(PartnerDeskOptions.Section));
 builder.Services.AddPartnerDeskData(builder.Configuration);
-builder.Services.AddPartnerDeskAuth();
+builder.Services.AddPartnerDeskAuth(builder.Configuration);
 builder.Services.AddPartnerDeskApi();
 builder.Services.AddPartnerDeskUi();
 builder.Services.AddFluentUIComponents();

@@ -11,11 +11,18 @@ public static class AuthSetup
 {
     public const string CookieOrBearer = "CookieOrBearer";
 
-    public static IServiceCollection AddPartnerDeskAuth(this IServiceCollection services)
+    public static IServiceCollection AddPartnerDeskAuth(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddMemoryCache();
         services.AddSignInLimits();
-        services.AddDataProtection().SetApplicationName("PartnerDesk").PersistKeysToDbContext<PartnerDeskDb>();
+        // The key ring lives in the database (every instance, every restart). In production, encrypt it at rest
+        // with a certificate, so that a copy of the database alone opens no mailbox and forges no cookie.
+        var protection = services.AddDataProtection().SetApplicationName("PartnerDesk").PersistKeysToDbContext<PartnerDeskDb>();
+        if (configuration["PartnerDesk:DataProtection:CertificatePath"] is { Length: > 0 } certificate)
+        {
+            protection.ProtectKeysWithCertificate(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+                certificate, configuration["PartnerDesk:DataProtection:CertificatePassword"]));
+        }
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = CookieOrBearer;
