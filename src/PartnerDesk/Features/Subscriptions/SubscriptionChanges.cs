@@ -93,7 +93,7 @@ public static class SubscriptionChanges
         skus.FirstOrDefault(k => k.ProductSku?.Id is { } id && id == s.OfferId)?.ConsumedUnits
         ?? skus.FirstOrDefault(k => k.ProductSku?.Name is { } name && name == s.OfferName)?.ConsumedUnits;
 
-    private static async Task<Outcome<SubscriptionChangeView>> Request(
+    internal static async Task<Outcome<SubscriptionChangeView>> Request(
         PartnerDeskDb db, PartnerCenterClient partnerCenter, SubscriptionChangeRequest request, TimeProvider clock, CancellationToken ct)
     {
         var caller = db.Caller;
@@ -181,7 +181,7 @@ public static class SubscriptionChanges
         _ => $"New product: {c.Product}",
     };
 
-    private static async Task<Outcome<SubscriptionChangeView>> Approve(PartnerDeskDb db, PartnerCenterClient partnerCenter, Guid id, DateTimeOffset now, CancellationToken ct)
+    internal static async Task<Outcome<SubscriptionChangeView>> Approve(PartnerDeskDb db, PartnerCenterClient partnerCenter, Guid id, DateTimeOffset now, CancellationToken ct)
     {
         var change = await db.SubscriptionChanges.FirstOrDefaultAsync(c => c.Id == id, ct);
         var ticket = change is null ? null : await db.Tickets.FirstOrDefaultAsync(t => t.Id == change.TicketId, ct);
@@ -283,7 +283,7 @@ public static class SubscriptionChanges
         ticket.Status = TicketStatus.Escalated;
     }
 
-    private static async Task<Outcome<SubscriptionChangeView>> Decline(PartnerDeskDb db, Guid id, DeclineRequest request, DateTimeOffset now, CancellationToken ct)
+    internal static async Task<Outcome<SubscriptionChangeView>> Decline(PartnerDeskDb db, Guid id, DeclineRequest request, DateTimeOffset now, CancellationToken ct)
     {
         var errors = new FieldErrors().Required("reason", request.Reason, 1000);
         var change = await db.SubscriptionChanges.FirstOrDefaultAsync(c => c.Id == id, ct);
