@@ -193,17 +193,20 @@ public sealed class EveryRouteRefusesForeignIdsTests(AppFixture fixture) : IClas
         var fabrikamMail = await MailOf(DemoWorld.Ids.Fabrikam, DemoWorld.Ids.WideWorldImporters, fabrikamTicket.Id);
         var tailspinMail = await MailOf(DemoWorld.Ids.Contoso, DemoWorld.Ids.Tailspin, tailspinTicket.Id);
         var itMail = await MailOf(DemoWorld.Ids.Contoso, DemoWorld.Ids.Adatum, itTicket.Id);
+        var fabrikamChange = await ChangeOf(DemoWorld.Ids.Fabrikam, DemoWorld.Ids.WideWorldImporters, fabrikamTicket.Id);
+        var tailspinChange = await ChangeOf(DemoWorld.Ids.Contoso, DemoWorld.Ids.Tailspin, tailspinTicket.Id);
+        var itChange = await ChangeOf(DemoWorld.Ids.Contoso, DemoWorld.Ids.Adatum, itTicket.Id);
 
         return
         [
             (Demo.ContosoAdmin, [fabrikamTicket.Id, fabrikamNote, fabrikamToken, DemoWorld.Ids.WideWorldImporters, DemoWorld.Ids.WideWorldIt, DemoWorld.Ids.FabrikamHelpdesk, fabrikamIssue.Issue, fabrikamEscalation,
                 fabrikamAlert, fabrikamContract, DemoWorld.Ids.FabrikamCare, DemoWorld.Ids.FabrikamHours, fabrikamTime.Entry, fabrikamTime.Statement,
-                fabrikamMail.Mailbox, fabrikamMail.Inbound, fabrikamMail.Triage, fabrikamMail.Attachment]),
+                fabrikamMail.Mailbox, fabrikamMail.Inbound, fabrikamMail.Triage, fabrikamMail.Attachment, fabrikamChange]),
             (Demo.ContosoHelpdesk, [tailspinTicket.Id, tailspinNote, adminToken, DemoWorld.Ids.Tailspin, DemoWorld.Ids.TailspinIt, fabrikamTicket.Id, fabrikamIssue.Issue, fabrikamEscalation, tailspinEscalation,
                 tailspinAlert, fabrikamAlert, fabrikamContract, tailspinTime.Entry, tailspinTime.Statement, fabrikamTime.Entry,
-                tailspinMail.Inbound, tailspinMail.Attachment, fabrikamMail.Triage, fabrikamMail.Attachment]),
+                tailspinMail.Inbound, tailspinMail.Attachment, fabrikamMail.Triage, fabrikamMail.Attachment, tailspinChange, fabrikamChange]),
             (Demo.AdatumAnna, [itTicket.Id, litwareTicket.Id, DemoWorld.Ids.Litware, DemoWorld.Ids.LitwareIt, tailspinTicket.Id, fabrikamTicket.Id, litwareIssue.Issue, itNotification!.Value,
-                litwareContract, tailspinAlert, tailspinTime.Entry, itMail.Attachment, itMail.Inbound, itMail.Triage, itMail.Mailbox, tailspinMail.Attachment]),
+                litwareContract, tailspinAlert, tailspinTime.Entry, itMail.Attachment, itMail.Inbound, itMail.Triage, itMail.Mailbox, tailspinMail.Attachment, itChange, tailspinChange]),
         ];
     }
 
@@ -219,6 +222,27 @@ public sealed class EveryRouteRefusesForeignIdsTests(AppFixture fixture) : IClas
             db.AddRange(mailbox, inbound, triage, attachment);
             await db.SaveChangesAsync();
             return (mailbox.Id, inbound.Id, triage.Id, attachment.Id);
+        });
+
+    /// <summary>A subscription change request on a ticket.</summary>
+    private Task<Guid> ChangeOf(Guid organisationId, Guid customerId, Guid ticketId) =>
+        App.InDatabase(organisationId, async db =>
+        {
+            var change = new Features.Subscriptions.SubscriptionChange
+            {
+                OrganisationId = organisationId,
+                CustomerId = customerId,
+                TicketId = ticketId,
+                SubscriptionId = "probe",
+                SubscriptionName = "Probe",
+                Action = Features.Subscriptions.SubscriptionAction.AddLicences,
+                Number = 1,
+                FromQuantity = 1,
+                RequestedAt = App.Clock.GetUtcNow(),
+            };
+            db.Add(change);
+            await db.SaveChangesAsync();
+            return change.Id;
         });
 
     /// <summary>Time on a ticket, and a closed statement of its customer.</summary>
@@ -329,6 +353,7 @@ public sealed class EveryRouteRefusesForeignIdsTests(AppFixture fixture) : IClas
             await db.Mailboxes.IgnoreQueryFilters().CountAsync(),
             await db.InboundMails.IgnoreQueryFilters().CountAsync(m => m.State != Features.Mail.InboundMailState.Triage),
             await db.TicketAttachments.IgnoreQueryFilters().CountAsync(),
+            string.Concat(await db.SubscriptionChanges.IgnoreQueryFilters().OrderBy(c => c.Id).Select(c => c.Id + ":" + c.State + ";").ToListAsync()),
             string.Concat(await db.Tickets.IgnoreQueryFilters().OrderBy(t => t.Id)
                 .Select(t => t.Id + ":" + t.Status + t.Severity + t.AssigneeAgentId + t.Title + ";").ToListAsync())));
 }
