@@ -5,6 +5,11 @@ import html, os
 
 TEXTS = {
     # key: (english, german)
+    # Knowledge base
+    "These may answer your question:": (None, "Diese Artikel beantworten vielleicht Ihre Frage:"),
+    "Article": (None, "Artikel"),
+    "This article does not exist or is not yours to see.": (None, "Diesen Artikel gibt es nicht, oder er ist nicht für Sie."),
+    "Still need help? File a ticket.": (None, "Noch Fragen? Legen Sie ein Ticket an."),
     # Subscriptions
     "Subscriptions": (None, "Abonnements"),
     "Your organisation's admin contact sees its subscriptions and asks for changes.": (None, "Der Admin-Kontakt Ihrer Organisation sieht die Abonnements und beantragt Änderungen."),
@@ -29,6 +34,7 @@ TEXTS = {
     "Your requests": (None, "Ihre Anträge"),
     "Request": (None, "Antrag"),
     "Asked": (None, "Beantragt"),
+    "State": (None, "Stand"),
     "Requested": (None, "Beantragt"),
     "Approved": (None, "Genehmigt"),
     "Done": (None, "Erledigt"),

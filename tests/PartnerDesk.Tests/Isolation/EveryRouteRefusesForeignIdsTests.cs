@@ -196,17 +196,19 @@ public sealed class EveryRouteRefusesForeignIdsTests(AppFixture fixture) : IClas
         var fabrikamChange = await ChangeOf(DemoWorld.Ids.Fabrikam, DemoWorld.Ids.WideWorldImporters, fabrikamTicket.Id);
         var tailspinChange = await ChangeOf(DemoWorld.Ids.Contoso, DemoWorld.Ids.Tailspin, tailspinTicket.Id);
         var itChange = await ChangeOf(DemoWorld.Ids.Contoso, DemoWorld.Ids.Adatum, itTicket.Id);
+        var fabrikamArticle = await ArticleOf(DemoWorld.Ids.Fabrikam, Features.Knowledge.ArticleVisibility.Public);
+        var internalArticle = await ArticleOf(DemoWorld.Ids.Contoso, Features.Knowledge.ArticleVisibility.Internal);
 
         return
         [
             (Demo.ContosoAdmin, [fabrikamTicket.Id, fabrikamNote, fabrikamToken, DemoWorld.Ids.WideWorldImporters, DemoWorld.Ids.WideWorldIt, DemoWorld.Ids.FabrikamHelpdesk, fabrikamIssue.Issue, fabrikamEscalation,
                 fabrikamAlert, fabrikamContract, DemoWorld.Ids.FabrikamCare, DemoWorld.Ids.FabrikamHours, fabrikamTime.Entry, fabrikamTime.Statement,
-                fabrikamMail.Mailbox, fabrikamMail.Inbound, fabrikamMail.Triage, fabrikamMail.Attachment, fabrikamChange]),
+                fabrikamMail.Mailbox, fabrikamMail.Inbound, fabrikamMail.Triage, fabrikamMail.Attachment, fabrikamChange, fabrikamArticle]),
             (Demo.ContosoHelpdesk, [tailspinTicket.Id, tailspinNote, adminToken, DemoWorld.Ids.Tailspin, DemoWorld.Ids.TailspinIt, fabrikamTicket.Id, fabrikamIssue.Issue, fabrikamEscalation, tailspinEscalation,
                 tailspinAlert, fabrikamAlert, fabrikamContract, tailspinTime.Entry, tailspinTime.Statement, fabrikamTime.Entry,
-                tailspinMail.Inbound, tailspinMail.Attachment, fabrikamMail.Triage, fabrikamMail.Attachment, tailspinChange, fabrikamChange]),
+                tailspinMail.Inbound, tailspinMail.Attachment, fabrikamMail.Triage, fabrikamMail.Attachment, tailspinChange, fabrikamChange, fabrikamArticle]),
             (Demo.AdatumAnna, [itTicket.Id, litwareTicket.Id, DemoWorld.Ids.Litware, DemoWorld.Ids.LitwareIt, tailspinTicket.Id, fabrikamTicket.Id, litwareIssue.Issue, itNotification!.Value,
-                litwareContract, tailspinAlert, tailspinTime.Entry, itMail.Attachment, itMail.Inbound, itMail.Triage, itMail.Mailbox, tailspinMail.Attachment, itChange, tailspinChange]),
+                litwareContract, tailspinAlert, tailspinTime.Entry, itMail.Attachment, itMail.Inbound, itMail.Triage, itMail.Mailbox, tailspinMail.Attachment, itChange, tailspinChange, internalArticle, fabrikamArticle]),
         ];
     }
 
@@ -222,6 +224,17 @@ public sealed class EveryRouteRefusesForeignIdsTests(AppFixture fixture) : IClas
             db.AddRange(mailbox, inbound, triage, attachment);
             await db.SaveChangesAsync();
             return (mailbox.Id, inbound.Id, triage.Id, attachment.Id);
+        });
+
+    /// <summary>A knowledge base article, with its search words.</summary>
+    private Task<Guid> ArticleOf(Guid organisationId, Features.Knowledge.ArticleVisibility visibility) =>
+        App.InDatabase(organisationId, async db =>
+        {
+            var article = new Features.Knowledge.Article { OrganisationId = organisationId, Title = "Isolation probe", Body = "Isolation probe", Visibility = visibility, UpdatedBy = "test" };
+            db.Add(article);
+            db.Add(new Features.Knowledge.ArticleTerm { OrganisationId = organisationId, ArticleId = article.Id, Term = "isolation", Weight = 1, Visibility = visibility });
+            await db.SaveChangesAsync();
+            return article.Id;
         });
 
     /// <summary>A subscription change request on a ticket.</summary>
@@ -353,6 +366,7 @@ public sealed class EveryRouteRefusesForeignIdsTests(AppFixture fixture) : IClas
             await db.Mailboxes.IgnoreQueryFilters().CountAsync(),
             await db.InboundMails.IgnoreQueryFilters().CountAsync(m => m.State != Features.Mail.InboundMailState.Triage),
             await db.TicketAttachments.IgnoreQueryFilters().CountAsync(),
+            await db.Articles.IgnoreQueryFilters().CountAsync(),
             string.Concat(await db.SubscriptionChanges.IgnoreQueryFilters().OrderBy(c => c.Id).Select(c => c.Id + ":" + c.State + ";").ToListAsync()),
             string.Concat(await db.Tickets.IgnoreQueryFilters().OrderBy(t => t.Id)
                 .Select(t => t.Id + ":" + t.Status + t.Severity + t.AssigneeAgentId + t.Title + ";").ToListAsync())));

@@ -5,6 +5,7 @@ using Microsoft.OpenApi;
 using PartnerDesk.Features.Accounts;
 using PartnerDesk.Features.Billing;
 using PartnerDesk.Features.Escalations;
+using PartnerDesk.Features.Knowledge;
 using PartnerDesk.Features.Mail;
 using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.Organisations;
@@ -63,7 +64,7 @@ public static class ApiSetup
             .RequireAuthorization(Policies.Member)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        api.MapAccountEndpoints().MapCustomerEndpoints().MapTicketEndpoints().MapServiceHealthEndpoints().MapNotificationEndpoints().MapEscalationEndpoints().MapCalendarEndpoints().MapPlanEndpoints().MapSupportTermsEndpoints().MapTimeEntryEndpoints().MapStatementEndpoints().MapTicketRoutingEndpoints().MapSupportProfileEndpoints().MapTicketAttachmentEndpoints().MapMailEndpoints().MapSubscriptionEndpoints();
+        api.MapAccountEndpoints().MapCustomerEndpoints().MapTicketEndpoints().MapServiceHealthEndpoints().MapNotificationEndpoints().MapEscalationEndpoints().MapCalendarEndpoints().MapPlanEndpoints().MapSupportTermsEndpoints().MapTimeEntryEndpoints().MapStatementEndpoints().MapTicketRoutingEndpoints().MapSupportProfileEndpoints().MapTicketAttachmentEndpoints().MapMailEndpoints().MapSubscriptionEndpoints().MapKnowledgeEndpoints();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api", o => o.WithTitle("PartnerDesk API")).AllowAnonymous();

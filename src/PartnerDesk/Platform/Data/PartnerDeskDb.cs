@@ -69,6 +69,9 @@ public abstract class PartnerDeskDb(DbContextOptions options)
     public DbSet<Features.Plans.PartnerLink> PartnerLinks => Set<Features.Plans.PartnerLink>();
     public DbSet<TicketAttachment> TicketAttachments => Set<TicketAttachment>();
     public DbSet<Features.Subscriptions.SubscriptionChange> SubscriptionChanges => Set<Features.Subscriptions.SubscriptionChange>();
+    public DbSet<Features.Knowledge.Article> Articles => Set<Features.Knowledge.Article>();
+    public DbSet<Features.Knowledge.ArticleTerm> ArticleTerms => Set<Features.Knowledge.ArticleTerm>();
+    public DbSet<Features.Knowledge.ArticleVisit> ArticleVisits => Set<Features.Knowledge.ArticleVisit>();
     public DbSet<Features.Mail.Mailbox> Mailboxes => Set<Features.Mail.Mailbox>();
     public DbSet<Features.Mail.InboundMail> InboundMails => Set<Features.Mail.InboundMail>();
     public DbSet<Features.Mail.MailLink> MailLinks => Set<Features.Mail.MailLink>();
@@ -167,6 +170,12 @@ public abstract class PartnerDeskDb(DbContextOptions options)
                   || (m.Visibility == MessageVisibility.Public
                       && (CallerIsCustomerAdmin || m.Ticket!.RequesterContactId == CallerUserId)))
                  && (!CallerIsSalesAgent || m.Ticket!.Kind == TicketKind.SubscriptionChange)));
+        // The knowledge base: agents read all of their organisation's; its customers' contacts the public articles.
+        builder.Entity<Features.Knowledge.Article>().HasQueryFilter(a =>
+            a.OrganisationId == CallerOrganisationId && (!CallerIsContact || a.Visibility == Features.Knowledge.ArticleVisibility.Public));
+        builder.Entity<Features.Knowledge.ArticleTerm>().HasQueryFilter(t =>
+            t.OrganisationId == CallerOrganisationId && (!CallerIsContact || t.Visibility == Features.Knowledge.ArticleVisibility.Public));
+        builder.Entity<Features.Knowledge.ArticleVisit>().HasQueryFilter(v => v.OrganisationId == CallerOrganisationId && !CallerIsContact);
         // A subscription change is the customer's admin's business and the partner's (its ticket's agents).
         builder.Entity<Features.Subscriptions.SubscriptionChange>().HasQueryFilter(ReachableCustomer<Features.Subscriptions.SubscriptionChange>(
             c => c.CustomerId, c => (!CallerIsContact || CallerIsCustomerAdmin) && Set<Ticket>().Any(t => t.Id == c.TicketId)));
