@@ -75,7 +75,8 @@ public class BrowserFixture : IAsyncLifetime
         await page.ClickAsync("#signin");
         try
         {
-            await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+            // The URL is what tells; waiting for a full load as well made a cold first sign-in miss the timeout.
+            await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
         }
         catch (TimeoutException)
         {
