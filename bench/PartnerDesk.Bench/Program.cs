@@ -71,6 +71,13 @@ async Task RunOne(BenchDatabase database)
         return;
     }
 
+    if (options.Only == "knowledge")
+    {
+        var k = await KnowledgeWorkload.Run(database);
+        Line(string.Create(inv, $"Knowledge base: {k.Articles:N0} articles ({k.Terms:N0} index words) seeded in {k.SeedSeconds:F1} s; search of 2–4 words (the last cut short, as while typing), top 10, in process: as an agent p50 {k.Agent.P50:F2} ms, p95 {k.Agent.P95:F2} ms, p99 {k.Agent.P99:F2} ms, max {k.Agent.Max:F2} ms; as a contact (public articles) p50 {k.Contact.P50:F2} ms, p95 {k.Contact.P95:F2} ms, p99 {k.Contact.P99:F2} ms; {k.AverageHits:F1} hits per search."));
+        return;
+    }
+
     if (options.Only == "mail")
     {
         await MailRun(database);

@@ -90,7 +90,9 @@ public static class KnowledgeBase
 
     /// <summary>
     /// The best articles for a text: each word looked up in the index (the last one as a prefix, being typed),
-    /// ranked by how many of the words an article has, then by their weights. One query.
+    /// ranked by how many of the words an article has, then by their weights. Words found in more than a fifth
+    /// of the articles are left out of the ranking, as common-term cut-offs do: they say little and their long
+    /// lists of articles are what makes a search slow. Two queries.
     /// </summary>
     public static async Task<List<ArticleHit>> Search(PartnerDeskDb db, string text, string? language, int take, CancellationToken ct, bool anyWord = false)
     {
@@ -105,12 +107,50 @@ public static class KnowledgeBase
         // The words are lower-case letters and digits: the prefix's range ends where its last character is one higher.
         var prefixEnd = prefix[..^1] + (char)(prefix[^1] + 1);
         var contact = db.Caller.IsContact;
-        var scores = await db.ArticleTerms.AsNoTracking()
-            .Where(t => (exact.Contains(t.Term) || (t.Term.CompareTo(prefix) >= 0 && t.Term.CompareTo(prefixEnd) < 0))
-                        && (!contact || t.Visibility == ArticleVisibility.Public))
+        var postings = db.ArticleTerms.AsNoTracking().Where(t => !contact || t.Visibility == ArticleVisibility.Public);
+
+        // The exact words and the prefix range are asked apart and put together (UNION ALL): joined by OR in one
+        // condition, SQLite reads the organisation's whole index instead of the words' few entries.
+        IQueryable<ArticleTerm> Matching(List<string> terms, bool withPrefix)
+        {
+            var byTerm = postings.Where(t => terms.Contains(t.Term));
+            return withPrefix ? byTerm.Concat(postings.Where(t => t.Term.CompareTo(prefix) >= 0 && t.Term.CompareTo(prefixEnd) < 0)) : byTerm;
+        }
+
+        // How many articles each word is in.
+        var counts = await Matching(exact, withPrefix: true)
+            .GroupBy(t => t.Term).Select(g => new { Term = g.Key, Articles = g.Count() })
+            .ToListAsync(ct);
+        if (counts.Count == 0)
+        {
+            return [];
+        }
+
+        var total = await db.Articles.CountAsync(ct);
+        var cutoff = Math.Max(20, total / 5);
+        var prefixTerms = counts.Where(c => c.Term.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        var frequency = exact.ToDictionary(w => w, w => counts.FirstOrDefault(c => c.Term == w)?.Articles ?? 0);
+        var useful = frequency.Where(f => f.Value > 0 && f.Value <= cutoff).Select(f => f.Key).ToList();
+        var prefixUseful = prefixTerms.Count > 0 && prefixTerms.Sum(c => c.Articles) <= cutoff;
+        if (useful.Count == 0 && !prefixUseful)
+        {
+            // Every word is common: rank by the rarest alone.
+            var rarest = counts.MinBy(c => c.Articles)!.Term;
+            if (exact.Contains(rarest))
+            {
+                useful = [rarest];
+            }
+            else
+            {
+                prefixUseful = true; // the rarest is a completion of the word being typed
+            }
+        }
+
+        var required = useful.Count + (prefixUseful ? 1 : 0);
+        var scores = await Matching(useful, prefixUseful)
             .GroupBy(t => t.ArticleId)
             .Select(g => new { ArticleId = g.Key, Words = g.Count(), Weight = g.Sum(t => t.Weight) })
-            .Where(g => anyWord || g.Words >= words.Count)
+            .Where(g => anyWord || g.Words >= required)
             .OrderByDescending(g => g.Words).ThenByDescending(g => g.Weight)
             .Take(take * 2)
             .ToListAsync(ct);
