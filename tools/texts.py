@@ -5,6 +5,11 @@ import html, os
 
 TEXTS = {
     # key: (english, german)
+    # GDAP expiry
+    "GDAP relationships ending": (None, "Auslaufende GDAP-Beziehungen"),
+    "ended": (None, "beendet"),
+    "ends on {0}": (None, "endet am {0}"),
+    "{0} open tickets": (None, "{0} offene Tickets"),
     # Knowledge base
     "These may answer your question:": (None, "Diese Artikel beantworten vielleicht Ihre Frage:"),
     "Article": (None, "Artikel"),

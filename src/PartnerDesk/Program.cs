@@ -2,6 +2,7 @@ using Microsoft.FluentUI.AspNetCore.Components;
 using PartnerDesk.Components;
 using PartnerDesk.Features.Escalations;
 using PartnerDesk.Features.Mail;
+using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Platform;
@@ -22,6 +23,7 @@ await builder.AddPartnerDeskServiceHealth(options.DemoMode ?? builder.Environmen
 builder.Services.AddPartnerDeskEscalations(builder.Configuration);
 builder.Services.AddPartnerDeskPlans(builder.Configuration);
 builder.Services.AddPartnerDeskMail(builder.Configuration);
+builder.Services.AddPartnerDeskOrganisations(builder.Configuration);
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.Tag]);
 
 var app = builder.Build();

@@ -42,6 +42,7 @@ public sealed class PartnerDeskApp(string connectionString, bool realClock = fal
         builder.UseSetting("PartnerDesk:Escalations:Enabled", "false");
         builder.UseSetting("PartnerDesk:Sla:Enabled", "false");
         builder.UseSetting("PartnerDesk:Mail:Enabled", "false");
+        builder.UseSetting("PartnerDesk:Gdap:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

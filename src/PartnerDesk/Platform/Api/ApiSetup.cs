@@ -64,7 +64,7 @@ public static class ApiSetup
             .RequireAuthorization(Policies.Member)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        api.MapAccountEndpoints().MapCustomerEndpoints().MapTicketEndpoints().MapServiceHealthEndpoints().MapNotificationEndpoints().MapEscalationEndpoints().MapCalendarEndpoints().MapPlanEndpoints().MapSupportTermsEndpoints().MapTimeEntryEndpoints().MapStatementEndpoints().MapTicketRoutingEndpoints().MapSupportProfileEndpoints().MapTicketAttachmentEndpoints().MapMailEndpoints().MapSubscriptionEndpoints().MapKnowledgeEndpoints();
+        api.MapAccountEndpoints().MapCustomerEndpoints().MapTicketEndpoints().MapServiceHealthEndpoints().MapNotificationEndpoints().MapEscalationEndpoints().MapCalendarEndpoints().MapPlanEndpoints().MapSupportTermsEndpoints().MapTimeEntryEndpoints().MapStatementEndpoints().MapTicketRoutingEndpoints().MapSupportProfileEndpoints().MapTicketAttachmentEndpoints().MapMailEndpoints().MapSubscriptionEndpoints().MapKnowledgeEndpoints().MapGdapEndpoints();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api", o => o.WithTitle("PartnerDesk API")).AllowAnonymous();

@@ -1318,6 +1318,27 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("DelegatedAdminRelationships");
                 });
 
+            modelBuilder.Entity("PartnerDesk.Features.Organisations.GdapNotice", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RelationshipId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Threshold")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("NotifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganisationId", "RelationshipId", "Threshold");
+
+                    b.ToTable("GdapNotice");
+                });
+
             modelBuilder.Entity("PartnerDesk.Features.Organisations.Organisation", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1295,6 +1295,27 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("DelegatedAdminRelationships");
                 });
 
+            modelBuilder.Entity("PartnerDesk.Features.Organisations.GdapNotice", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RelationshipId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Threshold")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NotifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganisationId", "RelationshipId", "Threshold");
+
+                    b.ToTable("GdapNotice");
+                });
+
             modelBuilder.Entity("PartnerDesk.Features.Organisations.Organisation", b =>
                 {
                     b.Property<Guid>("Id")
