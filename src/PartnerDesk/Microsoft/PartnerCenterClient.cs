@@ -111,6 +111,13 @@ public sealed class PartnerCenterClient(HttpClient http, IPartnerCenterTokens to
 {
     public const string Scope = "https://api.partnercenter.microsoft.com/user_impersonation";
 
+    /// <summary>Partner Center could not be reached or answered with an error: what callers catch and show, never a 500.</summary>
+    public static bool IsFailure(Exception e) =>
+        e is PartnerCenterException or HttpRequestException or TaskCanceledException or InvalidOperationException or TenantConsentException;
+
+    /// <summary>Why a call failed, in words for a person: Partner Center's own reason when it gave one.</summary>
+    public static string Reason(Exception e) => e is PartnerCenterException p ? p.Reason : e.Message;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,

@@ -21,7 +21,7 @@ public sealed class SupportTopics(PartnerCenterClient partnerCenter, IMemoryCach
             cache.Set(("support-topics", organisationId), (IReadOnlyList<SupportTopicView>)topics, TimeSpan.FromHours(1));
             return (topics, null);
         }
-        catch (Exception e) when (e is PartnerCenterException or HttpRequestException or TaskCanceledException or InvalidOperationException or TenantConsentException)
+        catch (Exception e) when (PartnerCenterClient.IsFailure(e))
         {
             return (null, e.Message);
         }

@@ -189,9 +189,9 @@ public static class SupportProfiles
         {
             found = await partnerCenter.GetSupportProfile(db.Caller.RequireOrganisation(), ct);
         }
-        catch (Exception e) when (e is PartnerCenterException or HttpRequestException or TaskCanceledException or InvalidOperationException or TenantConsentException)
+        catch (Exception e) when (PartnerCenterClient.IsFailure(e))
         {
-            return new FieldErrors().Add("partnerCenter", $"Partner Center could not be read: {(e is PartnerCenterException p ? p.Reason : e.Message)}");
+            return new FieldErrors().Add("partnerCenter", $"Partner Center could not be read: {PartnerCenterClient.Reason(e)}");
         }
 
         var organisationId = db.Caller.RequireOrganisation();
@@ -240,9 +240,9 @@ public sealed class PublishSupportProfileHandler(PartnerCenterClient partnerCent
             profile.PublishProblem = $"Partner Center refused the profile: {e.Reason}";
             return OutboxOutcome.Refused(e.Reason);
         }
-        catch (Exception e) when (e is PartnerCenterException or HttpRequestException or TaskCanceledException or InvalidOperationException or TenantConsentException)
+        catch (Exception e) when (PartnerCenterClient.IsFailure(e))
         {
-            profile.PublishProblem = $"Waiting to publish: {(e is PartnerCenterException p ? p.Reason : e.Message)}";
+            profile.PublishProblem = $"Waiting to publish: {PartnerCenterClient.Reason(e)}";
             return OutboxOutcome.Retry(profile.PublishProblem, (e as PartnerCenterException)?.RetryAfter);
         }
 

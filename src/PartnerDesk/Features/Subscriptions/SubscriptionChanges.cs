@@ -82,9 +82,9 @@ public static class SubscriptionChanges
             var skus = await partnerCenter.SubscribedSkus(organisationId, tenant.Value, ct);
             return subscriptions.ConvertAll(s => NewCommerceRules.View(s, InUse(s, skus)));
         }
-        catch (Exception e) when (e is PartnerCenterException or HttpRequestException or TaskCanceledException or InvalidOperationException or TenantConsentException)
+        catch (Exception e) when (PartnerCenterClient.IsFailure(e))
         {
-            return Outcome<List<SubscriptionView>>.Conflict(e is PartnerCenterException p ? p.Reason : e.Message);
+            return Outcome<List<SubscriptionView>>.Conflict(PartnerCenterClient.Reason(e));
         }
     }
 
@@ -391,9 +391,9 @@ public sealed class ApplySubscriptionChangeHandler(PartnerCenterClient partnerCe
             SubscriptionChanges.Tell(db, ticket, Guid.Empty, author, $"Microsoft did not accept the change ({SubscriptionChanges.Describe(change)}): {e.Reason}", TicketStatus.Open, now);
             return OutboxOutcome.Refused(e.Reason);
         }
-        catch (Exception e) when (e is PartnerCenterException or HttpRequestException or TaskCanceledException or InvalidOperationException or TenantConsentException)
+        catch (Exception e) when (PartnerCenterClient.IsFailure(e))
         {
-            return OutboxOutcome.Retry(e is PartnerCenterException p ? p.Reason : e.Message, (e as PartnerCenterException)?.RetryAfter);
+            return OutboxOutcome.Retry(PartnerCenterClient.Reason(e), (e as PartnerCenterException)?.RetryAfter);
         }
     }
 }
