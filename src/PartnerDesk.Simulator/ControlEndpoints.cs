@@ -7,14 +7,18 @@ namespace PartnerDesk.Simulator;
 /// <summary>What Microsoft's support engineer writes on a service request, and the status it sets.</summary>
 public sealed record MicrosoftResponse(string? Note, string? Status);
 
+/// <summary>A subscription a test or bench gives a customer, with the licences in use.</summary>
+public sealed record SubscriptionSpec(PartnerCenter.Subscription Subscription, int Consumed);
+
 public static class ControlEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
         var control = app.MapGroup("/_simulator");
-        control.MapPost("/scenario", (Scenario scenario, SimulatorState state, bool? autoplay) =>
+        control.MapPost("/scenario", (Scenario scenario, SimulatorState state, Graph.TenantDirectory directory, bool? autoplay) =>
         {
             state.Load(scenario, autoplay ?? false);
+            scenario.Partners.ForEach(directory.Set);
             return Results.NoContent();
         });
         control.MapPost("/steps/next", (SimulatorState state) => state.ApplyNext() ? Results.NoContent() : Results.NotFound());
@@ -46,6 +50,16 @@ public static class ControlEndpoints
             return Results.NoContent();
         });
         control.MapGet("/requests", (SimulatorState state) => state.Requests());
+        control.MapPut("/partners", (Graph.PartnerTenant partner, Graph.TenantDirectory directory) =>
+        {
+            directory.Set(partner);
+            return Results.NoContent();
+        });
+        control.MapPut("/customers/{tenant:guid}/subscriptions", (Guid tenant, List<SubscriptionSpec> subscriptions, PartnerCenter.SubscriptionState state) =>
+        {
+            state.Set(tenant, subscriptions.ConvertAll(s => (s.Subscription, s.Consumed)));
+            return Results.NoContent();
+        });
         control.MapPost("/servicerequests/{id}/respond", (string id, MicrosoftResponse response, PartnerCenter.PartnerCenterState state) =>
             state.Respond(id, response.Note, response.Status) ? Results.NoContent() : Results.NotFound());
     }

@@ -14,7 +14,7 @@ internal static class SimulatorProgram
         app.MapMicrosoftSimulator();
         if (app.Configuration["scenario"] is { Length: > 0 } scenario)
         {
-            app.Services.GetRequiredService<SimulatorState>().Load(await Scenario.ReadAsync(scenario), autoplay: true);
+            app.LoadScenario(await Scenario.ReadAsync(scenario), autoplay: true);
         }
 
         await app.RunAsync();

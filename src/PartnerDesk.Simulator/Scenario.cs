@@ -13,6 +13,9 @@ public sealed class Scenario
 {
     public List<ScenarioStep> Steps { get; set; } = [];
 
+    /// <summary>Partner tenants with their customers and GDAP relationships, loaded with the scenario.</summary>
+    public List<PartnerTenant> Partners { get; set; } = [];
+
     public static async Task<Scenario> ReadAsync(string path)
     {
         await using var file = File.OpenRead(path);

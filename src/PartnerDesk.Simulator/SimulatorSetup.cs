@@ -12,8 +12,18 @@ public static class SimulatorSetup
         services.AddSingleton<SimulatorState>();
         services.AddSingleton<PartnerCenter.PartnerCenterState>();
         services.AddSingleton<PartnerCenter.SubscriptionState>();
+        services.AddSingleton<TenantDirectory>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         return services;
+    }
+
+    public static void LoadScenario(this IHost app, Scenario scenario, bool autoplay)
+    {
+        app.Services.GetRequiredService<SimulatorState>().Load(scenario, autoplay);
+        foreach (var partner in scenario.Partners)
+        {
+            app.Services.GetRequiredService<TenantDirectory>().Set(partner);
+        }
     }
 
     public static void MapMicrosoftSimulator(this IEndpointRouteBuilder app)
@@ -46,6 +56,8 @@ public sealed class RunningSimulator : IAsyncDisposable
 
     public PartnerCenter.SubscriptionState Subscriptions => app.Services.GetRequiredService<PartnerCenter.SubscriptionState>();
 
+    public TenantDirectory Tenants => app.Services.GetRequiredService<TenantDirectory>();
+
     /// <summary>Base address of Microsoft Graph v1.0 on this simulator.</summary>
     public Uri GraphBaseUrl => new(Address, "v1.0");
 
@@ -59,7 +71,7 @@ public sealed class RunningSimulator : IAsyncDisposable
         app.MapMicrosoftSimulator();
         if (scenario is not null)
         {
-            app.Services.GetRequiredService<SimulatorState>().Load(scenario, autoplay);
+            app.LoadScenario(scenario, autoplay);
         }
 
         await app.StartAsync(ct);

@@ -32,6 +32,29 @@ public static partial class GraphEndpoints
                 : BadFilter(http)));
         announcements.MapGet("/messages/{id}", (HttpContext http, SimulatorState state, string id) =>
             Answer(http, state, "message", tenant => One(state.MessagesOf(tenant, null).FirstOrDefault(m => m.Id == id), "admin/serviceAnnouncement/messages/$entity")));
+
+        // GDAP, read with a token of the partner's own tenant; domains, with a token of the customer's.
+        var gdap = app.MapGroup("/v1.0/tenantRelationships/delegatedAdminRelationships");
+        gdap.MapGet("", (HttpContext http, SimulatorState state, TenantDirectory directory) =>
+            Answer(http, state, "delegatedAdminRelationships", partner => Page(http, state, "tenantRelationships/delegatedAdminRelationships", directory.RelationshipsOf(partner))));
+        gdap.MapGet("/{id}", (HttpContext http, SimulatorState state, TenantDirectory directory, string id) =>
+            Answer(http, state, "delegatedAdminRelationship", partner => One(directory.RelationshipsOf(partner).FirstOrDefault(r => r.Id == id), "tenantRelationships/delegatedAdminRelationships/$entity")));
+        gdap.MapGet("/{id}/accessAssignments", (HttpContext http, SimulatorState state, TenantDirectory directory, string id) =>
+            Answer(http, state, "accessAssignments", partner => directory.AssignmentsOf(partner, id) is { } assignments
+                ? Page(http, state, $"tenantRelationships/delegatedAdminRelationships('{id}')/accessAssignments", assignments)
+                : Error(404, "NotFound", "The requested resource does not exist.")));
+        app.MapGet("/v1.0/groups/{id:guid}", (HttpContext http, SimulatorState state, TenantDirectory directory, Guid id) =>
+            Answer(http, state, "group", partner => One(directory.GroupOf(partner, id), "groups/$entity")));
+        foreach (var members in new[] { "members", "transitiveMembers", "members/microsoft.graph.user", "transitiveMembers/microsoft.graph.user", "members/graph.user", "transitiveMembers/graph.user" })
+        {
+            app.MapGet("/v1.0/groups/{id:guid}/" + members, (HttpContext http, SimulatorState state, TenantDirectory directory, Guid id) =>
+                Answer(http, state, "groupMembers", partner => directory.MembersOf(partner, id) is { } list
+                    ? Page(http, state, "users", list)
+                    : Error(404, "Request_ResourceNotFound", $"Resource '{id}' does not exist or one of its queried reference-property objects are not present.")));
+        }
+
+        app.MapGet("/v1.0/domains", (HttpContext http, SimulatorState state, TenantDirectory directory) =>
+            Answer(http, state, "domains", tenant => Page(http, state, "domains", directory.DomainsOf(tenant))));
     }
 
     private static async Task<IResult> IssueToken(HttpContext http, SimulatorState state, string tenant)

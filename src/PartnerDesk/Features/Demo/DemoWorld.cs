@@ -123,8 +123,11 @@ public static class DemoWorld
             new SecurityGroupMember { SecurityGroupId = Ids.FabrikamHelpdeskGroup, AgentId = Ids.FabrikamHelpdesk, OrganisationId = Ids.Fabrikam });
 
         string[] supportRoles = [EntraRoles.HelpdeskAdministrator, EntraRoles.ServiceSupportAdministrator, EntraRoles.GlobalReader];
+        // The same relationships as Microsoft's side of the demo (the simulator's scenarios/demo.json), so that a GDAP sync changes nothing.
+        var assignments = 0;
         void AddGdap(Guid org, Guid customer, string name, Guid group, string[] roles)
         {
+            assignments++;
             var relationshipId = $"{group}-{TenantOf(customer)}";
             db.DelegatedAdminRelationships.Add(new DelegatedAdminRelationship
             {
@@ -141,7 +144,7 @@ public static class DemoWorld
             });
             db.DelegatedAdminAccessAssignments.Add(new DelegatedAdminAccessAssignment
             {
-                Id = Guid.NewGuid().ToString(),
+                Id = $"0c0c0c0c-0007-7000-8000-{assignments:D12}",
                 OrganisationId = org,
                 RelationshipId = relationshipId,
                 CustomerId = customer,

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.Extensions.Options;
@@ -30,12 +31,17 @@ public sealed record ExpiringRelationship(
     string RelationshipId, string DisplayName, Guid CustomerId, string CustomerName, DelegatedAdminRelationshipStatus Status, DateTimeOffset? EndDateTime,
     GdapThreshold Threshold, int OpenTickets);
 
+public sealed record GdapSyncStateView(DateTimeOffset? LastAttemptAt, DateTimeOffset? LastSuccessAt, string? LastError);
+
 public sealed class GdapOptions
 {
     public const string Section = "PartnerDesk:Gdap";
 
     public bool Enabled { get; set; } = true;
     public TimeSpan Tick { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Read relationships from Microsoft Graph before looking for ending ones (off where no Microsoft is configured).</summary>
+    public bool Sync { get; set; } = true;
     public int WarnDays { get; set; } = 30;
 }
 
@@ -68,7 +74,20 @@ public static class GdapExpiry
                 TypedResults.Ok(await Expiring(db, clock.GetUtcNow(), TimeSpan.FromDays(options.Value.WarnDays), ct)))
             .WithTags("Organisations").RequireAuthorization(Policies.Agent)
             .WithSummary("GDAP relationships of reachable customers that end within the warning period or have ended, with the open tickets they affect.");
+        api.MapPost("/delegated-admin/sync", Sync).WithTags("GDAP").RequireAuthorization(Policies.Admin)
+            .WithSummary("Reads the organisation's GDAP relationships, access assignments and the members of their security groups from Microsoft Graph now (admins). 502 with the reason when Microsoft fails; nothing is changed then.");
+        api.MapGet("/delegated-admin/sync", async (PartnerDeskDb db, CancellationToken ct) =>
+                await db.Set<GdapSyncState>().AsNoTracking().FirstOrDefaultAsync(ct) is { } state
+                    ? Results.Ok(new GdapSyncStateView(state.LastAttemptAt, state.LastSuccessAt, state.LastError))
+                    : Results.Ok(new GdapSyncStateView(null, null, null)))
+            .WithTags("GDAP").RequireAuthorization(Policies.Agent).WithSummary("When GDAP was last read from Microsoft Graph, and the last error.");
         return api;
+    }
+
+    private static async Task<Results<Ok<GdapSyncResult>, ProblemHttpResult>> Sync(PartnerDeskDb db, GdapSync sync, CancellationToken ct)
+    {
+        var result = await sync.Run(db, ct);
+        return result.Succeeded ? TypedResults.Ok(result) : TypedResults.Problem(statusCode: 502, title: "Microsoft Graph could not be read.", detail: result.Error);
     }
 
     public static async Task<List<ExpiringRelationship>> Expiring(PartnerDeskDb db, DateTimeOffset now, TimeSpan warn, CancellationToken ct)
@@ -121,8 +140,8 @@ public static class GdapExpiry
     }
 }
 
-/// <summary>Looks for ending GDAP relationships in every organisation, hourly, on one instance.</summary>
-public sealed class GdapExpiryJob(IServiceScopeFactory scopes, IOptions<GdapOptions> options, TimeProvider clock, ILogger<GdapExpiryJob> log)
+/// <summary>Hourly, on one instance: reads every organisation's GDAP relationships from Microsoft Graph, then looks for ending ones.</summary>
+public sealed class GdapExpiryJob(IServiceScopeFactory scopes, IOptions<GdapOptions> options, GdapSync sync, TimeProvider clock, ILogger<GdapExpiryJob> log)
     : PeriodicJob(clock, log)
 {
     protected override bool Enabled => options.Value.Enabled;
@@ -148,7 +167,14 @@ public sealed class GdapExpiryJob(IServiceScopeFactory scopes, IOptions<GdapOpti
         {
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(organisationId);
-            told += await GdapExpiry.Notify(scope.ServiceProvider.GetRequiredService<PartnerDeskDb>(), Clock.GetUtcNow(), TimeSpan.FromDays(options.Value.WarnDays), ct);
+            var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
+            if (options.Value.Sync && sync.PartnerTenantOf(organisationId) is not null)
+            {
+                await sync.Run(db, ct);
+                db.ChangeTracker.Clear();
+            }
+
+            told += await GdapExpiry.Notify(db, Clock.GetUtcNow(), TimeSpan.FromDays(options.Value.WarnDays), ct);
         }
 
         return told;
@@ -161,6 +187,7 @@ public static class OrganisationsSetup
     public static IServiceCollection AddPartnerDeskOrganisations(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<GdapOptions>(configuration.GetSection(GdapOptions.Section));
+        services.AddSingleton<GdapSync>();
         services.AddSingleton<GdapExpiryJob>();
         services.AddHostedService(sp => sp.GetRequiredService<GdapExpiryJob>());
         return services;

@@ -103,11 +103,11 @@ public sealed class HealthSync(GraphClients graph, ITenantTokens tokens, IOption
         var client = graph.For(tenantId);
         var announcements = client.Admin.ServiceAnnouncement;
         var overviews = await announcements.HealthOverviews.GetAsync(cancellationToken: ct);
-        var issues = await All(
+        var issues = await GraphPages.All(
             await announcements.Issues.GetAsync(r => r.QueryParameters.Filter = Since(issuesSince), ct),
             page => page.Value, page => page.OdataNextLink,
             next => announcements.Issues.WithUrl(next).GetAsync(cancellationToken: ct));
-        var messages = await All(
+        var messages = await GraphPages.All(
             await announcements.Messages.GetAsync(r => r.QueryParameters.Filter = Since(messagesSince), ct),
             page => page.Value, page => page.OdataNextLink,
             next => announcements.Messages.WithUrl(next).GetAsync(cancellationToken: ct));
@@ -116,26 +116,6 @@ public sealed class HealthSync(GraphClients graph, ITenantTokens tokens, IOption
 
     private static string? Since(DateTimeOffset? watermark) =>
         watermark is { } w ? $"lastModifiedDateTime ge {(w - Overlap).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}" : null;
-
-    private static async Task<List<T>> All<TPage, T>(TPage? first, Func<TPage, List<T>?> items, Func<TPage, string?> nextLink, Func<string, Task<TPage?>> fetch)
-        where TPage : class
-    {
-        var all = new List<T>();
-        var page = first;
-        var pages = 0;
-        while (page is not null)
-        {
-            all.AddRange(items(page) ?? []);
-            if (nextLink(page) is not { Length: > 0 } next || ++pages > 1000)
-            {
-                break;
-            }
-
-            page = await fetch(next);
-        }
-
-        return all;
-    }
 
     private async Task<(int Issues, int Messages)> Apply(
         PartnerDeskDb db, Guid customerId, Guid organisationId, TenantSnapshot snapshot, List<string> warnings, CancellationToken ct)

@@ -151,6 +151,7 @@ public abstract class PartnerDeskDb(DbContextOptions options)
         OwnedByOrganisation<Features.Plans.PartnerLink>(builder);
         OwnedByOrganisation<SupportProfile>(builder);
         OwnedByOrganisation<GdapNotice>(builder);
+        OwnedByOrganisation<GdapSyncState>(builder);
         // Mailboxes and their traffic are the organisation's agents' business; a mail that made a ticket
         // follows the ticket's visibility.
         builder.Entity<Features.Mail.Mailbox>().HasQueryFilter(m => m.OrganisationId == CallerOrganisationId && !CallerIsContact);

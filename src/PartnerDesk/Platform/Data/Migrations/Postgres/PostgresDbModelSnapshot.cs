@@ -1339,6 +1339,27 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("GdapNotice");
                 });
 
+            modelBuilder.Entity("PartnerDesk.Features.Organisations.GdapSyncState", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("LastAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset?>("LastSuccessAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganisationId");
+
+                    b.ToTable("GdapSyncState");
+                });
+
             modelBuilder.Entity("PartnerDesk.Features.Organisations.Organisation", b =>
                 {
                     b.Property<Guid>("Id")

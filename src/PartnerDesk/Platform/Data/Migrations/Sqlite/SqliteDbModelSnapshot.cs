@@ -1316,6 +1316,27 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("GdapNotice");
                 });
 
+            modelBuilder.Entity("PartnerDesk.Features.Organisations.GdapSyncState", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastSuccessAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganisationId");
+
+                    b.ToTable("GdapSyncState");
+                });
+
             modelBuilder.Entity("PartnerDesk.Features.Organisations.Organisation", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1,0 +1,287 @@
+using System.Xml;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.Extensions.Options;
+using Microsoft.Graph.Models.ODataErrors;
+using PartnerDesk.Features.ServiceHealth;
+using PartnerDesk.MicrosoftApis;
+using PartnerDesk.Platform.Data;
+using Graph = Microsoft.Graph.Models;
+
+namespace PartnerDesk.Features.Organisations;
+
+/// <summary>When an organisation's GDAP relationships were last read from Microsoft Graph, and how it went.</summary>
+public sealed class GdapSyncState : IOrganisationOwned
+{
+    public Guid OrganisationId { get; set; }
+    public DateTimeOffset LastAttemptAt { get; set; }
+    public DateTimeOffset? LastSuccessAt { get; set; }
+    public string? LastError { get; set; }
+}
+
+internal sealed class GdapSyncStateConfiguration : IEntityTypeConfiguration<GdapSyncState>
+{
+    public void Configure(EntityTypeBuilder<GdapSyncState> b)
+    {
+        b.HasKey(s => s.OrganisationId);
+        b.Property(s => s.LastError).HasMaxLength(1000);
+    }
+}
+
+/// <param name="Relationships">Relationships with customers of the organisation, now stored.</param>
+/// <param name="Added">Relationships, access assignments, groups and group memberships added.</param>
+/// <param name="Updated">Of those, changed (status, roles, dates, names).</param>
+/// <param name="Removed">Of those, gone from Microsoft and removed.</param>
+/// <param name="OtherTenants">Relationships with tenants that are not customers here (not stored).</param>
+public sealed record GdapSyncResult(bool Succeeded, string? Error, int Relationships, int Added, int Updated, int Removed, int OtherTenants)
+{
+    public static GdapSyncResult Failed(string error) => new(false, error, 0, 0, 0, 0, 0);
+}
+
+/// <summary>
+/// Reads the organisation's GDAP relationships, their access assignments and the members of the security groups
+/// they name from Microsoft Graph (in the partner's own tenant), and makes the stored copy equal to them. The
+/// query filters decide from this copy which customers a helpdesk agent reaches, so it is replaced in one save:
+/// Microsoft is read completely first, and a failed read changes nothing but the sync state.
+/// </summary>
+public sealed class GdapSync(GraphClients graph, IOptions<MicrosoftOptions> microsoft, TimeProvider clock, ILogger<GdapSync> log)
+{
+    private static readonly string[] UserFields = ["id", "mail", "userPrincipalName"];
+
+    /// <summary>The partner's own Entra tenant: the simulator uses the organisation's id; Microsoft, the tenant of its Partner Center account.</summary>
+    public Guid? PartnerTenantOf(Guid organisationId)
+    {
+        var o = microsoft.Value;
+        if (o.LoginIsSimulated)
+        {
+            return organisationId;
+        }
+
+        return o.PartnerCenterAccounts.TryGetValue(organisationId.ToString(), out var account) && Guid.TryParse(account.TenantId, out var tenant) ? tenant : null;
+    }
+
+    /// <summary>Syncs the db caller's organisation.</summary>
+    public async Task<GdapSyncResult> Run(PartnerDeskDb db, CancellationToken ct)
+    {
+        var organisationId = db.Caller.RequireOrganisation();
+        if (PartnerTenantOf(organisationId) is not { } partnerTenant)
+        {
+            return GdapSyncResult.Failed("The organisation has no Partner Center account (PartnerDesk:Microsoft:PartnerCenterAccounts), so its partner tenant is unknown.");
+        }
+
+        Snapshot snapshot;
+        try
+        {
+            snapshot = await Read(partnerTenant, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            var reason = HealthSync.Describe(e);
+            log.LogWarning(e, "GDAP sync of organisation {Organisation} failed: {Reason}", organisationId, reason);
+            await Record(db, organisationId, reason, ct);
+            return GdapSyncResult.Failed(reason);
+        }
+
+        return await Apply(db, organisationId, snapshot, ct);
+    }
+
+    private sealed record Snapshot(
+        List<Graph.DelegatedAdminRelationship> Relationships,
+        Dictionary<string, List<Graph.DelegatedAdminAccessAssignment>> Assignments,
+        Dictionary<Guid, (string? Name, List<string> Addresses)?> Groups);
+
+    private async Task<Snapshot> Read(Guid partnerTenant, CancellationToken ct)
+    {
+        var client = graph.For(partnerTenant);
+        var relationships = client.TenantRelationships.DelegatedAdminRelationships;
+        var all = await GraphPages.All(
+            await relationships.GetAsync(cancellationToken: ct), p => p.Value, p => p.OdataNextLink,
+            next => relationships.WithUrl(next).GetAsync(cancellationToken: ct));
+        var assignments = new Dictionary<string, List<Graph.DelegatedAdminAccessAssignment>>();
+        foreach (var relationship in all.Where(r => r.Id is not null))
+        {
+            var of = relationships[relationship.Id].AccessAssignments;
+            assignments[relationship.Id!] = await GraphPages.All(
+                await of.GetAsync(cancellationToken: ct), p => p.Value, p => p.OdataNextLink,
+                next => of.WithUrl(next).GetAsync(cancellationToken: ct));
+        }
+
+        var groups = new Dictionary<Guid, (string? Name, List<string> Addresses)?>();
+        foreach (var id in assignments.Values.SelectMany(a => a).Select(a => a.AccessContainer?.AccessContainerId).Distinct())
+        {
+            if (!Guid.TryParse(id, out var groupId))
+            {
+                continue;
+            }
+
+            try
+            {
+                var group = client.Groups[groupId.ToString()];
+                var name = (await group.GetAsync(r => r.QueryParameters.Select = ["id", "displayName"], ct))?.DisplayName;
+                var members = await GraphPages.All(
+                    await group.TransitiveMembers.GraphUser.GetAsync(r => r.QueryParameters.Select = UserFields, ct), p => p.Value, p => p.OdataNextLink,
+                    next => group.TransitiveMembers.GraphUser.WithUrl(next).GetAsync(cancellationToken: ct));
+                groups[groupId] = (name, [.. members.SelectMany(m => new[] { m.Mail, m.UserPrincipalName }).OfType<string>().Select(a => a.ToLowerInvariant()).Distinct()]);
+            }
+            catch (ODataError e) when (e.ResponseStatusCode == 404)
+            {
+                groups[groupId] = null; // deleted in Entra: nobody acts through it any more
+            }
+        }
+
+        return new Snapshot(all, assignments, groups);
+    }
+
+    private async Task<GdapSyncResult> Apply(PartnerDeskDb db, Guid organisationId, Snapshot snapshot, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var customers = await db.Customers.Select(c => new { c.Id, c.TenantId }).ToDictionaryAsync(c => c.TenantId, c => c.Id, ct);
+        var stored = await db.DelegatedAdminRelationships.ToDictionaryAsync(r => r.Id, ct);
+        var storedAssignments = (await db.DelegatedAdminAccessAssignments.ToListAsync(ct)).ToLookup(a => a.RelationshipId);
+        var others = 0;
+        var kept = new HashSet<string>();
+        foreach (var source in snapshot.Relationships)
+        {
+            if (source.Id is not { Length: > 0 and <= 100 } id
+                || !Guid.TryParse(source.Customer?.TenantId, out var tenant)
+                || !customers.TryGetValue(tenant, out var customerId))
+            {
+                others++;
+                continue;
+            }
+
+            kept.Add(id);
+            if (!stored.TryGetValue(id, out var relationship))
+            {
+                relationship = new DelegatedAdminRelationship { Id = id, OrganisationId = organisationId, CustomerId = customerId, DisplayName = "", Duration = "" };
+                db.DelegatedAdminRelationships.Add(relationship);
+            }
+
+            relationship.CustomerId = customerId;
+            relationship.DisplayName = Clip(source.DisplayName ?? id, 50);
+            relationship.Status = Map(source.Status?.ToString(), DelegatedAdminRelationshipStatus.UnknownFutureValue);
+            relationship.Duration = source.Duration is { } d ? XmlConvert.ToString(d) : "";
+            relationship.CreatedDateTime = Micro(source.CreatedDateTime ?? now);
+            relationship.ActivatedDateTime = Micro(source.ActivatedDateTime);
+            relationship.EndDateTime = Micro(source.EndDateTime);
+            relationship.UnifiedRoles = Roles(source.AccessDetails?.UnifiedRoles);
+
+            var current = storedAssignments[id].ToDictionary(a => a.Id);
+            var seen = new HashSet<string>();
+            foreach (var a in snapshot.Assignments.GetValueOrDefault(id) ?? [])
+            {
+                if (a.Id is not { Length: > 0 and <= 100 } assignmentId || !Guid.TryParse(a.AccessContainer?.AccessContainerId, out var group))
+                {
+                    continue;
+                }
+
+                seen.Add(assignmentId);
+                if (!current.TryGetValue(assignmentId, out var assignment))
+                {
+                    assignment = new DelegatedAdminAccessAssignment { Id = assignmentId, OrganisationId = organisationId, RelationshipId = id };
+                    db.DelegatedAdminAccessAssignments.Add(assignment);
+                }
+
+                assignment.CustomerId = customerId;
+                assignment.AccessContainerId = group;
+                assignment.Status = Map(a.Status?.ToString(), DelegatedAdminAccessAssignmentStatus.UnknownFutureValue);
+                assignment.UnifiedRoles = Roles(a.AccessDetails?.UnifiedRoles);
+                assignment.CreatedDateTime = Micro(a.CreatedDateTime ?? now);
+                assignment.LastModifiedDateTime = Micro(a.LastModifiedDateTime ?? now);
+            }
+
+            db.DelegatedAdminAccessAssignments.RemoveRange(current.Values.Where(a => !seen.Contains(a.Id)));
+        }
+
+        // Gone from Microsoft: nobody acts through it any more.
+        foreach (var gone in stored.Values.Where(r => !kept.Contains(r.Id)))
+        {
+            db.DelegatedAdminAccessAssignments.RemoveRange(storedAssignments[gone.Id]);
+            db.DelegatedAdminRelationships.Remove(gone);
+        }
+
+        await SyncGroups(db, organisationId, snapshot.Groups, ct);
+
+        db.ChangeTracker.DetectChanges();
+        var states = db.ChangeTracker.Entries().Select(e => e.State).ToList();
+        var result = new GdapSyncResult(
+            true, null, kept.Count, states.Count(s => s == EntityState.Added), states.Count(s => s == EntityState.Modified), states.Count(s => s == EntityState.Deleted), others);
+        var state = await db.Set<GdapSyncState>().FirstOrDefaultAsync(ct);
+        if (state is null)
+        {
+            state = new GdapSyncState { OrganisationId = organisationId };
+            db.Add(state);
+        }
+
+        state.LastAttemptAt = now;
+        state.LastSuccessAt = now;
+        state.LastError = null;
+        await db.SaveChangesAsync(ct);
+        return result;
+    }
+
+    /// <summary>The groups the assignments name, with the agents who are members (matched by address); other groups are dropped.</summary>
+    private static async Task SyncGroups(PartnerDeskDb db, Guid organisationId, Dictionary<Guid, (string? Name, List<string> Addresses)?> groups, CancellationToken ct)
+    {
+        var agents = await db.Agents.Select(a => new { a.Id, a.Email }).ToListAsync(ct);
+        var byAddress = agents.GroupBy(a => a.Email.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First().Id);
+        var stored = await db.SecurityGroups.ToDictionaryAsync(g => g.Id, ct);
+        var members = (await db.SecurityGroupMembers.ToListAsync(ct)).ToLookup(m => m.SecurityGroupId);
+        foreach (var (id, source) in groups)
+        {
+            if (source is not { } group)
+            {
+                continue;
+            }
+
+            if (!stored.TryGetValue(id, out var entity))
+            {
+                entity = new SecurityGroup { Id = id, OrganisationId = organisationId, DisplayName = "" };
+                db.SecurityGroups.Add(entity);
+            }
+
+            entity.DisplayName = Clip(group.Name ?? id.ToString(), 200);
+            var wanted = group.Addresses.Select(a => byAddress.TryGetValue(a, out var agent) ? agent : (Guid?)null).OfType<Guid>().ToHashSet();
+            var current = members[id].ToList();
+            db.SecurityGroupMembers.RemoveRange(current.Where(m => !wanted.Contains(m.AgentId)));
+            foreach (var agent in wanted.Where(a => current.All(m => m.AgentId != a)))
+            {
+                db.SecurityGroupMembers.Add(new SecurityGroupMember { SecurityGroupId = id, AgentId = agent, OrganisationId = organisationId });
+            }
+        }
+
+        foreach (var gone in stored.Values.Where(g => groups.GetValueOrDefault(g.Id) is null))
+        {
+            db.SecurityGroupMembers.RemoveRange(members[gone.Id]);
+            db.SecurityGroups.Remove(gone);
+        }
+    }
+
+    private async Task Record(PartnerDeskDb db, Guid organisationId, string error, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var state = await db.Set<GdapSyncState>().FirstOrDefaultAsync(ct);
+        if (state is null)
+        {
+            state = new GdapSyncState { OrganisationId = organisationId };
+            db.Add(state);
+        }
+
+        state.LastAttemptAt = clock.GetUtcNow();
+        state.LastError = Clip(error, 1000);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static List<string> Roles(List<Graph.UnifiedRole>? roles) =>
+        [.. (roles ?? []).Select(r => r.RoleDefinitionId).OfType<string>().Where(r => r.Length <= 64).Distinct()];
+
+    private static T Map<T>(string? value, T unknown)
+        where T : struct, Enum => Enum.TryParse<T>(value, ignoreCase: true, out var parsed) ? parsed : unknown;
+
+    // PostgreSQL keeps microseconds: so are times compared, or every sync would count them as changed.
+    private static DateTimeOffset Micro(DateTimeOffset at) => new(at.Ticks - (at.Ticks % 10), at.Offset);
+
+    private static DateTimeOffset? Micro(DateTimeOffset? at) => at is { } a ? Micro(a) : null;
+
+    private static string Clip(string value, int max) => value.Length <= max ? value : value[..max];
+}
