@@ -5,6 +5,7 @@ using PartnerDesk.Features.Mail;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.ServiceHealth;
+using PartnerDesk.Features.Workspace;
 using PartnerDesk.Platform;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
@@ -24,6 +25,7 @@ builder.Services.AddPartnerDeskEscalations(builder.Configuration);
 builder.Services.AddPartnerDeskPlans(builder.Configuration);
 builder.Services.AddPartnerDeskMail(builder.Configuration);
 builder.Services.AddPartnerDeskOrganisations(builder.Configuration);
+builder.Services.AddPartnerDeskWorkspace(builder.Configuration);
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.Tag]);
 
 var app = builder.Build();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using PartnerDesk.Features.Escalations;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.Tickets;
@@ -345,7 +346,7 @@ public sealed record ChangePayload(Guid ChangeId);
 /// fixed at approval (or status "deleted"), and tells the customer. A repeat after a crash finds the change made
 /// and only records it.
 /// </summary>
-public sealed class ApplySubscriptionChangeHandler(PartnerCenterClient partnerCenter, TimeProvider clock) : IOutboxHandler
+public sealed class ApplySubscriptionChangeHandler(PartnerCenterClient partnerCenter, IMemoryCache cache, TimeProvider clock) : IOutboxHandler
 {
     public const string KindName = "PartnerCenter.UpdateSubscription";
 
@@ -381,6 +382,7 @@ public sealed class ApplySubscriptionChangeHandler(PartnerCenterClient partnerCe
             }
 
             (change.State, change.DoneAt) = (SubscriptionChangeState.Done, now);
+            Workspace.TenantFacts.Forget(cache, message.OrganisationId, change.CustomerId); // the workspace shows the new count at once
             SubscriptionChanges.Tell(db, ticket, Guid.Empty, author,
                 cancel ? $"Done: {change.SubscriptionName} is cancelled." : $"Done: {change.SubscriptionName} now has {change.ToQuantity} licences.", TicketStatus.Resolved, now);
             return OutboxOutcome.Sent;

@@ -13,6 +13,7 @@ using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Features.Subscriptions;
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Features.Workspace;
 using PartnerDesk.Platform.Auth;
 using Scalar.AspNetCore;
 
@@ -64,7 +65,7 @@ public static class ApiSetup
             .RequireAuthorization(Policies.Member)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        api.MapAccountEndpoints().MapCustomerEndpoints().MapTicketEndpoints().MapServiceHealthEndpoints().MapNotificationEndpoints().MapEscalationEndpoints().MapCalendarEndpoints().MapPlanEndpoints().MapSupportTermsEndpoints().MapTimeEntryEndpoints().MapStatementEndpoints().MapTicketRoutingEndpoints().MapSupportProfileEndpoints().MapTicketAttachmentEndpoints().MapMailEndpoints().MapSubscriptionEndpoints().MapKnowledgeEndpoints().MapGdapEndpoints();
+        api.MapAccountEndpoints().MapCustomerEndpoints().MapTicketEndpoints().MapServiceHealthEndpoints().MapNotificationEndpoints().MapEscalationEndpoints().MapCalendarEndpoints().MapPlanEndpoints().MapSupportTermsEndpoints().MapTimeEntryEndpoints().MapStatementEndpoints().MapTicketRoutingEndpoints().MapSupportProfileEndpoints().MapTicketAttachmentEndpoints().MapMailEndpoints().MapSubscriptionEndpoints().MapKnowledgeEndpoints().MapGdapEndpoints().MapWorkspaceEndpoints();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api", o => o.WithTitle("PartnerDesk API")).AllowAnonymous();
