@@ -39,6 +39,19 @@ public sealed class ApiWorkload(Uri address, int connections) : IDisposable
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    /// <summary>A write whose answer must be a success; its JSON body.</summary>
+    public async Task<JsonElement> Send(HttpMethod method, string path, object body)
+    {
+        using var response = await http.SendAsync(new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = JsonContent.Create(body) });
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{method} {path} answered {(int)response.StatusCode}: {text}");
+        }
+
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
     /// <summary>Sequential requests after a warm-up: the latency a person waits for, without queueing behind others.</summary>
     public async Task<LatencySummary> MeasureGet(string pathAndQuery, int warmUp, int count)
     {

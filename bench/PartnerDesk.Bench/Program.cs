@@ -78,6 +78,21 @@ async Task RunOne(BenchDatabase database)
         return;
     }
 
+    if (options.Only == "workspace")
+    {
+        var w = await WorkspaceWorkload.Run(database, options.HostDll, Path.Combine(options.WorkFolder, $"host-{database.HostSetting.ToLowerInvariant()}.log"), options.ListRequests);
+        Line(string.Create(inv, $"Customer workspace: a customer with {w.Tickets} tickets ({w.Open} left open) and {w.Subscriptions} subscriptions, read by a helpdesk agent, sequential requests:"));
+        Line("");
+        Line("| Read | p50 ms | p95 ms | p99 ms | max ms |");
+        Line("|---|---|---|---|---|");
+        foreach (var (name, f) in new[] { ("Workspace, handler in process (database only)", w.InProcess), ("Workspace over HTTP (`/api/v1/customers/{id}/workspace`)", w.Api), ("Console page over HTTP (`/console/customers/{id}`, Microsoft's facts kept)", w.Page), ("Microsoft's facts, kept (`/tenant`)", w.FactsKept), ("Microsoft's facts read live from the simulator (`/tenant?refresh=true`)", w.FactsLive) })
+        {
+            Line(string.Create(inv, $"| {name} | {f.P50:F2} | {f.P95:F2} | {f.P99:F2} | {f.Max:F2} |"));
+        }
+
+        return;
+    }
+
     if (options.Only == "mail")
     {
         await MailRun(database);

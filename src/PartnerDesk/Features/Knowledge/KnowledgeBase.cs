@@ -52,8 +52,7 @@ public static class KnowledgeBase
                 }
 
                 return string.IsNullOrWhiteSpace(q)
-                    ? TypedResults.Ok(await db.Articles.AsNoTracking().Where(a => (language == null || a.Language == language) && (service == null || a.Service == service))
-                        .OrderByDescending(a => a.UpdatedAt).Take(take).Select(a => new ArticleSummary(a.Id, a.Title, a.Language, a.Visibility, a.Service, a.UpdatedAt)).ToListAsync(ct))
+                    ? TypedResults.Ok(await Newest(db, language, service, take, ct))
                     : TypedResults.Ok(await Search(db, q, language, take, ct));
             })
             .WithSummary("Articles, newest first; with q, the best matches (a contact: public articles only).");
@@ -72,7 +71,7 @@ public static class KnowledgeBase
                 (await Save(db, id, request, null, clock.GetUtcNow(), ct)).ToResult(TypedResults.Ok))
             .RequireAuthorization(Policies.Agent).WithSummary("Changes an article (agents).");
         articles.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, PartnerDeskDb db, CancellationToken ct) =>
-                await db.Articles.Where(a => a.Id == id).ExecuteDeleteAsync(ct) > 0 ? TypedResults.NoContent() : TypedResults.NotFound())
+                await Delete(db, id, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
             .RequireAuthorization(Policies.Agent).WithSummary("Removes an article (agents).");
         api.MapGet("/knowledge/deflection", async (int? days, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
             {
@@ -87,6 +86,29 @@ public static class KnowledgeBase
             .WithTags("Knowledge").RequireAuthorization(Policies.Agent).WithSummary("Turns a ticket's answer (an agent's public reply; the last one unless named) into an article.");
         return api;
     }
+
+    private static Task<List<ArticleSummary>> Newest(PartnerDeskDb db, string? language, string? service, int take, CancellationToken ct) =>
+        db.Articles.AsNoTracking().Where(a => (language == null || a.Language == language) && (service == null || a.Service == service))
+            .OrderByDescending(a => a.UpdatedAt).Take(take).Select(a => new ArticleSummary(a.Id, a.Title, a.Language, a.Visibility, a.Service, a.UpdatedAt)).ToListAsync(ct);
+
+    /// <summary>For the console's list: the newest articles, or the best matches of a search, as summaries.</summary>
+    public static async Task<List<ArticleSummary>> List(PartnerDeskDb db, string? q, int take, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(q))
+        {
+            return await Newest(db, null, null, take, ct);
+        }
+
+        var hits = await Search(db, q.Length > 500 ? q[..500] : q, null, take, ct);
+        var ids = hits.Select(h => h.Id).ToList();
+        var found = await db.Articles.AsNoTracking().Where(a => ids.Contains(a.Id))
+            .Select(a => new ArticleSummary(a.Id, a.Title, a.Language, a.Visibility, a.Service, a.UpdatedAt)).ToDictionaryAsync(a => a.Id, ct);
+        return [.. ids.Where(found.ContainsKey).Select(id => found[id])];
+    }
+
+    /// <summary>Removes an article with its index words and visits (cascade); false when it is not there.</summary>
+    public static async Task<bool> Delete(PartnerDeskDb db, Guid id, CancellationToken ct) =>
+        await db.Articles.Where(a => a.Id == id).ExecuteDeleteAsync(ct) > 0;
 
     /// <summary>
     /// The best articles for a text: each word looked up in the index (the last one as a prefix, being typed),
@@ -222,6 +244,8 @@ public static class KnowledgeBase
             return errors;
         }
 
+        // The old index words go in the same transaction as the new text: a failed save leaves the article as it was.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         if (article is null)
         {
             article = new Article { OrganisationId = db.Caller.RequireOrganisation(), Title = "", Body = "", UpdatedBy = "", CreatedAt = now, SourceTicketId = sourceTicketId };
@@ -241,6 +265,11 @@ public static class KnowledgeBase
         }
 
         await db.SaveChangesAsync(ct);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
+        }
+
         return View(article);
     }
 

@@ -1,0 +1,66 @@
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using PartnerDesk.Features.Demo;
+using PartnerDesk.Features.Knowledge;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Tests.Infrastructure;
+
+namespace PartnerDesk.BrowserTests;
+
+public sealed class WorkspaceTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+    [Fact]
+    public async Task From_a_ticket_the_agent_sees_its_roles_in_the_tenant_and_opens_the_customer_workspace()
+    {
+        var api = await browser.App.ClientFor(Demo.ContosoHelpdesk);
+        var ticket = (await api.GetFromJsonAsync<Page<TicketSummary>>($"/api/v1/tickets?customerId={DemoWorld.Ids.Adatum}&status=New,Open&limit=1", Json))!.Items[0];
+
+        var page = await browser.SignedIn(Demo.ContosoHelpdesk);
+        await page.GotoAsync($"/console/tickets/{ticket.Id}");
+        await Assertions.Expect(page.Locator("#tenant-access")).ToHaveTextAsync("You can act in the tenant as Global Reader, Helpdesk Administrator, Service Support Administrator.");
+
+        await page.ClickAsync("#customer-workspace");
+        await page.WaitForURLAsync($"**/console/customers/{DemoWorld.Ids.Adatum}");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Adatum Corporation");
+        await Assertions.Expect(page.Locator("#gdap tr[data-relationship]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator($"#tenant-access tr[data-agent='{DemoWorld.Ids.ContosoHelpdesk}']")).ToContainTextAsync("Helpdesk Administrator");
+        await Assertions.Expect(page.Locator("[data-link='m365']")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("CTID=0c0c0c56-0001-7000-8000-000000000001"));
+        // Microsoft's facts stream in after the page's own.
+        await Assertions.Expect(page.Locator("#subscriptions tr[data-subscription]")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("#subscriptions")).ToContainTextAsync("Microsoft 365 Business Premium");
+        await BrowserFixture.Screenshot(page, "customer-workspace");
+    }
+
+    [Fact]
+    public async Task An_agent_writes_an_article_in_the_console_with_a_safe_preview_and_it_is_found()
+    {
+        var page = await browser.SignedIn(Demo.ContosoHelpdesk);
+        await page.GotoAsync("/console/articles");
+        await BrowserFixture.WaitForInteractive(page, "articles");
+        await page.ClickAsync("#article-new");
+        await page.FillAsync("#article-title", "Reset the Authenticator app after a phone change");
+        await page.SelectOptionAsync("#article-visibility", "Public");
+        await page.FillAsync("#article-service", "Microsoft Entra");
+        await page.FillAsync("#article-body", "Open **Security info** and add the new phone.\n\n<img src=x onerror=\"window.__pwned=true\">");
+        await Assertions.Expect(page.Locator("#article-preview strong")).ToHaveTextAsync("Security info");
+        await page.ClickAsync("#article-save");
+        await Assertions.Expect(page.Locator("#articles tr[data-article]", new PageLocatorOptions { HasText = "Reset the Authenticator app" })).ToHaveCountAsync(1);
+        Assert.False(await page.EvaluateAsync<bool>("() => window.__pwned === true"));
+        await BrowserFixture.Screenshot(page, "article-editor");
+
+        // Searching from the console and over the API finds it; a contact sees it, as it is public.
+        await page.FillAsync("#article-search", "authenticator pho");
+        await Assertions.Expect(page.Locator("#articles tr[data-article]").First).ToContainTextAsync("Reset the Authenticator app");
+        var contact = await browser.App.ClientFor(Demo.AdatumAnna);
+        var hits = (await contact.GetFromJsonAsync<List<ArticleHit>>("/api/v1/articles?q=authenticator", Json))!;
+        Assert.Contains(hits, h => h.Title == "Reset the Authenticator app after a phone change");
+
+        // Delete it again: gone for everybody.
+        await page.Locator("#articles tr[data-article] a", new PageLocatorOptions { HasText = "Reset the Authenticator app" }).ClickAsync();
+        await page.ClickAsync("#article-delete");
+        await Assertions.Expect(page.Locator("#articles tr[data-article]", new PageLocatorOptions { HasText = "Reset the Authenticator app" })).ToHaveCountAsync(0);
+        Assert.DoesNotContain((await contact.GetFromJsonAsync<List<ArticleHit>>("/api/v1/articles?q=authenticator", Json))!, h => h.Title.StartsWith("Reset the Authenticator", StringComparison.Ordinal));
+    }
+}
