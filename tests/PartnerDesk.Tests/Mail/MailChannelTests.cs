@@ -161,6 +161,10 @@ public sealed class MailChannelTests(AppFixture fixture) : IClassFixture<AppFixt
         // Another organisation sees none of it.
         var fabrikam = await App.ClientFor(Demo.FabrikamAdmin);
         Assert.DoesNotContain((await (await fabrikam.GetAsync("/api/v1/mail/inbound", Ct)).Read<Page<InboundMailView>>()).Items, i => i.Id == item.Id);
+        // A stranger's mail may concern any customer: a GDAP-limited helpdesk agent does not see it, nor its bytes.
+        var helpdesk = await App.ClientFor(Demo.ContosoHelpdesk);
+        Assert.DoesNotContain((await (await helpdesk.GetAsync("/api/v1/mail/inbound?state=Triage", Ct)).Read<Page<InboundMailView>>()).Items, i => i.Id == item.Id);
+        Assert.Equal(HttpStatusCode.NotFound, (await helpdesk.GetAsync($"/api/v1/mail/inbound/{item.Id}/raw", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await fabrikam.PostAsJsonAsync($"/api/v1/mail/inbound/{item.Id}/ticket", new { customerId = DemoWorld.Ids.WideWorldImporters }, Ct)).StatusCode);
         await (await agent.PostAsJsonAsync($"/api/v1/mail/inbound/{item.Id}/ticket", new { customerId = DemoWorld.Ids.WideWorldImporters }, Ct)).ProblemNaming("customerId");
 

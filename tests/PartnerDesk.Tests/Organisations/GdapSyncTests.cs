@@ -93,9 +93,42 @@ public sealed class GdapSyncTests(SimulatedMicrosoft microsoft) : IClassFixture<
         Assert.Contains("403", state.LastError, StringComparison.Ordinal);
         Assert.NotNull(state.LastSuccessAt);
 
-        // Only admins start a sync; Fabrikam's data never moved.
-        Assert.Equal(HttpStatusCode.Forbidden, (await (await App.ClientFor(Demo.ContosoHelpdesk)).PostAsync("/api/v1/delegated-admin/sync", null, Ct)).StatusCode);
+        // Graph's ids are keys across the installation. Contoso's Graph names a relationship, an assignment and a group that
+        // Fabrikam holds (two organisations set up with one partner tenant, say): they are skipped and counted, Fabrikam
+        // keeps them, and the rest of Contoso's sync is stored. An assignment Graph lists under another relationship moves.
+        contoso = await DemoContoso();
+        var fabrikam = (await Scenario.ReadAsync(Path.Combine(AppContext.BaseDirectory, "scenarios", "demo.json"))).Partners.Single(p => p.TenantId == DemoWorld.Ids.Fabrikam);
+        var theirs = fabrikam.Relationships[0];
+        contoso.Relationships.Add(new RelationshipSpec
+        {
+            Id = theirs.Id,
+            DisplayName = "Copied",
+            CustomerTenantId = microsoft.TenantOf[DemoWorld.Ids.Adatum],
+            ActivatedAgo = TimeSpan.FromDays(1),
+            Roles = [Helpdesk],
+        });
+        var litware = contoso.Relationships.Single(r => r.DisplayName == "Contoso support Litware");
+        var moved = litware.Assignments[0];
+        litware.Assignments.Clear();
+        contoso.Relationships.Single(r => r.DisplayName == "Contoso Exchange Tailspin").Assignments.Add(moved);
+        contoso.Relationships.Single(r => r.DisplayName == "Contoso support Adatum").Assignments
+            .Add(new AssignmentSpec { Id = theirs.Assignments[0].Id, Group = DemoWorld.Ids.FabrikamHelpdeskGroup, Roles = [Helpdesk] });
+        contoso.Groups.Add(new GroupSpec { Id = DemoWorld.Ids.FabrikamHelpdeskGroup, DisplayName = "Not ours", Members = ["helpdesk@contoso-cloud.example"] });
+        microsoft.Simulator.Tenants.Set(contoso);
+        var collided = await Sync();
+        Assert.True(collided.Succeeded);
+        Assert.Equal((3, 3), (collided.Relationships, collided.Conflicts));
+        relationships = await (await (await App.ClientFor(Demo.ContosoAdmin)).GetAsync("/api/v1/delegated-admin/relationships", Ct)).Read<List<DelegatedAdminRelationshipView>>();
+        Assert.DoesNotContain(relationships, r => r.DisplayName == "Copied");
+        Assert.Empty(relationships.Single(r => r.DisplayName == "Contoso support Litware").AccessAssignments);
+        Assert.Contains(relationships.Single(r => r.DisplayName == "Contoso Exchange Tailspin").AccessAssignments, a => a.Id == moved.Id);
+        Assert.Equal(["Adatum Corporation", "Tailspin Toys"], await CustomersOf(Demo.ContosoHelpdesk));
+        var fabrikams = await (await (await App.ClientFor(Demo.FabrikamAdmin)).GetAsync("/api/v1/delegated-admin/relationships", Ct)).Read<List<DelegatedAdminRelationshipView>>();
+        Assert.Equal(theirs.DisplayName, fabrikams.Single(r => r.Id == theirs.Id).DisplayName);
         Assert.Equal(["Wide World Importers", "Woodgrove Bank"], await CustomersOf(Demo.FabrikamHelpdesk));
+
+        // Only admins start a sync.
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await App.ClientFor(Demo.ContosoHelpdesk)).PostAsync("/api/v1/delegated-admin/sync", null, Ct)).StatusCode);
         microsoft.Simulator.State.PageSize = 100;
     }
 }

@@ -91,6 +91,10 @@ public sealed class CustomerWorkspaceTests(SimulatedMicrosoft microsoft) : IClas
         Assert.Null(failed.Subscriptions.Value);
         Assert.Contains("not authorized", failed.Subscriptions.Error, StringComparison.Ordinal);
         Assert.NotEmpty(failed.Domains.Value!);
+
+        // A failure is not kept: the next plain look reads Microsoft again, which has recovered.
+        var recovered = await (await agent.GetAsync($"/api/v1/customers/{DemoWorld.Ids.Litware}/tenant", Ct)).Read<TenantFactsView>();
+        Assert.Equal(3, recovered.Subscriptions.Value!.Count);
     }
 
     [Fact]

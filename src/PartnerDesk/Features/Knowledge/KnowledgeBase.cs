@@ -264,7 +264,15 @@ public static class KnowledgeBase
             db.ArticleTerms.Add(new ArticleTerm { OrganisationId = article.OrganisationId, ArticleId = article.Id, Term = term, Weight = weight, Visibility = article.Visibility });
         }
 
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Outcome<ArticleView>.Missing; // deleted meanwhile by somebody else
+        }
+
         if (transaction is not null)
         {
             await transaction.CommitAsync(ct);

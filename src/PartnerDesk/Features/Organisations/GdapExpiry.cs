@@ -86,6 +86,12 @@ public static class GdapExpiry
 
     private static async Task<Results<Ok<GdapSyncResult>, ProblemHttpResult>> Sync(PartnerDeskDb db, GdapSync sync, CancellationToken ct)
     {
+        if (sync.PartnerTenantOf(db.Caller.RequireOrganisation()) is null)
+        {
+            return TypedResults.Problem(statusCode: 409, title: "GDAP cannot be read for this organisation.",
+                detail: "The organisation has no Partner Center account (PartnerDesk:Microsoft:PartnerCenterAccounts), so its partner tenant is unknown.");
+        }
+
         var result = await sync.Run(db, ct);
         return result.Succeeded ? TypedResults.Ok(result) : TypedResults.Problem(statusCode: 502, title: "Microsoft Graph could not be read.", detail: result.Error);
     }
@@ -168,13 +174,21 @@ public sealed class GdapExpiryJob(IServiceScopeFactory scopes, IOptions<GdapOpti
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(organisationId);
             var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
-            if (options.Value.Sync && sync.PartnerTenantOf(organisationId) is not null)
+            try
             {
-                await sync.Run(db, ct);
-                db.ChangeTracker.Clear();
-            }
+                if (options.Value.Sync && sync.PartnerTenantOf(organisationId) is not null)
+                {
+                    await sync.Run(db, ct); // a failure is recorded; the expiry check runs on what is stored
+                    db.ChangeTracker.Clear();
+                }
 
-            told += await GdapExpiry.Notify(db, Clock.GetUtcNow(), TimeSpan.FromDays(options.Value.WarnDays), ct);
+                told += await GdapExpiry.Notify(db, Clock.GetUtcNow(), TimeSpan.FromDays(options.Value.WarnDays), ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // One organisation's trouble must not cost the others their hour.
+                Log.LogError(e, "The GDAP job failed for organisation {Organisation}", organisationId);
+            }
         }
 
         return told;

@@ -33,7 +33,8 @@ internal sealed class GdapSyncStateConfiguration : IEntityTypeConfiguration<Gdap
 /// <param name="Updated">Of those, changed (status, roles, dates, names).</param>
 /// <param name="Removed">Of those, gone from Microsoft and removed.</param>
 /// <param name="OtherTenants">Relationships with tenants that are not customers here (not stored).</param>
-public sealed record GdapSyncResult(bool Succeeded, string? Error, int Relationships, int Added, int Updated, int Removed, int OtherTenants)
+/// <param name="Conflicts">Relationships, assignments or groups whose id another organisation of this installation holds (not stored).</param>
+public sealed record GdapSyncResult(bool Succeeded, string? Error, int Relationships, int Added, int Updated, int Removed, int OtherTenants, int Conflicts = 0)
 {
     public static GdapSyncResult Failed(string error) => new(false, error, 0, 0, 0, 0, 0);
 }
@@ -69,21 +70,43 @@ public sealed class GdapSync(GraphClients graph, IOptions<MicrosoftOptions> micr
             return GdapSyncResult.Failed("The organisation has no Partner Center account (PartnerDesk:Microsoft:PartnerCenterAccounts), so its partner tenant is unknown.");
         }
 
-        Snapshot snapshot;
+        // One sync of an organisation at a time on this instance; across instances, the loser's save fails and is recorded.
+        var gate = running.GetOrAdd(organisationId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
         try
         {
-            snapshot = await Read(partnerTenant, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            var reason = HealthSync.Describe(e);
-            log.LogWarning(e, "GDAP sync of organisation {Organisation} failed: {Reason}", organisationId, reason);
-            await Record(db, organisationId, reason, ct);
-            return GdapSyncResult.Failed(reason);
-        }
+            Snapshot snapshot;
+            try
+            {
+                snapshot = await Read(partnerTenant, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                var reason = HealthSync.Describe(e);
+                log.LogWarning(e, "GDAP sync of organisation {Organisation} failed: {Reason}", organisationId, reason);
+                await Record(db, organisationId, reason, ct);
+                return GdapSyncResult.Failed(reason);
+            }
 
-        return await Apply(db, organisationId, snapshot, ct);
+            try
+            {
+                return await Apply(db, organisationId, snapshot, ct);
+            }
+            catch (DbUpdateException e)
+            {
+                var reason = $"Microsoft's GDAP could not be stored: {e.InnerException?.Message ?? e.Message}";
+                log.LogWarning(e, "GDAP sync of organisation {Organisation} could not be saved", organisationId);
+                await Record(db, organisationId, reason, ct);
+                return GdapSyncResult.Failed(reason);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, SemaphoreSlim> running = new();
 
     private sealed record Snapshot(
         List<Graph.DelegatedAdminRelationship> Relationships,
@@ -137,9 +160,17 @@ public sealed class GdapSync(GraphClients graph, IOptions<MicrosoftOptions> micr
         var now = clock.GetUtcNow();
         var customers = await db.Customers.Select(c => new { c.Id, c.TenantId }).ToDictionaryAsync(c => c.TenantId, c => c.Id, ct);
         var stored = await db.DelegatedAdminRelationships.ToDictionaryAsync(r => r.Id, ct);
-        var storedAssignments = (await db.DelegatedAdminAccessAssignments.ToListAsync(ct)).ToLookup(a => a.RelationshipId);
+        // By id across relationships: an assignment Graph lists under another relationship is moved, not added twice.
+        var storedAssignments = await db.DelegatedAdminAccessAssignments.ToDictionaryAsync(a => a.Id, ct);
+        var taken = await Unfiltered.GdapIdsOfOthers(
+            db, organisationId,
+            [.. snapshot.Relationships.Select(r => r.Id).OfType<string>()],
+            [.. snapshot.Assignments.Values.SelectMany(a => a).Select(a => a.Id).OfType<string>()],
+            [.. snapshot.Groups.Keys], ct);
         var others = 0;
+        var conflicts = 0;
         var kept = new HashSet<string>();
+        var seen = new HashSet<string>();
         foreach (var source in snapshot.Relationships)
         {
             if (source.Id is not { Length: > 0 and <= 100 } id
@@ -150,24 +181,27 @@ public sealed class GdapSync(GraphClients graph, IOptions<MicrosoftOptions> micr
                 continue;
             }
 
-            kept.Add(id);
+            if (taken.Contains(id) || !kept.Add(id))
+            {
+                conflicts++;
+                continue;
+            }
+
             if (!stored.TryGetValue(id, out var relationship))
             {
-                relationship = new DelegatedAdminRelationship { Id = id, OrganisationId = organisationId, CustomerId = customerId, DisplayName = "", Duration = "" };
+                relationship = new DelegatedAdminRelationship { Id = id, OrganisationId = organisationId, CustomerId = customerId, DisplayName = "", Duration = "", CreatedDateTime = now };
                 db.DelegatedAdminRelationships.Add(relationship);
             }
 
             relationship.CustomerId = customerId;
             relationship.DisplayName = Clip(source.DisplayName ?? id, 50);
             relationship.Status = Map(source.Status?.ToString(), DelegatedAdminRelationshipStatus.UnknownFutureValue);
-            relationship.Duration = source.Duration is { } d ? XmlConvert.ToString(d) : "";
-            relationship.CreatedDateTime = Micro(source.CreatedDateTime ?? now);
+            relationship.Duration = source.Duration is { } d ? Clip(XmlConvert.ToString(d), 20) : "";
+            relationship.CreatedDateTime = Micro(source.CreatedDateTime ?? relationship.CreatedDateTime);
             relationship.ActivatedDateTime = Micro(source.ActivatedDateTime);
             relationship.EndDateTime = Micro(source.EndDateTime);
             relationship.UnifiedRoles = Roles(source.AccessDetails?.UnifiedRoles);
 
-            var current = storedAssignments[id].ToDictionary(a => a.Id);
-            var seen = new HashSet<string>();
             foreach (var a in snapshot.Assignments.GetValueOrDefault(id) ?? [])
             {
                 if (a.Id is not { Length: > 0 and <= 100 } assignmentId || !Guid.TryParse(a.AccessContainer?.AccessContainerId, out var group))
@@ -175,37 +209,38 @@ public sealed class GdapSync(GraphClients graph, IOptions<MicrosoftOptions> micr
                     continue;
                 }
 
-                seen.Add(assignmentId);
-                if (!current.TryGetValue(assignmentId, out var assignment))
+                if (taken.Contains(assignmentId) || !seen.Add(assignmentId))
                 {
-                    assignment = new DelegatedAdminAccessAssignment { Id = assignmentId, OrganisationId = organisationId, RelationshipId = id };
+                    conflicts++;
+                    continue;
+                }
+
+                if (!storedAssignments.TryGetValue(assignmentId, out var assignment))
+                {
+                    assignment = new DelegatedAdminAccessAssignment { Id = assignmentId, OrganisationId = organisationId, RelationshipId = id, CreatedDateTime = now, LastModifiedDateTime = now };
                     db.DelegatedAdminAccessAssignments.Add(assignment);
                 }
 
+                assignment.RelationshipId = id;
                 assignment.CustomerId = customerId;
                 assignment.AccessContainerId = group;
                 assignment.Status = Map(a.Status?.ToString(), DelegatedAdminAccessAssignmentStatus.UnknownFutureValue);
                 assignment.UnifiedRoles = Roles(a.AccessDetails?.UnifiedRoles);
-                assignment.CreatedDateTime = Micro(a.CreatedDateTime ?? now);
-                assignment.LastModifiedDateTime = Micro(a.LastModifiedDateTime ?? now);
+                assignment.CreatedDateTime = Micro(a.CreatedDateTime ?? assignment.CreatedDateTime);
+                assignment.LastModifiedDateTime = Micro(a.LastModifiedDateTime ?? assignment.LastModifiedDateTime);
             }
-
-            db.DelegatedAdminAccessAssignments.RemoveRange(current.Values.Where(a => !seen.Contains(a.Id)));
         }
 
         // Gone from Microsoft: nobody acts through it any more.
-        foreach (var gone in stored.Values.Where(r => !kept.Contains(r.Id)))
-        {
-            db.DelegatedAdminAccessAssignments.RemoveRange(storedAssignments[gone.Id]);
-            db.DelegatedAdminRelationships.Remove(gone);
-        }
+        db.DelegatedAdminAccessAssignments.RemoveRange(storedAssignments.Values.Where(a => !seen.Contains(a.Id)));
+        db.DelegatedAdminRelationships.RemoveRange(stored.Values.Where(r => !kept.Contains(r.Id)));
 
-        await SyncGroups(db, organisationId, snapshot.Groups, ct);
+        conflicts += await SyncGroups(db, organisationId, snapshot.Groups, taken, ct);
 
         db.ChangeTracker.DetectChanges();
         var states = db.ChangeTracker.Entries().Select(e => e.State).ToList();
         var result = new GdapSyncResult(
-            true, null, kept.Count, states.Count(s => s == EntityState.Added), states.Count(s => s == EntityState.Modified), states.Count(s => s == EntityState.Deleted), others);
+            true, null, kept.Count, states.Count(s => s == EntityState.Added), states.Count(s => s == EntityState.Modified), states.Count(s => s == EntityState.Deleted), others, conflicts);
         var state = await db.Set<GdapSyncState>().FirstOrDefaultAsync(ct);
         if (state is null)
         {
@@ -221,8 +256,10 @@ public sealed class GdapSync(GraphClients graph, IOptions<MicrosoftOptions> micr
     }
 
     /// <summary>The groups the assignments name, with the agents who are members (matched by address); other groups are dropped.</summary>
-    private static async Task SyncGroups(PartnerDeskDb db, Guid organisationId, Dictionary<Guid, (string? Name, List<string> Addresses)?> groups, CancellationToken ct)
+    private static async Task<int> SyncGroups(
+        PartnerDeskDb db, Guid organisationId, Dictionary<Guid, (string? Name, List<string> Addresses)?> groups, HashSet<string> taken, CancellationToken ct)
     {
+        var conflicts = 0;
         var agents = await db.Agents.Select(a => new { a.Id, a.Email }).ToListAsync(ct);
         var byAddress = agents.GroupBy(a => a.Email.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First().Id);
         var stored = await db.SecurityGroups.ToDictionaryAsync(g => g.Id, ct);
@@ -231,6 +268,12 @@ public sealed class GdapSync(GraphClients graph, IOptions<MicrosoftOptions> micr
         {
             if (source is not { } group)
             {
+                continue;
+            }
+
+            if (taken.Contains(id.ToString()))
+            {
+                conflicts++;
                 continue;
             }
 
@@ -255,6 +298,8 @@ public sealed class GdapSync(GraphClients graph, IOptions<MicrosoftOptions> micr
             db.SecurityGroupMembers.RemoveRange(members[gone.Id]);
             db.SecurityGroups.Remove(gone);
         }
+
+        return conflicts;
     }
 
     private async Task Record(PartnerDeskDb db, Guid organisationId, string error, CancellationToken ct)

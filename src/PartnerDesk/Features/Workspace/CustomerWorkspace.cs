@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Features.Subscriptions;
@@ -155,7 +156,23 @@ public sealed class TenantFacts(GraphClients graph, PartnerCenterClient partnerC
 {
     private static object Key(Guid organisationId, Guid customerId) => (nameof(TenantFacts), organisationId, customerId);
 
-    public static void Forget(IMemoryCache cache, Guid organisationId, Guid customerId) => cache.Remove(Key(organisationId, customerId));
+    private static object Generation(Guid organisationId, Guid customerId) => (nameof(TenantFacts) + ".generation", organisationId, customerId);
+
+    /// <summary>
+    /// Drops the customer's facts, and any read of them under way: an entry stored by a read that began before
+    /// this expires at once (its generation token is cancelled), so a count read before a change cannot come back.
+    /// Other instances keep theirs until it expires.
+    /// </summary>
+    public static void Forget(IMemoryCache cache, Guid organisationId, Guid customerId)
+    {
+        if (cache.Get(Generation(organisationId, customerId)) is CancellationTokenSource generation)
+        {
+            cache.Remove(Generation(organisationId, customerId));
+            generation.Cancel();
+        }
+
+        cache.Remove(Key(organisationId, customerId));
+    }
 
     public async Task<TenantFactsView?> Of(PartnerDeskDb db, Guid customerId, bool refresh, CancellationToken ct)
     {
@@ -165,16 +182,29 @@ public sealed class TenantFacts(GraphClients graph, PartnerCenterClient partnerC
             return null;
         }
 
-        var key = Key(db.Caller.RequireOrganisation(), customerId);
+        var organisationId = db.Caller.RequireOrganisation();
+        var key = Key(organisationId, customerId);
         if (!refresh && cache.TryGetValue(key, out TenantFactsView? cached) && cached is not null)
         {
             return cached;
         }
 
+        var generation = cache.GetOrCreate(Generation(organisationId, customerId), e =>
+        {
+            e.Priority = CacheItemPriority.NeverRemove;
+            return new CancellationTokenSource();
+        })!;
+        var token = generation.Token;
         var domains = Domains(tenant.Value, ct);
         var subscriptions = Subscriptions(db, customerId, ct);
+        await Task.WhenAll(domains, subscriptions);
         var view = new TenantFactsView(await domains, await subscriptions);
-        cache.Set(key, view, options.Value.LiveFactsFor);
+        if (view.Domains.Error is null && view.Subscriptions.Error is null)
+        {
+            // A failure is not kept: the next look asks Microsoft again.
+            cache.Set(key, view, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.LiveFactsFor }.AddExpirationToken(new CancellationChangeToken(token)));
+        }
+
         return view;
     }
 

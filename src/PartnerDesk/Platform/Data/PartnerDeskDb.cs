@@ -153,10 +153,12 @@ public abstract class PartnerDeskDb(DbContextOptions options)
         OwnedByOrganisation<GdapNotice>(builder);
         OwnedByOrganisation<GdapSyncState>(builder);
         // Mailboxes and their traffic are the organisation's agents' business; a mail that made a ticket
-        // follows the ticket's visibility.
+        // follows the ticket's visibility. A mail without a ticket (triage, quarantine, auto-replies) may be
+        // any customer's: only agents who reach every customer see it, not a GDAP-limited helpdesk agent.
         builder.Entity<Features.Mail.Mailbox>().HasQueryFilter(m => m.OrganisationId == CallerOrganisationId && !CallerIsContact);
         builder.Entity<Features.Mail.InboundMail>().HasQueryFilter(m =>
-            m.OrganisationId == CallerOrganisationId && !CallerIsContact && (m.TicketId == null || Set<Ticket>().Any(t => t.Id == m.TicketId)));
+            m.OrganisationId == CallerOrganisationId && !CallerIsContact
+            && (m.TicketId == null ? CallerSeesAllCustomers : Set<Ticket>().Any(t => t.Id == m.TicketId)));
         builder.Entity<Features.Mail.MailLink>().HasQueryFilter(l => l.OrganisationId == CallerOrganisationId && !CallerIsContact);
         builder.Entity<Features.Mail.MailConversation>().HasQueryFilter(c => c.OrganisationId == CallerOrganisationId && !CallerIsContact);
 

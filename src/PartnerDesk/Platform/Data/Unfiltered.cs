@@ -35,6 +35,23 @@ public static class Unfiltered
         return rows.ConvertAll(r => (r.PlanId, r.StartsOn, r.EndsOn, r.TimeZoneId));
     }
 
+    /// <summary>
+    /// Of these GDAP ids (relationships, access assignments, security groups; Microsoft's ids, keys across the
+    /// installation), those another organisation already holds: a sync must not try to take them. Only the ids
+    /// are read, never the rows.
+    /// </summary>
+    public static async Task<HashSet<string>> GdapIdsOfOthers(
+        PartnerDeskDb db, Guid organisationId, IReadOnlyCollection<string> relationships, IReadOnlyCollection<string> assignments, IReadOnlyCollection<Guid> groups, CancellationToken ct)
+    {
+        var taken = new HashSet<string>(await db.DelegatedAdminRelationships.IgnoreQueryFilters()
+            .Where(r => r.OrganisationId != organisationId && relationships.Contains(r.Id)).Select(r => r.Id).ToListAsync(ct));
+        taken.UnionWith(await db.DelegatedAdminAccessAssignments.IgnoreQueryFilters()
+            .Where(a => a.OrganisationId != organisationId && assignments.Contains(a.Id)).Select(a => a.Id).ToListAsync(ct));
+        taken.UnionWith((await db.SecurityGroups.IgnoreQueryFilters()
+            .Where(g => g.OrganisationId != organisationId && groups.Contains(g.Id)).Select(g => g.Id).ToListAsync(ct)).Select(g => g.ToString()));
+        return taken;
+    }
+
     /// <summary>A support provider organisation of this installation, by id, to name in a plan: its name, or null.</summary>
     public static Task<string?> SupportProviderName(PartnerDeskDb db, Guid organisationId, CancellationToken ct) =>
         db.Organisations.IgnoreQueryFilters().AsNoTracking()
