@@ -45,6 +45,11 @@ public sealed class ProviderRoutingTests : IAsyncLifetime
         while (await outbox.RunOnce(TestContext.Current.CancellationToken) > 0)
         {
         }
+
+        // Time passes between what people do. A status handed over is ordered by when it was set (a stale one is
+        // dropped); on a frozen clock every change would be "at the same time", and which one counts would depend
+        // on the order the outbox happens to take equal-time messages in.
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
     }
 
     private async Task<TicketDetails> File(string contact, string title)

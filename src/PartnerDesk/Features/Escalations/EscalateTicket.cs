@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.ServiceHealth;
@@ -177,36 +176,44 @@ public static class EscalateTicket
 
         var now = clock.GetUtcNow();
         var severity = PartnerCenterSeverity(request.Severity ?? ticket.Severity);
+        var escalation = Open(db, ticket, caller, target, string.IsNullOrWhiteSpace(request.Title) ? draft.Title : request.Title.Trim(),
+            string.IsNullOrWhiteSpace(request.Description) ? draft.Description : request.Description, severity, request.Category, now);
+        escalation.SupportTopicId = target == EscalationTarget.Microsoft ? request.SupportTopicId ?? draft.SupportTopicId : null;
+        escalation.SupportTopicName = request.SupportTopicName;
+        escalation.ShareInternalNotes = target == EscalationTarget.IndirectProvider && request.ShareInternalNotes == true;
+        ticket.UpdatedAt = now;
+        await db.SaveChangesAsync(ct);
+        return EscalationView.Of(escalation, TicketNumber.Format(ticket.Number));
+    }
+
+    /// <summary>
+    /// Opens an escalation of a tracked ticket, the one way every path does it (an agent's escalation, a reseller's
+    /// approved subscription change): the escalation, its first event, the outbox message that hands it over, and
+    /// the ticket marked escalated. Not saved.
+    /// </summary>
+    public static Escalation Open(
+        PartnerDeskDb db, Ticket ticket, Platform.Tenancy.Caller caller, EscalationTarget target, string title, string description, string severity, EscalationCategory? category, DateTimeOffset now)
+    {
         var escalation = new Escalation
         {
             OrganisationId = ticket.OrganisationId,
             CustomerId = ticket.CustomerId,
             TicketId = ticket.Id,
             Target = target,
-            Category = request.Category,
-            Title = string.IsNullOrWhiteSpace(request.Title) ? draft.Title : request.Title.Trim(),
-            Description = string.IsNullOrWhiteSpace(request.Description) ? draft.Description : request.Description,
+            Category = category,
+            Title = title,
+            Description = description,
             Severity = severity,
-            SupportTopicId = target == EscalationTarget.Microsoft ? request.SupportTopicId ?? draft.SupportTopicId : null,
-            SupportTopicName = request.SupportTopicName,
             State = EscalationState.Queued,
             CreatedAt = now,
             CreatedByUserId = caller.UserId,
             CreatedByName = caller.DisplayName,
             NextPollAt = now,
-            ShareInternalNotes = target == EscalationTarget.IndirectProvider && request.ShareInternalNotes == true,
         };
         db.Escalations.Add(escalation);
-        db.EscalationEvents.Add(Events.Of(escalation, caller.DisplayName, "Queued", target == EscalationTarget.Microsoft ? $"{escalation.Category}, {severity}" : "to the indirect provider", now));
-        db.OutboxMessages.Add(new OutboxMessage
-        {
-            OrganisationId = ticket.OrganisationId,
-            Kind = target == EscalationTarget.Microsoft ? CreateServiceRequest : ProviderEscalationHandler.KindName,
-            Payload = JsonSerializer.Serialize(new EscalationPayload(escalation.Id, null)),
-            SubjectId = escalation.Id,
-            CreatedAt = now,
-            NextAttemptAt = now,
-        });
+        db.EscalationEvents.Add(Events.Of(escalation, caller.DisplayName, "Queued", target == EscalationTarget.Microsoft ? $"{category}, {severity}" : "to the indirect provider", now));
+        db.OutboxMessages.Add(OutboxMessage.New(
+            ticket.OrganisationId, target == EscalationTarget.Microsoft ? CreateServiceRequest : ProviderEscalationHandler.KindName, new EscalationPayload(escalation.Id, null), escalation.Id, now));
         if (ticket.Status != TicketStatus.Escalated)
         {
             db.TicketEvents.Add(TicketHistory.Event(ticket, caller, "Status", ticket.Status.ToString(), nameof(TicketStatus.Escalated), now));
@@ -215,8 +222,7 @@ public static class EscalateTicket
 
         db.TicketEvents.Add(TicketHistory.Event(ticket, caller, "Escalated", null, target == EscalationTarget.Microsoft ? "Microsoft" : "Indirect provider", now));
         ticket.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
-        return EscalationView.Of(escalation, TicketNumber.Format(ticket.Number));
+        return escalation;
     }
 }
 

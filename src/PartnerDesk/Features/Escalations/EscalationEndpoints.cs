@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Api;
@@ -148,15 +147,7 @@ public static class EscalationEndpoints
         }
 
         var now = clock.GetUtcNow();
-        db.OutboxMessages.Add(new OutboxMessage
-        {
-            OrganisationId = escalation.OrganisationId,
-            Kind = CloseServiceRequestHandler.KindName,
-            Payload = JsonSerializer.Serialize(new EscalationPayload(escalation.Id, null)),
-            SubjectId = escalation.Id,
-            CreatedAt = now,
-            NextAttemptAt = now,
-        });
+        db.OutboxMessages.Add(OutboxMessage.New(escalation.OrganisationId, CloseServiceRequestHandler.KindName, new EscalationPayload(escalation.Id, null), escalation.Id, now));
         db.EscalationEvents.Add(Events.Of(escalation, db.Caller.DisplayName, "CloseQueued", null, now));
         await db.SaveChangesAsync(ct);
         return true;
@@ -186,15 +177,7 @@ public static class EscalationEndpoints
         }
 
         var now = clock.GetUtcNow();
-        db.OutboxMessages.Add(new OutboxMessage
-        {
-            OrganisationId = escalation.OrganisationId,
-            Kind = escalation.Target == EscalationTarget.Microsoft ? AddServiceRequestNoteHandler.KindName : ProviderNoteHandler.KindName,
-            Payload = JsonSerializer.Serialize(new EscalationPayload(escalation.Id, request.Text!.Trim())),
-            SubjectId = escalation.Id,
-            CreatedAt = now,
-            NextAttemptAt = now,
-        });
+        db.OutboxMessages.Add(OutboxMessage.New(escalation.OrganisationId, escalation.Target == EscalationTarget.Microsoft ? AddServiceRequestNoteHandler.KindName : ProviderNoteHandler.KindName, new EscalationPayload(escalation.Id, request.Text!.Trim()), escalation.Id, now));
         db.EscalationEvents.Add(Events.Of(escalation, db.Caller.DisplayName, "NoteQueued", request.Text!.Trim(), now));
         await db.SaveChangesAsync(ct);
         return true;

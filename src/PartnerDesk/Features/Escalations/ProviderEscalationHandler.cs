@@ -38,15 +38,7 @@ public sealed class ProviderEscalationHandler(IServiceScopeFactory scopes, TimeP
         {
             if (reseller.IndirectProviderEmail is { Length: > 0 } email)
             {
-                db.OutboxMessages.Add(new OutboxMessage
-                {
-                    OrganisationId = escalation.OrganisationId,
-                    Kind = EmailKind,
-                    Payload = message.Payload,
-                    SubjectId = escalation.Id,
-                    CreatedAt = now,
-                    NextAttemptAt = now,
-                });
+                db.OutboxMessages.Add(OutboxMessage.New(escalation.OrganisationId, EmailKind, message.Payload, escalation.Id, now));
                 escalation.State = EscalationState.Open;
                 escalation.SentAt = now;
                 db.EscalationEvents.Add(Events.Of(escalation, "PartnerDesk", "Sent", $"by e-mail to {email}", now));

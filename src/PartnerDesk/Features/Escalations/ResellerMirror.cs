@@ -70,15 +70,7 @@ public sealed class ResellerMirror(TimeProvider clock) : SaveChangesInterceptor
         {
             if (links.TryGetValue(ticketId, out var link))
             {
-                db.OutboxMessages.Add(new OutboxMessage
-                {
-                    OrganisationId = link.OrganisationId,
-                    Kind = ResellerMirrorHandler.KindName,
-                    Payload = JsonSerializer.Serialize(new MirrorPayload(link.ResellerOrganisationId, link.ResellerEscalationId, link.ResellerTicketId, what, text, status)),
-                    SubjectId = ticketId,
-                    CreatedAt = now,
-                    NextAttemptAt = now,
-                });
+                db.OutboxMessages.Add(OutboxMessage.New(link.OrganisationId, ResellerMirrorHandler.KindName, new MirrorPayload(link.ResellerOrganisationId, link.ResellerEscalationId, link.ResellerTicketId, what, text, status), ticketId, now));
             }
         }
     }

@@ -179,29 +179,9 @@ public static class MailIntake
 
     private static async Task AddReply(PartnerDeskDb db, Ticket ticket, ReadMail mail, Sender sender, InboundMail record, DateTimeOffset now, CancellationToken ct)
     {
-        var message = new TicketMessage
-        {
-            OrganisationId = ticket.OrganisationId,
-            CustomerId = ticket.CustomerId,
-            TicketId = ticket.Id,
-            AuthorUserId = sender.ContactId ?? Guid.Empty,
-            AuthorName = sender.Name,
-            AuthorIsAgent = false,
-            Body = WithNotes(mail.Body.Length == 0 ? "(The mail had no text.)" : mail.Body, mail.Notes),
-            Visibility = MessageVisibility.Public,
-            CreatedAt = now,
-        };
-        db.TicketMessages.Add(message);
-        db.TicketEvents.Add(TicketHistory.Event(ticket.OrganisationId, ticket.CustomerId, ticket.Id, sender.ContactId ?? Guid.Empty, sender.Name, "Reply", null, "by e-mail", now));
-        var status = TicketMessages.NextStatus(ticket.Status, byAgent: false, MessageVisibility.Public);
-        if (status != ticket.Status)
-        {
-            db.TicketEvents.Add(TicketHistory.Event(ticket.OrganisationId, ticket.CustomerId, ticket.Id, sender.ContactId ?? Guid.Empty, sender.Name, "Status", ticket.Status.ToString(), status.ToString(), now));
-            ticket.Status = status;
-            ticket.ResolvedAt = null;
-        }
-
-        ticket.UpdatedAt = now;
+        var message = TicketMessages.Add(
+            db, ticket, new MessageAuthor(sender.ContactId ?? Guid.Empty, sender.Name, false),
+            WithNotes(mail.Body.Length == 0 ? "(The mail had no text.)" : mail.Body, mail.Notes), MessageVisibility.Public, null, "by e-mail", now);
         Attach(db, ticket, message.Id, mail, now);
         Link(db, ticket, mail, now);
         (record.State, record.TicketId) = (InboundMailState.Reply, ticket.Id);

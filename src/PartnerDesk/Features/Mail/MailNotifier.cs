@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using PartnerDesk.Features.Escalations;
@@ -103,15 +102,8 @@ public sealed class MailNotifier(OutboundMailboxes mailboxes, TimeProvider clock
         }
     }
 
-    public static OutboxMessage Outgoing(Guid organisationId, MailNotice notice, DateTimeOffset now) => new()
-    {
-        OrganisationId = organisationId,
-        Kind = Kind,
-        Payload = JsonSerializer.Serialize(notice),
-        SubjectId = notice.TicketId ?? notice.ContactId,
-        CreatedAt = now,
-        NextAttemptAt = now,
-    };
+    public static OutboxMessage Outgoing(Guid organisationId, MailNotice notice, DateTimeOffset now) =>
+        OutboxMessage.New(organisationId, Kind, notice, notice.TicketId ?? notice.ContactId, now);
 }
 
 /// <summary>Which organisations can send mail (have an enabled mailbox): asked on saves that would write mail, so cached for a minute.</summary>

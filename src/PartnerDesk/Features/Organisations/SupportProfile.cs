@@ -167,15 +167,7 @@ public static class SupportProfiles
         if (await Publishes(db, ct))
         {
             // The handler sends the profile as it stands when it runs: a later edit is never overtaken by an older one.
-            db.OutboxMessages.Add(new OutboxMessage
-            {
-                OrganisationId = organisationId,
-                Kind = PublishSupportProfileHandler.KindName,
-                Payload = "{}",
-                SubjectId = organisationId,
-                CreatedAt = now,
-                NextAttemptAt = now,
-            });
+            db.OutboxMessages.Add(OutboxMessage.New(organisationId, PublishSupportProfileHandler.KindName, "{}", organisationId, now));
         }
 
         await db.SaveChangesAsync(ct);

@@ -231,15 +231,8 @@ public sealed class ProviderRouter(SlaPolicies policies, TimeProvider clock) : S
         db.OutboxMessages.Add(Outbox(ticket.OrganisationId, RouteKind, ticket.Id, new RoutePayload(ticket.Id), now));
     }
 
-    private static OutboxMessage Outbox<T>(Guid organisationId, string kind, Guid subject, T payload, DateTimeOffset now) => new()
-    {
-        OrganisationId = organisationId,
-        Kind = kind,
-        Payload = JsonSerializer.Serialize(payload),
-        SubjectId = subject,
-        CreatedAt = now,
-        NextAttemptAt = now,
-    };
+    private static OutboxMessage Outbox<T>(Guid organisationId, string kind, Guid subject, T payload, DateTimeOffset now) =>
+        OutboxMessage.New(organisationId, kind, payload, subject, now);
 }
 
 /// <summary>

@@ -228,15 +228,7 @@ public static class SubscriptionChanges
             change.FromQuantity = subscription!.Quantity;
             change.ToQuantity = NewCommerceRules.Target(subscription, change.Action, change.Number);
             change.State = SubscriptionChangeState.Approved;
-            db.OutboxMessages.Add(new OutboxMessage
-            {
-                OrganisationId = change.OrganisationId,
-                Kind = ApplySubscriptionChangeHandler.KindName,
-                Payload = JsonSerializer.Serialize(new ChangePayload(change.Id)),
-                SubjectId = change.Id,
-                CreatedAt = now,
-                NextAttemptAt = now,
-            });
+            db.OutboxMessages.Add(OutboxMessage.New(change.OrganisationId, ApplySubscriptionChangeHandler.KindName, new ChangePayload(change.Id), change.Id, now));
         }
 
         if (ticket.Status is TicketStatus.New)
@@ -254,34 +246,9 @@ public static class SubscriptionChanges
     /// <summary>An indirect reseller may not change subscriptions in Partner Center: the change goes to its provider, as an escalation does.</summary>
     private static void Forward(PartnerDeskDb db, SubscriptionChange change, Ticket ticket, Platform.Tenancy.Caller caller, DateTimeOffset now)
     {
-        var escalation = new Escalation
-        {
-            OrganisationId = ticket.OrganisationId,
-            CustomerId = ticket.CustomerId,
-            TicketId = ticket.Id,
-            Target = EscalationTarget.IndirectProvider,
-            Title = $"[{TicketNumber.Format(ticket.Number)}] {Describe(change)}",
-            Description = $"{Describe(change)}, approved by {caller.DisplayName}.\n\n{ticket.Description}",
-            Severity = EscalateTicket.PartnerCenterSeverity(Severity.C),
-            State = EscalationState.Queued,
-            CreatedAt = now,
-            CreatedByUserId = caller.UserId,
-            CreatedByName = caller.DisplayName,
-            NextPollAt = now,
-        };
-        db.Escalations.Add(escalation);
-        db.OutboxMessages.Add(new OutboxMessage
-        {
-            OrganisationId = ticket.OrganisationId,
-            Kind = ProviderEscalationHandler.KindName,
-            Payload = JsonSerializer.Serialize(new EscalationPayload(escalation.Id, null)),
-            SubjectId = escalation.Id,
-            CreatedAt = now,
-            NextAttemptAt = now,
-        });
+        EscalateTicket.Open(db, ticket, caller, EscalationTarget.IndirectProvider, $"[{TicketNumber.Format(ticket.Number)}] {Describe(change)}",
+            $"{Describe(change)}, approved by {caller.DisplayName}.\n\n{ticket.Description}", EscalateTicket.PartnerCenterSeverity(Severity.C), null, now);
         change.State = SubscriptionChangeState.Forwarded;
-        db.TicketEvents.Add(TicketHistory.Event(ticket, caller, "Status", ticket.Status.ToString(), nameof(TicketStatus.Escalated), now));
-        ticket.Status = TicketStatus.Escalated;
     }
 
     internal static async Task<Outcome<SubscriptionChangeView>> Decline(PartnerDeskDb db, Guid id, DeclineRequest request, DateTimeOffset now, CancellationToken ct)
@@ -313,30 +280,8 @@ public static class SubscriptionChanges
     }
 
     /// <summary>A public reply in the partner's name that moves the ticket on (the customer reads it, and gets it by mail).</summary>
-    internal static void Tell(PartnerDeskDb db, Ticket ticket, Guid authorId, string author, string text, TicketStatus status, DateTimeOffset now)
-    {
-        db.TicketMessages.Add(new TicketMessage
-        {
-            OrganisationId = ticket.OrganisationId,
-            CustomerId = ticket.CustomerId,
-            TicketId = ticket.Id,
-            AuthorUserId = authorId,
-            AuthorName = author,
-            AuthorIsAgent = true,
-            Body = text,
-            Visibility = MessageVisibility.Public,
-            CreatedAt = now,
-        });
-        db.TicketEvents.Add(TicketHistory.Event(ticket.OrganisationId, ticket.CustomerId, ticket.Id, authorId, author, "Reply", null, null, now));
-        if (ticket.Status != status)
-        {
-            db.TicketEvents.Add(TicketHistory.Event(ticket.OrganisationId, ticket.CustomerId, ticket.Id, authorId, author, "Status", ticket.Status.ToString(), status.ToString(), now));
-            ticket.Status = status;
-            ticket.ResolvedAt = status is TicketStatus.Resolved or TicketStatus.Closed ? now : null;
-        }
-
-        ticket.UpdatedAt = now;
-    }
+    internal static void Tell(PartnerDeskDb db, Ticket ticket, Guid authorId, string author, string text, TicketStatus status, DateTimeOffset now) =>
+        TicketMessages.Add(db, ticket, new MessageAuthor(authorId, author, true), text, MessageVisibility.Public, status, null, now);
 }
 
 public sealed record ChangePayload(Guid ChangeId);

@@ -6,6 +6,9 @@ namespace PartnerDesk.Features.Tickets;
 
 public sealed record PostMessageRequest(string? Body, MessageVisibility? Visibility = null);
 
+/// <summary>Who writes a message: a user of PartnerDesk, or someone PartnerDesk writes for (Guid.Empty).</summary>
+public sealed record MessageAuthor(Guid UserId, string Name, bool IsAgent);
+
 public static class TicketMessages
 {
     public static async Task<Outcome<IReadOnlyList<TicketMessageView>>> List(Guid ticketId, PartnerDeskDb db, CancellationToken ct)
@@ -51,30 +54,7 @@ public static class TicketMessages
         }
 
         var now = clock.GetUtcNow();
-        var message = new TicketMessage
-        {
-            OrganisationId = ticket.OrganisationId,
-            CustomerId = ticket.CustomerId,
-            TicketId = ticket.Id,
-            AuthorUserId = caller.UserId,
-            AuthorName = caller.DisplayName,
-            AuthorIsAgent = caller.IsAgent,
-            Body = request.Body!,
-            Visibility = visibility,
-            CreatedAt = now,
-        };
-        db.TicketMessages.Add(message);
-        db.TicketEvents.Add(TicketHistory.Event(ticket, caller, visibility == MessageVisibility.Public ? "Reply" : "InternalNote", null, null, now));
-
-        var newStatus = NextStatus(ticket.Status, caller.IsAgent, visibility);
-        if (newStatus != ticket.Status)
-        {
-            db.TicketEvents.Add(TicketHistory.Event(ticket, caller, "Status", ticket.Status.ToString(), newStatus.ToString(), now));
-            ticket.Status = newStatus;
-            ticket.ResolvedAt = newStatus is TicketStatus.Resolved or TicketStatus.Closed ? ticket.ResolvedAt : null;
-        }
-
-        ticket.UpdatedAt = now;
+        var message = Add(db, ticket, new MessageAuthor(caller.UserId, caller.DisplayName, caller.IsAgent), request.Body!, visibility, null, null, now);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -85,6 +65,41 @@ public static class TicketMessages
         }
 
         return new TicketMessageView(message.Id, message.Body, message.Visibility, message.AuthorUserId, message.AuthorName, message.AuthorIsAgent, now);
+    }
+
+    /// <summary>
+    /// Adds a message to a tracked ticket, the one way every writer does it (the API and pages, mail, subscription
+    /// decisions): the message, its history line, and the status it moves the ticket to (the one given, or the
+    /// helpdesk rule of <see cref="NextStatus"/>). Not saved.
+    /// </summary>
+    public static TicketMessage Add(
+        PartnerDeskDb db, Ticket ticket, MessageAuthor author, string body, MessageVisibility visibility, TicketStatus? status, string? how, DateTimeOffset now)
+    {
+        var message = new TicketMessage
+        {
+            OrganisationId = ticket.OrganisationId,
+            CustomerId = ticket.CustomerId,
+            TicketId = ticket.Id,
+            AuthorUserId = author.UserId,
+            AuthorName = author.Name,
+            AuthorIsAgent = author.IsAgent,
+            Body = body,
+            Visibility = visibility,
+            CreatedAt = now,
+        };
+        db.TicketMessages.Add(message);
+        db.TicketEvents.Add(TicketHistory.Event(
+            ticket.OrganisationId, ticket.CustomerId, ticket.Id, author.UserId, author.Name, visibility == MessageVisibility.Public ? "Reply" : "InternalNote", null, how, now));
+        var next = status ?? NextStatus(ticket.Status, author.IsAgent, visibility);
+        if (next != ticket.Status)
+        {
+            db.TicketEvents.Add(TicketHistory.Event(ticket.OrganisationId, ticket.CustomerId, ticket.Id, author.UserId, author.Name, "Status", ticket.Status.ToString(), next.ToString(), now));
+            ticket.Status = next;
+            ticket.ResolvedAt = next is TicketStatus.Resolved or TicketStatus.Closed ? ticket.ResolvedAt ?? now : null;
+        }
+
+        ticket.UpdatedAt = now;
+        return message;
     }
 
     /// <summary>An internal note written by PartnerDesk itself or on behalf of someone outside (Microsoft, a provider).</summary>

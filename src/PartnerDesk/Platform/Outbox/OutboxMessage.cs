@@ -31,6 +31,21 @@ public sealed class OutboxMessage : IOrganisationOwned
     /// <summary>Refused for good (the other side said the request is wrong): an agent must act.</summary>
     public DateTimeOffset? FailedAt { get; set; }
     public string? LastError { get; set; }
+
+    /// <summary>A message due now, carrying its payload as JSON.</summary>
+    public static OutboxMessage New<T>(Guid organisationId, string kind, T payload, Guid? subjectId, DateTimeOffset now) =>
+        New(organisationId, kind, System.Text.Json.JsonSerializer.Serialize(payload), subjectId, now);
+
+    /// <summary>A message due now, with a payload already in JSON.</summary>
+    public static OutboxMessage New(Guid organisationId, string kind, string payload, Guid? subjectId, DateTimeOffset now) => new()
+    {
+        OrganisationId = organisationId,
+        Kind = kind,
+        Payload = payload,
+        SubjectId = subjectId,
+        CreatedAt = now,
+        NextAttemptAt = now,
+    };
 }
 
 internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
