@@ -294,9 +294,7 @@ public sealed class MailboxReader(
     {
         try
         {
-            await using var scope = Scope(organisationId, out var db);
-            var mailbox = await db.Mailboxes.FirstAsync(m => m.Id == mailboxId, ct);
-            return await MailIntake.Take(db, mailbox, uidValidity, uid, raw, Options.AttachmentLimit, clock.GetUtcNow(), ct, refuse);
+            return await TakeAlone(mailboxId, organisationId, uidValidity, uid, raw, refuse, ct);
         }
         catch (DbUpdateException e) when (e.InnerException is not null && IsDuplicate(e))
         {
@@ -306,10 +304,16 @@ public sealed class MailboxReader(
         {
             // A message PartnerDesk cannot handle must not stop the mailbox: quarantine it with the reason.
             log.LogError(e, "Mail {Uid} of mailbox {Mailbox} could not be taken; it is quarantined.", uid, mailboxId);
-            await using var scope = Scope(organisationId, out var db);
-            var mailbox = await db.Mailboxes.FirstAsync(m => m.Id == mailboxId, ct);
-            return await MailIntake.Take(db, mailbox, uidValidity, uid, raw, Options.AttachmentLimit, clock.GetUtcNow(), ct, $"PartnerDesk failed on this message: {e.GetType().Name}: {e.Message}");
+            return await TakeAlone(mailboxId, organisationId, uidValidity, uid, raw, $"PartnerDesk failed on this message: {e.GetType().Name}: {e.Message}", ct);
         }
+    }
+
+    /// <summary>One message in a scope and commit of its own.</summary>
+    private async Task<InboundMailState?> TakeAlone(Guid mailboxId, Guid organisationId, uint uidValidity, uint uid, byte[] raw, string? refuse, CancellationToken ct)
+    {
+        await using var scope = Scope(organisationId, out var db);
+        var mailbox = await db.Mailboxes.FirstAsync(m => m.Id == mailboxId, ct);
+        return await MailIntake.Take(db, mailbox, uidValidity, uid, raw, Options.AttachmentLimit, clock.GetUtcNow(), ct, refuse);
     }
 
     private static bool IsDuplicate(DbUpdateException e) =>
