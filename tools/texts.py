@@ -44,6 +44,9 @@ TEXTS = {
     "AdminAgent": ("Admin agent", "Admin-Agent"),
     "HelpdeskAgent": ("Helpdesk agent", "Helpdesk-Agent"),
     "SalesAgent": ("Sales agent", "Vertriebs-Agent"),
+    "Read GDAP from Microsoft now": (None, "GDAP jetzt von Microsoft lesen"),
+    "GDAP read from Microsoft Graph": (None, "GDAP aus Microsoft Graph gelesen"),
+    "Read {0} relationships from Microsoft Graph: {1} added, {2} changed, {3} removed.": (None, "{0} Beziehungen aus Microsoft Graph gelesen: {1} hinzugefügt, {2} geändert, {3} entfernt."),
     # Knowledge base editor
     "Knowledge base": (None, "Wissensdatenbank"),
     "New article": (None, "Neuer Artikel"),

@@ -63,4 +63,25 @@ public sealed class WorkspaceTests(BrowserFixture browser) : IClassFixture<Brows
         await Assertions.Expect(page.Locator("#articles tr[data-article]", new PageLocatorOptions { HasText = "Reset the Authenticator app" })).ToHaveCountAsync(0);
         Assert.DoesNotContain((await contact.GetFromJsonAsync<List<ArticleHit>>("/api/v1/articles?q=authenticator", Json))!, h => h.Title.StartsWith("Reset the Authenticator", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task An_admin_reads_gdap_from_microsoft_on_the_customers_page()
+    {
+        var scenario = await PartnerDesk.Simulator.Scenario.ReadAsync(Path.Combine(AppContext.BaseDirectory, "scenarios", "demo.json"));
+        browser.Simulator.Tenants.Set(scenario.Partners.Single(p => p.TenantId == DemoWorld.Ids.Contoso));
+
+        var helpdesk = await browser.SignedIn(Demo.ContosoHelpdesk);
+        await helpdesk.GotoAsync("/console/customers");
+        await BrowserFixture.WaitForInteractive(helpdesk, "customers");
+        await Assertions.Expect(helpdesk.Locator("#gdap-sync")).ToHaveCountAsync(0);
+
+        var admin = await browser.SignedIn(Demo.ContosoAdmin);
+        await admin.GotoAsync("/console/customers");
+        await BrowserFixture.WaitForInteractive(admin, "customers");
+        await admin.ClickAsync("#gdap-sync");
+        // Microsoft's side of the demo is the demo seed: nothing to add or remove.
+        await Assertions.Expect(admin.Locator("#gdap-sync-state")).ToContainTextAsync("Read 3 relationships from Microsoft Graph: 0 added");
+        await Assertions.Expect(admin.Locator("#gdap-sync-state")).ToContainTextAsync("0 removed");
+        await Assertions.Expect(admin.Locator("#customers")).ToContainTextAsync("Contoso support Litware");
+    }
 }
