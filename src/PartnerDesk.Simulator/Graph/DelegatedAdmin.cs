@@ -91,6 +91,7 @@ public sealed class GroupSpec
 {
     public Guid Id { get; set; }
     public string DisplayName { get; set; } = "";
+    /// <summary>Members' addresses (mail and UPN); "upn smtp:alias smtp:alias" gives a member e-mail aliases (proxyAddresses).</summary>
     public List<string> Members { get; set; } = [];
 }
 
@@ -112,6 +113,9 @@ public sealed class GroupMember
     public string DisplayName { get; set; } = "";
     public string? Mail { get; set; }
     public string UserPrincipalName { get; set; } = "";
+
+    /// <summary>"SMTP:" marks the primary address, "smtp:" an alias.</summary>
+    public List<string> ProxyAddresses { get; set; } = [];
 }
 
 public sealed class PartnerCustomer
@@ -205,12 +209,18 @@ public sealed class TenantDirectory(TimeProvider clock)
         {
             groups[(partner.TenantId, group.Id)] = (
                 new Group { Id = group.Id, DisplayName = group.DisplayName },
-                group.Members.ConvertAll(m => new GroupMember
+                group.Members.ConvertAll(member =>
                 {
-                    Id = new Guid(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(m)).AsSpan(0, 16)),
-                    DisplayName = m.Split('@')[0],
-                    Mail = m,
-                    UserPrincipalName = m,
+                    var parts = member.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    var m = parts[0];
+                    return new GroupMember
+                    {
+                        Id = new Guid(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(m)).AsSpan(0, 16)),
+                        DisplayName = m.Split('@')[0],
+                        Mail = m,
+                        UserPrincipalName = m,
+                        ProxyAddresses = ["SMTP:" + m, .. parts.Skip(1)],
+                    };
                 }));
         }
 

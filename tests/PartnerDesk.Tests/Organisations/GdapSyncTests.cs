@@ -59,7 +59,8 @@ public sealed class GdapSyncTests(SimulatedMicrosoft microsoft) : IClassFixture<
             ActivatedAgo = TimeSpan.FromDays(1),
             Roles = [Helpdesk],
         });
-        contoso.Groups.Single(g => g.Id == DemoWorld.Ids.ContosoHelpdeskGroup).Members.Add("SALES@contoso-cloud.example");
+        // Her sign-in name in Entra is not her address here; one of her e-mail aliases is (proxyAddresses).
+        contoso.Groups.Single(g => g.Id == DemoWorld.Ids.ContosoHelpdeskGroup).Members.Add("megan@contoso.onmicrosoft.example smtp:SALES@contoso-cloud.example");
         microsoft.Simulator.Tenants.Set(contoso);
 
         var changed = await Sync();

@@ -47,7 +47,7 @@ public sealed record GdapSyncResult(bool Succeeded, string? Error, int Relations
 /// </summary>
 public sealed class GdapSync(GraphClients graph, IOptions<MicrosoftOptions> microsoft, TimeProvider clock, ILogger<GdapSync> log)
 {
-    private static readonly string[] UserFields = ["id", "mail", "userPrincipalName"];
+    private static readonly string[] UserFields = ["id", "mail", "userPrincipalName", "proxyAddresses"];
 
     /// <summary>The partner's own Entra tenant: the simulator uses the organisation's id; Microsoft, the tenant of its Partner Center account.</summary>
     public Guid? PartnerTenantOf(Guid organisationId)
@@ -144,7 +144,7 @@ public sealed class GdapSync(GraphClients graph, IOptions<MicrosoftOptions> micr
                 var members = await GraphPages.All(
                     await group.TransitiveMembers.GraphUser.GetAsync(r => r.QueryParameters.Select = UserFields, ct), p => p.Value, p => p.OdataNextLink,
                     next => group.TransitiveMembers.GraphUser.WithUrl(next).GetAsync(cancellationToken: ct));
-                groups[groupId] = (name, [.. members.SelectMany(m => new[] { m.Mail, m.UserPrincipalName }).OfType<string>().Select(a => a.ToLowerInvariant()).Distinct()]);
+                groups[groupId] = (name, [.. members.SelectMany(Addresses).Select(a => a.ToLowerInvariant()).Distinct()]);
             }
             catch (ODataError e) when (e.ResponseStatusCode == 404)
             {
@@ -154,6 +154,12 @@ public sealed class GdapSync(GraphClients graph, IOptions<MicrosoftOptions> micr
 
         return new Snapshot(all, assignments, groups);
     }
+
+    /// <summary>Every address a member is known by: mail, UPN and its e-mail aliases (proxyAddresses "smtp:…").</summary>
+    private static IEnumerable<string> Addresses(Graph.User member) =>
+        new[] { member.Mail, member.UserPrincipalName }.OfType<string>()
+            .Concat((member.ProxyAddresses ?? []).OfType<string>()
+                .Where(p => p.StartsWith("smtp:", StringComparison.OrdinalIgnoreCase)).Select(p => p[5..]));
 
     private async Task<GdapSyncResult> Apply(PartnerDeskDb db, Guid organisationId, Snapshot snapshot, CancellationToken ct)
     {
