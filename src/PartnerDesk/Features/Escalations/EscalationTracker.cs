@@ -40,16 +40,9 @@ public sealed class EscalationTracker(
     /// <summary>One round: every organisation's due service requests. Returns how many were read.</summary>
     public override async Task<int> RunOnce(CancellationToken ct)
     {
-        List<Guid> organisations;
-        await using (var scope = scopes.CreateAsyncScope())
+        if (await JobLeases.TakeForOrganisations(scopes, LeaseName, options.Value.Tick * 4, Clock, ct) is not { } organisations)
         {
-            var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
-            if (!await JobLeases.TryTake(db, LeaseName, options.Value.Tick * 4, Clock, ct))
-            {
-                return 0;
-            }
-
-            organisations = await JobLeases.OrganisationIds(db, ct);
+            return 0;
         }
 
         var read = 0;

@@ -156,16 +156,9 @@ public sealed class GdapExpiryJob(IServiceScopeFactory scopes, IOptions<GdapOpti
 
     public override async Task<int> RunOnce(CancellationToken ct)
     {
-        List<Guid> organisations;
-        await using (var scope = scopes.CreateAsyncScope())
+        if (await JobLeases.TakeForOrganisations(scopes, "gdap-expiry", Tick, Clock, ct) is not { } organisations)
         {
-            var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
-            if (!await JobLeases.TryTake(db, "gdap-expiry", Tick, Clock, ct))
-            {
-                return 0;
-            }
-
-            organisations = await JobLeases.OrganisationIds(db, ct);
+            return 0;
         }
 
         var told = 0;

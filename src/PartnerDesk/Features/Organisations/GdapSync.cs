@@ -247,12 +247,7 @@ public sealed class GdapSync(GraphClients graph, IOptions<MicrosoftOptions> micr
         var states = db.ChangeTracker.Entries().Select(e => e.State).ToList();
         var result = new GdapSyncResult(
             true, null, kept.Count, states.Count(s => s == EntityState.Added), states.Count(s => s == EntityState.Modified), states.Count(s => s == EntityState.Deleted), others, conflicts);
-        var state = await db.Set<GdapSyncState>().FirstOrDefaultAsync(ct);
-        if (state is null)
-        {
-            state = new GdapSyncState { OrganisationId = organisationId };
-            db.Add(state);
-        }
+        var state = await StateOf(db, organisationId, ct);
 
         state.LastAttemptAt = now;
         state.LastSuccessAt = now;
@@ -308,15 +303,22 @@ public sealed class GdapSync(GraphClients graph, IOptions<MicrosoftOptions> micr
         return conflicts;
     }
 
+    private static async Task<GdapSyncState> StateOf(PartnerDeskDb db, Guid organisationId, CancellationToken ct)
+    {
+        if (await db.Set<GdapSyncState>().FirstOrDefaultAsync(ct) is { } state)
+        {
+            return state;
+        }
+
+        state = new GdapSyncState { OrganisationId = organisationId };
+        db.Add(state);
+        return state;
+    }
+
     private async Task Record(PartnerDeskDb db, Guid organisationId, string error, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
-        var state = await db.Set<GdapSyncState>().FirstOrDefaultAsync(ct);
-        if (state is null)
-        {
-            state = new GdapSyncState { OrganisationId = organisationId };
-            db.Add(state);
-        }
+        var state = await StateOf(db, organisationId, ct);
 
         state.LastAttemptAt = clock.GetUtcNow();
         state.LastError = Clip(error, 1000);

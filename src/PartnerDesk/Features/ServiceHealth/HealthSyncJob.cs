@@ -23,16 +23,9 @@ public sealed class HealthSyncJob(
     /// <summary>One round: each organisation's due tenants. Returns how many tenants were read.</summary>
     public override async Task<int> RunOnce(CancellationToken ct)
     {
-        List<Guid> organisations;
-        await using (var scope = scopes.CreateAsyncScope())
+        if (await JobLeases.TakeForOrganisations(scopes, Name, options.Value.Tick * 4, Clock, ct) is not { } organisations)
         {
-            var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
-            if (!await JobLeases.TryTake(db, Name, options.Value.Tick * 4, Clock, ct))
-            {
-                return 0;
-            }
-
-            organisations = await JobLeases.OrganisationIds(db, ct);
+            return 0;
         }
 
         var read = 0;

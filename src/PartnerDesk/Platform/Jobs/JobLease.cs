@@ -63,6 +63,14 @@ public static class JobLeases
         }
     }
 
+    /// <summary>For a job that works through the organisations in turn: takes its lease and lists them; null while another instance holds it.</summary>
+    public static async Task<List<Guid>?> TakeForOrganisations(IServiceScopeFactory scopes, string job, TimeSpan lease, TimeProvider clock, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
+        return await TryTake(db, job, lease, clock, ct) ? await OrganisationIds(db, ct) : null;
+    }
+
     /// <summary>
     /// Every organisation's id, for platform jobs that then work inside each organisation as its system
     /// caller (and so under the usual filters). Only ids cross the organisations' boundary here.
