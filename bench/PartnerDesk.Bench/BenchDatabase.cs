@@ -5,10 +5,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
-using PartnerDesk.Features.Accounts;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
+using PartnerDesk.Platform.Auth;
 
 namespace PartnerDesk.Bench;
 

@@ -117,7 +117,7 @@ public static class KnowledgeWorkload
     private static Caller Agent()
     {
         var caller = new Caller();
-        caller.ActAsAgent(DemoWorld.Ids.Contoso, DemoWorld.Ids.ContosoHelpdesk, Features.Organisations.AgentRole.HelpdeskAgent);
+        caller.ActAsAgent(DemoWorld.Ids.Contoso, DemoWorld.Ids.ContosoHelpdesk, PartnerDesk.Platform.Tenancy.AgentRole.HelpdeskAgent);
         return caller;
     }
 

@@ -56,7 +56,7 @@ public static class ServiceHealthWorkload
         {
             var counter = await db.TicketNumberCounters.SingleAsync(c => c.OrganisationId == organisation);
             // One contact per customer files the ticket, so that every update has someone to tell.
-            var contacts = customers.ToDictionary(c => c, c => new Features.Organisations.Contact
+            var contacts = customers.ToDictionary(c => c, c => new PartnerDesk.Platform.Tenancy.Contact
             {
                 Id = Guid.CreateVersion7(),
                 OrganisationId = organisation,

@@ -78,7 +78,7 @@ public static class WorkspaceWorkload
         }
 
         var helpdesk = new Caller();
-        helpdesk.ActAsAgent(DemoWorld.Ids.Contoso, DemoWorld.Ids.ContosoHelpdesk, Features.Organisations.AgentRole.HelpdeskAgent);
+        helpdesk.ActAsAgent(DemoWorld.Ids.Contoso, DemoWorld.Ids.ContosoHelpdesk, PartnerDesk.Platform.Tenancy.AgentRole.HelpdeskAgent);
         var latencies = new Latencies();
         for (var i = 0; i < 20 + requests; i++)
         {

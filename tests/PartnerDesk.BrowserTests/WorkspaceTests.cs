@@ -4,6 +4,7 @@ using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Knowledge;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Tests.Infrastructure;
+using PartnerDesk.Platform.Api;
 
 namespace PartnerDesk.BrowserTests;
 

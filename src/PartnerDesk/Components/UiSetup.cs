@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.EntityFrameworkCore;
-using PartnerDesk.Features.Accounts;
 using PartnerDesk.Platform;
 using PartnerDesk.Platform.Tenancy;
+using PartnerDesk.Platform.Auth;
 
 namespace PartnerDesk.Components;
 

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using PartnerDesk.Features.Accounts;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Auth;
 
 namespace PartnerDesk.Platform;
 

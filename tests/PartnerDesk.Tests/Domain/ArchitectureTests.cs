@@ -1,3 +1,4 @@
+
 namespace PartnerDesk.Tests.Domain;
 
 /// <summary>Rules of the code base that keep isolation in one place.</summary>
@@ -28,8 +29,8 @@ public sealed class ArchitectureTests
     [Fact]
     public void Every_organisation_owned_entity_is_filtered()
     {
-        var owned = typeof(PartnerDesk.Features.Organisations.IOrganisationOwned).Assembly.GetTypes()
-            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(PartnerDesk.Features.Organisations.IOrganisationOwned).IsAssignableFrom(t))
+        var owned = typeof(PartnerDesk.Platform.Tenancy.IOrganisationOwned).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(PartnerDesk.Platform.Tenancy.IOrganisationOwned).IsAssignableFrom(t))
             .ToList();
         Assert.NotEmpty(owned);
 

@@ -9,6 +9,7 @@ using PartnerDesk.Platform.Outbox;
 using PartnerDesk.Simulator;
 using PartnerDesk.Tests.Infrastructure;
 using PartnerDesk.Tests.ServiceHealth;
+using PartnerDesk.Platform.Api;
 
 namespace PartnerDesk.Tests.Escalations;
 

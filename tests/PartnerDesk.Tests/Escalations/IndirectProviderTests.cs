@@ -7,6 +7,7 @@ using PartnerDesk.Features.Escalations;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Outbox;
 using PartnerDesk.Tests.Infrastructure;
+using PartnerDesk.Platform.Api;
 
 namespace PartnerDesk.Tests.Escalations;
 

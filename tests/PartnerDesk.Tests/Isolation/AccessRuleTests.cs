@@ -11,6 +11,7 @@ using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
 using PartnerDesk.Tests.Infrastructure;
+using PartnerDesk.Platform.Api;
 
 namespace PartnerDesk.Tests.Isolation;
 

@@ -3,8 +3,9 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Organisations;
-using PartnerDesk.Features.Tickets;
 using PartnerDesk.Tests.Infrastructure;
+using PartnerDesk.Platform.Tenancy;
+using PartnerDesk.Platform.Api;
 
 namespace PartnerDesk.Tests.Isolation;
 

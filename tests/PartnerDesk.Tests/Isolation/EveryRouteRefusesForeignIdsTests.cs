@@ -15,6 +15,7 @@ using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Tests.Infrastructure;
+using PartnerDesk.Platform.Auth;
 
 namespace PartnerDesk.Tests.Isolation;
 

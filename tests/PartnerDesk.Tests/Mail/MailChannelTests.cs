@@ -9,6 +9,7 @@ using PartnerDesk.Features.Mail;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Outbox;
 using PartnerDesk.Tests.Infrastructure;
+using PartnerDesk.Platform.Api;
 
 namespace PartnerDesk.Tests.Mail;
 

@@ -3,6 +3,7 @@ using MimeKit;
 using PartnerDesk.Features.Mail;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Tests.Infrastructure;
+using PartnerDesk.Platform.Api;
 
 namespace PartnerDesk.Tests.Mail;
 

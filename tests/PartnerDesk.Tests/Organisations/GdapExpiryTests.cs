@@ -6,6 +6,7 @@ using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Tests.Infrastructure;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Tests.Organisations;
 

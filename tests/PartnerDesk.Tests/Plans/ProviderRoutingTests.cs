@@ -5,6 +5,7 @@ using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Outbox;
 using PartnerDesk.Tests.Infrastructure;
+using PartnerDesk.Platform.Api;
 
 namespace PartnerDesk.Tests.Plans;
 

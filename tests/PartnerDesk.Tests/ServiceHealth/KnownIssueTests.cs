@@ -6,6 +6,7 @@ using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Tests.Infrastructure;
+using PartnerDesk.Platform.Api;
 
 namespace PartnerDesk.Tests.ServiceHealth;
 

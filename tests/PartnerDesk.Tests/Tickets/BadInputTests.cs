@@ -127,7 +127,7 @@ public sealed class BadInputTests(AppFixture fixture) : IClassFixture<AppFixture
     {
         await using var scope = App.Services.CreateAsyncScope();
         var caller = scope.ServiceProvider.GetRequiredService<PartnerDesk.Platform.Tenancy.Caller>();
-        caller.ActAsAgent(DemoWorld.Ids.Contoso, DemoWorld.Ids.ContosoAdmin, PartnerDesk.Features.Organisations.AgentRole.AdminAgent);
+        caller.ActAsAgent(DemoWorld.Ids.Contoso, DemoWorld.Ids.ContosoAdmin, PartnerDesk.Platform.Tenancy.AgentRole.AdminAgent);
         var errors = CreateTicket.Validate(new CreateTicketRequest(DemoWorld.Ids.Adatum, "t", "d", (Severity)42, (TicketKind)7, null), caller);
         Assert.True(errors.Has("severity"));
         Assert.True(errors.Has("kind"));

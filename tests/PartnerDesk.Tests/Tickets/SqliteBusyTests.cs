@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Tests.Infrastructure;
+using PartnerDesk.Platform.Api;
 
 namespace PartnerDesk.Tests.Tickets;
 

@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using PartnerDesk.Features.Organisations;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Tests.Infrastructure;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Tests.Ui;
 

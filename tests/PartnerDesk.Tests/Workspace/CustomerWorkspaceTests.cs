@@ -6,6 +6,8 @@ using PartnerDesk.Features.Workspace;
 using PartnerDesk.Simulator;
 using PartnerDesk.Tests.Infrastructure;
 using PartnerDesk.Tests.ServiceHealth;
+using PartnerDesk.Platform.Tenancy;
+using PartnerDesk.Platform.Api;
 
 namespace PartnerDesk.Tests.Workspace;
 

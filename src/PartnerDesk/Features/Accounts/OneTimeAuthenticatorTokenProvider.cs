@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Identity;
 using OtpNet;
+using PartnerDesk.Platform.Auth;
 
 namespace PartnerDesk.Features.Accounts;
 

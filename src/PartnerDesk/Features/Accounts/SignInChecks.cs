@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using PartnerDesk.Platform.Auth;
 
 namespace PartnerDesk.Features.Accounts;
 

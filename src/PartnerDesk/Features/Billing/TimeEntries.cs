@@ -3,6 +3,7 @@ using PartnerDesk.Features.Plans;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.Billing;
 
@@ -171,7 +172,7 @@ public static class TimeEntries
     {
         var caller = db.Caller;
         var entry = await db.TimeEntries.FirstOrDefaultAsync(e => e.Id == id, ct);
-        if (entry is null || (entry.AgentId != caller.UserId && caller.AgentRole != Organisations.AgentRole.AdminAgent))
+        if (entry is null || (entry.AgentId != caller.UserId && caller.AgentRole != AgentRole.AdminAgent))
         {
             return Outcome<bool>.Missing;
         }

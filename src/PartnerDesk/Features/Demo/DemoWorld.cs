@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
-using PartnerDesk.Features.Accounts;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Tenancy;
+using PartnerDesk.Platform.Auth;
 
 namespace PartnerDesk.Features.Demo;
 

@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Outbox;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.Escalations;
 

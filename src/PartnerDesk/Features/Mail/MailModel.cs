@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.Mail;
 

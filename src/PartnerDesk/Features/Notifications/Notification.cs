@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using PartnerDesk.Features.Organisations;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.Notifications;
 

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Data;
 

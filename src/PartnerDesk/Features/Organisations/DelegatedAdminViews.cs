@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.Organisations;
 

@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Identity;
-using PartnerDesk.Features.Accounts;
 using PartnerDesk.Platform;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Tenancy;
+using PartnerDesk.Platform.Auth;
 
 namespace PartnerDesk.Features.Organisations;
 

@@ -7,6 +7,7 @@ using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.MicrosoftApis;
 using PartnerDesk.Platform.Data;
 using Graph = Microsoft.Graph.Models;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.Organisations;
 

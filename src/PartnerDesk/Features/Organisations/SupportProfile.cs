@@ -6,6 +6,7 @@ using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Outbox;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.Organisations;
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.Organisations;
 

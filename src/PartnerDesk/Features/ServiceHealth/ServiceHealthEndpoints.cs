@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;

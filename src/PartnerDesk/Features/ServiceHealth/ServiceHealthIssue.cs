@@ -1,4 +1,4 @@
-using PartnerDesk.Features.Organisations;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.ServiceHealth;
 

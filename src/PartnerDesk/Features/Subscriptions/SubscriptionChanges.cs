@@ -3,13 +3,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using PartnerDesk.Features.Escalations;
-using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.MicrosoftApis;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Outbox;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.Subscriptions;
 

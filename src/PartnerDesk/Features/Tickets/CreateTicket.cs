@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using PartnerDesk.Features.Organisations;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using PartnerDesk.Features.Organisations;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.Tickets;
 

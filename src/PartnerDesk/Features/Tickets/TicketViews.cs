@@ -74,8 +74,6 @@ public sealed record TicketEventView(
     string ActorName,
     DateTimeOffset At);
 
-public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
-
 /// <summary>Ticket numbers people read: PD-12.</summary>
 public static class TicketNumber
 {

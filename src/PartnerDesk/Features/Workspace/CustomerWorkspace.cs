@@ -9,6 +9,7 @@ using PartnerDesk.Features.Tickets;
 using PartnerDesk.MicrosoftApis;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.Workspace;
 

@@ -3,8 +3,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using PartnerDesk.Features.Organisations;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Platform.Api;
 

@@ -2,8 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using PartnerDesk.Features.Accounts;
-using PartnerDesk.Features.Organisations;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authorization;
-using PartnerDesk.Features.Accounts;
 using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Platform.Auth;
@@ -30,8 +29,8 @@ public static class Policies
         options.AddPolicy(Agent, p => p.Combine(member).RequireClaim(CallerClaims.Kind, nameof(AccountKind.Agent)));
         options.AddPolicy(Contact, p => p.Combine(member).RequireClaim(CallerClaims.Kind, nameof(AccountKind.Contact)));
         options.AddPolicy(Admin, p => p.Combine(member).RequireClaim(CallerClaims.Kind, nameof(AccountKind.Agent))
-            .RequireClaim(CallerClaims.AgentRole, nameof(Features.Organisations.AgentRole.AdminAgent)));
+            .RequireClaim(CallerClaims.AgentRole, nameof(PartnerDesk.Platform.Tenancy.AgentRole.AdminAgent)));
         options.AddPolicy(Commercial, p => p.Combine(member).RequireClaim(CallerClaims.Kind, nameof(AccountKind.Agent))
-            .RequireClaim(CallerClaims.AgentRole, nameof(Features.Organisations.AgentRole.AdminAgent), nameof(Features.Organisations.AgentRole.SalesAgent)));
+            .RequireClaim(CallerClaims.AgentRole, nameof(PartnerDesk.Platform.Tenancy.AgentRole.AdminAgent), nameof(PartnerDesk.Platform.Tenancy.AgentRole.SalesAgent)));
     }
 }

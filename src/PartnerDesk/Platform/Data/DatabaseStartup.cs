@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using PartnerDesk.Features.Accounts;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Organisations;
+using PartnerDesk.Platform.Tenancy;
+using PartnerDesk.Platform.Auth;
 
 namespace PartnerDesk.Platform.Data;
 

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Features.Billing;
-using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Platform.Data;
 

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using PartnerDesk.Features.Organisations;
 using PartnerDesk.Platform.Data;
 
 namespace PartnerDesk.Platform.Tenancy;

@@ -1,6 +1,5 @@
 using System.Security.Claims;
-using PartnerDesk.Features.Accounts;
-using PartnerDesk.Features.Organisations;
+using PartnerDesk.Platform.Auth;
 
 namespace PartnerDesk.Platform.Tenancy;
 
@@ -33,7 +32,7 @@ public sealed class Caller
     /// agents, whose customers exist only because partners routed tickets to them (acting in a tenant still needs GDAP).
     /// </summary>
     public bool SeesAllCustomers =>
-        IsSystem || AgentRole is Features.Organisations.AgentRole.AdminAgent or Features.Organisations.AgentRole.SalesAgent
+        IsSystem || AgentRole is PartnerDesk.Platform.Tenancy.AgentRole.AdminAgent or PartnerDesk.Platform.Tenancy.AgentRole.SalesAgent
         || (IsAgent && WorksForPartners);
 
     public Guid RequireOrganisation() =>

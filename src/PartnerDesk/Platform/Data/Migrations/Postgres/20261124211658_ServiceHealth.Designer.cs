@@ -156,7 +156,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Accounts.ApiToken", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Auth.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -212,7 +212,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("ApiTokens");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Accounts.UserAccount", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Auth.UserAccount", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -331,7 +331,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("Notifications");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Agent", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Agent", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
@@ -364,7 +364,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("Agents");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Contact", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Contact", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
@@ -397,7 +397,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("Contacts");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Customer", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Customer", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -432,7 +432,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("Customers");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.DelegatedAdminAccessAssignment", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.DelegatedAdminAccessAssignment", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(100)
@@ -476,7 +476,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("DelegatedAdminAccessAssignments");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.DelegatedAdminRelationship", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.DelegatedAdminRelationship", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(100)
@@ -525,7 +525,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("DelegatedAdminRelationships");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Organisation", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Organisation", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -554,7 +554,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("Organisations");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.SecurityGroup", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.SecurityGroup", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
@@ -574,7 +574,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("SecurityGroups");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.SecurityGroupMember", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.SecurityGroupMember", b =>
                 {
                     b.Property<Guid>("SecurityGroupId")
                         .HasColumnType("uuid");
@@ -1194,7 +1194,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1203,7 +1203,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<System.Guid>", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1218,7 +1218,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1227,16 +1227,16 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<System.Guid>", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Accounts.ApiToken", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Auth.ApiToken", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1245,25 +1245,25 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Notifications.Notification", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Contact", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Contact", null)
                         .WithMany()
                         .HasForeignKey("ContactId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Agent", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Agent", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Contact", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Contact", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -1272,18 +1272,18 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.Navigation("Customer");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Customer", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Customer", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.DelegatedAdminAccessAssignment", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.DelegatedAdminAccessAssignment", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.DelegatedAdminRelationship", "Relationship")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.DelegatedAdminRelationship", "Relationship")
                         .WithMany()
                         .HasForeignKey("RelationshipId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1292,32 +1292,32 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.Navigation("Relationship");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.DelegatedAdminRelationship", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.DelegatedAdminRelationship", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Organisation", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Organisation", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("IndirectProviderId")
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.SecurityGroupMember", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.SecurityGroupMember", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Agent", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Agent", null)
                         .WithMany()
                         .HasForeignKey("AgentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Organisations.SecurityGroup", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.SecurityGroup", null)
                         .WithMany()
                         .HasForeignKey("SecurityGroupId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1326,7 +1326,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.AffectedCustomer", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1345,7 +1345,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.CustomerServiceStatus", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1356,7 +1356,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.HealthSyncState", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1365,7 +1365,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.MessageCenterPost", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -1374,7 +1374,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.MessageCenterRecipient", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1391,7 +1391,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.ServiceHealthIssue", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -1426,24 +1426,24 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Tickets.Ticket", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Agent", "Assignee")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Agent", "Assignee")
                         .WithMany()
                         .HasForeignKey("AssigneeAgentId")
                         .OnDelete(DeleteBehavior.Restrict);
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Contact", "Requester")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Contact", "Requester")
                         .WithMany()
                         .HasForeignKey("RequesterContactId")
                         .OnDelete(DeleteBehavior.Restrict);
@@ -1477,7 +1477,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Tickets.TicketNumberCounter", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)

@@ -156,7 +156,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Accounts.ApiToken", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Auth.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -212,7 +212,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("ApiTokens");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Accounts.UserAccount", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Auth.UserAccount", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -734,7 +734,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("Notifications");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Agent", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Agent", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
@@ -767,7 +767,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("Agents");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Contact", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Contact", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
@@ -800,7 +800,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("Contacts");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Customer", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Customer", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -839,7 +839,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("Customers");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.DelegatedAdminAccessAssignment", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.DelegatedAdminAccessAssignment", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(100)
@@ -883,7 +883,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("DelegatedAdminAccessAssignments");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.DelegatedAdminRelationship", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.DelegatedAdminRelationship", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(100)
@@ -932,7 +932,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("DelegatedAdminRelationships");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Organisation", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Organisation", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -965,7 +965,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("Organisations");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.SecurityGroup", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.SecurityGroup", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
@@ -985,7 +985,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("SecurityGroups");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.SecurityGroupMember", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.SecurityGroupMember", b =>
                 {
                     b.Property<Guid>("SecurityGroupId")
                         .HasColumnType("uuid");
@@ -2207,7 +2207,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2216,7 +2216,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<System.Guid>", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2231,7 +2231,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2240,16 +2240,16 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<System.Guid>", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Accounts.ApiToken", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Auth.ApiToken", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2258,7 +2258,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Billing.Statement", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2276,7 +2276,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Billing.TimeEntry", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2325,7 +2325,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Notifications.AgentAlert", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2339,25 +2339,25 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Notifications.Notification", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Contact", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Contact", null)
                         .WithMany()
                         .HasForeignKey("ContactId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Agent", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Agent", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Contact", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Contact", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2366,18 +2366,18 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.Navigation("Customer");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Customer", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Customer", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.DelegatedAdminAccessAssignment", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.DelegatedAdminAccessAssignment", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.DelegatedAdminRelationship", "Relationship")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.DelegatedAdminRelationship", "Relationship")
                         .WithMany()
                         .HasForeignKey("RelationshipId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2386,32 +2386,32 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.Navigation("Relationship");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.DelegatedAdminRelationship", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.DelegatedAdminRelationship", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Organisation", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Organisation", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("IndirectProviderId")
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.SecurityGroupMember", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.SecurityGroupMember", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Agent", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Agent", null)
                         .WithMany()
                         .HasForeignKey("AgentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Organisations.SecurityGroup", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.SecurityGroup", null)
                         .WithMany()
                         .HasForeignKey("SecurityGroupId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2483,7 +2483,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Plans.SlaBreach", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2498,7 +2498,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Plans.SupportCalendar", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2507,7 +2507,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Plans.SupportContract", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2532,13 +2532,13 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("ProviderOrganisationId")
                         .OnDelete(DeleteBehavior.Restrict);
@@ -2548,7 +2548,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.AffectedCustomer", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2567,7 +2567,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.CustomerServiceStatus", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2578,7 +2578,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.HealthSyncState", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2587,7 +2587,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.MessageCenterPost", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2596,7 +2596,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.MessageCenterRecipient", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2613,7 +2613,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.ServiceHealthIssue", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2648,18 +2648,18 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Tickets.Ticket", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Agent", "Assignee")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Agent", "Assignee")
                         .WithMany()
                         .HasForeignKey("AssigneeAgentId")
                         .OnDelete(DeleteBehavior.Restrict);
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2670,7 +2670,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         .HasForeignKey("PlanId")
                         .OnDelete(DeleteBehavior.SetNull);
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Contact", "Requester")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Contact", "Requester")
                         .WithMany()
                         .HasForeignKey("RequesterContactId")
                         .OnDelete(DeleteBehavior.Restrict);
@@ -2704,7 +2704,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Tickets.TicketNumberCounter", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2713,7 +2713,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Platform.Outbox.OutboxMessage", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)

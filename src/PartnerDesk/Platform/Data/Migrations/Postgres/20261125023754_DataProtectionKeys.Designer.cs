@@ -175,7 +175,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Accounts.ApiToken", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Auth.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -231,7 +231,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("ApiTokens");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Accounts.UserAccount", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Auth.UserAccount", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -983,7 +983,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("Notifications");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Agent", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Agent", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
@@ -1016,7 +1016,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("Agents");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Contact", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Contact", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
@@ -1056,7 +1056,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("Contacts");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Customer", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Customer", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1095,7 +1095,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("Customers");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.DelegatedAdminAccessAssignment", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.DelegatedAdminAccessAssignment", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(100)
@@ -1139,7 +1139,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("DelegatedAdminAccessAssignments");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.DelegatedAdminRelationship", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.DelegatedAdminRelationship", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(100)
@@ -1188,7 +1188,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("DelegatedAdminRelationships");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Organisation", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Organisation", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1221,7 +1221,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("Organisations");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.SecurityGroup", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.SecurityGroup", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
@@ -1241,7 +1241,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("SecurityGroups");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.SecurityGroupMember", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.SecurityGroupMember", b =>
                 {
                     b.Property<Guid>("SecurityGroupId")
                         .HasColumnType("uuid");
@@ -2547,7 +2547,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2556,7 +2556,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<System.Guid>", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2571,7 +2571,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2580,16 +2580,16 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<System.Guid>", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Accounts.ApiToken", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Auth.ApiToken", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2598,7 +2598,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Billing.Statement", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2616,7 +2616,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Billing.TimeEntry", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2703,7 +2703,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Mail.Mailbox", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2712,7 +2712,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Notifications.AgentAlert", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2726,25 +2726,25 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Notifications.Notification", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Contact", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Contact", null)
                         .WithMany()
                         .HasForeignKey("ContactId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Agent", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Agent", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Contact", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Contact", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2753,18 +2753,18 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.Navigation("Customer");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Customer", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Customer", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.DelegatedAdminAccessAssignment", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.DelegatedAdminAccessAssignment", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.DelegatedAdminRelationship", "Relationship")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.DelegatedAdminRelationship", "Relationship")
                         .WithMany()
                         .HasForeignKey("RelationshipId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2773,32 +2773,32 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.Navigation("Relationship");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.DelegatedAdminRelationship", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.DelegatedAdminRelationship", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Organisation", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Organisation", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("IndirectProviderId")
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.SecurityGroupMember", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.SecurityGroupMember", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Agent", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Agent", null)
                         .WithMany()
                         .HasForeignKey("AgentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Organisations.SecurityGroup", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.SecurityGroup", null)
                         .WithMany()
                         .HasForeignKey("SecurityGroupId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2807,7 +2807,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Organisations.SupportProfile", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithOne()
                         .HasForeignKey("PartnerDesk.Features.Organisations.SupportProfile", "OrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2879,7 +2879,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Plans.SlaBreach", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2894,7 +2894,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Plans.SupportCalendar", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2903,7 +2903,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Plans.SupportContract", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2928,13 +2928,13 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("ProviderOrganisationId")
                         .OnDelete(DeleteBehavior.Restrict);
@@ -2944,7 +2944,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.AffectedCustomer", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2963,7 +2963,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.CustomerServiceStatus", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2974,7 +2974,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.HealthSyncState", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2983,7 +2983,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.MessageCenterPost", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2992,7 +2992,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.MessageCenterRecipient", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -3009,7 +3009,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.ServiceHealthIssue", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -3044,18 +3044,18 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Tickets.Ticket", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Agent", "Assignee")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Agent", "Assignee")
                         .WithMany()
                         .HasForeignKey("AssigneeAgentId")
                         .OnDelete(DeleteBehavior.Restrict);
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -3066,7 +3066,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         .HasForeignKey("PlanId")
                         .OnDelete(DeleteBehavior.SetNull);
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Contact", "Requester")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Contact", "Requester")
                         .WithMany()
                         .HasForeignKey("RequesterContactId")
                         .OnDelete(DeleteBehavior.Restrict);
@@ -3109,7 +3109,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Features.Tickets.TicketNumberCounter", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -3118,7 +3118,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("PartnerDesk.Platform.Outbox.OutboxMessage", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)

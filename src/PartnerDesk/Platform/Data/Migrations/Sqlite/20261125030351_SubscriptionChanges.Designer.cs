@@ -163,7 +163,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Accounts.ApiToken", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Auth.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -219,7 +219,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("ApiTokens");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Accounts.UserAccount", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Auth.UserAccount", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -967,7 +967,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("Notifications");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Agent", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Agent", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
@@ -1000,7 +1000,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("Agents");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Contact", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Contact", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
@@ -1040,7 +1040,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("Contacts");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Customer", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Customer", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1079,7 +1079,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("Customers");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.DelegatedAdminAccessAssignment", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.DelegatedAdminAccessAssignment", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(100)
@@ -1123,7 +1123,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("DelegatedAdminAccessAssignments");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.DelegatedAdminRelationship", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.DelegatedAdminRelationship", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(100)
@@ -1172,7 +1172,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("DelegatedAdminRelationships");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Organisation", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Organisation", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1205,7 +1205,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("Organisations");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.SecurityGroup", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.SecurityGroup", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
@@ -1225,7 +1225,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("SecurityGroups");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.SecurityGroupMember", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.SecurityGroupMember", b =>
                 {
                     b.Property<Guid>("SecurityGroupId")
                         .HasColumnType("TEXT");
@@ -2593,7 +2593,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2602,7 +2602,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<System.Guid>", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2617,7 +2617,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2626,16 +2626,16 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<System.Guid>", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Accounts.ApiToken", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Auth.ApiToken", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2644,7 +2644,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Billing.Statement", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2662,7 +2662,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Billing.TimeEntry", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2749,7 +2749,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Mail.Mailbox", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2758,7 +2758,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Notifications.AgentAlert", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2772,25 +2772,25 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Notifications.Notification", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Contact", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Contact", null)
                         .WithMany()
                         .HasForeignKey("ContactId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Agent", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Agent", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Contact", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Contact", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2799,18 +2799,18 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.Navigation("Customer");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Customer", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Customer", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.DelegatedAdminAccessAssignment", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.DelegatedAdminAccessAssignment", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.DelegatedAdminRelationship", "Relationship")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.DelegatedAdminRelationship", "Relationship")
                         .WithMany()
                         .HasForeignKey("RelationshipId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2819,32 +2819,32 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.Navigation("Relationship");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.DelegatedAdminRelationship", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.DelegatedAdminRelationship", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Organisation", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Organisation", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("IndirectProviderId")
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.SecurityGroupMember", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.SecurityGroupMember", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Agent", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Agent", null)
                         .WithMany()
                         .HasForeignKey("AgentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Organisations.SecurityGroup", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.SecurityGroup", null)
                         .WithMany()
                         .HasForeignKey("SecurityGroupId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2853,7 +2853,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Organisations.SupportProfile", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithOne()
                         .HasForeignKey("PartnerDesk.Features.Organisations.SupportProfile", "OrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2925,7 +2925,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Plans.SlaBreach", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2940,7 +2940,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Plans.SupportCalendar", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2949,7 +2949,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Plans.SupportContract", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2974,13 +2974,13 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("ProviderOrganisationId")
                         .OnDelete(DeleteBehavior.Restrict);
@@ -2990,7 +2990,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.AffectedCustomer", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -3009,7 +3009,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.CustomerServiceStatus", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -3020,7 +3020,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.HealthSyncState", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -3029,7 +3029,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.MessageCenterPost", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -3038,7 +3038,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.MessageCenterRecipient", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -3055,7 +3055,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.ServiceHealthIssue", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -3090,7 +3090,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Subscriptions.SubscriptionChange", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -3105,18 +3105,18 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Tickets.Ticket", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Agent", "Assignee")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Agent", "Assignee")
                         .WithMany()
                         .HasForeignKey("AssigneeAgentId")
                         .OnDelete(DeleteBehavior.Restrict);
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -3127,7 +3127,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                         .HasForeignKey("PlanId")
                         .OnDelete(DeleteBehavior.SetNull);
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Contact", "Requester")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Contact", "Requester")
                         .WithMany()
                         .HasForeignKey("RequesterContactId")
                         .OnDelete(DeleteBehavior.Restrict);
@@ -3170,7 +3170,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Tickets.TicketNumberCounter", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -3179,7 +3179,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Platform.Outbox.OutboxMessage", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)

@@ -163,7 +163,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Accounts.ApiToken", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Auth.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -219,7 +219,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("ApiTokens");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Accounts.UserAccount", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Auth.UserAccount", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1093,7 +1093,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("Notifications");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Agent", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Agent", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
@@ -1126,7 +1126,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("Agents");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Contact", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Contact", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
@@ -1166,7 +1166,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("Contacts");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Customer", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Customer", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1205,7 +1205,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("Customers");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.DelegatedAdminAccessAssignment", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.DelegatedAdminAccessAssignment", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(100)
@@ -1249,7 +1249,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("DelegatedAdminAccessAssignments");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.DelegatedAdminRelationship", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.DelegatedAdminRelationship", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(100)
@@ -1319,7 +1319,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("GdapNotice");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Organisation", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Organisation", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1352,7 +1352,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("Organisations");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.SecurityGroup", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.SecurityGroup", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
@@ -1372,7 +1372,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("SecurityGroups");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.SecurityGroupMember", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.SecurityGroupMember", b =>
                 {
                     b.Property<Guid>("SecurityGroupId")
                         .HasColumnType("TEXT");
@@ -2740,7 +2740,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2749,7 +2749,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<System.Guid>", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2764,7 +2764,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2773,16 +2773,16 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<System.Guid>", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Accounts.ApiToken", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Auth.ApiToken", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Accounts.UserAccount", null)
+                    b.HasOne("PartnerDesk.Platform.Auth.UserAccount", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2791,7 +2791,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Billing.Statement", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2809,7 +2809,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Billing.TimeEntry", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2858,7 +2858,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Knowledge.Article", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2923,7 +2923,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Mail.Mailbox", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2932,7 +2932,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Notifications.AgentAlert", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2946,25 +2946,25 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Notifications.Notification", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Contact", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Contact", null)
                         .WithMany()
                         .HasForeignKey("ContactId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Agent", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Agent", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Contact", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Contact", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2973,18 +2973,18 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.Navigation("Customer");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Customer", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Customer", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.DelegatedAdminAccessAssignment", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.DelegatedAdminAccessAssignment", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.DelegatedAdminRelationship", "Relationship")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.DelegatedAdminRelationship", "Relationship")
                         .WithMany()
                         .HasForeignKey("RelationshipId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2993,32 +2993,32 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.Navigation("Relationship");
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.DelegatedAdminRelationship", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.DelegatedAdminRelationship", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.Organisation", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.Organisation", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("IndirectProviderId")
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
-            modelBuilder.Entity("PartnerDesk.Features.Organisations.SecurityGroupMember", b =>
+            modelBuilder.Entity("PartnerDesk.Platform.Tenancy.SecurityGroupMember", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Agent", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Agent", null)
                         .WithMany()
                         .HasForeignKey("AgentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Organisations.SecurityGroup", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.SecurityGroup", null)
                         .WithMany()
                         .HasForeignKey("SecurityGroupId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -3027,7 +3027,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Organisations.SupportProfile", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithOne()
                         .HasForeignKey("PartnerDesk.Features.Organisations.SupportProfile", "OrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -3099,7 +3099,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Plans.SlaBreach", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -3114,7 +3114,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Plans.SupportCalendar", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -3123,7 +3123,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Plans.SupportContract", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -3148,13 +3148,13 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("ProviderOrganisationId")
                         .OnDelete(DeleteBehavior.Restrict);
@@ -3164,7 +3164,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.AffectedCustomer", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -3183,7 +3183,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.CustomerServiceStatus", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -3194,7 +3194,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.HealthSyncState", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -3203,7 +3203,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.MessageCenterPost", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -3212,7 +3212,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.MessageCenterRecipient", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -3229,7 +3229,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.ServiceHealth.ServiceHealthIssue", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -3264,7 +3264,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Subscriptions.SubscriptionChange", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -3279,18 +3279,18 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Tickets.Ticket", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Agent", "Assignee")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Agent", "Assignee")
                         .WithMany()
                         .HasForeignKey("AssigneeAgentId")
                         .OnDelete(DeleteBehavior.Restrict);
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Customer", "Customer")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -3301,7 +3301,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                         .HasForeignKey("PlanId")
                         .OnDelete(DeleteBehavior.SetNull);
 
-                    b.HasOne("PartnerDesk.Features.Organisations.Contact", "Requester")
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Contact", "Requester")
                         .WithMany()
                         .HasForeignKey("RequesterContactId")
                         .OnDelete(DeleteBehavior.Restrict);
@@ -3344,7 +3344,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Features.Tickets.TicketNumberCounter", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -3353,7 +3353,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerDesk.Platform.Outbox.OutboxMessage", b =>
                 {
-                    b.HasOne("PartnerDesk.Features.Organisations.Organisation", null)
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)

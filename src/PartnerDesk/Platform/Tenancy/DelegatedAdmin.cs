@@ -1,4 +1,4 @@
-namespace PartnerDesk.Features.Organisations;
+namespace PartnerDesk.Platform.Tenancy;
 
 /// <summary>Values of Microsoft Graph's delegatedAdminRelationshipStatus, in Graph's spelling.</summary>
 public enum DelegatedAdminRelationshipStatus

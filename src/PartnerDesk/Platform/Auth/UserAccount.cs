@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Identity;
-using PartnerDesk.Features.Organisations;
+using PartnerDesk.Platform.Tenancy;
 
-namespace PartnerDesk.Features.Accounts;
+namespace PartnerDesk.Platform.Auth;
 
 public enum AccountKind
 {

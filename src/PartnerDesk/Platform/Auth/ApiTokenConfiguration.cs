@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace PartnerDesk.Features.Accounts;
+namespace PartnerDesk.Platform.Auth;
 
 internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
 {

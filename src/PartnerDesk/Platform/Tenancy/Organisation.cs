@@ -1,4 +1,4 @@
-namespace PartnerDesk.Features.Organisations;
+namespace PartnerDesk.Platform.Tenancy;
 
 public enum OrganisationKind
 {

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace PartnerDesk.Features.Organisations;
+namespace PartnerDesk.Platform.Tenancy;
 
 internal sealed class OrganisationConfiguration : IEntityTypeConfiguration<Organisation>
 {
