@@ -9,6 +9,7 @@ using PartnerDesk.Features.Demo;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
 using PartnerDesk.Platform.Auth;
+using PartnerDesk.Features.Tickets;
 
 namespace PartnerDesk.Bench;
 

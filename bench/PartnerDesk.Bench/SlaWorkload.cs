@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Features.Demo;
-using PartnerDesk.Features.Plans;
 using PartnerDesk.Platform.Tenancy;
+using PartnerDesk.Features.Sla;
+using PartnerDesk.Features.Tickets;
 
 namespace PartnerDesk.Bench;
 

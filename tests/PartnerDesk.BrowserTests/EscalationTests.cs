@@ -5,6 +5,7 @@ using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Escalations;
 using PartnerDesk.Platform.Outbox;
 using PartnerDesk.Tests.Infrastructure;
+using PartnerDesk.Features.Tickets;
 
 namespace PartnerDesk.BrowserTests;
 

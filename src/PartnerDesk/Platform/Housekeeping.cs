@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Auth;
+using PartnerDesk.Features.Notifications;
 
 namespace PartnerDesk.Platform;
 

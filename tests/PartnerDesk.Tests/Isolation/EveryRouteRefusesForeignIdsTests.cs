@@ -16,6 +16,11 @@ using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Tests.Infrastructure;
 using PartnerDesk.Platform.Auth;
+using PartnerDesk.Features.Escalations;
+using PartnerDesk.Features.Knowledge;
+using PartnerDesk.Features.Mail;
+using PartnerDesk.Features.Plans;
+using PartnerDesk.Features.Subscriptions;
 
 namespace PartnerDesk.Tests.Isolation;
 
@@ -287,7 +292,7 @@ public sealed class EveryRouteRefusesForeignIdsTests(AppFixture fixture) : IClas
         {
             var alert = new Features.Notifications.AgentAlert { OrganisationId = organisationId, CustomerId = customerId, TicketId = ticketId, Kind = "SlaBreach", Text = "missed", CreatedAt = App.Clock.GetUtcNow() };
             db.Add(alert);
-            db.Add(new Features.Plans.SlaBreach { OrganisationId = organisationId, CustomerId = customerId, TicketId = ticketId, Target = SlaTargets.FirstResponse, DueAt = App.Clock.GetUtcNow(), NoticedAt = App.Clock.GetUtcNow() });
+            db.Add(new Features.Sla.SlaBreach { OrganisationId = organisationId, CustomerId = customerId, TicketId = ticketId, Target = SlaTargets.FirstResponse, DueAt = App.Clock.GetUtcNow(), NoticedAt = App.Clock.GetUtcNow() });
             await db.SaveChangesAsync();
             return alert.Id;
         });

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Mail;
 using PartnerDesk.Tests.Infrastructure;
+using PartnerDesk.Features.Tickets;
 
 namespace PartnerDesk.Tests.Mail;
 
@@ -170,7 +171,7 @@ public sealed class HostileMailTests(AppFixture fixture) : IClassFixture<AppFixt
         Assert.Equal(1, (await App.Services.GetRequiredService<MailboxReader>().ReadOnce(mailboxId, DemoWorld.Ids.Contoso, Ct)).Tickets);
 
         var stored = await App.InDatabase(DemoWorld.Ids.Contoso, db => db.TicketAttachments.AsNoTracking()
-            .Where(a => db.InboundMails.Any(m => m.MailboxId == mailboxId && m.TicketId == a.TicketId)).Select(a => new { a.FileName, a.Size, a.Content }).SingleAsync(Ct));
+            .Where(a => db.Set<InboundMail>().Any(m => m.MailboxId == mailboxId && m.TicketId == a.TicketId)).Select(a => new { a.FileName, a.Size, a.Content }).SingleAsync(Ct));
         Assert.Equal(("log.zip", (long)payload.Length), (stored.FileName, stored.Size));
         Assert.Equal(payload, stored.Content);
     }

@@ -1,6 +1,7 @@
 using CsCheck;
 using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Features.Sla;
 
 namespace PartnerDesk.Tests.Plans;
 

@@ -6,6 +6,7 @@ using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Outbox;
 using PartnerDesk.Tests.Infrastructure;
 using PartnerDesk.Platform.Api;
+using PartnerDesk.Features.SupportProviders;
 
 namespace PartnerDesk.Tests.Plans;
 

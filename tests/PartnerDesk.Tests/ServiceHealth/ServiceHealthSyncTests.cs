@@ -65,7 +65,7 @@ public sealed class ServiceHealthSyncTests(SimulatedMicrosoft microsoft) : IClas
         var issueReads = Simulator.Queries().Where(q => q.StartsWith($"{tenant} issues", StringComparison.Ordinal)).ToList();
         Assert.Contains(issueReads, q => q.Contains("$skiptoken=2", StringComparison.Ordinal));
         Assert.Contains("lastModifiedDateTime ge", issueReads[^1], StringComparison.Ordinal);
-        var posts = await App.InDatabase(DemoWorld.Ids.Contoso, db => db.ServiceHealthPosts.Where(p => db.ServiceHealthIssues.Any(i => i.Id == p.IssueId && i.MicrosoftId == "SP200003")).CountAsync());
+        var posts = await App.InDatabase(DemoWorld.Ids.Contoso, db => db.ServiceHealthPosts.Where(p => db.Set<ServiceHealthIssue>().Any(i => i.Id == p.IssueId && i.MicrosoftId == "SP200003")).CountAsync());
         Assert.Equal(2, posts);
         Assert.Equal(5, await App.InDatabase(DemoWorld.Ids.Contoso, db => db.ServiceHealthIssues.CountAsync(i => i.MicrosoftId.StartsWith("SP20000"))));
     }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Features.Plans;
 
 namespace PartnerDesk.Features.Billing;
 

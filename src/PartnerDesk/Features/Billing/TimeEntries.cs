@@ -4,6 +4,7 @@ using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
+using PartnerDesk.Features.Tickets;
 
 namespace PartnerDesk.Features.Billing;
 

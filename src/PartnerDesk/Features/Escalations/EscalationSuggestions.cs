@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Features.ServiceHealth;
 
 namespace PartnerDesk.Features.Escalations;
 
@@ -56,7 +57,7 @@ public static class EscalationSuggestions
         var signals = (await db.Tickets.AsNoTracking()
                 .Where(t => EF.Constant(TicketQueue.ActiveStatuses).Contains(t.Status) && t.UpdatedAt >= since && t.CreatedAt >= since
                             && t.Kind == TicketKind.Incident && t.Service != null
-                            && !db.Escalations.Any(e => e.TicketId == t.Id))
+                            && !db.Set<Escalation>().Any(e => e.TicketId == t.Id))
                 .Select(t => new { t.Id, t.Number, t.CustomerId, t.Service, t.CreatedAt })
                 .ToListAsync(ct))
             .ConvertAll(t => new TicketSignal(t.Id, TicketNumber.Format(t.Number), t.CustomerId, t.Service, t.CreatedAt));

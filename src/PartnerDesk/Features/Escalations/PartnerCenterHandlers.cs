@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using PartnerDesk.MicrosoftApis;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Outbox;
+using PartnerDesk.Features.Tickets;
 
 namespace PartnerDesk.Features.Escalations;
 

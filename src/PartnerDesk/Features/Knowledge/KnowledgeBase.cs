@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Features.Tickets;
 
 namespace PartnerDesk.Features.Knowledge;
 

@@ -113,7 +113,7 @@ public static class MailIntake
         // A sender whose mail keeps opening tickets is most likely an auto-responder without the headers that
         // say so, answering PartnerDesk's acknowledgements: hold its mail for an agent instead of looping.
         var since = now - TimeSpan.FromHours(1);
-        if (await db.MailConversations.CountAsync(c => c.Address == from && db.Tickets.Any(t => t.Id == c.TicketId && t.CreatedAt > since), ct) >= LoopLimit)
+        if (await db.MailConversations.CountAsync(c => c.Address == from && db.Set<Ticket>().Any(t => t.Id == c.TicketId && t.CreatedAt > since), ct) >= LoopLimit)
         {
             return await Keep(db, record, InboundMailState.Triage, $"{from} opened {LoopLimit} tickets within an hour: held so that no mail loop can run.", raw, ct);
         }

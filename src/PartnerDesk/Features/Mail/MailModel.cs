@@ -1,3 +1,4 @@
+using PartnerDesk.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using PartnerDesk.Features.Tickets;
@@ -207,5 +208,33 @@ internal sealed class MailConversationConfiguration : IEntityTypeConfiguration<M
         b.HasOne<Ticket>().WithOne().HasForeignKey<MailConversation>(c => c.TicketId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Mailbox>().WithMany().HasForeignKey(c => c.MailboxId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(c => new { c.OrganisationId, c.Address }); // the loop guard counts a sender's recent tickets
+    }
+}
+
+/// <summary>Mail's tables as sets of the one context.</summary>
+public static class MailSets
+{
+    extension(PartnerDeskDb db)
+    {
+        public DbSet<Mailbox> Mailboxes => db.Set<Mailbox>();
+        public DbSet<InboundMail> InboundMails => db.Set<InboundMail>();
+        public DbSet<MailLink> MailLinks => db.Set<MailLink>();
+        public DbSet<MailConversation> MailConversations => db.Set<MailConversation>();
+    }
+}
+
+/// <summary>Who sees Mail's entities, through Platform's two rules of isolation.</summary>
+internal sealed class MailVisibility : IVisibilityRules
+{
+    public void Declare(Visibility visible)
+    {
+        // Mailboxes and their traffic are the organisation's agents' business; a mail that made a ticket
+        // follows the ticket's visibility. A mail without a ticket (triage, quarantine, auto-replies) may be
+        // any customer's: only agents who reach every customer see it, not a GDAP-limited helpdesk agent.
+        visible.OwnedByOrganisation<Mailbox>((db, m) => !db.CallerIsContact);
+        visible.OwnedByOrganisation<InboundMail>((db, m) =>
+            !db.CallerIsContact && (m.TicketId == null ? db.CallerSeesAllCustomers : db.Set<Ticket>().Any(t => t.Id == m.TicketId)));
+        visible.OwnedByOrganisation<MailLink>((db, l) => !db.CallerIsContact);
+        visible.OwnedByOrganisation<MailConversation>((db, c) => !db.CallerIsContact);
     }
 }

@@ -8,6 +8,8 @@ using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Outbox;
+using PartnerDesk.Features.Notifications;
+using PartnerDesk.Features.ServiceHealth;
 
 namespace PartnerDesk.Features.Mail;
 

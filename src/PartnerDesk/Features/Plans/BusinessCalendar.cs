@@ -1,3 +1,4 @@
+
 namespace PartnerDesk.Features.Plans;
 
 /// <summary>One working interval of a weekday, in the calendar's local time (09:00–12:30). End after start, same day.</summary>

@@ -5,8 +5,6 @@ using PartnerDesk.Platform.Data;
 
 namespace PartnerDesk.Features.Plans;
 
-public sealed record SlaBreachView(long Id, Guid TicketId, string TicketNumber, Guid CustomerId, Tickets.SlaTargets Target, Tickets.Severity Severity, DateTimeOffset DueAt, DateTimeOffset NoticedAt);
-
 /// <summary>Support plans and customers' contracts (admin and sales agents).</summary>
 public static class PlanEndpoints
 {
@@ -108,13 +106,6 @@ public static class PlanEndpoints
             policies.ForgetContracts(contract.CustomerId);
             return Results.Ok(await ContractViews(db.Set<SupportContract>().Where(c => c.Id == id)).FirstAsync(ct));
         }).Produces<ContractView>().ProducesProblem(404).WithSummary("Changes a contract (plan, dates, seats, prices).");
-        api.MapGet("/sla-breaches", async (Guid? customerId, DateTimeOffset? from, DateTimeOffset? to, PartnerDeskDb db, CancellationToken ct) =>
-            TypedResults.Ok(await db.SlaBreaches.AsNoTracking()
-                .Where(b => (customerId == null || b.CustomerId == customerId) && (from == null || b.DueAt >= from) && (to == null || b.DueAt < to))
-                .OrderByDescending(b => b.DueAt).Take(500)
-                .Join(db.Tickets, b => b.TicketId, t => t.Id, (b, t) => new SlaBreachView(b.Id, b.TicketId, Tickets.TicketNumber.Format(t.Number), b.CustomerId, b.Target, b.Severity, b.DueAt, b.NoticedAt))
-                .ToListAsync(ct)))
-            .RequireAuthorization(Policies.Agent).WithTags("Plans").WithSummary("Missed SLA targets (newest 500), by customer and due time.");
         return api;
     }
 

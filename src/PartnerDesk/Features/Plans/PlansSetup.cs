@@ -1,3 +1,6 @@
+using PartnerDesk.Features.Sla;
+using PartnerDesk.Features.SupportProviders;
+
 namespace PartnerDesk.Features.Plans;
 
 public static class PlansSetup

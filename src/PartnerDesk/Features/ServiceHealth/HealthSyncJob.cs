@@ -46,8 +46,8 @@ public sealed class HealthSyncJob(
             var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
             var now = Clock.GetUtcNow();
             due = await db.Customers
-                .Where(c => !db.HealthSyncStates.Any(s => s.CustomerId == c.Id && s.NextDueAt > now))
-                .OrderBy(c => db.HealthSyncStates.Where(s => s.CustomerId == c.Id).Select(s => (DateTimeOffset?)s.NextDueAt).FirstOrDefault())
+                .Where(c => !db.Set<HealthSyncState>().Any(s => s.CustomerId == c.Id && s.NextDueAt > now))
+                .OrderBy(c => db.Set<HealthSyncState>().Where(s => s.CustomerId == c.Id).Select(s => (DateTimeOffset?)s.NextDueAt).FirstOrDefault())
                 .Select(c => c.Id)
                 .Take(200)
                 .ToListAsync(ct);

@@ -51,7 +51,7 @@ public static class IncidentLifecycle
         var recent = db.Tickets.AsNoTracking()
             .Where(t => EF.Constant(TicketQueue.ActiveStatuses).Contains(t.Status) && t.UpdatedAt >= since && t.CreatedAt >= since
                         && t.Kind != TicketKind.SubscriptionChange
-                        && !db.TicketIssueLinks.Any(l => l.TicketId == t.Id && l.IssueId == issueId));
+                        && !db.Set<TicketIssueLink>().Any(l => l.TicketId == t.Id && l.IssueId == issueId));
         // One tenant's sync names one customer; an incident seen across thousands is filtered here, not in SQL.
         var few = customerIds.Count <= 50;
         if (few)

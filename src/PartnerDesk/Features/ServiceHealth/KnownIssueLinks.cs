@@ -210,7 +210,7 @@ public static class KnownIssueLinks
         var now = clock.GetUtcNow();
         var tickets = await db.Tickets
             .Where(t => t.Status != TicketStatus.Resolved && t.Status != TicketStatus.Closed
-                        && db.TicketIssueLinks.Any(l => l.TicketId == t.Id && l.IssueId == issueId && l.State != KnownIssueLinkState.Dismissed))
+                        && db.Set<TicketIssueLink>().Any(l => l.TicketId == t.Id && l.IssueId == issueId && l.State != KnownIssueLinkState.Dismissed))
             .ToListAsync(ct);
         var body = string.IsNullOrWhiteSpace(request.Message)
             ? $"Microsoft has resolved the {issue.Service} service issue ({issue.MicrosoftId}) that caused this problem, so we are resolving your ticket. If you still see the problem, just reply here and we will pick it up again."
@@ -244,7 +244,7 @@ public static class KnownIssueLinks
         await db.ServiceHealthIssues.AsNoTracking().Where(i => issueIds.Contains(i.Id))
             .Select(i => new KnownIssueView(
                 i.Id, i.MicrosoftId, i.Title, i.Service, i.Status, i.IsResolved,
-                db.ServiceHealthPosts.Where(p => p.IssueId == i.Id).OrderByDescending(p => p.CreatedDateTime).Select(p => p.Text).FirstOrDefault(),
+                db.Set<ServiceHealthPost>().Where(p => p.IssueId == i.Id).OrderByDescending(p => p.CreatedDateTime).Select(p => p.Text).FirstOrDefault(),
                 i.LatestPostAt, 0))
             .ToDictionaryAsync(v => v.IssueId, ct);
 }

@@ -1,3 +1,4 @@
+using PartnerDesk.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using PartnerDesk.Features.Tickets;
@@ -115,4 +116,47 @@ public static class ServiceHealthLimits
     public const int Name = 200;
     public const int Text = 4000;
     public const int PostText = 20000;
+}
+
+/// <summary>ServiceHealth's tables as sets of the one context.</summary>
+public static class ServiceHealthSets
+{
+    extension(PartnerDeskDb db)
+    {
+        public DbSet<ServiceHealthIssue> ServiceHealthIssues => db.Set<ServiceHealthIssue>();
+        public DbSet<ServiceHealthPost> ServiceHealthPosts => db.Set<ServiceHealthPost>();
+        public DbSet<AffectedCustomer> AffectedCustomers => db.Set<AffectedCustomer>();
+        public DbSet<MessageCenterPost> MessageCenterPosts => db.Set<MessageCenterPost>();
+        public DbSet<MessageCenterRecipient> MessageCenterRecipients => db.Set<MessageCenterRecipient>();
+        public DbSet<CustomerServiceStatus> CustomerServiceStatuses => db.Set<CustomerServiceStatus>();
+        public DbSet<HealthSyncState> HealthSyncStates => db.Set<HealthSyncState>();
+        public DbSet<TicketIssueLink> TicketIssueLinks => db.Set<TicketIssueLink>();
+    }
+}
+
+/// <summary>Who sees ServiceHealth's entities, through Platform's two rules of isolation.</summary>
+internal sealed class ServiceHealthVisibility : IVisibilityRules
+{
+    public void Declare(Visibility visible)
+    {
+        // Microsoft's issues and posts are the organisation's; a contact sees those of its own tenant only.
+        visible.OwnedByOrganisation<ServiceHealthIssue>((db, i) =>
+            !db.CallerIsContact || db.Set<AffectedCustomer>().Any(a => a.IssueId == i.Id && a.CustomerId == db.CallerCustomerId));
+        visible.OwnedByOrganisation<ServiceHealthPost>((db, p) =>
+            !db.CallerIsContact || db.Set<AffectedCustomer>().Any(a => a.IssueId == p.IssueId && a.CustomerId == db.CallerCustomerId));
+        visible.OwnedByOrganisation<MessageCenterPost>((db, m) =>
+            !db.CallerIsContact || db.Set<MessageCenterRecipient>().Any(r => r.MessageId == m.Id && r.CustomerId == db.CallerCustomerId));
+        visible.ReachableCustomer<AffectedCustomer>(a => a.CustomerId);
+        visible.ReachableCustomer<MessageCenterRecipient>(r => r.CustomerId);
+        visible.ReachableCustomer<CustomerServiceStatus>(s => s.CustomerId);
+        visible.ReachableCustomer<HealthSyncState>(s => s.CustomerId, (db, s) => !db.CallerIsContact);
+
+        // A known issue on a ticket: not for sales agents; a contact sees those not dismissed, of tickets it sees.
+        visible.ReachableCustomer<TicketIssueLink>(
+            l => l.CustomerId,
+            (db, l) => !db.CallerIsSalesAgent
+                       && (!db.CallerIsContact
+                           || (l.State != KnownIssueLinkState.Dismissed
+                               && (db.CallerIsCustomerAdmin || db.Set<Ticket>().Any(t => t.Id == l.TicketId && t.RequesterContactId == db.CallerUserId)))));
+    }
 }

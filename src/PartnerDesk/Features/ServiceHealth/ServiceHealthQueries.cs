@@ -31,7 +31,7 @@ public static class ServiceHealthQueries
                 return new FieldErrors().Add("customerId", "No customer with this id is reachable.");
             }
 
-            issues = issues.Where(i => db.AffectedCustomers.Any(a => a.IssueId == i.Id && a.CustomerId == customerId));
+            issues = issues.Where(i => db.Set<AffectedCustomer>().Any(a => a.IssueId == i.Id && a.CustomerId == customerId));
         }
 
         if (query.Active is { } active)
@@ -45,8 +45,8 @@ public static class ServiceHealthQueries
             .Select(i => new IssueSummary(
                 i.Id, i.MicrosoftId, i.Title, i.Service, i.Feature, i.Classification, i.Status, i.IsResolved, i.StartDateTime,
                 i.EndDateTime, i.LastModifiedDateTime,
-                db.AffectedCustomers.Count(a => a.IssueId == i.Id),
-                db.TicketIssueLinks.Count(l => l.IssueId == i.Id && l.State != KnownIssueLinkState.Dismissed)))
+                db.Set<AffectedCustomer>().Count(a => a.IssueId == i.Id),
+                db.Set<TicketIssueLink>().Count(l => l.IssueId == i.Id && l.State != KnownIssueLinkState.Dismissed)))
             .ToListAsync(ct);
         return PageOf(page, skip, limit);
     }
@@ -89,7 +89,7 @@ public static class ServiceHealthQueries
                 return new FieldErrors().Add("customerId", "No customer with this id is reachable.");
             }
 
-            messages = messages.Where(m => db.MessageCenterRecipients.Any(r => r.MessageId == m.Id && r.CustomerId == customerId));
+            messages = messages.Where(m => db.Set<MessageCenterRecipient>().Any(r => r.MessageId == m.Id && r.CustomerId == customerId));
         }
 
         var rows = await messages.OrderByDescending(m => m.LastModifiedDateTime).ThenBy(m => m.Id).Skip(skip).Take(limit + 1).ToListAsync(ct);
@@ -133,7 +133,7 @@ public static class ServiceHealthQueries
     {
         var customers = db.Customers.AsNoTracking().Where(c => customerId == null || c.Id == customerId);
         var rows = await customers
-            .Select(c => new { c.Id, c.Name, State = db.HealthSyncStates.FirstOrDefault(s => s.CustomerId == c.Id) })
+            .Select(c => new { c.Id, c.Name, State = db.Set<HealthSyncState>().FirstOrDefault(s => s.CustomerId == c.Id) })
             .Where(r => !failingOnly || (r.State != null && r.State.LastError != null))
             .OrderBy(r => r.Name).Take(500)
             .ToListAsync(ct);

@@ -1,3 +1,4 @@
+using PartnerDesk.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using PartnerDesk.Platform.Tenancy;
@@ -77,4 +78,45 @@ public static class TicketLimits
     public const int Title = 200;
     public const int Body = 20_000;
     public const int Service = 100;
+}
+
+/// <summary>Tickets's tables as sets of the one context.</summary>
+public static class TicketsSets
+{
+    extension(PartnerDeskDb db)
+    {
+        public DbSet<Ticket> Tickets => db.Set<Ticket>();
+        public DbSet<TicketMessage> TicketMessages => db.Set<TicketMessage>();
+        public DbSet<TicketEvent> TicketEvents => db.Set<TicketEvent>();
+        public DbSet<TicketNumberCounter> TicketNumberCounters => db.Set<TicketNumberCounter>();
+        public DbSet<TicketAttachment> TicketAttachments => db.Set<TicketAttachment>();
+    }
+}
+
+/// <summary>Who sees Tickets's entities, through Platform's two rules of isolation.</summary>
+internal sealed class TicketsVisibility : IVisibilityRules
+{
+    public void Declare(Visibility visible)
+    {
+        visible.ReachableCustomer<Ticket>(
+            t => t.CustomerId,
+            (db, t) => (!db.CallerIsContact || db.CallerIsCustomerAdmin || t.RequesterContactId == db.CallerUserId)
+                       && (!db.CallerIsSalesAgent || t.Kind == TicketKind.SubscriptionChange));
+        visible.ReachableCustomer<TicketMessage>(
+            m => m.CustomerId,
+            (db, m) => (!db.CallerIsContact
+                        || (m.Visibility == MessageVisibility.Public
+                            && (db.CallerIsCustomerAdmin || m.Ticket!.RequesterContactId == db.CallerUserId)))
+                       && (!db.CallerIsSalesAgent || m.Ticket!.Kind == TicketKind.SubscriptionChange));
+
+        // A file follows its ticket, and the message it came with: an internal note's files stay with the agents.
+        visible.ReachableCustomer<TicketAttachment>(
+            a => a.CustomerId,
+            (db, a) => db.Set<Ticket>().Any(t => t.Id == a.TicketId) && (a.MessageId == null || db.Set<TicketMessage>().Any(m => m.Id == a.MessageId)));
+
+        // The history is the agents'; a sales agent's only of subscription changes.
+        visible.ReachableCustomer<TicketEvent>(
+            e => e.CustomerId,
+            (db, e) => !db.CallerIsContact && (!db.CallerIsSalesAgent || db.Set<Ticket>().Any(t => t.Id == e.TicketId && t.Kind == TicketKind.SubscriptionChange)));
+    }
 }

@@ -10,6 +10,7 @@ using PartnerDesk.MicrosoftApis;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
+using PartnerDesk.Features.Plans;
 
 namespace PartnerDesk.Features.Workspace;
 

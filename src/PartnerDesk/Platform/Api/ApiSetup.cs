@@ -16,6 +16,7 @@ using PartnerDesk.Features.Tickets;
 using PartnerDesk.Features.Workspace;
 using PartnerDesk.Platform.Auth;
 using Scalar.AspNetCore;
+using PartnerDesk.Features.SupportProviders;
 
 namespace PartnerDesk.Platform.Api;
 

@@ -3,6 +3,9 @@ using PartnerDesk.Features.Billing;
 using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Tenancy;
+using PartnerDesk.Features.Sla;
+using PartnerDesk.Features.SupportProviders;
+using PartnerDesk.Features.Mail;
 
 namespace PartnerDesk.Platform.Data;
 
@@ -109,7 +112,7 @@ public static class Unfiltered
         var byProvider = delivery switch
         {
             SupportDelivery.Direct => 0,
-            SupportDelivery.Mixed => await incidents.CountAsync(t => db.ProviderHandovers.IgnoreQueryFilters().Any(h => h.TicketId == t.Id), ct),
+            SupportDelivery.Mixed => await incidents.CountAsync(t => db.Set<ProviderHandover>().IgnoreQueryFilters().Any(h => h.TicketId == t.Id), ct),
             _ => count,
         };
         return (new MonthActivity([.. entries.Select(e => e.Work)], count, byProvider), [.. entries.Where(e => e.StatementId == null).Select(e => e.Id)]);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Features.Tickets;
 
 namespace PartnerDesk.Platform.Tenancy;
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Tenancy;
 
-namespace PartnerDesk.Features.Plans;
+namespace PartnerDesk.Features.Sla;
 
 /// <summary>A target a ticket missed: kept for reporting and statements, never changed.</summary>
 public sealed class SlaBreach : IOrganisationOwned

@@ -4,7 +4,7 @@ using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Jobs;
 
-namespace PartnerDesk.Features.Plans;
+namespace PartnerDesk.Features.Sla;
 
 public sealed class SlaOptions
 {

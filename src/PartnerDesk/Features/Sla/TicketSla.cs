@@ -1,22 +1,7 @@
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Features.Plans;
 
-namespace PartnerDesk.Features.Plans;
-
-/// <summary>The targets of one severity.</summary>
-public sealed record SlaTarget(TimeSpan FirstResponse, TimeSpan? NextResponse, TimeSpan? Resolution, bool AroundTheClock);
-
-/// <summary>A plan as tickets need it: calendar, pause option, targets per severity, and who works which tickets.</summary>
-public sealed record SlaPolicy(Guid PlanId, BusinessCalendar Calendar, bool PauseWhileEscalated, IReadOnlyDictionary<Severity, SlaTarget> Targets)
-{
-    public SupportDelivery Delivery { get; init; }
-    public Guid? ProviderOrganisationId { get; init; }
-    public string? ProviderName { get; init; }
-    public IReadOnlyList<RoutingRule> Rules { get; init; } = [];
-
-    private readonly BusinessCalendar twentyFourSeven = BusinessCalendar.TwentyFourSeven(Calendar.TimeZoneId);
-
-    public BusinessCalendar CalendarFor(SlaTarget target) => target.AroundTheClock ? twentyFourSeven : Calendar;
-}
+namespace PartnerDesk.Features.Sla;
 
 /// <summary>What a ticket's SLA depends on.</summary>
 public sealed record SlaFacts(

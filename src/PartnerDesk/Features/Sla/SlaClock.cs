@@ -1,6 +1,7 @@
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Features.Plans;
 
-namespace PartnerDesk.Features.Plans;
+namespace PartnerDesk.Features.Sla;
 
 /// <summary>A ticket's status from this instant on.</summary>
 public sealed record StatusChange(DateTimeOffset At, TicketStatus Status);

@@ -7,11 +7,9 @@ using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Outbox;
 using PartnerDesk.Platform.Tenancy;
+using PartnerDesk.Features.Plans;
 
-namespace PartnerDesk.Features.Plans;
-
-/// <summary>A condition of a mixed plan under which a ticket goes to the provider (empty parts match anything).</summary>
-public sealed record RoutingRule(bool OutsideServiceHours, Severity? Severity, string? Service);
+namespace PartnerDesk.Features.SupportProviders;
 
 /// <summary>In the partner's organisation: a ticket its plan sends to a support provider, and the provider's ticket for it.</summary>
 public sealed class ProviderHandover : IOrganisationOwned

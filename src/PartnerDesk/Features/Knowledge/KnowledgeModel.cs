@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Platform.Data;
+
+namespace PartnerDesk.Features.Knowledge;
+
+/// <summary>Knowledge's tables as sets of the one context.</summary>
+public static class KnowledgeSets
+{
+    extension(PartnerDeskDb db)
+    {
+        public DbSet<Article> Articles => db.Set<Article>();
+        public DbSet<ArticleTerm> ArticleTerms => db.Set<ArticleTerm>();
+        public DbSet<ArticleVisit> ArticleVisits => db.Set<ArticleVisit>();
+    }
+}
+
+/// <summary>Who sees Knowledge's entities, through Platform's two rules of isolation.</summary>
+internal sealed class KnowledgeVisibility : IVisibilityRules
+{
+    public void Declare(Visibility visible)
+    {
+        // Agents read all of their organisation's articles; its customers' contacts the public ones.
+        visible.OwnedByOrganisation<Article>((db, a) => !db.CallerIsContact || a.Visibility == ArticleVisibility.Public);
+        visible.OwnedByOrganisation<ArticleTerm>((db, t) => !db.CallerIsContact || t.Visibility == ArticleVisibility.Public);
+        visible.OwnedByOrganisation<ArticleVisit>((db, v) => !db.CallerIsContact);
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Platform.Data;
+
+namespace PartnerDesk.Features.Plans;
+
+/// <summary>Plans's tables as sets of the one context.</summary>
+public static class PlansSets
+{
+    extension(PartnerDeskDb db)
+    {
+        public DbSet<SupportPlan> SupportPlans => db.Set<SupportPlan>();
+        public DbSet<SupportContract> SupportContracts => db.Set<SupportContract>();
+    }
+}
+
+/// <summary>Who sees Plans's entities, through Platform's two rules of isolation.</summary>
+internal sealed class PlansVisibility : IVisibilityRules
+{
+    public void Declare(Visibility visible)
+    {
+        visible.OwnedByOrganisation<SupportCalendar>();
+        visible.OwnedByOrganisation<CalendarInterval>();
+        visible.OwnedByOrganisation<CalendarHoliday>();
+        visible.OwnedByOrganisation<SupportPlan>();
+        visible.OwnedByOrganisation<PlanSlaTarget>();
+        visible.OwnedByOrganisation<PlanPhoneLine>();
+        visible.OwnedByOrganisation<PlanRoutingRule>();
+
+        // A contract is the customer's: its agents, and its own contacts (the support terms page).
+        visible.ReachableCustomer<SupportContract>(c => c.CustomerId);
+    }
+}
