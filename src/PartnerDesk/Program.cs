@@ -1,11 +1,8 @@
 using Microsoft.FluentUI.AspNetCore.Components;
 using PartnerDesk.Components;
-using PartnerDesk.Features.Escalations;
-using PartnerDesk.Features.Mail;
-using PartnerDesk.Features.Organisations;
-using PartnerDesk.Features.Plans;
-using PartnerDesk.Features.ServiceHealth;
-using PartnerDesk.Features.Workspace;
+using PartnerDesk;
+using PartnerDesk.Features.Demo;
+using PartnerDesk.MicrosoftApis;
 using PartnerDesk.Platform;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
@@ -20,16 +17,13 @@ builder.Services.AddPartnerDeskApi();
 builder.Services.AddPartnerDeskUi();
 builder.Services.AddFluentUIComponents();
 builder.Services.AddPartnerDeskObservability(builder.Configuration);
-await builder.AddPartnerDeskServiceHealth(options.DemoMode ?? builder.Environment.IsDevelopment());
-builder.Services.AddPartnerDeskEscalations(builder.Configuration);
-builder.Services.AddPartnerDeskPlans(builder.Configuration);
-builder.Services.AddPartnerDeskMail(builder.Configuration);
-builder.Services.AddPartnerDeskOrganisations(builder.Configuration);
-builder.Services.AddPartnerDeskWorkspace(builder.Configuration);
+await builder.AddPartnerDeskMicrosoft(options.DemoMode ?? builder.Environment.IsDevelopment());
+builder.Services.AddPartnerDeskFeatures(builder.Configuration);
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.Tag]);
 
 var app = builder.Build();
-await app.PrepareDatabase();
+await app.MigrateDatabase();
+await app.FillEmptyDatabase();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -43,7 +37,7 @@ app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(DatabaseHealthCheck.Tag) }).AllowAnonymous();
-app.MapPartnerDeskApi(options);
+app.MapPartnerDeskApi(api => api.MapPartnerDeskFeatures());
 app.MapPartnerDeskUi();
 
 app.Run();

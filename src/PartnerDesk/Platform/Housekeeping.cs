@@ -1,13 +1,19 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Auth;
-using PartnerDesk.Features.Notifications;
 
 namespace PartnerDesk.Platform;
 
+/// <summary>A feature's share of the hourly housekeeping: deletes what has served its purpose, across organisations.</summary>
+public interface ICleanup
+{
+    /// <summary>Returns how many rows it removed. Runs without a caller: the filters must be bypassed, for deletes only.</summary>
+    Task<int> Run(PartnerDeskDb db, DateTimeOffset now, CancellationToken ct);
+}
+
 /// <summary>
 /// Removes what has served its purpose: session tokens a day after they expired and stored idempotent
-/// answers after a day (clients retry within minutes). Deletes are idempotent, so several instances
+/// answers after a day (clients retry within minutes), and what the features' <see cref="ICleanup"/>s say. Deletes are idempotent, so several instances
 /// running this at once do no harm.
 /// </summary>
 public sealed class Housekeeping(IServiceScopeFactory scopes, TimeProvider clock, ILogger<Housekeeping> log) : Jobs.PeriodicJob(clock, log)
@@ -35,11 +41,12 @@ public sealed class Housekeeping(IServiceScopeFactory scopes, TimeProvider clock
         var answers = await db.IdempotencyRecords.IgnoreQueryFilters()
             .Where(r => r.CreatedAt < idempotencyCutoff)
             .ExecuteDeleteAsync(ct);
-        // SLA alerts seen a month ago have done their work; breaches themselves are kept (SlaBreaches).
-        var seenCutoff = now.AddDays(-30);
-        var alerts = await db.AgentAlerts.IgnoreQueryFilters()
-            .Where(a => a.ReadAt < seenCutoff)
-            .ExecuteDeleteAsync(ct);
-        return tokens + answers + alerts;
+        var removed = tokens + answers;
+        foreach (var cleanup in scope.ServiceProvider.GetServices<ICleanup>())
+        {
+            removed += await cleanup.Run(db, now, ct);
+        }
+
+        return removed;
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Outbox;
@@ -17,17 +16,9 @@ public sealed record MirrorPayload(Guid ResellerOrganisationId, Guid ResellerEsc
 /// the same save, to be told to the reseller (<see cref="ResellerMirrorHandler"/>). The reseller's own
 /// replies to its customer never travel; it talks to the provider through escalation notes.
 /// </summary>
-public sealed class ResellerMirror(TimeProvider clock) : SaveChangesInterceptor
+public sealed class ResellerMirror(TimeProvider clock) : ISaveStep
 {
-    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        if (eventData.Context is PartnerDeskDb db)
-        {
-            await Collect(db, cancellationToken);
-        }
-
-        return result;
-    }
+    public ValueTask Saving(PartnerDeskDb db, CancellationToken ct) => new(Collect(db, ct));
 
     private async Task Collect(PartnerDeskDb db, CancellationToken ct)
     {

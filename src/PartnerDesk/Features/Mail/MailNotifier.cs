@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using PartnerDesk.Features.Escalations;
 using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.Tickets;
@@ -18,32 +17,14 @@ public sealed record MailNotice(
 /// an agent's (or the support provider's) public reply, a status the customer must hear of, an incident
 /// notice, an escalation handed on or finished. Organisations without a mailbox get no mail.
 /// </summary>
-public sealed class MailNotifier(OutboundMailboxes mailboxes, TimeProvider clock) : SaveChangesInterceptor
+public sealed class MailNotifier(OutboundMailboxes mailboxes, TimeProvider clock) : ISaveStep
 {
+    public ValueTask Saving(PartnerDeskDb db, CancellationToken ct) => new(Notice(db, ct));
+
     public const string Kind = "Email.Send";
 
     // Waiting on the customer is said in the reply that asks; a bare status change would be a second, empty mail.
     private static readonly TicketStatus[] Told = [TicketStatus.Resolved, TicketStatus.Closed];
-
-    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        if (eventData.Context is PartnerDeskDb db)
-        {
-            await Notice(db, cancellationToken);
-        }
-
-        return result;
-    }
-
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        if (eventData.Context is PartnerDeskDb db)
-        {
-            Notice(db, CancellationToken.None).GetAwaiter().GetResult();
-        }
-
-        return result;
-    }
 
     private async Task Notice(PartnerDeskDb db, CancellationToken ct)
     {

@@ -4,13 +4,12 @@ namespace PartnerDesk.Features.Mail;
 
 public static class MailSetup
 {
-    /// <summary>The mailbox reader, the outbound letters (an interceptor writes them, the outbox sends them) and their connections.</summary>
+    /// <summary>The mailbox reader, the outbound letters (a save step writes them, the outbox sends them) and their connections.</summary>
     public static IServiceCollection AddPartnerDeskMail(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<MailOptions>(configuration.GetSection(MailOptions.Section));
         services.AddSingleton<MailConnections>();
         services.AddSingleton<OutboundMailboxes>();
-        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, MailNotifier>();
         services.AddSingleton<SendMailHandler>();
         services.AddSingleton<IOutboxHandler>(sp => sp.GetRequiredService<SendMailHandler>());
         services.AddSingleton<IOutboxHandler, ProviderEscalationMailHandler>();

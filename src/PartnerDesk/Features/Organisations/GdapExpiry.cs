@@ -190,13 +190,14 @@ public sealed class GdapExpiryJob(IServiceScopeFactory scopes, IOptions<GdapOpti
 
 public static class OrganisationsSetup
 {
-    /// <summary>The GDAP expiry job and its settings.</summary>
+    /// <summary>The GDAP sync and expiry job, and the support profile's publication.</summary>
     public static IServiceCollection AddPartnerDeskOrganisations(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<GdapOptions>(configuration.GetSection(GdapOptions.Section));
         services.AddSingleton<GdapSync>();
         services.AddSingleton<GdapExpiryJob>();
         services.AddHostedService(sp => sp.GetRequiredService<GdapExpiryJob>());
+        services.AddSingleton<Platform.Outbox.IOutboxHandler, PublishSupportProfileHandler>(); // the support profile, to Partner Center
         return services;
     }
 }

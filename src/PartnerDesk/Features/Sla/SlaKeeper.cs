@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Data;
@@ -12,32 +11,14 @@ namespace PartnerDesk.Features.Sla;
 /// job, an escalation): on each save it takes the responses from new public messages, works out the due
 /// times again for tickets whose status, severity or responses changed, and records what fell due.
 /// </summary>
-public sealed class SlaKeeper(SlaPolicies policies, TimeProvider clock) : SaveChangesInterceptor
+public sealed class SlaKeeper(SlaPolicies policies, TimeProvider clock) : ISaveStep
 {
+    public ValueTask Saving(PartnerDeskDb db, CancellationToken ct) => new(Keep(db, ct));
+
     private static readonly string[] Triggers =
         [nameof(Ticket.Status), nameof(Ticket.Severity), nameof(Ticket.FirstRespondedAt), nameof(Ticket.CustomerWaitingSince), nameof(Ticket.PlanId)];
 
     public const string Actor = "PartnerDesk SLA";
-
-    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        if (eventData.Context is PartnerDeskDb db)
-        {
-            await Keep(db, cancellationToken);
-        }
-
-        return result;
-    }
-
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        if (eventData.Context is PartnerDeskDb db)
-        {
-            Keep(db, CancellationToken.None).GetAwaiter().GetResult();
-        }
-
-        return result;
-    }
 
     private async Task Keep(PartnerDeskDb db, CancellationToken ct)
     {

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.Tickets;
@@ -108,21 +107,13 @@ public sealed record ProviderNewsPayload(Guid PartnerOrganisationId, Guid Partne
 /// side, forwarded); a provider agent's public reply or status change on a routed ticket (provider side,
 /// brought back, where the reply goes to the customer in the partner's name). Internal notes never travel.
 /// </summary>
-public sealed class ProviderRouter(SlaPolicies policies, TimeProvider clock) : SaveChangesInterceptor
+public sealed class ProviderRouter(SlaPolicies policies, TimeProvider clock) : ISaveStep
 {
+    public ValueTask Saving(PartnerDeskDb db, CancellationToken ct) => new(Collect(db, ct));
+
     public const string RouteKind = "SupportProvider.Route";
     public const string ForwardKind = "SupportProvider.Forward";
     public const string NewsKind = "SupportProvider.News";
-
-    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        if (eventData.Context is PartnerDeskDb db)
-        {
-            await Collect(db, cancellationToken);
-        }
-
-        return result;
-    }
 
     private async Task Collect(PartnerDeskDb db, CancellationToken ct)
     {

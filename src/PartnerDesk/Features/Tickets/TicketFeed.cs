@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
+using PartnerDesk.Platform.Data;
 
 namespace PartnerDesk.Features.Tickets;
 
@@ -11,35 +11,19 @@ public readonly record struct TicketChanged(Guid OrganisationId, Guid TicketId, 
 /// In-process: with several instances, a SignalR backplane (Redis) carries it further (DESIGN section 5).
 /// Listeners only learn an id and reload through their own, filtered, queries.
 /// </summary>
-public sealed class TicketFeed(ILogger<TicketFeed> log, Platform.SupportMetrics metrics) : SaveChangesInterceptor
+public sealed class TicketFeed(ILogger<TicketFeed> log, Platform.SupportMetrics metrics) : ISaveStep
 {
+    public ValueTask Saving(PartnerDeskDb db, CancellationToken ct)
+    {
+        Collect(db);
+        return ValueTask.CompletedTask;
+    }
+
+    public void Saved(PartnerDeskDb db) => Publish(db);
+
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, List<TicketChanged>> pending = [];
 
     public event Action<TicketChanged>? Changed;
-
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        Collect(eventData.Context);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        Collect(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        Publish(eventData.Context);
-        return result;
-    }
-
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        Publish(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
 
     private void Collect(DbContext? context)
     {

@@ -43,7 +43,7 @@ public static class UpdateTicket
             {
                 errors.Add("assigneeId", "No active agent with this id is in your organisation.");
             }
-            else if (!await reach.SeesTicket(ticket.OrganisationId, assigneeId, assignee.Role, ticket.Id, ct))
+            else if (!await reach.Sees<Ticket>(ticket.OrganisationId, assigneeId, assignee.Role, t => t.Id == ticket.Id, ct))
             {
                 errors.Add("assigneeId", "This agent may not work on this ticket (no GDAP access to the customer, or not a ticket for this role).");
             }

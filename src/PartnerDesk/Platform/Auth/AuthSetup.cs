@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
-using PartnerDesk.Features.Accounts;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
 

@@ -18,9 +18,10 @@ public static class DataSetup
         var connection = configuration.GetConnectionString(ConnectionName);
         services.AddScoped<Caller>();
         services.AddSingleton<AgentReach>();
+        services.Configure<Outbox.OutboxOptions>(configuration.GetSection(Outbox.OutboxOptions.Section));
+        services.AddSingleton<Outbox.OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Outbox.OutboxDispatcher>());
         services.AddHostedService<Housekeeping>();
-        services.AddSingleton<Features.Tickets.TicketFeed>();
-        services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<Features.Tickets.TicketFeed>());
         services.AddSingleton(TimeProvider.System);
         if (options.UsePostgres)
         {

@@ -1,77 +1,18 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using PartnerDesk.Features.Demo;
-using PartnerDesk.Features.Organisations;
-using PartnerDesk.Platform.Tenancy;
-using PartnerDesk.Platform.Auth;
 
 namespace PartnerDesk.Platform.Data;
 
-/// <summary>At start: apply migrations, then fill an empty database with the demo world or the first admin.</summary>
+/// <summary>At start: bring the database to the model's newest migration.</summary>
 public static class DatabaseStartup
 {
-    private static string DemoBanner(WebApplication app, string password, bool seeded) => $"""
-
-        PartnerDesk {(seeded ? "demo world seeded" : "demo world")}.
-          Sign in at {string.Join(", ", app.Urls.DefaultIfEmpty("http://localhost:5080"))} as admin@contoso-cloud.example (or any demo account)
-          Demo password: {password}
-
-        """;
-
-    public static async Task PrepareDatabase(this WebApplication app)
+    public static async Task MigrateDatabase(this WebApplication app)
     {
         using var scope = app.Services.CreateScope();
-        var services = scope.ServiceProvider;
-        var db = services.GetRequiredService<PartnerDeskDb>();
-        var options = services.GetRequiredService<IOptions<PartnerDeskOptions>>().Value;
-        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("PartnerDesk.Startup");
-
+        var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
         await db.Database.MigrateAsync();
         if (db.Database.IsSqlite())
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-        }
-
-        var demo = options.DemoMode ?? app.Environment.IsDevelopment();
-        // A generated demo password is kept beside the data, so that every start can say it again.
-        var passwordFile = Path.Combine(app.Environment.ContentRootPath, "data", "demo-password.txt");
-        if (await db.Organisations.IgnoreQueryFilters().AnyAsync())
-        {
-            if (demo && (options.DemoPassword ?? (File.Exists(passwordFile) ? (await File.ReadAllTextAsync(passwordFile)).Trim() : null)) is { } known
-                && await db.Agents.IgnoreQueryFilters().AnyAsync(a => a.Id == DemoWorld.Ids.ContosoAdmin))
-            {
-                log.LogInformation("{Banner}", DemoBanner(app, known, seeded: false));
-            }
-
-            return;
-        }
-
-        var hasher = services.GetRequiredService<IPasswordHasher<UserAccount>>();
-        var clock = services.GetRequiredService<TimeProvider>();
-        if (demo)
-        {
-            var password = options.DemoPassword;
-            if (password is null)
-            {
-                password = DemoWorld.NewPassword();
-                Directory.CreateDirectory(Path.GetDirectoryName(passwordFile)!);
-                await File.WriteAllTextAsync(passwordFile, password);
-            }
-
-            await DemoWorld.Seed(db, hasher, password, clock);
-            Console.WriteLine(DemoBanner(app, password, seeded: true));
-        }
-        else if (options.Admin is { Email: not null, Password: not null, Organisation: not null } admin)
-        {
-            var users = services.GetRequiredService<UserManager<UserAccount>>();
-            var kind = Enum.TryParse<OrganisationKind>(admin.OrganisationKind, true, out var k) ? k : OrganisationKind.DirectBill;
-            await FirstAdmin.Create(db, users, admin, kind, clock);
-            log.LogInformation("Created organisation {Organisation} with admin agent {Email}.", admin.Organisation, admin.Email);
-        }
-        else
-        {
-            log.LogWarning("The database is empty and demo mode is off: set PartnerDesk__Admin__Organisation, __Email and __Password to create the first admin.");
         }
     }
 }

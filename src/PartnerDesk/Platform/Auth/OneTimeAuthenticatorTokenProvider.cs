@@ -1,9 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Identity;
 using OtpNet;
-using PartnerDesk.Platform.Auth;
 
-namespace PartnerDesk.Features.Accounts;
+namespace PartnerDesk.Platform.Auth;
 
 /// <summary>
 /// The authenticator (TOTP, RFC 6238) check: six digits, 30-second steps, one step of clock drift either

@@ -1,0 +1,70 @@
+using PartnerDesk.Features.Accounts;
+using PartnerDesk.Features.Billing;
+using PartnerDesk.Features.Escalations;
+using PartnerDesk.Features.Knowledge;
+using PartnerDesk.Features.Mail;
+using PartnerDesk.Features.Notifications;
+using PartnerDesk.Features.Organisations;
+using PartnerDesk.Features.Plans;
+using PartnerDesk.Features.ServiceHealth;
+using PartnerDesk.Features.Sla;
+using PartnerDesk.Features.Subscriptions;
+using PartnerDesk.Features.SupportProviders;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Features.Workspace;
+using PartnerDesk.Platform;
+using PartnerDesk.Platform.Data;
+
+namespace PartnerDesk;
+
+/// <summary>
+/// The one place that names every feature: what each registers, the routes each maps, and the order of the
+/// steps that follow every save. Platform/ names none of them (docs/architecture.md).
+/// </summary>
+public static class Composition
+{
+    public static IServiceCollection AddPartnerDeskFeatures(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddPartnerDeskPlans();
+        services.AddPartnerDeskSla(configuration);
+        services.AddPartnerDeskSupportProviders();
+        services.AddPartnerDeskServiceHealth(configuration);
+        services.AddPartnerDeskEscalations(configuration);
+        services.AddPartnerDeskSubscriptions();
+        services.AddPartnerDeskMail(configuration);
+        services.AddPartnerDeskOrganisations(configuration);
+        services.AddPartnerDeskWorkspace(configuration);
+        services.AddSingleton<ICleanup, SeenAlertsCleanup>();
+
+        // What follows every save, whoever saves, in this order:
+        services.AddSaveSteps(
+            typeof(SlaKeeper),      // 1. due times from the change; a new ticket's plan from its customer's contract
+            typeof(ProviderRouter), // 2. hand a ticket to the plan's support provider: reads the plan step 1 found
+            typeof(ResellerMirror), // 3. carry a reseller's replies to its provider's copy of an escalated ticket
+            typeof(MailNotifier),   // 4. the customer's mail: after 1–3, which may add the messages it tells of
+            typeof(TicketFeed));    // 5. after the commit: open consoles reload, and the filed-tickets metric counts
+        return services;
+    }
+
+    public static RouteGroupBuilder MapPartnerDeskFeatures(this RouteGroupBuilder api) => api
+        .MapAccountEndpoints()
+        .MapCustomerEndpoints()
+        .MapTicketEndpoints()
+        .MapTicketAttachmentEndpoints()
+        .MapServiceHealthEndpoints()
+        .MapNotificationEndpoints()
+        .MapEscalationEndpoints()
+        .MapCalendarEndpoints()
+        .MapPlanEndpoints()
+        .MapSupportTermsEndpoints()
+        .MapSlaEndpoints()
+        .MapTicketRoutingEndpoints()
+        .MapTimeEntryEndpoints()
+        .MapStatementEndpoints()
+        .MapSupportProfileEndpoints()
+        .MapMailEndpoints()
+        .MapSubscriptionEndpoints()
+        .MapKnowledgeEndpoints()
+        .MapGdapEndpoints()
+        .MapWorkspaceEndpoints();
+}

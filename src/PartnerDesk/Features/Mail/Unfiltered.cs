@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Platform.Data;
+
+namespace PartnerDesk.Features.Mail;
+
+/// <summary>
+/// The few reads of this feature that must look past the caller's query filters, each narrow and each saying
+/// why. Outside Platform/, a file of this name is the only place that may call <c>IgnoreQueryFilters</c> (an
+/// architecture test holds every feature to it), so every way around isolation is found by its name.
+/// </summary>
+public static class Unfiltered
+{
+    /// <summary>
+    /// Whether an organisation can send mail: asked while any caller saves (a contact's reply included), who
+    /// may not see mailboxes. Only the yes or no leaves this query.
+    /// </summary>
+    public static Task<bool> HasEnabledMailbox(PartnerDeskDb db, Guid organisationId, CancellationToken ct) =>
+        db.Mailboxes.IgnoreQueryFilters().AnyAsync(m => m.OrganisationId == organisationId && m.Enabled, ct);
+
+    /// <summary>The enabled mailboxes of every organisation, for the mail reader to watch: ids only; each is read inside its organisation.</summary>
+    public static async Task<List<(Guid Id, Guid OrganisationId)>> MailboxesToRead(PartnerDeskDb db, CancellationToken ct) =>
+        (await db.Mailboxes.IgnoreQueryFilters().AsNoTracking().Where(m => m.Enabled).Select(m => new { m.Id, m.OrganisationId }).ToListAsync(ct))
+            .ConvertAll(m => (m.Id, m.OrganisationId));
+}
