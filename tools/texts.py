@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes src/PartnerDesk/Components/Text.resx (English) and Text.de.resx (German) from the table below.
+"""Writes src/PartnerDesk/Platform/Ui/Text.resx (English) and Text.de.resx (German) from the table below.
 The English text is the key; English values differ from the key only where a key is a code (enum names)."""
 import html, os
 
@@ -503,6 +503,6 @@ def write(path, pairs):
             f.write(f'  <data name="{html.escape(key)}" xml:space="preserve"><value>{html.escape(value, quote=False)}</value></data>\n')
         f.write("</root>\n")
 
-here = os.path.join(os.path.dirname(__file__), "..", "src", "PartnerDesk", "Components")
+here = os.path.join(os.path.dirname(__file__), "..", "src", "PartnerDesk", "Platform", "Ui")
 write(os.path.join(here, "Text.resx"), [(k, en or k) for k, (en, de) in TEXTS.items() if en])
 write(os.path.join(here, "Text.de.resx"), [(k, de) for k, (en, de) in TEXTS.items()])

@@ -20,7 +20,7 @@ public sealed class QueryWorkload(BenchDatabase database)
     public static ListCall Api(ListTicketsQuery query) => async db =>
         (await ListTickets.Handle(query, db, CancellationToken.None)).Value?.Items.Count ?? -1;
 
-    /// <summary>The agent console's queue page (Features/Tickets/Pages/Console/Queue.razor).</summary>
+    /// <summary>The agent console's queue page (Features/AgentConsole/Queue.razor).</summary>
     public static ListCall ConsoleQueue(QueueQuery query) => async db => (await TicketQueue.Handle(query, db)).Items.Count;
 
     public async Task<LatencySummary> Measure(ListCall call, int warmUp, int count)

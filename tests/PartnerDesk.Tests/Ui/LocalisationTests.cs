@@ -3,8 +3,8 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
-using PartnerDesk.Components;
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Ui;
 using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.Tests.Ui;

@@ -1,3 +1,4 @@
+using PartnerDesk.Features.Tickets;
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Platform.Data;
 
@@ -29,4 +30,11 @@ internal sealed class PlansVisibility : IVisibilityRules
         // A contract is the customer's: its agents, and its own contacts (the support terms page).
         visible.ReachableCustomer<SupportContract>(c => c.CustomerId);
     }
+}
+
+/// <summary>A ticket counts by the plan its customer's contract named when it was filed; a deleted plan leaves it without one.</summary>
+internal sealed class TicketPlanConfiguration : IEntityTypeConfiguration<Ticket>
+{
+    public void Configure(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<Ticket> b) =>
+        b.HasOne<SupportPlan>().WithMany().HasForeignKey(t => t.PlanId).OnDelete(DeleteBehavior.SetNull);
 }

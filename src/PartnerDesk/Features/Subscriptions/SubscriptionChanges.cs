@@ -327,7 +327,7 @@ public sealed class ApplySubscriptionChangeHandler(PartnerCenterClient partnerCe
             }
 
             (change.State, change.DoneAt) = (SubscriptionChangeState.Done, now);
-            Workspace.TenantFacts.Forget(cache, message.OrganisationId, change.CustomerId); // the workspace shows the new count at once
+            TenantFactsCache.Forget(cache, message.OrganisationId, change.CustomerId); // the workspace shows the new count at once
             SubscriptionChanges.Tell(db, ticket, Guid.Empty, author,
                 cancel ? $"Done: {change.SubscriptionName} is cancelled." : $"Done: {change.SubscriptionName} now has {change.ToQuantity} licences.", TicketStatus.Resolved, now);
             return OutboxOutcome.Sent;

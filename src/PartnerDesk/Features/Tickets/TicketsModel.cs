@@ -33,7 +33,6 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
 
         // The SLA sweep reads only the tickets something falls due on.
         b.HasIndex(t => t.SlaCheckAt, "IX_Tickets_SlaCheckAt").HasFilter("\"SlaCheckAt\" IS NOT NULL");
-        b.HasOne<Plans.SupportPlan>().WithMany().HasForeignKey(t => t.PlanId).OnDelete(DeleteBehavior.SetNull);
         b.Property(t => t.SlaWarned).HasConversion<int>();
         b.Property(t => t.Revision).IsConcurrencyToken();
         b.Property(t => t.SlaBreached).HasConversion<int>();

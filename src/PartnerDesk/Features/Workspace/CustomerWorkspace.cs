@@ -156,25 +156,9 @@ public static class CustomerWorkspace
 /// </summary>
 public sealed class TenantFacts(GraphClients graph, PartnerCenterClient partnerCenter, IMemoryCache cache, IOptions<WorkspaceOptions> options, TimeProvider clock)
 {
-    private static object Key(Guid organisationId, Guid customerId) => (nameof(TenantFacts), organisationId, customerId);
+    private static object Key(Guid organisationId, Guid customerId) => TenantFactsCache.Key(organisationId, customerId);
 
-    private static object Generation(Guid organisationId, Guid customerId) => (nameof(TenantFacts) + ".generation", organisationId, customerId);
-
-    /// <summary>
-    /// Drops the customer's facts, and any read of them under way: an entry stored by a read that began before
-    /// this expires at once (its generation token is cancelled), so a count read before a change cannot come back.
-    /// Other instances keep theirs until it expires.
-    /// </summary>
-    public static void Forget(IMemoryCache cache, Guid organisationId, Guid customerId)
-    {
-        if (cache.Get(Generation(organisationId, customerId)) is CancellationTokenSource generation)
-        {
-            cache.Remove(Generation(organisationId, customerId));
-            generation.Cancel();
-        }
-
-        cache.Remove(Key(organisationId, customerId));
-    }
+    private static object Generation(Guid organisationId, Guid customerId) => TenantFactsCache.Generation(organisationId, customerId);
 
     public async Task<TenantFactsView?> Of(PartnerDeskDb db, Guid customerId, bool refresh, CancellationToken ct)
     {

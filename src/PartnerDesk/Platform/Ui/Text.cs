@@ -1,4 +1,4 @@
-namespace PartnerDesk.Components;
+namespace PartnerDesk.Platform.Ui;
 
 /// <summary>
 /// Marker for the UI's texts. The English text is the key; Text.de.resx holds German. A text without a
