@@ -6,10 +6,10 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
 using PartnerDesk.Features.Demo;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
-using PartnerDesk.Platform.Auth;
-using PartnerDesk.Features.Tickets;
 
 namespace PartnerDesk.Bench;
 

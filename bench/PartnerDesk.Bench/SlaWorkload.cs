@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Features.Demo;
-using PartnerDesk.Platform.Tenancy;
 using PartnerDesk.Features.Sla;
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Bench;
 

@@ -38,11 +38,12 @@ public static class Composition
 
         // What follows every save, whoever saves, in this order:
         services.AddSaveSteps(
-            typeof(SlaKeeper),      // 1. due times from the change; a new ticket's plan from its customer's contract
-            typeof(ProviderRouter), // 2. hand a ticket to the plan's support provider: reads the plan step 1 found
-            typeof(ResellerMirror), // 3. carry a reseller's replies to its provider's copy of an escalated ticket
-            typeof(MailNotifier),   // 4. the customer's mail: after 1–3, which may add the messages it tells of
-            typeof(TicketFeed));    // 5. after the commit: open consoles reload, and the filed-tickets metric counts
+            typeof(KnownIssueLinker), // 1. a new ticket, from any channel, is matched against its tenant's active Microsoft issues
+            typeof(SlaKeeper),        // 2. due times from the change; a new ticket's plan from its customer's contract
+            typeof(ProviderRouter),   // 3. hand a ticket to the plan's support provider: reads the plan step 2 found
+            typeof(ResellerMirror),   // 4. carry a reseller's replies to its provider's copy of an escalated ticket
+            typeof(MailNotifier),     // 5. the customer's mail: after 1–4, which may add the messages it tells of
+            typeof(TicketFeed));      // 6. after the commit: open consoles reload, and the filed-tickets metric counts
         return services;
     }
 

@@ -1,6 +1,6 @@
 using Microsoft.FluentUI.AspNetCore.Components;
-using PartnerDesk.Components;
 using PartnerDesk;
+using PartnerDesk.Components;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.MicrosoftApis;
 using PartnerDesk.Platform;

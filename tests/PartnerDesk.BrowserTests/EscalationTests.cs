@@ -3,9 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Escalations;
+using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Outbox;
 using PartnerDesk.Tests.Infrastructure;
-using PartnerDesk.Features.Tickets;
 
 namespace PartnerDesk.BrowserTests;
 

@@ -3,8 +3,8 @@ using Microsoft.Playwright;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Knowledge;
 using PartnerDesk.Features.Tickets;
-using PartnerDesk.Tests.Infrastructure;
 using PartnerDesk.Platform.Api;
+using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.BrowserTests;
 

@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Platform;
-using PartnerDesk.Platform.Tenancy;
 using PartnerDesk.Platform.Auth;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Components;
 

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Auth;
+using PartnerDesk.Platform.Data;
 
 namespace PartnerDesk.Platform;
 

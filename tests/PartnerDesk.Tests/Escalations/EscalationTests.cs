@@ -5,11 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Escalations;
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Outbox;
 using PartnerDesk.Simulator;
 using PartnerDesk.Tests.Infrastructure;
 using PartnerDesk.Tests.ServiceHealth;
-using PartnerDesk.Platform.Api;
 
 namespace PartnerDesk.Tests.Escalations;
 

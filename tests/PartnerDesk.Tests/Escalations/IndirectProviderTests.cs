@@ -5,9 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Escalations;
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Outbox;
 using PartnerDesk.Tests.Infrastructure;
-using PartnerDesk.Platform.Api;
 
 namespace PartnerDesk.Tests.Escalations;
 

@@ -7,11 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
 using PartnerDesk.Tests.Infrastructure;
-using PartnerDesk.Platform.Api;
 
 namespace PartnerDesk.Tests.Isolation;
 

@@ -3,9 +3,9 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Organisations;
-using PartnerDesk.Tests.Infrastructure;
-using PartnerDesk.Platform.Tenancy;
 using PartnerDesk.Platform.Api;
+using PartnerDesk.Platform.Tenancy;
+using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.Tests.Isolation;
 

@@ -11,16 +11,16 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Accounts;
 using PartnerDesk.Features.Demo;
-using PartnerDesk.Features.Notifications;
-using PartnerDesk.Features.ServiceHealth;
-using PartnerDesk.Features.Tickets;
-using PartnerDesk.Tests.Infrastructure;
-using PartnerDesk.Platform.Auth;
 using PartnerDesk.Features.Escalations;
 using PartnerDesk.Features.Knowledge;
 using PartnerDesk.Features.Mail;
+using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.Plans;
+using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Features.Subscriptions;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Auth;
+using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.Tests.Isolation;
 

@@ -4,8 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Mail;
-using PartnerDesk.Tests.Infrastructure;
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.Tests.Mail;
 

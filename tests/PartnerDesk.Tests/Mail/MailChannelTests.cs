@@ -7,9 +7,9 @@ using MimeKit;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Mail;
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Outbox;
 using PartnerDesk.Tests.Infrastructure;
-using PartnerDesk.Platform.Api;
 
 namespace PartnerDesk.Tests.Mail;
 

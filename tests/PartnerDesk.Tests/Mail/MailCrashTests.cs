@@ -2,8 +2,8 @@ using System.Net.Http.Json;
 using MimeKit;
 using PartnerDesk.Features.Mail;
 using PartnerDesk.Features.Tickets;
-using PartnerDesk.Tests.Infrastructure;
 using PartnerDesk.Platform.Api;
+using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.Tests.Mail;
 

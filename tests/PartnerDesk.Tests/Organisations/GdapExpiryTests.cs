@@ -5,8 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.Organisations;
-using PartnerDesk.Tests.Infrastructure;
 using PartnerDesk.Platform.Tenancy;
+using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.Tests.Organisations;
 

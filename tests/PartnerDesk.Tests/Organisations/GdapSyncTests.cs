@@ -1,11 +1,11 @@
 using System.Net;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Organisations;
+using PartnerDesk.Platform.Api;
 using PartnerDesk.Simulator;
 using PartnerDesk.Simulator.Graph;
 using PartnerDesk.Tests.Infrastructure;
 using PartnerDesk.Tests.ServiceHealth;
-using PartnerDesk.Platform.Api;
 
 namespace PartnerDesk.Tests.Organisations;
 

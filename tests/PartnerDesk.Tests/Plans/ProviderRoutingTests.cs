@@ -2,11 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Plans;
+using PartnerDesk.Features.SupportProviders;
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Outbox;
 using PartnerDesk.Tests.Infrastructure;
-using PartnerDesk.Platform.Api;
-using PartnerDesk.Features.SupportProviders;
 
 namespace PartnerDesk.Tests.Plans;
 

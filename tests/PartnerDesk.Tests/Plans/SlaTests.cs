@@ -4,9 +4,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Notifications;
+using PartnerDesk.Features.Sla;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Tests.Infrastructure;
-using PartnerDesk.Features.Sla;
 
 namespace PartnerDesk.Tests.Plans;
 

@@ -1,7 +1,7 @@
 using CsCheck;
 using PartnerDesk.Features.Plans;
-using PartnerDesk.Features.Tickets;
 using PartnerDesk.Features.Sla;
+using PartnerDesk.Features.Tickets;
 
 namespace PartnerDesk.Tests.Plans;
 

@@ -5,8 +5,8 @@ using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Features.Tickets;
-using PartnerDesk.Tests.Infrastructure;
 using PartnerDesk.Platform.Api;
+using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.Tests.ServiceHealth;
 

@@ -4,10 +4,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.ServiceHealth;
+using PartnerDesk.Platform.Api;
 using PartnerDesk.Simulator;
 using PartnerDesk.Tests.Infrastructure;
 using GraphIssue = PartnerDesk.Simulator.Graph.ServiceHealthIssue;
-using PartnerDesk.Platform.Api;
 
 namespace PartnerDesk.Tests.ServiceHealth;
 

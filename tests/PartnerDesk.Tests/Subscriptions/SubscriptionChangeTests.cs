@@ -4,10 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Subscriptions;
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Outbox;
 using PartnerDesk.Tests.Infrastructure;
 using PartnerDesk.Tests.ServiceHealth;
-using PartnerDesk.Platform.Api;
 
 namespace PartnerDesk.Tests.Subscriptions;
 

@@ -5,8 +5,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Tickets;
-using PartnerDesk.Tests.Infrastructure;
 using PartnerDesk.Platform.Api;
+using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.Tests.Tickets;
 

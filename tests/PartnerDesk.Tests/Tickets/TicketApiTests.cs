@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Tickets;
-using PartnerDesk.Tests.Infrastructure;
 using PartnerDesk.Platform.Api;
+using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.Tests.Tickets;
 

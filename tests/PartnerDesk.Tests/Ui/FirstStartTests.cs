@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Platform.Data;
-using PartnerDesk.Tests.Infrastructure;
 using PartnerDesk.Platform.Tenancy;
+using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.Tests.Ui;
 

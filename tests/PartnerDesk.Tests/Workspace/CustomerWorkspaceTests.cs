@@ -3,11 +3,11 @@ using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Features.Workspace;
+using PartnerDesk.Platform.Api;
+using PartnerDesk.Platform.Tenancy;
 using PartnerDesk.Simulator;
 using PartnerDesk.Tests.Infrastructure;
 using PartnerDesk.Tests.ServiceHealth;
-using PartnerDesk.Platform.Tenancy;
-using PartnerDesk.Platform.Api;
 
 namespace PartnerDesk.Tests.Workspace;
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Features.Plans;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
-using PartnerDesk.Features.Plans;
 
 namespace PartnerDesk.Features.Billing;
 

@@ -1,10 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Features.Plans;
+using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
-using PartnerDesk.Features.Tickets;
 
 namespace PartnerDesk.Features.Billing;
 

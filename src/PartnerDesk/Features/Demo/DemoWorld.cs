@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Identity;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
-using PartnerDesk.Platform.Auth;
 
 namespace PartnerDesk.Features.Demo;
 

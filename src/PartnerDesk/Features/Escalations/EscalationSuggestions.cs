@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Data;
-using PartnerDesk.Features.ServiceHealth;
 
 namespace PartnerDesk.Features.Escalations;
 

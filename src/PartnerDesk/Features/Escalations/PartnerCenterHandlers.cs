@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using PartnerDesk.Features.Tickets;
 using PartnerDesk.MicrosoftApis;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Outbox;
-using PartnerDesk.Features.Tickets;
 
 namespace PartnerDesk.Features.Escalations;
 

@@ -2,10 +2,10 @@ using Ganss.Xss;
 using Markdig;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
-using PartnerDesk.Features.Tickets;
 
 namespace PartnerDesk.Features.Knowledge;
 

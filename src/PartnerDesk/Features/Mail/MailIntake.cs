@@ -1,6 +1,5 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Data;
 
@@ -231,12 +230,10 @@ public static class MailIntake
             CreatedAt = now,
             UpdatedAt = now,
         };
-        var knownIssues = await KnownIssueLinks.ForNewTicket(db, ticket, ct);
         List<object> alongside =
         [
             TicketHistory.Event(ticket.OrganisationId, ticket.CustomerId, ticket.Id, sender.ContactId ?? Guid.Empty, sender.Name, "Created", null, $"{Channel.Email} ({sender.Address})", now),
             new MailConversation { TicketId = ticket.Id, OrganisationId = ticket.OrganisationId, MailboxId = mailbox.Id, Address = sender.Address, Name = sender.ContactId is null ? sender.Name : null },
-            .. knownIssues,
         ];
         (record.State, record.TicketId, record.Raw, record.Reason) = (InboundMailState.Ticket, ticket.Id, null, null);
         Attach(db, ticket, null, mail, now);

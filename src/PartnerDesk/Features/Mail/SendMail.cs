@@ -3,13 +3,13 @@ using MailKit.Net.Smtp;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using PartnerDesk.Features.Escalations;
+using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.Plans;
+using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Outbox;
-using PartnerDesk.Features.Notifications;
-using PartnerDesk.Features.ServiceHealth;
 
 namespace PartnerDesk.Features.Mail;
 

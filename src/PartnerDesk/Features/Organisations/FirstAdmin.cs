@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Identity;
 using PartnerDesk.Platform;
+using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
-using PartnerDesk.Platform.Auth;
 
 namespace PartnerDesk.Features.Organisations;
 

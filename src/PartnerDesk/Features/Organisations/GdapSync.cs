@@ -6,8 +6,8 @@ using Microsoft.Graph.Models.ODataErrors;
 using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.MicrosoftApis;
 using PartnerDesk.Platform.Data;
-using Graph = Microsoft.Graph.Models;
 using PartnerDesk.Platform.Tenancy;
+using Graph = Microsoft.Graph.Models;
 
 namespace PartnerDesk.Features.Organisations;
 

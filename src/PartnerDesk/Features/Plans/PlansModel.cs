@@ -1,5 +1,5 @@
-using PartnerDesk.Features.Tickets;
 using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Data;
 
 namespace PartnerDesk.Features.Plans;

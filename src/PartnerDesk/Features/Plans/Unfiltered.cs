@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using PartnerDesk.Platform.Tenancy;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.Plans;
 

@@ -248,3 +248,34 @@ public static class KnownIssueLinks
                 i.LatestPostAt, 0))
             .ToDictionaryAsync(v => v.IssueId, ct);
 }
+
+/// <summary>
+/// The first step of every diagnosis (DESIGN R3): a ticket being filed, through whatever channel, is matched
+/// against the active Microsoft issues of its tenant, and each match is linked and written in its history.
+/// </summary>
+public sealed class KnownIssueLinker : ISaveStep
+{
+    public async ValueTask Saving(PartnerDeskDb db, CancellationToken ct)
+    {
+        List<Ticket>? filed = null;
+        foreach (var entry in db.ChangeTracker.Entries<Ticket>())
+        {
+            if (entry.State == EntityState.Added)
+            {
+                (filed ??= []).Add(entry.Entity);
+            }
+        }
+
+        foreach (var ticket in filed ?? [])
+        {
+            var links = await KnownIssueLinks.ForNewTicket(db, ticket, ct);
+            if (links.Count == 0)
+            {
+                continue;
+            }
+
+            db.AddRange(links);
+            db.AddRange(links.Select(_ => TicketHistory.Event(ticket, db.Caller, "KnownIssue", null, "matched", ticket.CreatedAt)));
+        }
+    }
+}

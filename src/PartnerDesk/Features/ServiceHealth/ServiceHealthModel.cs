@@ -1,7 +1,7 @@
-using PartnerDesk.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.ServiceHealth;

@@ -1,5 +1,5 @@
-using PartnerDesk.Features.Tickets;
 using PartnerDesk.Features.Plans;
+using PartnerDesk.Features.Tickets;
 
 namespace PartnerDesk.Features.Sla;
 

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Features.Notifications;
+using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Data;
-using PartnerDesk.Features.Plans;
 
 namespace PartnerDesk.Features.Sla;
 

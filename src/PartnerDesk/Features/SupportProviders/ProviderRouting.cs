@@ -2,11 +2,11 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using PartnerDesk.Features.Organisations;
+using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Outbox;
 using PartnerDesk.Platform.Tenancy;
-using PartnerDesk.Features.Plans;
 
 namespace PartnerDesk.Features.SupportProviders;
 

@@ -117,10 +117,8 @@ public static class CreateTicket
             UpdatedAt = now,
         };
 
-        // The first step of every diagnosis (DESIGN R3): is this a known Microsoft issue of this tenant?
-        var knownIssues = await ServiceHealth.KnownIssueLinks.ForNewTicket(db, ticket, ct);
-        List<object> rows = [TicketHistory.Event(ticket, caller, "Created", null, channel.ToString(), now), .. knownIssues];
-        rows.AddRange(knownIssues.Select(l => TicketHistory.Event(ticket, caller, "KnownIssue", null, "matched", now)));
+        // Known Microsoft issues of the tenant are linked by a save step (KnownIssueLinker), for every channel.
+        List<object> rows = [TicketHistory.Event(ticket, caller, "Created", null, channel.ToString(), now)];
         rows.AddRange(alongside?.Invoke(ticket) ?? []);
         await TicketNumbers.SaveNew(db, ticket, rows, ct);
 

@@ -1,6 +1,6 @@
-using PartnerDesk.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.Tickets;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using PartnerDesk.Features.Organisations;
+using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Features.Subscriptions;
 using PartnerDesk.Features.Tickets;
@@ -10,7 +11,6 @@ using PartnerDesk.MicrosoftApis;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
-using PartnerDesk.Features.Plans;
 
 namespace PartnerDesk.Features.Workspace;
 

@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using PartnerDesk.Platform.Api;
-using PartnerDesk.Platform.Tenancy;
 using PartnerDesk.Platform.Auth;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Platform.Data;
 
