@@ -304,35 +304,17 @@ public static class DemoWorld
             numbers[t.Org] = numbers.GetValueOrDefault(t.Org) + 1;
             var at = now.AddMinutes(-minutes);
             minutes -= 30;
-            var ticket = new Ticket
+            var draft = new TicketDraft(t.Org, t.Customer, t.Title, t.Description, t.Kind, t.Severity, t.Channel)
             {
-                OrganisationId = t.Org,
-                CustomerId = t.Customer,
-                Number = numbers[t.Org],
-                Title = t.Title,
-                Description = t.Description,
-                Severity = t.Severity,
-                Kind = t.Kind,
                 Service = t.Service,
-                Status = t.Status,
-                Channel = t.Channel,
                 RequesterContactId = t.Requester,
                 CreatedByUserId = t.Requester,
-                CreatedAt = at,
-                UpdatedAt = at,
+                Status = t.Status,
             };
+            var (ticket, created) = OpenTicket.Build(draft, t.Requester, "Demo", t.Channel.ToString(), at);
+            ticket.Number = numbers[t.Org]; // seeded in one save, with the counters set below
             db.Tickets.Add(ticket);
-            db.TicketEvents.Add(new TicketEvent
-            {
-                OrganisationId = t.Org,
-                CustomerId = t.Customer,
-                TicketId = ticket.Id,
-                ActorUserId = t.Requester,
-                ActorName = "Demo",
-                Change = "Created",
-                NewValue = t.Channel.ToString(),
-                At = at,
-            });
+            db.TicketEvents.Add(created);
         }
 
         foreach (var (org, last) in numbers)

@@ -75,35 +75,25 @@ public sealed class ProviderEscalationHandler(IServiceScopeFactory scopes, TimeP
                 // The provider knows the end customer from Partner Center too: one customer record per tenant.
                 var providerCustomer = await HandedOverCustomers.ForTenant(provider, providerId, customer.TenantId, customer.Name, customer.DefaultDomain, null, reseller.Name, now, ct);
 
-                var title = $"[{reseller.Name} {resellerNumber}] {escalation.Title}";
-                var ticket = new Ticket
-                {
-                    OrganisationId = providerId,
-                    CustomerId = providerCustomer.Id,
-                    Title = title.Length > TicketLimits.Title ? title[..TicketLimits.Title] : title,
-                    Description = escalation.Description,
+                var draft = new TicketDraft(
+                    providerId, providerCustomer.Id, $"[{reseller.Name} {resellerNumber}] {escalation.Title}", escalation.Description,
                     // A reseller's subscription change reaches the provider's sales agents, who carry it out.
-                    Kind = escalation.Ticket.Kind == TicketKind.SubscriptionChange ? TicketKind.SubscriptionChange : TicketKind.Incident,
-                    Severity = escalation.Severity switch { "critical" => Severity.A, "moderate" => Severity.B, _ => Severity.C },
-                    Status = TicketStatus.New,
+                    escalation.Ticket.Kind == TicketKind.SubscriptionChange ? TicketKind.SubscriptionChange : TicketKind.Incident,
+                    escalation.Severity switch { "critical" => Severity.A, "moderate" => Severity.B, _ => Severity.C },
+                    Channel.Reseller)
+                {
                     Service = escalation.Ticket.Service,
-                    Channel = Channel.Reseller,
-                    CreatedByUserId = Guid.Empty,
-                    CreatedAt = now,
-                    UpdatedAt = now,
                 };
                 var system = scope.ServiceProvider.GetRequiredService<Caller>();
-                List<object> alongside =
+                var ticket = await OpenTicket.Save(provider, draft, system.UserId, system.DisplayName, $"{Channel.Reseller} ({reseller.Name})", now, ticket =>
                 [
-                    TicketHistory.Event(ticket, system, "Created", null, $"{Channel.Reseller} ({reseller.Name})", now),
                     new ResellerLink
                     {
                         OrganisationId = providerId, TicketId = ticket.Id, ResellerOrganisationId = reseller.Id, ResellerName = reseller.Name,
                         ResellerEscalationId = escalation.Id, ResellerTicketId = escalation.TicketId,
                     },
                     .. shared.Select(n => TicketMessages.SystemNote(providerId, providerCustomer.Id, ticket.Id, $"{reseller.Name}: {n.AuthorName}", n.Body, n.CreatedAt)),
-                ];
-                await TicketNumbers.SaveNew(provider, ticket, alongside, ct);
+                ], ct);
                 (providerTicketId, providerNumber) = (ticket.Id, TicketNumber.Format(ticket.Number));
             }
         }

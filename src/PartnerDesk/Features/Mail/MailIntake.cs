@@ -215,24 +215,14 @@ public static class MailIntake
             description = $"Follows up {TicketNumber.Format(followUp.Number)}, which is closed.\n\n{description}";
         }
 
-        var ticket = new Ticket
+        var draft = new TicketDraft(mailbox.OrganisationId, sender.CustomerId, title.Length > 0 ? title : FirstLine(mail.Body), WithNotes(description, mail.Notes), TicketKind.Incident, Severity.B, Channel.Email)
         {
-            OrganisationId = mailbox.OrganisationId,
-            CustomerId = sender.CustomerId,
-            Title = title.Length > 0 ? title : FirstLine(mail.Body),
-            Description = WithNotes(description, mail.Notes),
-            Kind = TicketKind.Incident,
-            Severity = Severity.B,
-            Status = TicketStatus.New,
-            Channel = Channel.Email,
             RequesterContactId = sender.ContactId,
-            CreatedByUserId = Guid.Empty,
-            CreatedAt = now,
-            UpdatedAt = now,
         };
+        var (ticket, created) = Tickets.OpenTicket.Build(draft, sender.ContactId ?? Guid.Empty, sender.Name, $"{Channel.Email} ({sender.Address})", now);
         List<object> alongside =
         [
-            TicketHistory.Event(ticket.OrganisationId, ticket.CustomerId, ticket.Id, sender.ContactId ?? Guid.Empty, sender.Name, "Created", null, $"{Channel.Email} ({sender.Address})", now),
+            created,
             new MailConversation { TicketId = ticket.Id, OrganisationId = ticket.OrganisationId, MailboxId = mailbox.Id, Address = sender.Address, Name = sender.ContactId is null ? sender.Name : null },
         ];
         (record.State, record.TicketId, record.Raw, record.Reason) = (InboundMailState.Ticket, ticket.Id, null, null);

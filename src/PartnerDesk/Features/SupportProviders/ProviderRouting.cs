@@ -262,32 +262,21 @@ public sealed class RouteToProviderHandler(IServiceScopeFactory scopes, TimeProv
             var customer = await HandedOverCustomers.ForTenant(
                 provider, handover.ProviderOrganisationId, ticket.Customer.TenantId, ticket.Customer.Name, ticket.Customer.DefaultDomain, ticket.Customer.TimeZoneId, partnerName, now, ct);
 
-            var title = $"[{partnerName} {partnerNumber}] {ticket.Title}";
-            var copy = new Ticket
+            var draft = new TicketDraft(
+                handover.ProviderOrganisationId, customer.Id, $"[{partnerName} {partnerNumber}] {ticket.Title}",
+                ticket.Requester is { } requester ? $"{requester.DisplayName} ({requester.Email}):\n\n{ticket.Description}" : ticket.Description,
+                ticket.Kind, ticket.Severity, Channel.Partner)
             {
-                OrganisationId = handover.ProviderOrganisationId,
-                CustomerId = customer.Id,
-                Title = title.Length > TicketLimits.Title ? title[..TicketLimits.Title] : title,
-                Description = ticket.Requester is { } requester ? $"{requester.DisplayName} ({requester.Email}):\n\n{ticket.Description}" : ticket.Description,
-                Kind = ticket.Kind,
-                Severity = ticket.Severity,
-                Status = TicketStatus.New,
                 Service = ticket.Service,
-                Channel = Channel.Partner,
-                CreatedByUserId = Guid.Empty,
-                CreatedAt = now,
-                UpdatedAt = now,
             };
-            List<object> alongside =
+            var copy = await OpenTicket.Save(provider, draft, system.UserId, system.DisplayName, $"{Channel.Partner} ({partnerName}: {handover.Reason})", now, copy =>
             [
-                TicketHistory.Event(copy, system, "Created", null, $"{Channel.Partner} ({partnerName}: {handover.Reason})", now),
                 new PartnerLink
                 {
                     OrganisationId = handover.ProviderOrganisationId, TicketId = copy.Id, PartnerOrganisationId = ticket.OrganisationId,
                     PartnerName = partnerName, PartnerTicketId = ticket.Id, PartnerTicketNumber = partnerNumber,
                 },
-            ];
-            await TicketNumbers.SaveNew(provider, copy, alongside, ct);
+            ], ct);
             existing = new { copy.Id, copy.Number };
         }
 

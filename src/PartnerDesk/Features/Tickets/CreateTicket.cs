@@ -100,27 +100,13 @@ public static class CreateTicket
 
         var now = clock.GetUtcNow();
         var organisationId = caller.RequireOrganisation();
-        var ticket = new Ticket
+        var draft = new TicketDraft(organisationId, customerId, request.Title!.Trim(), request.Description!, request.Kind!.Value, request.Severity!.Value, channel)
         {
-            OrganisationId = organisationId,
-            CustomerId = customerId,
-            Title = request.Title!.Trim(),
-            Description = request.Description!,
-            Severity = request.Severity!.Value,
-            Kind = request.Kind!.Value,
-            Status = TicketStatus.New,
-            Service = string.IsNullOrWhiteSpace(request.Service) ? null : request.Service.Trim(),
-            Channel = channel,
+            Service = request.Service,
             RequesterContactId = requesterId,
             CreatedByUserId = caller.UserId,
-            CreatedAt = now,
-            UpdatedAt = now,
         };
-
-        // Known Microsoft issues of the tenant are linked by a save step (KnownIssueLinker), for every channel.
-        List<object> rows = [TicketHistory.Event(ticket, caller, "Created", null, channel.ToString(), now)];
-        rows.AddRange(alongside?.Invoke(ticket) ?? []);
-        await TicketNumbers.SaveNew(db, ticket, rows, ct);
+        var ticket = await OpenTicket.Save(db, draft, caller.UserId, caller.DisplayName, channel.ToString(), now, alongside, ct);
 
         return new TicketDetails(
             ticket.Id, TicketNumber.Format(ticket.Number), ticket.Title, ticket.Description, ticket.Kind, ticket.Severity,
