@@ -102,7 +102,9 @@ public sealed partial class ArchitectureTests
                 continue;
             }
 
-            var folder = Path.GetDirectoryName(relative)!.Replace(Path.DirectorySeparatorChar, '.').Replace("Microsoft", "MicrosoftApis", StringComparison.Ordinal);
+            var folders = Path.GetDirectoryName(relative)!.Split(Path.DirectorySeparatorChar);
+            folders[0] = folders[0] == "Microsoft" ? "MicrosoftApis" : folders[0]; // the folder is named for Microsoft, the namespace for its APIs
+            var folder = string.Join('.', folders);
             var declared = NamespaceLine().Match(File.ReadAllText(file)).Groups[1].Value;
             if (declared != "PartnerDesk." + folder)
             {

@@ -22,7 +22,7 @@ public sealed class EscalationTests(SimulatedMicrosoft microsoft) : IClassFixtur
 
     private Task<int> Track()
     {
-        App.Clock.Advance(Tracking.PollEvery);
+        App.Clock.Advance(ServiceRequestRules.PollEvery);
         return App.Services.GetRequiredService<EscalationTracker>().RunOnce(TestContext.Current.CancellationToken);
     }
 

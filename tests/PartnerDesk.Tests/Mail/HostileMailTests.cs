@@ -123,7 +123,7 @@ public sealed class HostileMailTests(AppFixture fixture) : IClassFixture<AppFixt
         await mail.AppendRaw(support, Raw(text));
         await mail.AppendRaw(support, Raw($"From: {Customer}\nSubject: After {name}\nMessage-ID: <after-{Guid.NewGuid():N}@adatum.example>\n\nThe next mail.\n"));
 
-        var round = await App.Services.GetRequiredService<MailboxReader>().ReadOnce(mailboxId, DemoWorld.Ids.Contoso, Ct);
+        var round = await App.Services.GetRequiredService<MailboxWatcher>().ReadOnce(mailboxId, DemoWorld.Ids.Contoso, Ct);
 
         Assert.Equal(2, round.Total);
         var records = await App.InDatabase(DemoWorld.Ids.Contoso, db => db.InboundMails.AsNoTracking().Where(m => m.MailboxId == mailboxId).OrderBy(m => m.Uid).ToListAsync(Ct));
@@ -168,7 +168,7 @@ public sealed class HostileMailTests(AppFixture fixture) : IClassFixture<AppFixt
         message.Append(Convert.ToBase64String(payload, Base64FormattingOptions.InsertLineBreaks)).Append("\r\n--b--\r\n");
         await mail.AppendRaw(support, Encoding.ASCII.GetBytes(message.ToString()));
 
-        Assert.Equal(1, (await App.Services.GetRequiredService<MailboxReader>().ReadOnce(mailboxId, DemoWorld.Ids.Contoso, Ct)).Tickets);
+        Assert.Equal(1, (await App.Services.GetRequiredService<MailboxWatcher>().ReadOnce(mailboxId, DemoWorld.Ids.Contoso, Ct)).Tickets);
 
         var stored = await App.InDatabase(DemoWorld.Ids.Contoso, db => db.TicketAttachments.AsNoTracking()
             .Where(a => db.Set<InboundMail>().Any(m => m.MailboxId == mailboxId && m.TicketId == a.TicketId)).Select(a => new { a.FileName, a.Size, a.Content }).SingleAsync(Ct));

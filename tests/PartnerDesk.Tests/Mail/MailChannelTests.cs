@@ -25,7 +25,7 @@ public sealed class MailChannelTests(AppFixture fixture) : IClassFixture<AppFixt
 
     private Task<int> Outbox() => App.Services.GetRequiredService<OutboxDispatcher>().RunOnce(Ct);
 
-    private Task<MailRound> Read(Guid mailboxId, Guid organisation) => App.Services.GetRequiredService<MailboxReader>().ReadOnce(mailboxId, organisation, Ct);
+    private Task<MailRound> Read(Guid mailboxId, Guid organisation) => App.Services.GetRequiredService<MailboxWatcher>().ReadOnce(mailboxId, organisation, Ct);
 
     /// <summary>A support mailbox of Contoso, and Adatum's IT contact at a fresh address, so no other test shares either.</summary>
     private async Task<(MailServers Mail, Guid MailboxId, string Support, string Customer)> Arrange(string language = "en")
@@ -100,7 +100,7 @@ public sealed class MailChannelTests(AppFixture fixture) : IClassFixture<AppFixt
         Assert.Contains(received.MessageId, answer.References);
 
         // The customer answers above the line; the quoted letter stays out of the ticket.
-        var reply = Mail(customer, support, "Re: " + answer.Subject, $"Safe mode works.\n\nOn Tuesday Contoso wrote:\n> {MailReader.ReplyAbove}\n> Please restart Outlook");
+        var reply = Mail(customer, support, "Re: " + answer.Subject, $"Safe mode works.\n\nOn Tuesday Contoso wrote:\n> {MailParser.ReplyAbove}\n> Please restart Outlook");
         reply.InReplyTo = answer.MessageId;
         reply.References.Add(answer.MessageId!);
         await mail.Send(reply);
@@ -367,7 +367,7 @@ public sealed class MailChannelTests(AppFixture fixture) : IClassFixture<AppFixt
         Assert.Contains(letters, l => l.Subject == $"[{ticket.Number}] Mail delayed" && (l.TextBody ?? "").Contains("marked your ticket", StringComparison.Ordinal));
         var terms = Assert.Single(letters, l => l.Subject == "Your support terms with Contoso Cloud Services");
         Assert.Contains("Business Premium Support", terms.TextBody, StringComparison.Ordinal);
-        Assert.All(letters, l => Assert.Contains(MailReader.ReplyAbove, l.TextBody, StringComparison.Ordinal));
+        Assert.All(letters, l => Assert.Contains(MailParser.ReplyAbove, l.TextBody, StringComparison.Ordinal));
     }
 
     [Fact]

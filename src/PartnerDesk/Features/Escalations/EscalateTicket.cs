@@ -211,7 +211,7 @@ public static class EscalateTicket
             NextPollAt = now,
         };
         db.Escalations.Add(escalation);
-        db.EscalationEvents.Add(Events.Of(escalation, caller.DisplayName, "Queued", target == EscalationTarget.Microsoft ? $"{category}, {severity}" : "to the indirect provider", now));
+        db.EscalationEvents.Add(EscalationHistory.Line(escalation, caller.DisplayName, "Queued", target == EscalationTarget.Microsoft ? $"{category}, {severity}" : "to the indirect provider", now));
         db.OutboxMessages.Add(OutboxMessage.New(
             ticket.OrganisationId, target == EscalationTarget.Microsoft ? CreateServiceRequest : ProviderEscalationHandler.KindName, new EscalationPayload(escalation.Id, null), escalation.Id, now));
         if (ticket.Status != TicketStatus.Escalated)
@@ -229,9 +229,10 @@ public static class EscalateTicket
 /// <summary>What an escalation's outbox messages carry.</summary>
 public sealed record EscalationPayload(Guid EscalationId, string? Text);
 
-internal static class Events
+/// <summary>A line of an escalation's own history (what was sent, what Microsoft or the provider answered).</summary>
+internal static class EscalationHistory
 {
-    public static EscalationEvent Of(Escalation escalation, string actor, string what, string? detail, DateTimeOffset at) => new()
+    public static EscalationEvent Line(Escalation escalation, string actor, string what, string? detail, DateTimeOffset at) => new()
     {
         OrganisationId = escalation.OrganisationId,
         CustomerId = escalation.CustomerId,

@@ -148,7 +148,7 @@ public static class EscalationEndpoints
 
         var now = clock.GetUtcNow();
         db.OutboxMessages.Add(OutboxMessage.New(escalation.OrganisationId, CloseServiceRequestHandler.KindName, new EscalationPayload(escalation.Id, null), escalation.Id, now));
-        db.EscalationEvents.Add(Events.Of(escalation, db.Caller.DisplayName, "CloseQueued", null, now));
+        db.EscalationEvents.Add(EscalationHistory.Line(escalation, db.Caller.DisplayName, "CloseQueued", null, now));
         await db.SaveChangesAsync(ct);
         return true;
     }
@@ -178,7 +178,7 @@ public static class EscalationEndpoints
 
         var now = clock.GetUtcNow();
         db.OutboxMessages.Add(OutboxMessage.New(escalation.OrganisationId, escalation.Target == EscalationTarget.Microsoft ? AddServiceRequestNoteHandler.KindName : ProviderNoteHandler.KindName, new EscalationPayload(escalation.Id, request.Text!.Trim()), escalation.Id, now));
-        db.EscalationEvents.Add(Events.Of(escalation, db.Caller.DisplayName, "NoteQueued", request.Text!.Trim(), now));
+        db.EscalationEvents.Add(EscalationHistory.Line(escalation, db.Caller.DisplayName, "NoteQueued", request.Text!.Trim(), now));
         await db.SaveChangesAsync(ct);
         return true;
     }

@@ -86,7 +86,7 @@ public sealed class EscalationTracker(
         catch (PartnerCenterException e)
         {
             escalation.Problem = $"Reading the service request failed: {e.Reason}";
-            escalation.NextPollAt = now + (e.RetryAfter ?? Tracking.PollEvery);
+            escalation.NextPollAt = now + (e.RetryAfter ?? ServiceRequestRules.PollEvery);
             await db.SaveChangesAsync(ct);
             return;
         }
@@ -102,18 +102,18 @@ public sealed class EscalationTracker(
             }
 
             escalation.FirstResponseAt ??= note.CreatedDate ?? now;
-            db.TicketMessages.Add(Tracking.Note(escalation, $"{note.CreatedByName ?? Tracking.MicrosoftAuthor} on service request {escalation.ServiceRequestId}:\n\n{text}", note.CreatedDate ?? now));
-            db.EscalationEvents.Add(Events.Of(escalation, note.CreatedByName ?? Tracking.MicrosoftAuthor, "MicrosoftNote", text, note.CreatedDate ?? now));
+            db.TicketMessages.Add(ServiceRequestRules.Note(escalation, $"{note.CreatedByName ?? ServiceRequestRules.MicrosoftAuthor} on service request {escalation.ServiceRequestId}:\n\n{text}", note.CreatedDate ?? now));
+            db.EscalationEvents.Add(EscalationHistory.Line(escalation, note.CreatedByName ?? ServiceRequestRules.MicrosoftAuthor, "MicrosoftNote", text, note.CreatedDate ?? now));
         }
 
         escalation.NotesSeen = Math.Max(escalation.NotesSeen, notes.Count);
         if (request.Status is { } status && status != escalation.ServiceRequestStatus)
         {
             var known = status is "none" or "open" or "closed" or "attention_needed";
-            db.EscalationEvents.Add(Events.Of(escalation, "Partner Center", "Status",
+            db.EscalationEvents.Add(EscalationHistory.Line(escalation, "Partner Center", "Status",
                 known ? $"{escalation.ServiceRequestStatus} → {status}" : $"{escalation.ServiceRequestStatus} → {status} (a status this version does not know; kept as it was)", now));
             escalation.ServiceRequestStatus = status;
-            var state = Tracking.StateOf(status, escalation.State);
+            var state = ServiceRequestRules.StateOf(status, escalation.State);
             if (state != escalation.State)
             {
                 escalation.State = state;
@@ -121,17 +121,17 @@ public sealed class EscalationTracker(
                 if (state == EscalationState.AttentionNeeded)
                 {
                     ticket.AttentionNeeded = true;
-                    db.TicketMessages.Add(Tracking.Note(escalation, $"Microsoft is waiting for us on service request {escalation.ServiceRequestId}.", now));
+                    db.TicketMessages.Add(ServiceRequestRules.Note(escalation, $"Microsoft is waiting for us on service request {escalation.ServiceRequestId}.", now));
                 }
                 else
                 {
-                    await Tracking.ClearAttention(db, escalation, ct);
+                    await ServiceRequestRules.ClearAttention(db, escalation, ct);
                 }
 
                 if (state == EscalationState.Closed)
                 {
                     escalation.ClosedAt = now;
-                    db.TicketMessages.Add(Tracking.Note(escalation, $"Microsoft closed service request {escalation.ServiceRequestId}. The ticket is back with us.", now));
+                    db.TicketMessages.Add(ServiceRequestRules.Note(escalation, $"Microsoft closed service request {escalation.ServiceRequestId}. The ticket is back with us.", now));
                     if (ticket.Status == TicketStatus.Escalated)
                     {
                         db.TicketEvents.Add(TicketHistory.Event(ticket, db.Caller, "Status", ticket.Status.ToString(), nameof(TicketStatus.Open), now));
@@ -143,15 +143,15 @@ public sealed class EscalationTracker(
             }
         }
 
-        if (Tracking.FirstResponseLate(escalation, now) && !escalation.FirstResponseMissed)
+        if (ServiceRequestRules.FirstResponseLate(escalation, now) && !escalation.FirstResponseMissed)
         {
             escalation.FirstResponseMissed = true;
-            db.EscalationEvents.Add(Events.Of(escalation, "PartnerDesk", "FirstResponseMissed", $"due {escalation.FirstResponseDueAt:u}", now));
-            db.TicketMessages.Add(Tracking.Note(escalation, $"Microsoft missed its first-response target ({escalation.Severity}: due {escalation.FirstResponseDueAt:u}) on service request {escalation.ServiceRequestId}. Consider calling Partner Center support.", now));
+            db.EscalationEvents.Add(EscalationHistory.Line(escalation, "PartnerDesk", "FirstResponseMissed", $"due {escalation.FirstResponseDueAt:u}", now));
+            db.TicketMessages.Add(ServiceRequestRules.Note(escalation, $"Microsoft missed its first-response target ({escalation.Severity}: due {escalation.FirstResponseDueAt:u}) on service request {escalation.ServiceRequestId}. Consider calling Partner Center support.", now));
             escalation.Ticket!.AttentionNeeded = true;
         }
 
-        escalation.NextPollAt = now + Tracking.PollEvery;
+        escalation.NextPollAt = now + ServiceRequestRules.PollEvery;
         await db.SaveChangesAsync(ct);
     }
 }

@@ -3,7 +3,7 @@ using PartnerDesk.Platform.Data;
 
 namespace PartnerDesk.Features.Escalations;
 
-/// <summary>Escalations's tables as sets of the one context.</summary>
+/// <summary>This feature's tables, as sets of the one context (<c>db.Tickets</c> and so on).</summary>
 public static class EscalationsSets
 {
     extension(PartnerDeskDb db)
@@ -14,7 +14,7 @@ public static class EscalationsSets
     }
 }
 
-/// <summary>Who sees Escalations's entities, through Platform's two rules of isolation.</summary>
+/// <summary>Who sees this feature's entities, through Platform's two rules of isolation.</summary>
 internal sealed class EscalationsVisibility : IVisibilityRules
 {
     public void Declare(Visibility visible)

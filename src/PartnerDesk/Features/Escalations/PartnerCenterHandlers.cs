@@ -59,7 +59,7 @@ public sealed class CreateServiceRequestHandler(PartnerCenterClient partnerCente
         {
             escalation.State = EscalationState.NeedsAgent;
             escalation.Problem = $"Microsoft refused the service request: {PartnerCenterFailure.Reason(e)}";
-            db.EscalationEvents.Add(Events.Of(escalation, "Partner Center", "Refused", PartnerCenterFailure.Reason(e), now));
+            db.EscalationEvents.Add(EscalationHistory.Line(escalation, "Partner Center", "Refused", PartnerCenterFailure.Reason(e), now));
             return OutboxOutcome.Refused(e.Message);
         }
         catch (Exception e) when (PartnerCenterFailure.IsTransient(e))
@@ -75,15 +75,15 @@ public sealed class CreateServiceRequestHandler(PartnerCenterClient partnerCente
 
         escalation.ServiceRequestId = id;
         escalation.ServiceRequestStatus = created.Status ?? "open";
-        escalation.State = Tracking.StateOf(escalation.ServiceRequestStatus, escalation.State);
+        escalation.State = ServiceRequestRules.StateOf(escalation.ServiceRequestStatus, escalation.State);
         escalation.SupportTopicName ??= created.SupportTopicName;
         escalation.SentAt = now;
         escalation.Problem = null;
         escalation.FirstResponseDueAt = (created.CreatedDate ?? now) + EscalateTicket.FirstResponseTarget(escalation.Severity);
         escalation.NotesSeen = created.Notes?.Count ?? 0;
-        escalation.NextPollAt = now + Tracking.PollEvery;
-        db.EscalationEvents.Add(Events.Of(escalation, "Partner Center", "Sent", $"Service request {id}, {escalation.ServiceRequestStatus}", now));
-        db.TicketMessages.Add(Tracking.Note(escalation, $"Microsoft has the escalation as service request {id} ({escalation.Severity}); first response due {escalation.FirstResponseDueAt:u}.", now));
+        escalation.NextPollAt = now + ServiceRequestRules.PollEvery;
+        db.EscalationEvents.Add(EscalationHistory.Line(escalation, "Partner Center", "Sent", $"Service request {id}, {escalation.ServiceRequestStatus}", now));
+        db.TicketMessages.Add(ServiceRequestRules.Note(escalation, $"Microsoft has the escalation as service request {id} ({escalation.Severity}); first response due {escalation.FirstResponseDueAt:u}.", now));
         return OutboxOutcome.Sent;
     }
 }
@@ -118,7 +118,7 @@ public sealed class AddServiceRequestNoteHandler(PartnerCenterClient partnerCent
         catch (Exception e) when (PartnerCenterFailure.IsRefusal(e))
         {
             escalation.Problem = $"Microsoft refused the note: {PartnerCenterFailure.Reason(e)}";
-            db.EscalationEvents.Add(Events.Of(escalation, "Partner Center", "Refused", PartnerCenterFailure.Reason(e), clock.GetUtcNow()));
+            db.EscalationEvents.Add(EscalationHistory.Line(escalation, "Partner Center", "Refused", PartnerCenterFailure.Reason(e), clock.GetUtcNow()));
             return OutboxOutcome.Refused(e.Message);
         }
         catch (Exception e) when (PartnerCenterFailure.IsTransient(e))
@@ -130,10 +130,10 @@ public sealed class AddServiceRequestNoteHandler(PartnerCenterClient partnerCent
         {
             // Answering is what Microsoft waited for; its next status comes with the next poll.
             escalation.State = EscalationState.Open;
-            await Tracking.ClearAttention(db, escalation, ct);
+            await ServiceRequestRules.ClearAttention(db, escalation, ct);
         }
 
-        db.EscalationEvents.Add(Events.Of(escalation, "Partner Center", "NoteSent", payload.Text, clock.GetUtcNow()));
+        db.EscalationEvents.Add(EscalationHistory.Line(escalation, "Partner Center", "NoteSent", payload.Text, clock.GetUtcNow()));
         return OutboxOutcome.Sent;
     }
 }
@@ -172,8 +172,8 @@ public sealed class CloseServiceRequestHandler(PartnerCenterClient partnerCenter
         var now = clock.GetUtcNow();
         escalation.State = EscalationState.Closed;
         escalation.ClosedAt = now;
-        await Tracking.ClearAttention(db, escalation, ct);
-        db.EscalationEvents.Add(Events.Of(escalation, "Partner Center", "Closed", $"Service request {id} closed by the partner", now));
+        await ServiceRequestRules.ClearAttention(db, escalation, ct);
+        db.EscalationEvents.Add(EscalationHistory.Line(escalation, "Partner Center", "Closed", $"Service request {id} closed by the partner", now));
         return OutboxOutcome.Sent;
     }
 }

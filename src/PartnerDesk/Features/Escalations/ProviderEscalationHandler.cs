@@ -41,13 +41,13 @@ public sealed class ProviderEscalationHandler(IServiceScopeFactory scopes, TimeP
                 db.OutboxMessages.Add(OutboxMessage.New(escalation.OrganisationId, EmailKind, message.Payload, escalation.Id, now));
                 escalation.State = EscalationState.Open;
                 escalation.SentAt = now;
-                db.EscalationEvents.Add(Events.Of(escalation, "PartnerDesk", "Sent", $"by e-mail to {email}", now));
+                db.EscalationEvents.Add(EscalationHistory.Line(escalation, "PartnerDesk", "Sent", $"by e-mail to {email}", now));
                 return OutboxOutcome.Sent;
             }
 
             escalation.State = EscalationState.NeedsAgent;
             escalation.Problem = "This organisation names no indirect provider on this installation and no provider e-mail address.";
-            db.EscalationEvents.Add(Events.Of(escalation, "PartnerDesk", "Refused", escalation.Problem, now));
+            db.EscalationEvents.Add(EscalationHistory.Line(escalation, "PartnerDesk", "Refused", escalation.Problem, now));
             return OutboxOutcome.Refused(escalation.Problem);
         }
 
@@ -103,8 +103,8 @@ public sealed class ProviderEscalationHandler(IServiceScopeFactory scopes, TimeP
         escalation.State = EscalationState.Open;
         escalation.SentAt = now;
         escalation.Problem = null;
-        db.EscalationEvents.Add(Events.Of(escalation, "PartnerDesk", "Sent", $"to {providerName} as {providerNumber}", now));
-        db.TicketMessages.Add(Tracking.Note(escalation, $"Handed to {providerName}: their ticket {providerNumber}.", now, author: "PartnerDesk"));
+        db.EscalationEvents.Add(EscalationHistory.Line(escalation, "PartnerDesk", "Sent", $"to {providerName} as {providerNumber}", now));
+        db.TicketMessages.Add(ServiceRequestRules.Note(escalation, $"Handed to {providerName}: their ticket {providerNumber}.", now, author: "PartnerDesk"));
         return OutboxOutcome.Sent;
     }
 

@@ -97,10 +97,10 @@ public sealed class ResellerMirrorHandler(IServiceScopeFactory scopes, TimeProvi
         }
 
         var now = clock.GetUtcNow();
-        var note = Tracking.Note(escalation, $"{providerName}: {payload.Text}", now, author: providerName);
+        var note = ServiceRequestRules.Note(escalation, $"{providerName}: {payload.Text}", now, author: providerName);
         note.Id = message.Id; // the outbox message's id: a repeat finds it and writes nothing twice
         reseller.TicketMessages.Add(note);
-        reseller.EscalationEvents.Add(Events.Of(escalation, providerName, payload.What, payload.Text, now));
+        reseller.EscalationEvents.Add(EscalationHistory.Line(escalation, providerName, payload.What, payload.Text, now));
         if (payload.Status is nameof(TicketStatus.Resolved) or nameof(TicketStatus.Closed) && escalation.State != EscalationState.Closed)
         {
             escalation.State = EscalationState.Closed;
@@ -160,7 +160,7 @@ public sealed class ProviderNoteHandler(IServiceScopeFactory scopes, TimeProvide
             await provider.SaveChangesAsync(ct);
         }
 
-        db.EscalationEvents.Add(Events.Of(escalation, "PartnerDesk", "NoteSent", payload.Text, clock.GetUtcNow()));
+        db.EscalationEvents.Add(EscalationHistory.Line(escalation, "PartnerDesk", "NoteSent", payload.Text, clock.GetUtcNow()));
         return OutboxOutcome.Sent;
     }
 }

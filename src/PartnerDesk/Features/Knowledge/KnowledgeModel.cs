@@ -3,7 +3,7 @@ using PartnerDesk.Platform.Data;
 
 namespace PartnerDesk.Features.Knowledge;
 
-/// <summary>Knowledge's tables as sets of the one context.</summary>
+/// <summary>This feature's tables, as sets of the one context (<c>db.Tickets</c> and so on).</summary>
 public static class KnowledgeSets
 {
     extension(PartnerDeskDb db)
@@ -14,7 +14,7 @@ public static class KnowledgeSets
     }
 }
 
-/// <summary>Who sees Knowledge's entities, through Platform's two rules of isolation.</summary>
+/// <summary>Who sees this feature's entities, through Platform's two rules of isolation.</summary>
 internal sealed class KnowledgeVisibility : IVisibilityRules
 {
     public void Declare(Visibility visible)

@@ -56,7 +56,7 @@ public static class MailEndpoints
                 return TypedResults.NoContent();
             })
             .WithSummary("Removes a mailbox that no ticket writes back through.");
-        mailboxes.MapPost("/{id:guid}/read", async Task<Results<Ok<MailRoundView>, NotFound, ProblemHttpResult>> (Guid id, PartnerDeskDb db, MailboxReader reader, CancellationToken ct) =>
+        mailboxes.MapPost("/{id:guid}/read", async Task<Results<Ok<MailRoundView>, NotFound, ProblemHttpResult>> (Guid id, PartnerDeskDb db, MailboxWatcher reader, CancellationToken ct) =>
             {
                 if (!await db.Mailboxes.AnyAsync(m => m.Id == id, ct))
                 {
@@ -296,7 +296,7 @@ public static class MailEndpoints
         ReadMail read;
         try
         {
-            read = MailReader.Read(mail.Raw, options.AttachmentLimit);
+            read = MailParser.Read(mail.Raw, options.AttachmentLimit);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

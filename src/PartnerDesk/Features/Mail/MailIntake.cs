@@ -24,14 +24,14 @@ public static class MailIntake
         string? unreadable = refuse;
         try
         {
-            mail = refuse is null ? MailReader.Read(raw, attachmentLimit) : null;
+            mail = refuse is null ? MailParser.Read(raw, attachmentLimit) : null;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or NotSupportedException or DecoderFallbackException)
         {
             unreadable = $"The message could not be read: {e.Message}";
         }
 
-        var key = mail?.MessageKey ?? MailReader.Key(null, raw);
+        var key = mail?.MessageKey ?? MailParser.Key(null, raw);
         mailbox.LastUid = Math.Max(mailbox.LastUid, uid);
         if (await db.InboundMails.AnyAsync(m => m.MessageKey == key, ct))
         {
@@ -145,7 +145,7 @@ public static class MailIntake
     {
         if (mail.Thread.Count > 0)
         {
-            var keys = mail.Thread.Select(id => MailReader.Key(id, [])).ToList();
+            var keys = mail.Thread.Select(id => MailParser.Key(id, [])).ToList();
             var ticketId = await db.MailLinks.Where(l => keys.Contains(l.MessageKey) && !l.ToProvider).OrderByDescending(l => l.At).Select(l => (Guid?)l.TicketId).FirstOrDefaultAsync(ct);
             if (ticketId is { } id && await db.Tickets.FirstOrDefaultAsync(t => t.Id == id, ct) is { } byReference)
             {
@@ -168,7 +168,7 @@ public static class MailIntake
             return null;
         }
 
-        var keys = mail.Thread.Select(id => MailReader.Key(id, [])).ToList();
+        var keys = mail.Thread.Select(id => MailParser.Key(id, [])).ToList();
         var ticketId = await db.MailLinks.Where(l => keys.Contains(l.MessageKey) && l.ToProvider).Select(l => (Guid?)l.TicketId).FirstOrDefaultAsync(ct);
         return ticketId is { } id ? await db.Tickets.FirstOrDefaultAsync(t => t.Id == id, ct) : null;
     }
@@ -208,7 +208,7 @@ public static class MailIntake
     private static async Task<Ticket> OpenTicket(
         PartnerDeskDb db, Mailbox mailbox, ReadMail mail, Sender sender, InboundMail record, Ticket? followUp, DateTimeOffset now, CancellationToken ct)
     {
-        var title = MailReader.Title(mail.Subject);
+        var title = MailParser.Title(mail.Subject);
         var description = mail.Body.Length == 0 ? "(The mail had no text.)" : mail.Body;
         if (followUp is not null)
         {

@@ -211,7 +211,7 @@ internal sealed class MailConversationConfiguration : IEntityTypeConfiguration<M
     }
 }
 
-/// <summary>Mail's tables as sets of the one context.</summary>
+/// <summary>This feature's tables, as sets of the one context (<c>db.Tickets</c> and so on).</summary>
 public static class MailSets
 {
     extension(PartnerDeskDb db)
@@ -223,7 +223,7 @@ public static class MailSets
     }
 }
 
-/// <summary>Who sees Mail's entities, through Platform's two rules of isolation.</summary>
+/// <summary>Who sees this feature's entities, through Platform's two rules of isolation.</summary>
 internal sealed class MailVisibility : IVisibilityRules
 {
     public void Declare(Visibility visible)

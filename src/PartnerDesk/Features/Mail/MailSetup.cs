@@ -13,8 +13,8 @@ public static class MailSetup
         services.AddSingleton<SendMailHandler>();
         services.AddSingleton<IOutboxHandler>(sp => sp.GetRequiredService<SendMailHandler>());
         services.AddSingleton<IOutboxHandler, ProviderEscalationMailHandler>();
-        services.AddSingleton<MailboxReader>();
-        services.AddHostedService(sp => sp.GetRequiredService<MailboxReader>());
+        services.AddSingleton<MailboxWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<MailboxWatcher>());
         return services;
     }
 }

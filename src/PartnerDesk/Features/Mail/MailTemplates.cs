@@ -142,7 +142,7 @@ public static class MailTemplates
         var footer = Footer(brand, de);
 
         var text = new StringBuilder();
-        text.Append(MailReader.ReplyAbove).Append("\n\n");
+        text.Append(MailParser.ReplyAbove).Append("\n\n");
         if (greeting is not null)
         {
             text.Append(greeting).Append("\n\n");
@@ -163,7 +163,7 @@ public static class MailTemplates
         var enc = HtmlEncoder.Default;
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html><html><body style=\"font-family:Segoe UI,Arial,sans-serif;font-size:14px;color:#242424\">");
-        html.Append("<div style=\"color:#888;font-size:11px\">").Append(enc.Encode(MailReader.ReplyAbove)).Append("</div>");
+        html.Append("<div style=\"color:#888;font-size:11px\">").Append(enc.Encode(MailParser.ReplyAbove)).Append("</div>");
         if (brand.HasLogo)
         {
             html.Append("<p><img src=\"cid:").Append(LogoContentId).Append("\" alt=\"").Append(enc.Encode(brand.Name)).Append("\" style=\"max-height:48px\"></p>");
@@ -190,7 +190,7 @@ public static class MailTemplates
 
         html.Append("<hr style=\"border:0;border-top:1px solid #ddd\"><p style=\"color:#616161;font-size:12px\">")
             .Append(string.Join("<br>", footer.Select(enc.Encode))).Append("</p></body></html>");
-        return new RenderedMail(MailReader.Clean(subject, 250) ?? brand.Name, text.ToString(), html.ToString());
+        return new RenderedMail(MailParser.Clean(subject, 250) ?? brand.Name, text.ToString(), html.ToString());
     }
 
     private static List<string> Footer(Branding brand, bool de)

@@ -4,7 +4,7 @@ using PartnerDesk.Platform.Data;
 
 namespace PartnerDesk.Features.Notifications;
 
-/// <summary>Notifications's tables as sets of the one context.</summary>
+/// <summary>This feature's tables, as sets of the one context (<c>db.Tickets</c> and so on).</summary>
 public static class NotificationsSets
 {
     extension(PartnerDeskDb db)
@@ -14,7 +14,7 @@ public static class NotificationsSets
     }
 }
 
-/// <summary>Who sees Notifications's entities, through Platform's two rules of isolation.</summary>
+/// <summary>Who sees this feature's entities, through Platform's two rules of isolation.</summary>
 internal sealed class NotificationsVisibility : IVisibilityRules
 {
     public void Declare(Visibility visible)

@@ -2,7 +2,7 @@ using PartnerDesk.Platform.Data;
 
 namespace PartnerDesk.Features.Organisations;
 
-/// <summary>Who sees Organisations's entities, through Platform's two rules of isolation.</summary>
+/// <summary>Who sees this feature's entities, through Platform's two rules of isolation.</summary>
 internal sealed class OrganisationsVisibility : IVisibilityRules
 {
     public void Declare(Visibility visible)

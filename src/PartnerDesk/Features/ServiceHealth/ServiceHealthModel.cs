@@ -118,7 +118,7 @@ public static class ServiceHealthLimits
     public const int PostText = 20000;
 }
 
-/// <summary>ServiceHealth's tables as sets of the one context.</summary>
+/// <summary>This feature's tables, as sets of the one context (<c>db.Tickets</c> and so on).</summary>
 public static class ServiceHealthSets
 {
     extension(PartnerDeskDb db)
@@ -134,7 +134,7 @@ public static class ServiceHealthSets
     }
 }
 
-/// <summary>Who sees ServiceHealth's entities, through Platform's two rules of isolation.</summary>
+/// <summary>Who sees this feature's entities, through Platform's two rules of isolation.</summary>
 internal sealed class ServiceHealthVisibility : IVisibilityRules
 {
     public void Declare(Visibility visible)

@@ -4,7 +4,7 @@ using PartnerDesk.Platform.Data;
 
 namespace PartnerDesk.Features.Subscriptions;
 
-/// <summary>Subscriptions's tables as sets of the one context.</summary>
+/// <summary>This feature's tables, as sets of the one context (<c>db.Tickets</c> and so on).</summary>
 public static class SubscriptionsSets
 {
     extension(PartnerDeskDb db)
@@ -13,7 +13,7 @@ public static class SubscriptionsSets
     }
 }
 
-/// <summary>Who sees Subscriptions's entities, through Platform's two rules of isolation.</summary>
+/// <summary>Who sees this feature's entities, through Platform's two rules of isolation.</summary>
 internal sealed class SubscriptionsVisibility : IVisibilityRules
 {
     public void Declare(Visibility visible)

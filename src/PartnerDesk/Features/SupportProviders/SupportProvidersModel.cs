@@ -3,7 +3,7 @@ using PartnerDesk.Platform.Data;
 
 namespace PartnerDesk.Features.SupportProviders;
 
-/// <summary>SupportProviders's tables as sets of the one context.</summary>
+/// <summary>This feature's tables, as sets of the one context (<c>db.Tickets</c> and so on).</summary>
 public static class SupportProvidersSets
 {
     extension(PartnerDeskDb db)
@@ -13,7 +13,7 @@ public static class SupportProvidersSets
     }
 }
 
-/// <summary>Who sees SupportProviders's entities, through Platform's two rules of isolation.</summary>
+/// <summary>Who sees this feature's entities, through Platform's two rules of isolation.</summary>
 internal sealed class SupportProvidersVisibility : IVisibilityRules
 {
     public void Declare(Visibility visible)

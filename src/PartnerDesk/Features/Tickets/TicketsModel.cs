@@ -79,7 +79,7 @@ public static class TicketLimits
     public const int Service = 100;
 }
 
-/// <summary>Tickets's tables as sets of the one context.</summary>
+/// <summary>This feature's tables, as sets of the one context (<c>db.Tickets</c> and so on).</summary>
 public static class TicketsSets
 {
     extension(PartnerDeskDb db)
@@ -92,7 +92,7 @@ public static class TicketsSets
     }
 }
 
-/// <summary>Who sees Tickets's entities, through Platform's two rules of isolation.</summary>
+/// <summary>Who sees this feature's entities, through Platform's two rules of isolation.</summary>
 internal sealed class TicketsVisibility : IVisibilityRules
 {
     public void Declare(Visibility visible)

@@ -4,9 +4,9 @@ using PartnerDesk.Features.Mail;
 namespace PartnerDesk.Tests.Mail;
 
 /// <summary>The pure reading rules: automatic mail, threading by subject, titles, the reply cut, clean text.</summary>
-public sealed class MailReaderTests
+public sealed class MailParserTests
 {
-    private static ReadMail Read(string text) => MailReader.Read(Encoding.UTF8.GetBytes(text.ReplaceLineEndings("\r\n")), 1024 * 1024);
+    private static ReadMail Read(string text) => MailParser.Read(Encoding.UTF8.GetBytes(text.ReplaceLineEndings("\r\n")), 1024 * 1024);
 
     [Theory]
     [InlineData("Auto-Submitted: auto-replied\n", "Auto-Submitted")]
@@ -41,14 +41,14 @@ public sealed class MailReaderTests
     [InlineData("PD-9 without brackets", null, "PD-9 without brackets")]
     public void The_ticket_number_and_title_come_from_the_subject(string subject, long? number, string title)
     {
-        Assert.Equal(number, MailReader.TicketNumberIn(subject));
-        Assert.Equal(title, MailReader.Title(subject));
+        Assert.Equal(number, MailParser.TicketNumberIn(subject));
+        Assert.Equal(title, MailParser.Title(subject));
     }
 
     [Fact]
     public void A_reply_is_cut_at_the_marker_without_the_wrote_line_and_quotes()
     {
-        var body = MailReader.CleanBody($"It works now, thanks!\r\n\r\nAm 24.11.2026 um 10:00 schrieb Contoso <support@contoso.example>:\r\n> {MailReader.ReplyAbove}\r\n> Please restart.\r\n");
+        var body = MailParser.CleanBody($"It works now, thanks!\r\n\r\nAm 24.11.2026 um 10:00 schrieb Contoso <support@contoso.example>:\r\n> {MailParser.ReplyAbove}\r\n> Please restart.\r\n");
 
         Assert.Equal("It works now, thanks!", body);
     }
@@ -56,9 +56,9 @@ public sealed class MailReaderTests
     [Fact]
     public void Header_text_loses_line_breaks_and_control_characters_and_text_keeps_only_printable_characters()
     {
-        Assert.Equal("Help  Bcc: victim@evil.example", MailReader.Clean("Help\r\nBcc: victim@evil.example", 100));
-        Assert.Equal("ab\ncd", MailReader.CleanBody("a\u0007b\r\ncd\u0000"));
-        Assert.Null(MailReader.Clean(" \t ", 10));
+        Assert.Equal("Help  Bcc: victim@evil.example", MailParser.Clean("Help\r\nBcc: victim@evil.example", 100));
+        Assert.Equal("ab\ncd", MailParser.CleanBody("a\u0007b\r\ncd\u0000"));
+        Assert.Null(MailParser.Clean(" \t ", 10));
     }
 
     [Fact]
@@ -85,6 +85,6 @@ public sealed class MailReaderTests
     [Fact]
     public void An_empty_message_cannot_be_read()
     {
-        Assert.Throws<FormatException>(() => MailReader.Read([], 10));
+        Assert.Throws<FormatException>(() => MailParser.Read([], 10));
     }
 }

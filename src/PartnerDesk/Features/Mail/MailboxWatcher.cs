@@ -38,8 +38,8 @@ public sealed class MailOptions
 /// at a time (a lease), waits in IDLE where the server offers it, and a failure of one mailbox or one
 /// message never stops the others.
 /// </summary>
-public sealed class MailboxReader(
-    IServiceScopeFactory scopes, MailConnections connections, IOptions<MailOptions> options, TimeProvider clock, ILogger<MailboxReader> log)
+public sealed class MailboxWatcher(
+    IServiceScopeFactory scopes, MailConnections connections, IOptions<MailOptions> options, TimeProvider clock, ILogger<MailboxWatcher> log)
     : BackgroundService
 {
     private readonly Dictionary<Guid, Task> watched = [];

@@ -28,7 +28,7 @@ public sealed record ReadMail(
 /// reduced to plain text, so nothing a sender writes ever renders as markup; a reply is cut at the line
 /// PartnerDesk puts above its quoted mail.
 /// </summary>
-public static partial class MailReader
+public static partial class MailParser
 {
     /// <summary>The line above which a customer answers; every mail PartnerDesk sends starts with it.</summary>
     public const string ReplyAbove = "##- Bitte oberhalb dieser Zeile antworten / Please reply above this line -##";

@@ -5,7 +5,7 @@ using PartnerDesk.Platform.Data;
 namespace PartnerDesk.Features.Escalations;
 
 /// <summary>Rules of following a service request: pure where they can be.</summary>
-public static class Tracking
+public static class ServiceRequestRules
 {
     public const string MicrosoftAuthor = "Microsoft";
 
