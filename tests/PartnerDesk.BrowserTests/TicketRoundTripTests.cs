@@ -47,6 +47,28 @@ public sealed class TicketRoundTripTests(BrowserFixture browser) : IClassFixture
         await Assertions.Expect(contact.Locator(".message.agent")).ToContainTextAsync("looking at your Teams policy");
         await BrowserFixture.Screenshot(contact, "3-contact-sees-reply");
 
+        // At phone width both pages still show the ticket and its conversation, and the agent can still reply.
+        await agent.SetViewportSizeAsync(390, 844);
+        await contact.SetViewportSizeAsync(390, 844);
+        await Assertions.Expect(agent.Locator("#reply-body")).ToBeVisibleAsync();
+        await Assertions.Expect(agent.Locator(".message.agent")).ToBeVisibleAsync();
+        await Assertions.Expect(contact.Locator(".message.agent")).ToBeVisibleAsync();
+        foreach (var page in new[] { agent, contact })
+        {
+            // Nothing is wider than the phone: the page never scrolls sideways (a wide table scrolls in its own box).
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), page.Url);
+            // The conversation takes the width, not a sliver beside the properties.
+            Assert.True(await page.Locator(".message.agent").EvaluateAsync<double>("e => e.getBoundingClientRect().width") > 300, page.Url);
+        }
+
+        await BrowserFixture.Screenshot(agent, "4-ticket-phone");
+        await BrowserFixture.Screenshot(contact, "5-contact-ticket-phone");
+        await agent.GotoAsync("/console");
+        await BrowserFixture.WaitForInteractive(agent, "queue");
+        await Assertions.Expect(agent.Locator("#queue tbody tr", new PageLocatorOptions { HasText = title })).ToHaveCountAsync(1);
+        Assert.True(await agent.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the queue scrolls sideways");
+        await BrowserFixture.Screenshot(agent, "6-queue-phone");
+
         // The markup in the title was shown as text and never ran, on either side.
         Assert.False(await contact.EvaluateAsync<bool>("() => window.__pwned === true"));
         Assert.False(await agent.EvaluateAsync<bool>("() => window.__pwned === true"));
