@@ -12,7 +12,6 @@ using PartnerDesk.Features.Subscriptions;
 using PartnerDesk.Features.SupportProviders;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Features.Workspace;
-using PartnerDesk.Platform;
 using PartnerDesk.Platform.Data;
 
 namespace PartnerDesk;
@@ -34,7 +33,7 @@ public static class Composition
         services.AddPartnerDeskMail(configuration);
         services.AddPartnerDeskOrganisations(configuration);
         services.AddPartnerDeskWorkspace(configuration);
-        services.AddSingleton<ICleanup, SeenAlertsCleanup>();
+        services.AddPartnerDeskNotifications();
 
         // What follows every save, whoever saves, in this order:
         services.AddSaveSteps(
