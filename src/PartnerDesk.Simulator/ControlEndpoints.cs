@@ -15,10 +15,11 @@ public static class ControlEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var control = app.MapGroup("/_simulator");
-        control.MapPost("/scenario", (Scenario scenario, SimulatorState state, Graph.TenantDirectory directory, bool? autoplay) =>
+        control.MapPost("/scenario", (Scenario scenario, SimulatorState state, Graph.TenantDirectory directory, Graph.EntraDirectory users, bool? autoplay) =>
         {
             state.Load(scenario, autoplay ?? false);
             scenario.Partners.ForEach(directory.Set);
+            scenario.Directory.ForEach(users.Set);
             return Results.NoContent();
         });
         control.MapPost("/steps/next", (SimulatorState state) => state.ApplyNext() ? Results.NoContent() : Results.NotFound());
@@ -58,6 +59,26 @@ public static class ControlEndpoints
         control.MapPut("/customers/{tenant:guid}/subscriptions", (Guid tenant, List<SubscriptionSpec> subscriptions, PartnerCenter.SubscriptionState state) =>
         {
             state.Set(tenant, subscriptions.ConvertAll(s => (s.Subscription, s.Consumed)));
+            return Results.NoContent();
+        });
+        control.MapPut("/directory/{tenant:guid}", (Guid tenant, Graph.DirectoryTenant users, Graph.EntraDirectory directory) =>
+        {
+            users.TenantId = tenant;
+            directory.Set(users);
+            return Results.NoContent();
+        });
+        control.MapGet("/directory", (Graph.EntraDirectory directory) => directory.Tenants());
+
+        // Sign-in: rotate the signing key (the old one stays published unless retireOld), arm a fault for the next id token.
+        control.MapPost("/keys/rotate", (Graph.SignInState signIn, bool? retireOld) => Results.Ok(new { kid = signIn.RotateKeys(retireOld ?? false) }));
+        control.MapPost("/signin-faults", (Graph.SignInFault fault, Graph.SignInState signIn) =>
+        {
+            signIn.ArmFault(fault.Kind);
+            return Results.NoContent();
+        });
+        control.MapDelete("/signin-faults", (Graph.SignInState signIn) =>
+        {
+            signIn.ClearFaults();
             return Results.NoContent();
         });
         control.MapPost("/servicerequests/{id}/respond", (string id, MicrosoftResponse response, PartnerCenter.PartnerCenterState state) =>

@@ -16,6 +16,9 @@ public sealed class Scenario
     /// <summary>Partner tenants with their customers and GDAP relationships, loaded with the scenario.</summary>
     public List<PartnerTenant> Partners { get; set; } = [];
 
+    /// <summary>Tenants' users, who can sign in through the simulated Entra ID and are listed by Graph's /users.</summary>
+    public List<DirectoryTenant> Directory { get; set; } = [];
+
     public static async Task<Scenario> ReadAsync(string path)
     {
         await using var file = File.OpenRead(path);

@@ -13,6 +13,8 @@ public static class SimulatorSetup
         services.AddSingleton<PartnerCenter.PartnerCenterState>();
         services.AddSingleton<PartnerCenter.SubscriptionState>();
         services.AddSingleton<TenantDirectory>();
+        services.AddSingleton<EntraDirectory>();
+        services.AddSingleton<SignInState>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         return services;
     }
@@ -24,11 +26,14 @@ public static class SimulatorSetup
         {
             app.Services.GetRequiredService<TenantDirectory>().Set(partner);
         }
+
+        scenario.Directory.ForEach(app.Services.GetRequiredService<EntraDirectory>().Set);
     }
 
     public static void MapMicrosoftSimulator(this IEndpointRouteBuilder app)
     {
         GraphEndpoints.MapGraph(app);
+        EntraSignInEndpoints.Map(app);
         PartnerCenter.PartnerCenterEndpoints.Map(app);
         ControlEndpoints.Map(app);
     }
@@ -57,6 +62,15 @@ public sealed class RunningSimulator : IAsyncDisposable
     public PartnerCenter.SubscriptionState Subscriptions => app.Services.GetRequiredService<PartnerCenter.SubscriptionState>();
 
     public TenantDirectory Tenants => app.Services.GetRequiredService<TenantDirectory>();
+
+    /// <summary>The users who can sign in (and that Graph's /users lists), by tenant.</summary>
+    public EntraDirectory Directory => app.Services.GetRequiredService<EntraDirectory>();
+
+    /// <summary>Signing keys, authorization codes and sign-in faults of the simulated Entra ID.</summary>
+    public SignInState SignIn => app.Services.GetRequiredService<SignInState>();
+
+    /// <summary>The OpenID Connect authority for a multi-tenant app, as https://login.microsoftonline.com/organizations/v2.0 is.</summary>
+    public Uri Authority => new(Address, "organizations/v2.0");
 
     /// <summary>Base address of Microsoft Graph v1.0 on this simulator.</summary>
     public Uri GraphBaseUrl => new(Address, "v1.0");

@@ -215,7 +215,8 @@ public sealed class TenantDirectory(TimeProvider clock)
                     var m = parts[0];
                     return new GroupMember
                     {
-                        Id = new Guid(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(m)).AsSpan(0, 16)),
+                        // The same id the user signs in with (its oid), so that an agent's sign-in matches its GDAP groups.
+                        Id = EntraDirectory.ObjectIdOf(m),
                         DisplayName = m.Split('@')[0],
                         Mail = m,
                         UserPrincipalName = m,

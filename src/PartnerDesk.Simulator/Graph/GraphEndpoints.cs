@@ -12,7 +12,7 @@ namespace PartnerDesk.Simulator.Graph;
 /// </summary>
 public static partial class GraphEndpoints
 {
-    private const string TokenPrefix = "sim.";
+    internal const string TokenPrefix = "sim.";
 
     public static void MapGraph(IEndpointRouteBuilder app)
     {
@@ -53,13 +53,21 @@ public static partial class GraphEndpoints
                     : Error(404, "Request_ResourceNotFound", $"Resource '{id}' does not exist or one of its queried reference-property objects are not present.")));
         }
 
+        app.MapGet("/v1.0/users", (HttpContext http, SimulatorState state, EntraDirectory users) =>
+            Answer(http, state, "users", tenant => Page(http, state, "users", users.UsersOf(tenant))));
         app.MapGet("/v1.0/domains", (HttpContext http, SimulatorState state, TenantDirectory directory) =>
             Answer(http, state, "domains", tenant => Page(http, state, "domains", directory.DomainsOf(tenant))));
     }
 
-    private static async Task<IResult> IssueToken(HttpContext http, SimulatorState state, string tenant)
+    private static async Task<IResult> IssueToken(HttpContext http, SimulatorState state, SignInState signIn, EntraDirectory users, string tenant)
     {
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync() : null;
+        if (form is not null && form["grant_type"].ToString() == "authorization_code")
+        {
+            // A user's sign-in (OpenID Connect); everything else is the app-only grant below, unchanged.
+            return EntraSignInEndpoints.RedeemCode(http, form, state, signIn, users);
+        }
+
         _ = Guid.TryParse(tenant, out var tenantId);
         state.Count(tenantId == Guid.Empty ? null : tenantId, "token");
         if (tenantId == Guid.Empty || form is null || form["grant_type"].ToString() != "client_credentials" || string.IsNullOrEmpty(form["client_id"].ToString()))
