@@ -5,6 +5,7 @@ using PartnerDesk.Features.Knowledge;
 using PartnerDesk.Features.Mail;
 using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.Organisations;
+using PartnerDesk.Features.People;
 using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Features.Sla;
@@ -34,6 +35,7 @@ public static class Composition
         services.AddPartnerDeskOrganisations(configuration);
         services.AddPartnerDeskWorkspace(configuration);
         services.AddPartnerDeskNotifications();
+        services.AddPartnerDeskPeople(configuration);
 
         // What follows every save, whoever saves, in this order:
         services.AddSaveSteps(
@@ -46,8 +48,12 @@ public static class Composition
         return services;
     }
 
+    /// <summary>Routes outside the API: the browser's way through Sign in with Microsoft.</summary>
+    public static IEndpointRouteBuilder MapPartnerDeskSignIn(this IEndpointRouteBuilder app) => app.MapMicrosoftSignIn();
+
     public static RouteGroupBuilder MapPartnerDeskFeatures(this RouteGroupBuilder api) => api
         .MapAccountEndpoints()
+        .MapPeopleEndpoints()
         .MapCustomerEndpoints()
         .MapTicketEndpoints()
         .MapTicketAttachmentEndpoints()

@@ -39,6 +39,7 @@ app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnony
 app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(DatabaseHealthCheck.Tag) }).AllowAnonymous();
 app.MapPartnerDeskApi(api => api.MapPartnerDeskFeatures());
 app.MapPartnerDeskUi();
+app.MapPartnerDeskSignIn();
 
 app.Run();
 

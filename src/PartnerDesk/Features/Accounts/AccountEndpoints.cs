@@ -48,7 +48,12 @@ public static class AccountEndpoints
         {
             // Unknown account, wrong password and lock-out answer alike, so that nobody learns which accounts exist.
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed.",
-                detail: check == SignInCheck.TwoFactorRequired ? "A two-factor code is required." : "The e-mail or password is not correct.");
+                detail: check switch
+                {
+                    SignInCheck.TwoFactorRequired => "A two-factor code is required.",
+                    SignInCheck.MicrosoftRequired => "Your organisation requires Sign in with Microsoft; integrations use a personal access token.",
+                    _ => "The e-mail or password is not correct.",
+                });
         }
 
         var secret = await ApiTokenStore.Issue(db, user!.OrganisationId, user.Id, "Session", ApiTokenKind.Session, clock.GetUtcNow() + SessionTokenLifetime, clock, ct);

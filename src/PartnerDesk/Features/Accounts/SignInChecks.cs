@@ -8,6 +8,9 @@ public enum SignInCheck
     Ok,
     Failed,
     TwoFactorRequired,
+
+    /// <summary>The password is right, but the organisation requires Sign in with Microsoft for agents.</summary>
+    MicrosoftRequired,
 }
 
 public static class SignInChecks
@@ -25,6 +28,11 @@ public static class SignInChecks
         }
 
         var result = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+        if (result.IsNotAllowed)
+        {
+            return SignInCheck.MicrosoftRequired;
+        }
+
         if (!result.Succeeded)
         {
             return SignInCheck.Failed;

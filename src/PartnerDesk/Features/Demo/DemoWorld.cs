@@ -65,10 +65,10 @@ public static class DemoWorld
         var passwordHash = hasher.HashPassword(new UserAccount(), password);
 
         db.Organisations.AddRange(
-            new Organisation { Id = Ids.Contoso, Name = "Contoso Cloud Services", Kind = OrganisationKind.DirectBill, CreatedAt = now },
-            new Organisation { Id = Ids.Northwind, Name = "Northwind Distribution", Kind = OrganisationKind.IndirectProvider, CreatedAt = now },
-            new Organisation { Id = Ids.Fabrikam, Name = "Fabrikam Solutions", Kind = OrganisationKind.IndirectReseller, IndirectProviderId = Ids.Northwind, CreatedAt = now },
-            new Organisation { Id = Ids.Alpine, Name = "Alpine Support Services", Kind = OrganisationKind.SupportProvider, CreatedAt = now });
+            new Organisation { Id = Ids.Contoso, TenantId = Ids.Contoso, Name = "Contoso Cloud Services", Kind = OrganisationKind.DirectBill, CreatedAt = now },
+            new Organisation { Id = Ids.Northwind, TenantId = Ids.Northwind, Name = "Northwind Distribution", Kind = OrganisationKind.IndirectProvider, CreatedAt = now },
+            new Organisation { Id = Ids.Fabrikam, TenantId = Ids.Fabrikam, Name = "Fabrikam Solutions", Kind = OrganisationKind.IndirectReseller, IndirectProviderId = Ids.Northwind, CreatedAt = now },
+            new Organisation { Id = Ids.Alpine, TenantId = Ids.Alpine, Name = "Alpine Support Services", Kind = OrganisationKind.SupportProvider, CreatedAt = now });
 
         Customer NewCustomer(Guid id, Guid org, string name, string domain, string? zone = null) => new()
         {

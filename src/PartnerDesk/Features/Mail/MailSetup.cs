@@ -13,6 +13,7 @@ public static class MailSetup
         services.AddSingleton<SendMailHandler>();
         services.AddSingleton<IOutboxHandler>(sp => sp.GetRequiredService<SendMailHandler>());
         services.AddSingleton<IOutboxHandler, ProviderEscalationMailHandler>();
+        services.AddSingleton<IOutboxHandler, InvitationLetterHandler>();
         services.AddSingleton<MailboxWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<MailboxWatcher>());
         return services;

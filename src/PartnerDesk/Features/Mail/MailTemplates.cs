@@ -14,6 +14,7 @@ public enum Letter
     Escalation,
     Terms,
     ProviderEscalation,
+    Invitation,
 }
 
 /// <summary>The partner as every mail shows it: its name, logo and support profile (R6, R15).</summary>
@@ -120,6 +121,19 @@ public static class MailTemplates
                     : (de
                         ? $"wir haben Ihr Ticket {facts.TicketNumber} an {facts.Service} weitergegeben{(facts.Reference is null ? "" : $" (Referenz {facts.Reference})")}. Wir bleiben Ihr Ansprechpartner und halten Sie auf dem Laufenden."
                         : $"we have passed your ticket {facts.TicketNumber} on to {facts.Service}{(facts.Reference is null ? "" : $" (reference {facts.Reference})")}. We remain your contact and will keep you posted."));
+                break;
+            case Letter.Invitation:
+                // Service: whom the person joins (the customer's portal or the partner's desk); Text: the one-time link.
+                subject = de ? $"Einladung zum Support von {brand.Name}" : $"You are invited to {brand.Name}'s support desk";
+                paragraphs.Add(de
+                    ? $"{facts.Author} lädt Sie ein: {facts.Service}."
+                    : $"{facts.Author} invites you: {facts.Service}.");
+                paragraphs.Add(de
+                    ? $"Öffnen Sie diesen Link, um die Einladung anzunehmen (einmal verwendbar, gültig bis {facts.RespondBy?.ToString("d. MMMM yyyy", culture)}):\n{facts.Text}"
+                    : $"Open this link to accept (it works once, until {facts.RespondBy?.ToString("d MMMM yyyy", culture)}):\n{facts.Text}");
+                paragraphs.Add(de
+                    ? "Sie können sich mit Ihrem Microsoft-Geschäftskonto oder mit einem Kennwort anmelden. Wenn Sie keine Einladung erwartet haben, ignorieren Sie diese E-Mail."
+                    : "You can sign in with your Microsoft work account or with a password. If you did not expect this, ignore this mail.");
                 break;
             case Letter.Terms:
                 subject = de ? $"Ihre Support-Bedingungen bei {brand.Name}" : $"Your support terms with {brand.Name}";

@@ -13,8 +13,6 @@ public static class CustomerEndpoints
     {
         api.MapGet("/customers", List).WithTags("Customers").WithSummary("Customers the caller may work on.");
         api.MapGet("/customers/{id:guid}", Get).WithTags("Customers");
-        api.MapGet("/customers/{id:guid}/contacts", Contacts).WithTags("Customers").RequireAuthorization(Platform.Auth.Policies.Agent)
-            .WithSummary("The customer's contacts (agents).");
         api.MapGet("/delegated-admin/relationships", Relationships).WithTags("GDAP").RequireAuthorization(Platform.Auth.Policies.Agent)
             .WithSummary("GDAP relationships with the customers the caller reaches, as Microsoft Graph shapes them; expiresSoon flags renewals due.");
         return api;
@@ -24,19 +22,6 @@ public static class CustomerEndpoints
         db.Customers.AsNoTracking().OrderBy(c => c.Name)
             .Select(c => new CustomerView(c.Id, c.Name, c.TenantId, c.DefaultDomain))
             .ToListAsync(ct);
-
-    public sealed record ContactView(Guid Id, string DisplayName, string Email, bool IsCustomerAdmin);
-
-    private static async Task<Results<Ok<List<ContactView>>, ProblemHttpResult>> Contacts(Guid id, PartnerDeskDb db, CancellationToken ct)
-    {
-        if (!await db.Customers.AnyAsync(c => c.Id == id, ct))
-        {
-            return TypedResults.Problem(statusCode: 404, title: "Not found.");
-        }
-
-        return TypedResults.Ok(await db.Contacts.AsNoTracking().Where(c => c.CustomerId == id).OrderBy(c => c.DisplayName)
-            .Select(c => new ContactView(c.Id, c.DisplayName, c.Email, c.IsCustomerAdmin)).ToListAsync(ct));
-    }
 
     private static async Task<Ok<List<DelegatedAdminRelationshipView>>> Relationships(Guid? customerId, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
         TypedResults.Ok(await DelegatedAdminViews.ForCustomers(db, customerId, clock, ct));

@@ -13,7 +13,7 @@ public static class FirstAdmin
     {
         // All or nothing: an organisation without its admin would lock everybody out at the next start.
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var organisation = new Organisation { Name = admin.Organisation!, Kind = kind, CreatedAt = clock.GetUtcNow() };
+        var organisation = new Organisation { Name = admin.Organisation!, Kind = kind, CreatedAt = clock.GetUtcNow(), TenantId = admin.TenantId };
         db.Organisations.Add(organisation);
         await db.SaveChangesAsync();
 

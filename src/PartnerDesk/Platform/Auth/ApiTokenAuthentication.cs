@@ -48,7 +48,7 @@ internal sealed class ApiTokenAuthenticationHandler(
             where t.TokenHash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now)
             join a in db.Agents.IgnoreQueryFilters().Where(a => a.IsActive) on t.UserId equals a.Id into agents
             from a in agents.DefaultIfEmpty()
-            join c in db.Contacts.IgnoreQueryFilters() on t.UserId equals c.Id into contacts
+            join c in db.Contacts.IgnoreQueryFilters().Where(c => c.IsActive) on t.UserId equals c.Id into contacts
             from c in contacts.DefaultIfEmpty()
             select new CallerProfile(
                 t.Id, t.UserId, t.LastUsedAt,

@@ -16,3 +16,10 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         b.HasOne<UserAccount>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class UserAccountConfiguration : IEntityTypeConfiguration<UserAccount>
+{
+    public void Configure(EntityTypeBuilder<UserAccount> b) =>
+        // A Microsoft account is linked to one PartnerDesk account at most: a sign-in names exactly one person.
+        b.HasIndex(u => new { u.EntraTenantId, u.EntraObjectId }).IsUnique();
+}

@@ -40,7 +40,7 @@ public static class CallerClaimsReader
         }
 
         var contact = await db.Contacts.IgnoreQueryFilters().AsNoTracking()
-            .Where(c => c.Id == userId)
+            .Where(c => c.Id == userId && c.IsActive)
             .Select(c => new { c.OrganisationId, c.CustomerId, c.DisplayName, c.IsCustomerAdmin })
             .FirstOrDefaultAsync(ct);
         return contact is null ? [] : ContactClaims(userId, contact.OrganisationId, contact.CustomerId, contact.DisplayName, contact.IsCustomerAdmin);

@@ -17,6 +17,11 @@ public sealed class UserAccount : IdentityUser<Guid>
 {
     public Guid OrganisationId { get; set; }
     public AccountKind Kind { get; set; }
+
+    /// <summary>The Entra tenant and object id of the Microsoft account linked to this one (tid and oid of its id tokens).</summary>
+    public Guid? EntraTenantId { get; set; }
+    public Guid? EntraObjectId { get; set; }
+    public DateTimeOffset? LastSignInAt { get; set; }
 }
 
 public enum ApiTokenKind

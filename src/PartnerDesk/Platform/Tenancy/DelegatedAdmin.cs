@@ -73,5 +73,6 @@ public static class EntraRoles
     public const string ServiceSupportAdministrator = "f023fd81-a637-4b56-95fd-791ac0226033";
     public const string GlobalReader = "f2ef992c-3afb-46b9-b7cf-a126ee74c451";
     public const string UserAdministrator = "fe930be7-5e62-47db-91af-98c3a49a38b1";
+    public const string DirectoryReaders = "88d8e3e3-8f55-4a1e-953a-9b9898b8876b";
     public const string ExchangeAdministrator = "29232cdf-9323-42fd-ade2-1d097af3e4de";
 }

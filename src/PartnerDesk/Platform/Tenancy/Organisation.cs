@@ -21,6 +21,12 @@ public sealed class Organisation
     /// <summary>For an indirect reseller whose provider does not use this installation: where escalations are e-mailed.</summary>
     public string? IndirectProviderEmail { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The organisation's own Entra tenant: its agents sign in with Microsoft accounts of this tenant.</summary>
+    public Guid? TenantId { get; set; }
+
+    /// <summary>Agents must sign in with Microsoft (their tenant's MFA and conditional access apply); passwords are refused.</summary>
+    public bool RequireMicrosoftSignIn { get; set; }
 }
 
 /// <summary>Everything that belongs to one organisation carries its id; the data layer filters on it.</summary>
@@ -43,6 +49,30 @@ public sealed class Customer : IOrganisationOwned
     /// <summary>IANA time zone the customer works in; null when it is the partner's own (the plan calendar's).</summary>
     public string? TimeZoneId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Who of the customer's tenant may sign in to the portal with Microsoft without an invitation.</summary>
+    public ContactSignUp ContactSignUp { get; set; }
+
+    /// <summary>When the customer's users were last read from its tenant; set once someone imported them, after which it runs daily.</summary>
+    public DateTimeOffset? ContactsImportedAt { get; set; }
+}
+
+public enum ContactSignUp
+{
+    /// <summary>Only people who are contacts already (invited, imported or added).</summary>
+    InvitedOnly,
+
+    /// <summary>Any enabled user of the customer's tenant becomes a contact at the first sign-in.</summary>
+    AnyoneInTenant,
+}
+
+/// <summary>How a contact came to be: an import may update what it brought in, never what a person set.</summary>
+public enum ContactOrigin
+{
+    Added,
+    Invited,
+    SignedIn,
+    Imported,
 }
 
 public enum AgentRole
@@ -78,6 +108,16 @@ public sealed class Contact : IOrganisationOwned
 
     /// <summary>"en" or "de": the language of the mail PartnerDesk writes to this contact (set when the contact picks one in the portal).</summary>
     public string Language { get; set; } = "en";
+
+    /// <summary>A deactivated contact cannot sign in; its tickets stay.</summary>
+    public bool IsActive { get; set; } = true;
+    public ContactOrigin Origin { get; set; }
+
+    /// <summary>An agent or customer admin changed this contact: the tenant import leaves its name and state alone.</summary>
+    public bool ChangedByHand { get; set; }
+
+    /// <summary>The user's object id in the customer's tenant, when known (import or Microsoft sign-in).</summary>
+    public Guid? DirectoryObjectId { get; set; }
 }
 
 /// <summary>An Entra security group of the partner tenant; its id is the group's object id.</summary>

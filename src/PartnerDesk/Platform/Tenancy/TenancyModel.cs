@@ -10,6 +10,7 @@ internal sealed class OrganisationConfiguration : IEntityTypeConfiguration<Organ
         b.Property(o => o.Name).HasMaxLength(200);
         b.Property(o => o.IndirectProviderEmail).HasMaxLength(256);
         b.HasOne<Organisation>().WithMany().HasForeignKey(o => o.IndirectProviderId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(o => o.TenantId).IsUnique(); // one tenant, one organisation: a sign-in names exactly one
     }
 }
 
@@ -23,6 +24,7 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         b.HasOne<Organisation>().WithMany().HasForeignKey(c => c.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(c => new { c.OrganisationId, c.Name });
         b.HasIndex(c => new { c.OrganisationId, c.TenantId }).IsUnique();
+        b.HasIndex(c => c.TenantId); // a customer's user signing in is found by tenant
     }
 }
 
@@ -48,6 +50,7 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         b.Property(c => c.Language).HasMaxLength(8).HasDefaultValue("en");
         b.HasOne(c => c.Customer).WithMany().HasForeignKey(c => c.CustomerId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(c => new { c.OrganisationId, c.CustomerId });
+        b.HasIndex(c => new { c.CustomerId, c.DirectoryObjectId });
     }
 }
 

@@ -1,0 +1,89 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using PartnerDesk.Platform;
+using PartnerDesk.Platform.Auth;
+using PartnerDesk.Platform.Data;
+
+namespace PartnerDesk.Features.People;
+
+/// <summary>The browser's way through Sign in with Microsoft: off to Entra ID, back, and on as the person it names.</summary>
+public static class MicrosoftSignInEndpoints
+{
+    private const string ReturnUrlItem = "returnUrl";
+    private const string InvitationItem = "invitation";
+
+    public static IEndpointRouteBuilder MapMicrosoftSignIn(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/signin/microsoft", (string? returnUrl, string? invitation, IOptions<MicrosoftSignInOptions> options) =>
+        {
+            if (!options.Value.Available)
+            {
+                return Results.Redirect("/signin/refused?reason=NotConfigured");
+            }
+
+            var properties = new AuthenticationProperties { RedirectUri = "/signin/microsoft/done" };
+            properties.Items[ReturnUrlItem] = LocalUrls.OrHome(returnUrl);
+            if (!string.IsNullOrEmpty(invitation))
+            {
+                properties.Items[InvitationItem] = invitation;
+            }
+
+            properties.Parameters["prompt"] = "select_account";
+            return Results.Challenge(properties, [MicrosoftSignInOptions.Scheme]);
+        }).AllowAnonymous().ExcludeFromDescription();
+
+        app.MapGet("/signin/microsoft/done", Done).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<IResult> Done(
+        HttpContext http, PartnerDeskDb db, SignInManager<UserAccount> signIn, MicrosoftSignIn microsoft, InvitationAcceptance acceptance, CancellationToken ct)
+    {
+        var external = await http.AuthenticateAsync(IdentityConstants.ExternalScheme);
+        await http.SignOutAsync(IdentityConstants.ExternalScheme);
+        if (!external.Succeeded || Identity(external.Principal!) is not { } who)
+        {
+            return Results.Redirect("/signin/refused?reason=Token");
+        }
+
+        var returnUrl = LocalUrls.OrHome(Item(external.Properties, ReturnUrlItem));
+        UserAccount? account;
+        if (Item(external.Properties, InvitationItem) is { Length: > 0 } invitation)
+        {
+            var accepted = await acceptance.Accept(db, invitation, new AcceptRequest(null, null), who, ct);
+            if (!accepted.Succeeded)
+            {
+                var why = accepted.ConflictDetail ?? string.Join(" ", accepted.Errors?.Messages ?? []);
+                return Results.Redirect($"/invite/{Uri.EscapeDataString(invitation)}?error={Uri.EscapeDataString(why)}");
+            }
+
+            account = accepted.Value;
+        }
+        else
+        {
+            var joined = await microsoft.Resolve(db, who, ct);
+            if (joined.Refusal is { } refusal)
+            {
+                return Results.Redirect($"/signin/refused?reason={refusal}");
+            }
+
+            account = joined.Account;
+        }
+
+        // Entra ID did the strong authentication (its MFA and conditional access): no second factor here.
+        await signIn.SignInAsync(account!, isPersistent: false, authenticationMethod: MicrosoftSignInOptions.Scheme);
+        return Results.LocalRedirect(account!.Kind == AccountKind.Contact && !returnUrl.StartsWith("/portal", StringComparison.Ordinal) ? "/portal" : returnUrl);
+    }
+
+    private static string? Item(AuthenticationProperties? properties, string key) =>
+        properties is not null && properties.Items.TryGetValue(key, out var value) ? value : null;
+
+    private static MicrosoftIdentity? Identity(ClaimsPrincipal principal)
+    {
+        return Guid.TryParse(principal.FindFirstValue("tid"), out var tenant) && Guid.TryParse(principal.FindFirstValue("oid"), out var oid)
+            ? new MicrosoftIdentity(tenant, oid, principal.FindFirstValue("preferred_username"), principal.FindFirstValue("email"), principal.FindFirstValue("name"))
+            : null;
+    }
+}

@@ -1,0 +1,190 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Platform.Api;
+using PartnerDesk.Platform.Auth;
+using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Tenancy;
+
+namespace PartnerDesk.Features.People;
+
+public sealed record AgentView(
+    Guid Id, string DisplayName, string Email, AgentRole Role, bool IsActive, bool TwoFactorEnabled, bool MicrosoftLinked, DateTimeOffset? LastSignInAt);
+
+public sealed record UpdateAgentRequest(string? DisplayName = null, AgentRole? Role = null);
+
+public sealed record SignInSettings(Guid? TenantId, bool RequireMicrosoftSignIn, bool MicrosoftSignInAvailable);
+
+public sealed record UpdateSignInSettings(Guid? TenantId, bool? RequireMicrosoftSignIn);
+
+/// <summary>
+/// The organisation's agents, as its admins manage them: roles, deactivation (every session and token ends
+/// at once), reactivation, a reset of two-factor. An organisation always keeps one active admin.
+/// </summary>
+public sealed class Staff(UserManager<UserAccount> users, TimeProvider clock)
+{
+    public static Task<List<AgentView>> List(PartnerDeskDb db, CancellationToken ct) =>
+        (from a in db.Agents.AsNoTracking()
+         join u in db.Users.AsNoTracking() on a.Id equals u.Id into accounts
+         from u in accounts.DefaultIfEmpty()
+         orderby a.DisplayName
+         select new AgentView(a.Id, a.DisplayName, a.Email, a.Role, a.IsActive, u != null && u.TwoFactorEnabled, u != null && u.EntraObjectId != null, u == null ? null : u.LastSignInAt))
+        .ToListAsync(ct);
+
+    public static async Task<AgentView?> One(PartnerDeskDb db, Guid id, CancellationToken ct) =>
+        (await List(db, ct)).FirstOrDefault(a => a.Id == id);
+
+    public async Task<Outcome<AgentView>> Update(PartnerDeskDb db, Guid id, UpdateAgentRequest request, CancellationToken ct)
+    {
+        var errors = new FieldErrors().MaxLength("displayName", request.DisplayName, 200).Defined("role", request.Role);
+        if (request.DisplayName is not null && string.IsNullOrWhiteSpace(request.DisplayName))
+        {
+            errors.Add("displayName", "A name cannot be empty.");
+        }
+
+        if (errors.Any)
+        {
+            return errors;
+        }
+
+        var agent = await db.Agents.FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (agent is null)
+        {
+            return Outcome<AgentView>.Missing;
+        }
+
+        if (request.Role is { } role && role != agent.Role)
+        {
+            if (agent.Role == AgentRole.AdminAgent && agent.IsActive && await LastAdmin(db, agent.Id, ct))
+            {
+                return Outcome<AgentView>.Conflict("This is the organisation's last active admin; make another agent an admin first.");
+            }
+
+            agent.Role = role;
+            await NewStamp(db, id, ct); // the new role applies at the next request, not after the cookie's next refresh
+        }
+
+        if (request.DisplayName is { } name)
+        {
+            agent.DisplayName = name.Trim();
+        }
+
+        await db.SaveChangesAsync(ct);
+        return (await One(db, id, ct))!;
+    }
+
+    public async Task<Outcome<AgentView>> SetActive(PartnerDeskDb db, Guid id, bool active, CancellationToken ct)
+    {
+        var agent = await db.Agents.FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (agent is null)
+        {
+            return Outcome<AgentView>.Missing;
+        }
+
+        if (!active && agent.IsActive && agent.Role == AgentRole.AdminAgent && await LastAdmin(db, agent.Id, ct))
+        {
+            return Outcome<AgentView>.Conflict("This is the organisation's last active admin; make another agent an admin first.");
+        }
+
+        if (agent.IsActive != active)
+        {
+            agent.IsActive = active;
+            if (!active)
+            {
+                await EndSessions(db, id, clock.GetUtcNow(), ct);
+            }
+
+            await db.SaveChangesAsync(ct);
+        }
+
+        return (await One(db, id, ct))!;
+    }
+
+    public async Task<Outcome<AgentView>> ResetTwoFactor(PartnerDeskDb db, Guid id, CancellationToken ct)
+    {
+        if (!await db.Agents.AnyAsync(a => a.Id == id, ct) || await users.FindByIdAsync(id.ToString()) is not { } account)
+        {
+            return Outcome<AgentView>.Missing;
+        }
+
+        // The agent sets up a new authenticator at its next sign-in; its sessions end, as with a lost phone they should.
+        await users.SetTwoFactorEnabledAsync(account, false);
+        await users.ResetAuthenticatorKeyAsync(account);
+        return (await One(db, id, ct))!;
+    }
+
+    public static async Task<SignInSettings> Settings(PartnerDeskDb db, bool available, CancellationToken ct)
+    {
+        var organisation = await db.Organisations.AsNoTracking().FirstAsync(ct);
+        return new SignInSettings(organisation.TenantId, organisation.RequireMicrosoftSignIn, available);
+    }
+
+    public static async Task<Outcome<SignInSettings>> UpdateSettings(PartnerDeskDb db, UpdateSignInSettings request, bool available, CancellationToken ct)
+    {
+        var organisation = await db.Organisations.FirstAsync(ct);
+        var tenant = request.TenantId ?? organisation.TenantId;
+        var require = request.RequireMicrosoftSignIn ?? organisation.RequireMicrosoftSignIn;
+        if (request.TenantId == Guid.Empty)
+        {
+            return new FieldErrors().Add("tenantId", "Give your organisation's Entra tenant id (a GUID; Entra admin center, Overview).");
+        }
+
+        if (request.TenantId is { } t && t != organisation.TenantId && await PeopleTenants.TenantTaken(db, t, organisation.Id, ct))
+        {
+            return Outcome<SignInSettings>.Conflict("Another organisation or one of your customers uses this tenant id.");
+        }
+
+        if (require)
+        {
+            var me = db.Caller.UserId;
+            if (!available)
+            {
+                return new FieldErrors().Add("requireMicrosoftSignIn", "Sign in with Microsoft is not set up for this installation (PartnerDesk:Microsoft:ClientId).");
+            }
+
+            if (tenant is null)
+            {
+                return new FieldErrors().Add("requireMicrosoftSignIn", "Name your organisation's tenant first.");
+            }
+
+            if (!await db.Users.AnyAsync(u => u.Id == me && u.EntraTenantId == tenant && u.EntraObjectId != null, ct))
+            {
+                // Otherwise an admin could lock everyone out, itself included.
+                return new FieldErrors().Add("requireMicrosoftSignIn", "Sign in with Microsoft once yourself before you require it.");
+            }
+        }
+
+        organisation.TenantId = tenant;
+        organisation.RequireMicrosoftSignIn = require;
+        await db.SaveChangesAsync(ct);
+        return new SignInSettings(organisation.TenantId, organisation.RequireMicrosoftSignIn, available);
+    }
+
+    private static async Task<bool> LastAdmin(PartnerDeskDb db, Guid agentId, CancellationToken ct) =>
+        !await db.Agents.AnyAsync(a => a.Id != agentId && a.IsActive && a.Role == AgentRole.AdminAgent, ct);
+
+    /// <summary>Every cookie session (security stamp) and every token of the account stop working with this save.</summary>
+    internal static async Task EndSessions(PartnerDeskDb db, Guid userId, DateTimeOffset now, CancellationToken ct)
+    {
+        await NewStamp(db, userId, ct);
+        foreach (var token in await db.ApiTokens.Where(t => t.UserId == userId && t.RevokedAt == null).ToListAsync(ct))
+        {
+            token.RevokedAt = now;
+        }
+    }
+
+    private static async Task NewStamp(PartnerDeskDb db, Guid userId, CancellationToken ct)
+    {
+        if (await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct) is { } account)
+        {
+            account.SecurityStamp = Guid.NewGuid().ToString("N").ToUpperInvariant();
+        }
+    }
+}
+
+public static class PeopleTenants
+{
+    /// <summary>A tenant names one organisation for sign-in; it cannot be another organisation's, nor a customer's of this one.</summary>
+    public static async Task<bool> TenantTaken(PartnerDeskDb db, Guid tenant, Guid organisationId, CancellationToken ct) =>
+        await Unfiltered.OrganisationOfTenant(db, tenant, ct) is { } other && other.Id != organisationId
+        || await db.Customers.AnyAsync(c => c.TenantId == tenant, ct);
+}

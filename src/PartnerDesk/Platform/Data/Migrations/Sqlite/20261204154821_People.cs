@@ -1,0 +1,235 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace PartnerDesk.Platform.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class People : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Contacts_CustomerId",
+                table: "Contacts");
+
+            migrationBuilder.AddColumn<bool>(
+                name: "RequireMicrosoftSignIn",
+                table: "Organisations",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "TenantId",
+                table: "Organisations",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ContactSignUp",
+                table: "Customers",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: false,
+                defaultValue: "InvitedOnly");
+
+            migrationBuilder.AddColumn<long>(
+                name: "ContactsImportedAt",
+                table: "Customers",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "ChangedByHand",
+                table: "Contacts",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "DirectoryObjectId",
+                table: "Contacts",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "IsActive",
+                table: "Contacts",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Origin",
+                table: "Contacts",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: false,
+                defaultValue: "Added");
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "EntraObjectId",
+                table: "AspNetUsers",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "EntraTenantId",
+                table: "AspNetUsers",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "LastSignInAt",
+                table: "AspNetUsers",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "Invitations",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    EmailLower = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    CustomerId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CustomerAdmin = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TokenHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    InvitedById = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InvitedByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    AcceptedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    AcceptedUserId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Invitations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Invitations_Customers_CustomerId",
+                        column: x => x.CustomerId,
+                        principalTable: "Customers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Organisations_TenantId",
+                table: "Organisations",
+                column: "TenantId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Customers_TenantId",
+                table: "Customers",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contacts_CustomerId_DirectoryObjectId",
+                table: "Contacts",
+                columns: new[] { "CustomerId", "DirectoryObjectId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUsers_EntraTenantId_EntraObjectId",
+                table: "AspNetUsers",
+                columns: new[] { "EntraTenantId", "EntraObjectId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invitations_CustomerId",
+                table: "Invitations",
+                column: "CustomerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invitations_OrganisationId_EmailLower",
+                table: "Invitations",
+                columns: new[] { "OrganisationId", "EmailLower" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invitations_TokenHash",
+                table: "Invitations",
+                column: "TokenHash",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "Invitations");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Organisations_TenantId",
+                table: "Organisations");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Customers_TenantId",
+                table: "Customers");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Contacts_CustomerId_DirectoryObjectId",
+                table: "Contacts");
+
+            migrationBuilder.DropIndex(
+                name: "IX_AspNetUsers_EntraTenantId_EntraObjectId",
+                table: "AspNetUsers");
+
+            migrationBuilder.DropColumn(
+                name: "RequireMicrosoftSignIn",
+                table: "Organisations");
+
+            migrationBuilder.DropColumn(
+                name: "TenantId",
+                table: "Organisations");
+
+            migrationBuilder.DropColumn(
+                name: "ContactSignUp",
+                table: "Customers");
+
+            migrationBuilder.DropColumn(
+                name: "ContactsImportedAt",
+                table: "Customers");
+
+            migrationBuilder.DropColumn(
+                name: "ChangedByHand",
+                table: "Contacts");
+
+            migrationBuilder.DropColumn(
+                name: "DirectoryObjectId",
+                table: "Contacts");
+
+            migrationBuilder.DropColumn(
+                name: "IsActive",
+                table: "Contacts");
+
+            migrationBuilder.DropColumn(
+                name: "Origin",
+                table: "Contacts");
+
+            migrationBuilder.DropColumn(
+                name: "EntraObjectId",
+                table: "AspNetUsers");
+
+            migrationBuilder.DropColumn(
+                name: "EntraTenantId",
+                table: "AspNetUsers");
+
+            migrationBuilder.DropColumn(
+                name: "LastSignInAt",
+                table: "AspNetUsers");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contacts_CustomerId",
+                table: "Contacts",
+                column: "CustomerId");
+        }
+    }
+}
