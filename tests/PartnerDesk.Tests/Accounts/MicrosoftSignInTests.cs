@@ -125,6 +125,26 @@ public sealed class MicrosoftSignInTests(MicrosoftSignInWorld world) : IClassFix
     }
 
     [Fact]
+    public async Task An_admin_proves_the_organisation_s_tenant_by_linking_its_own_microsoft_account()
+    {
+        // Alpine names no tenant yet; its only agent is made an admin.
+        await App.InDatabase(DemoWorld.Ids.Alpine, async db =>
+        {
+            await db.Agents.Where(a => a.Id == DemoWorld.Ids.AlpineAgent).ExecuteUpdateAsync(s => s.SetProperty(a => a.Role, AgentRole.AdminAgent));
+            return await db.Organisations.ExecuteUpdateAsync(s => s.SetProperty(o => o.TenantId, (Guid?)null));
+        });
+        using var browser = world.Browser();
+        await MicrosoftSignInWorld.PasswordSignIn(browser, Demo.AlpineAgent);
+        await (await browser.PutAsJsonAsync("/api/v1/organisation/sign-in", new { useMyMicrosoftTenant = true })).ProblemNaming("useMyMicrosoftTenant");
+
+        // A customer's tenant cannot be claimed: linking an Adatum account is refused.
+        Assert.Equal("/account?refused=InvitationOtherTenant", await world.SignIn(browser, Demo.AdatumIt, link: true));
+        Assert.Equal("/account?linked=microsoft", await world.SignIn(browser, Demo.AlpineAgent, link: true));
+        var settings = await (await browser.PutAsJsonAsync("/api/v1/organisation/sign-in", new { useMyMicrosoftTenant = true })).Read<SignInSettings>();
+        Assert.Equal(DemoWorld.Ids.Alpine, settings.TenantId);
+    }
+
+    [Fact]
     public async Task An_admin_can_require_microsoft_sign_in_for_agents_after_using_it_once()
     {
         var admin = await App.ClientFor(Demo.NorthwindAdmin);

@@ -42,9 +42,10 @@ public sealed partial class MicrosoftSignInWorld : IAsyncLifetime
     /// Signs in through "Sign in with Microsoft" as the user with this UPN: the host's challenge, the simulator's
     /// account picker, the form post back, and the host's last step. Returns where the host sent the browser at the end.
     /// </summary>
-    public async Task<string> SignIn(HttpClient browser, string upn, string returnUrl = "/", string? invitation = null)
+    public async Task<string> SignIn(HttpClient browser, string upn, string returnUrl = "/", string? invitation = null, bool link = false)
     {
-        var start = await browser.GetAsync($"/signin/microsoft?returnUrl={Uri.EscapeDataString(returnUrl)}" + (invitation is null ? "" : $"&invitation={Uri.EscapeDataString(invitation)}"));
+        var start = await browser.GetAsync($"/signin/microsoft?returnUrl={Uri.EscapeDataString(returnUrl)}"
+            + (invitation is null ? "" : $"&invitation={Uri.EscapeDataString(invitation)}") + (link ? "&link=true" : ""));
         Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
         var authorize = start.Headers.Location!;
         Assert.StartsWith(Simulator.Address.ToString(), authorize.ToString(), StringComparison.Ordinal);
@@ -66,6 +67,22 @@ public sealed partial class MicrosoftSignInWorld : IAsyncLifetime
         var done = await browser.GetAsync(next);
         Assert.True(done.StatusCode == HttpStatusCode.Redirect, $"The last step answered {(int)done.StatusCode}. {string.Join("\n", App.Failures)}");
         return done.Headers.Location!.ToString();
+    }
+
+    /// <summary>Signs the browser in with the demo password through the sign-in form.</summary>
+    public static async Task PasswordSignIn(HttpClient browser, string email)
+    {
+        var form = await browser.GetStringAsync("/signin");
+        var token = Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var response = await browser.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "signin",
+            ["__RequestVerificationToken"] = token,
+            ["Form.Email"] = email,
+            ["Form.Password"] = TestDatabase.DemoPassword,
+            ["Form.ReturnUrl"] = "/account",
+        }));
+        Assert.True(response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.OK, $"Password sign-in answered {(int)response.StatusCode}.");
     }
 
     [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]

@@ -137,6 +137,10 @@ public sealed class PartnerDeskApp(string connectionString, bool realClock = fal
             if (IsEnabled(logLevel))
             {
                 failures.Enqueue($"{formatter(state, exception)}\n{exception}");
+                if (Environment.GetEnvironmentVariable("PD_TEST_FAILURE_LOG") is { Length: > 0 } file)
+                {
+                    File.AppendAllText(file, $"{formatter(state, exception)}\n{exception}\n\n"); // for a person debugging a 500
+                }
             }
         }
 

@@ -30,11 +30,11 @@ public static class CustomerPeople
             return Outcome<List<ContactView>>.Missing;
         }
 
-        return await Views(db).Where(c => c.CustomerId == customerId).OrderBy(c => c.DisplayName).Take(2000).ToListAsync(ct);
+        return await Views(db, db.Contacts.Where(c => c.CustomerId == customerId).OrderBy(c => c.DisplayName).Take(2000)).ToListAsync(ct);
     }
 
     public static async Task<ContactView?> One(PartnerDeskDb db, Guid id, CancellationToken ct) =>
-        MayManage(db.Caller) ? await Views(db).FirstOrDefaultAsync(c => c.Id == id, ct) : null;
+        MayManage(db.Caller) ? await Views(db, db.Contacts.Where(c => c.Id == id)).FirstOrDefaultAsync(ct) : null;
 
     public static async Task<Outcome<ContactView>> Update(PartnerDeskDb db, Guid id, UpdateContactRequest request, DateTimeOffset now, CancellationToken ct)
     {
@@ -106,8 +106,8 @@ public static class CustomerPeople
         return customer.ContactSignUp;
     }
 
-    private static IQueryable<ContactView> Views(PartnerDeskDb db) =>
-        from c in db.Contacts.AsNoTracking()
+    private static IQueryable<ContactView> Views(PartnerDeskDb db, IQueryable<Contact> contacts) =>
+        from c in contacts.AsNoTracking()
         join u in db.Users.AsNoTracking() on c.Id equals u.Id into accounts
         from u in accounts.DefaultIfEmpty()
         select new ContactView(c.Id, c.CustomerId, c.DisplayName, c.Email, c.IsCustomerAdmin, c.IsActive, c.Origin,

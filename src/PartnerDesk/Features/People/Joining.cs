@@ -158,6 +158,47 @@ public sealed class MicrosoftSignIn(UserManager<UserAccount> users, TimeProvider
         return Joined.As(account);
     }
 
+    /// <summary>
+    /// A signed-in person links its Microsoft account (from its account page): an agent's must be of the
+    /// organisation's tenant, or, while the organisation names none yet, of a tenant nobody here uses; that is
+    /// how an admin proves the organisation's tenant. A contact's must be of its customer's tenant.
+    /// </summary>
+    public async Task<Refusal?> LinkSignedIn(PartnerDeskDb db, Guid userId, MicrosoftIdentity who, CancellationToken ct)
+    {
+        var account = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct);
+        if (account is null)
+        {
+            return People.Refusal.NotAnAgent;
+        }
+
+        if (await db.Users.AnyAsync(u => u.Id != userId && u.EntraTenantId == who.TenantId && u.EntraObjectId == who.ObjectId, ct))
+        {
+            return People.Refusal.LinkedToAnother;
+        }
+
+        if (account.Kind == AccountKind.Agent)
+        {
+            var organisation = await Unfiltered.Organisation(db, account.OrganisationId, ct);
+            var fits = organisation?.TenantId is { } own
+                ? own == who.TenantId
+                : !await PeopleTenants.TenantTaken(db, who.TenantId, account.OrganisationId, ct);
+            if (!fits)
+            {
+                return People.Refusal.InvitationOtherTenant;
+            }
+        }
+        else if (await Unfiltered.Contact(db, userId, ct) is not { } contact
+                 || (await Unfiltered.Customer(db, contact.CustomerId, ct))?.TenantId != who.TenantId)
+        {
+            return People.Refusal.InvitationOtherTenant;
+        }
+
+        account.EntraTenantId = who.TenantId;
+        account.EntraObjectId = who.ObjectId;
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
     /// <summary>Links the Microsoft account to a person's account, creating the account when the person had none (a contact from e-mail).</summary>
     private async Task<Joined> Link(PartnerDeskDb db, Guid personId, MicrosoftIdentity who, DateTimeOffset now, CancellationToken ct, Contact? contact = null)
     {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using PartnerDesk.Platform;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.People;
 
@@ -13,10 +14,11 @@ public static class MicrosoftSignInEndpoints
 {
     private const string ReturnUrlItem = "returnUrl";
     private const string InvitationItem = "invitation";
+    private const string LinkItem = "link";
 
     public static IEndpointRouteBuilder MapMicrosoftSignIn(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/signin/microsoft", (string? returnUrl, string? invitation, IOptions<MicrosoftSignInOptions> options) =>
+        app.MapGet("/signin/microsoft", (string? returnUrl, string? invitation, bool? link, HttpContext http, IOptions<MicrosoftSignInOptions> options) =>
         {
             if (!options.Value.Available)
             {
@@ -28,6 +30,11 @@ public static class MicrosoftSignInEndpoints
             if (!string.IsNullOrEmpty(invitation))
             {
                 properties.Items[InvitationItem] = invitation;
+            }
+
+            if (link == true && http.User.FindFirstValue(CallerClaims.UserId) is { } me)
+            {
+                properties.Items[LinkItem] = me; // checked against the session again when Microsoft answers
             }
 
             properties.Parameters["prompt"] = "select_account";
@@ -49,6 +56,18 @@ public static class MicrosoftSignInEndpoints
         }
 
         var returnUrl = LocalUrls.OrHome(Item(external.Properties, ReturnUrlItem));
+        if (Item(external.Properties, LinkItem) is { } linking)
+        {
+            var session = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+            if (!Guid.TryParse(linking, out var userId) || session.Principal?.FindFirstValue(CallerClaims.UserId) != linking)
+            {
+                return Results.Redirect("/signin");
+            }
+
+            var refused = await microsoft.LinkSignedIn(db, userId, who, ct);
+            return Results.LocalRedirect(refused is null ? "/account?linked=microsoft" : $"/account?refused={refused}");
+        }
+
         UserAccount? account;
         if (Item(external.Properties, InvitationItem) is { Length: > 0 } invitation)
         {

@@ -14,7 +14,11 @@ public sealed record UpdateAgentRequest(string? DisplayName = null, AgentRole? R
 
 public sealed record SignInSettings(Guid? TenantId, bool RequireMicrosoftSignIn, bool MicrosoftSignInAvailable);
 
-public sealed record UpdateSignInSettings(Guid? TenantId, bool? RequireMicrosoftSignIn);
+/// <summary>
+/// The tenant is never typed in: it is the one the admin proved by linking its own Microsoft account
+/// (useMyMicrosoftTenant), so nobody can claim a customer's or another partner's tenant.
+/// </summary>
+public sealed record UpdateSignInSettings(bool? UseMyMicrosoftTenant = null, bool? RequireMicrosoftSignIn = null);
 
 /// <summary>
 /// The organisation's agents, as its admins manage them: roles, deactivation (every session and token ends
@@ -121,35 +125,36 @@ public sealed class Staff(UserManager<UserAccount> users, TimeProvider clock)
     public static async Task<Outcome<SignInSettings>> UpdateSettings(PartnerDeskDb db, UpdateSignInSettings request, bool available, CancellationToken ct)
     {
         var organisation = await db.Organisations.FirstAsync(ct);
-        var tenant = request.TenantId ?? organisation.TenantId;
+        var me = db.Caller.UserId;
+        var mine = await db.Users.AsNoTracking().Where(u => u.Id == me).Select(u => new { u.EntraTenantId, u.EntraObjectId }).FirstAsync(ct);
+        var tenant = organisation.TenantId;
+        if (request.UseMyMicrosoftTenant == true)
+        {
+            if (mine.EntraTenantId is not { } proven)
+            {
+                return new FieldErrors().Add("useMyMicrosoftTenant", "Link your Microsoft work account first (your account page), so that PartnerDesk knows your tenant.");
+            }
+
+            if (proven != organisation.TenantId && await PeopleTenants.TenantTaken(db, proven, organisation.Id, ct))
+            {
+                return Outcome<SignInSettings>.Conflict("Your Microsoft account's tenant is another organisation's or a customer's here.");
+            }
+
+            tenant = proven;
+        }
+
         var require = request.RequireMicrosoftSignIn ?? organisation.RequireMicrosoftSignIn;
-        if (request.TenantId == Guid.Empty)
+        if (require && !organisation.RequireMicrosoftSignIn)
         {
-            return new FieldErrors().Add("tenantId", "Give your organisation's Entra tenant id (a GUID; Entra admin center, Overview).");
-        }
-
-        if (request.TenantId is { } t && t != organisation.TenantId && await PeopleTenants.TenantTaken(db, t, organisation.Id, ct))
-        {
-            return Outcome<SignInSettings>.Conflict("Another organisation or one of your customers uses this tenant id.");
-        }
-
-        if (require)
-        {
-            var me = db.Caller.UserId;
             if (!available)
             {
                 return new FieldErrors().Add("requireMicrosoftSignIn", "Sign in with Microsoft is not set up for this installation (PartnerDesk:Microsoft:ClientId).");
             }
 
-            if (tenant is null)
-            {
-                return new FieldErrors().Add("requireMicrosoftSignIn", "Name your organisation's tenant first.");
-            }
-
-            if (!await db.Users.AnyAsync(u => u.Id == me && u.EntraTenantId == tenant && u.EntraObjectId != null, ct))
+            if (tenant is null || mine.EntraTenantId != tenant || mine.EntraObjectId is null)
             {
                 // Otherwise an admin could lock everyone out, itself included.
-                return new FieldErrors().Add("requireMicrosoftSignIn", "Sign in with Microsoft once yourself before you require it.");
+                return new FieldErrors().Add("requireMicrosoftSignIn", "Sign in with Microsoft once yourself, with an account of your organisation's tenant, before you require it.");
             }
         }
 
@@ -186,5 +191,5 @@ public static class PeopleTenants
     /// <summary>A tenant names one organisation for sign-in; it cannot be another organisation's, nor a customer's of this one.</summary>
     public static async Task<bool> TenantTaken(PartnerDeskDb db, Guid tenant, Guid organisationId, CancellationToken ct) =>
         await Unfiltered.OrganisationOfTenant(db, tenant, ct) is { } other && other.Id != organisationId
-        || await db.Customers.AnyAsync(c => c.TenantId == tenant, ct);
+        || (await Unfiltered.CustomersOfTenant(db, tenant, ct)).Count > 0;
 }
