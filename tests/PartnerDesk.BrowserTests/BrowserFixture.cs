@@ -28,6 +28,9 @@ public class BrowserFixture : IAsyncLifetime
     {
         // Microsoft is the simulator, on a port of its own.
         Simulator = await PartnerDesk.Simulator.RunningSimulator.StartAsync();
+        // Its Entra ID knows the demo world's people (for Sign in with Microsoft); nothing else of the demo scenario.
+        var demo = await PartnerDesk.Simulator.Scenario.ReadAsync(Path.Combine(AppContext.BaseDirectory, "scenarios", "demo.json"));
+        demo.Directory.ForEach(Simulator.Directory.Set);
         var settings = new Dictionary<string, string>(Settings)
         {
             ["PartnerDesk:Microsoft:GraphBaseUrl"] = Simulator.GraphBaseUrl.ToString(),
