@@ -3,8 +3,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.People;
+using PartnerDesk.Platform.Outbox;
 using PartnerDesk.Platform.Tenancy;
 using PartnerDesk.Simulator.Graph;
 using PartnerDesk.Tests.Infrastructure;
@@ -120,6 +122,26 @@ public sealed class PeopleTests(MicrosoftSignInWorld world) : IClassFixture<Micr
     }
 
     [Fact]
+    public async Task The_invitation_letter_waits_for_a_mailbox_and_a_link_sent_anew_is_never_mailed()
+    {
+        var admin = await App.ClientFor(Demo.NorthwindAdmin);
+        var first = await Invite(admin, new { email = "ops@northwind-distribution.example", kind = "Agent" });
+        var handler = App.Services.GetServices<IOutboxHandler>().Single(h => h.Kind == Invitations.MailKind);
+        var letter = await App.InDatabase(DemoWorld.Ids.Northwind, db => db.OutboxMessages.Where(m => m.SubjectId == first.Invitation.Id).Select(m => m.Id).SingleAsync());
+        async Task<OutboxOutcome> Carry() =>
+            await App.InDatabase(DemoWorld.Ids.Northwind, async db =>
+                await handler.Carry(await db.OutboxMessages.SingleAsync(m => m.Id == letter), db, TestContext.Current.CancellationToken));
+
+        // Northwind has no mailbox: the letter is refused with the reason, and the inviter has the link to pass on.
+        var outcome = await Carry();
+        Assert.Contains("pass the invitation link on by hand", outcome.ToString(), StringComparison.Ordinal);
+
+        // Sent anew: the first letter's link is dead and is not mailed (Sent, with nothing to send).
+        await (await admin.PostAsync($"/api/v1/invitations/{first.Invitation.Id}/resend", null)).Read<CreatedInvitation>();
+        Assert.Equal(OutboxOutcome.Sent, await Carry());
+    }
+
+    [Fact]
     public async Task The_last_admin_cannot_remove_itself_and_a_deactivated_agent_loses_every_session_at_once()
     {
         var admin = await App.ClientFor(Demo.FabrikamAdmin);
@@ -213,6 +235,17 @@ public sealed class PeopleTests(MicrosoftSignInWorld world) : IClassFixture<Micr
         (await helpdesk.PatchAsJsonAsync($"/api/v1/contacts/{ben.Id}", new { isActive = true })).EnsureSuccessStatusCode();
         await (await helpdesk.PostAsync($"/api/v1/customers/{DemoWorld.Ids.Adatum}/contacts/import", null)).Read<ContactImportResult>();
         Assert.True((await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Contacts.SingleAsync(c => c.Id == ben.Id))).IsActive);
+
+        // Once imported, the customer's users are read daily: a newcomer in the tenant appears by itself.
+        users.Add(new EntraUser { UserPrincipalName = "carl@adatum.example", DisplayName = "Carl Jensen", Mail = "carl@adatum.example", Id = EntraDirectory.ObjectIdOf("carl@adatum.example") });
+        world.Simulator.Directory.Set(new DirectoryTenant { TenantId = adatum.TenantId, DisplayName = adatum.DisplayName, Users = users });
+        var job = App.Services.GetRequiredService<ContactImportJob>();
+        Assert.Equal(0, await job.RunOnce(TestContext.Current.CancellationToken)); // imported minutes ago: not due
+        App.Clock.Advance(TimeSpan.FromHours(25));
+        Assert.True(await job.RunOnce(TestContext.Current.CancellationToken) >= 1);
+        Assert.True(await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Contacts.AnyAsync(c => c.Email == "carl@adatum.example" && c.Origin == ContactOrigin.Imported)));
+        App.ForgetTokens();
+        helpdesk = await App.ClientFor(Demo.ContosoHelpdesk);
 
         // Without a GDAP role that reads the directory, nothing is read.
         await App.InDatabase(DemoWorld.Ids.Fabrikam, async db =>

@@ -94,7 +94,7 @@ public static class MicrosoftSignInSetup
     }
 
     /// <summary>Entra ID's issuer of a v2.0 token is https://login.microsoftonline.com/{tid}/v2.0, with tid the token's own tenant.</summary>
-    internal static string ValidIssuer(Uri loginBase, string issuer, SecurityToken token)
+    public static string ValidIssuer(Uri loginBase, string issuer, SecurityToken token)
     {
         var tid = token is JsonWebToken jwt && jwt.TryGetPayloadValue<string>("tid", out var value) ? value : null;
         if (!Guid.TryParse(tid, out var tenant))

@@ -19,13 +19,27 @@ public sealed class DeskSignInManager(
     ILogger<SignInManager<UserAccount>> logger,
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<UserAccount> confirmation,
-    PartnerDeskDb db)
+    PartnerDeskDb db,
+    TimeProvider clock)
     : SignInManager<UserAccount>(users, http, claims, options, logger, schemes, confirmation)
 {
     public override async Task<SignInResult> CheckPasswordSignInAsync(UserAccount user, string password, bool lockoutOnFailure)
     {
         var result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
-        return result.Succeeded && await MicrosoftRequired(user) ? SignInResult.NotAllowed : result;
+        if (!result.Succeeded)
+        {
+            return result;
+        }
+
+        if (await MicrosoftRequired(user))
+        {
+            return SignInResult.NotAllowed;
+        }
+
+        // For the people page: when each person last proved who they are (Microsoft sign-ins record it too).
+        var now = clock.GetUtcNow();
+        await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastSignInAt, now));
+        return result;
     }
 
     public Task<bool> MicrosoftRequired(UserAccount user) =>
