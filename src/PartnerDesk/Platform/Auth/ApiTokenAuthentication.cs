@@ -48,13 +48,13 @@ internal sealed class ApiTokenAuthenticationHandler(
             where t.TokenHash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now)
             join a in db.Agents.IgnoreQueryFilters().Where(a => a.IsActive) on t.UserId equals a.Id into agents
             from a in agents.DefaultIfEmpty()
-            join c in db.Contacts.IgnoreQueryFilters().Where(c => c.IsActive) on t.UserId equals c.Id into contacts
+            join c in db.Contacts.IgnoreQueryFilters() on t.UserId equals c.Id into contacts
             from c in contacts.DefaultIfEmpty()
             select new CallerProfile(
                 t.Id, t.UserId, t.LastUsedAt,
                 a == null ? null : a.OrganisationId, a == null ? null : a.DisplayName, a == null ? null : a.Role,
                 a != null && db.Organisations.IgnoreQueryFilters().Any(o => o.Id == a.OrganisationId && o.Kind == OrganisationKind.SupportProvider),
-                c == null ? null : c.OrganisationId, c == null ? null : c.DisplayName, c == null ? null : c.CustomerId, c != null && c.IsCustomerAdmin))
+                c == null || !c.IsActive ? null : c.OrganisationId, c == null ? null : c.DisplayName, c == null ? null : c.CustomerId, c != null && c.IsCustomerAdmin))
             .AsNoTracking()
             .FirstOrDefaultAsync(Context.RequestAborted);
         if (found is null)
