@@ -395,6 +395,17 @@ public static class EntraSignInEndpoints
             payload.Remove("nonce");
         }
 
+        if (user.UserType == "Guest")
+        {
+            // A B2B guest: the tenant's issuer, but its home identity provider named, as Entra ID does.
+            payload["idp"] = $"https://sts.windows.net/{EntraDirectory.ObjectIdOf(user.Mail ?? user.UserPrincipalName)}/";
+        }
+        else
+        {
+            // The optional claim that says the mail's domain is verified in the tenant (the demo's all are).
+            payload["xms_edov"] = true;
+        }
+
         return Results.Json(new JsonObject
         {
             ["token_type"] = "Bearer",

@@ -97,6 +97,41 @@ public sealed class MicrosoftSignInTests(MicrosoftSignInWorld world) : IClassFix
         Assert.Equal("/signin/refused?reason=ContactDisabled", await world.SignIn(later, "lena@litware.example"));
     }
 
+    [Fact]
+    public async Task A_guest_of_a_customer_s_tenant_is_refused_even_where_anyone_of_the_tenant_may_sign_in()
+    {
+        var admin = await App.ClientFor(Demo.ContosoAdmin);
+        (await admin.PutAsJsonAsync($"/api/v1/customers/{DemoWorld.Ids.Adatum}/contact-sign-up", new { contactSignUp = "AnyoneInTenant" })).EnsureSuccessStatusCode();
+        using var browser = world.Browser();
+        Assert.Equal("/signin/refused?reason=Guest", await world.SignIn(browser, "vendor_contoso-cloud.example#EXT#@adatum.onmicrosoft.com"));
+        Assert.False(await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Contacts.AnyAsync(c => c.CustomerId == DemoWorld.Ids.Adatum && c.DisplayName == "Guest Vendor")));
+        (await admin.PutAsJsonAsync($"/api/v1/customers/{DemoWorld.Ids.Adatum}/contact-sign-up", new { contactSignUp = "InvitedOnly" })).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
+    public async Task An_invitation_is_personal_and_where_microsoft_is_required_it_is_accepted_only_with_microsoft()
+    {
+        var admin = await App.ClientFor(Demo.ContosoAdmin);
+        var invited = await (await admin.PostAsJsonAsync("/api/v1/invitations", new { email = "newhire@contoso-cloud.example", kind = "Agent" })).Read<CreatedInvitation>(HttpStatusCode.Created);
+        var token = invited.Link[(invited.Link.LastIndexOf('/') + 1)..];
+
+        // Sales' Megan opens the forwarded link and picks her own account: refused, nothing is linked.
+        using var megan = world.Browser();
+        var refused = await world.SignIn(megan, Demo.ContosoSales, invitation: token);
+        Assert.StartsWith($"/invite/{token}?error=", refused, StringComparison.Ordinal);
+        Assert.Contains("newhire", Uri.UnescapeDataString(refused), StringComparison.Ordinal);
+        Assert.Null(await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Users.Where(u => u.Id == DemoWorld.Ids.ContosoSales).Select(u => u.EntraObjectId).SingleAsync()));
+
+        // Contoso requires Microsoft: a password cannot accept an agent's invitation.
+        await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Organisations.ExecuteUpdateAsync(s => s.SetProperty(o => o.RequireMicrosoftSignIn, true)));
+        using var anonymous = App.CreateClient();
+        var password = await anonymous.PostAsJsonAsync("/api/v1/invitations/accept", new { token, password = "a long enough passphrase" });
+        Assert.Contains("accept the invitation with your Microsoft work account", (await password.Problem(HttpStatusCode.Conflict)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        using var alex = world.Browser();
+        Assert.Equal("/", await world.SignIn(alex, "newhire@contoso-cloud.example", invitation: token));
+        await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Organisations.ExecuteUpdateAsync(s => s.SetProperty(o => o.RequireMicrosoftSignIn, false)));
+    }
+
     [Theory]
     [InlineData(SignInFaultKind.WrongAudience)]
     [InlineData(SignInFaultKind.WrongIssuer)]
@@ -151,10 +186,23 @@ public sealed class MicrosoftSignInTests(MicrosoftSignInWorld world) : IClassFix
         var refused = await admin.PutAsJsonAsync("/api/v1/organisation/sign-in", new { requireMicrosoftSignIn = true });
         await refused.ProblemNaming("requireMicrosoftSignIn"); // never signed in with Microsoft: it would lock itself out
 
+        // A colleague signed in with a password, before.
+        var invited = await (await admin.PostAsJsonAsync("/api/v1/invitations", new { email = "ops@northwind-distribution.example", kind = "Agent" })).Read<CreatedInvitation>(HttpStatusCode.Created);
+        using (var anonymousAccept = App.CreateClient())
+        {
+            (await anonymousAccept.PostAsJsonAsync("/api/v1/invitations/accept", new { token = invited.Link[(invited.Link.LastIndexOf('/') + 1)..], password = "a long enough passphrase" })).EnsureSuccessStatusCode();
+        }
+
+        using var colleague = App.CreateClient();
+        var session = await (await colleague.PostAsJsonAsync("/api/v1/auth/token", new { email = "ops@northwind-distribution.example", password = "a long enough passphrase" })).Read<System.Text.Json.JsonElement>();
+        colleague.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", session.GetProperty("accessToken").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await colleague.GetAsync("/api/v1/tickets")).StatusCode);
+
         using var browser = world.Browser();
         await world.SignIn(browser, Demo.NorthwindAdmin);
         var required = await browser.PutAsJsonAsync("/api/v1/organisation/sign-in", new { requireMicrosoftSignIn = true });
         Assert.True((await required.Read<SignInSettings>()).RequireMicrosoftSignIn);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await colleague.GetAsync("/api/v1/tickets")).StatusCode); // its password session ended
 
         // The right password no longer opens a session; the answer says why only to whoever knows it.
         using var anonymous = App.CreateClient();

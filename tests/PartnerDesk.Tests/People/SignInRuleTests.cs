@@ -40,15 +40,21 @@ public sealed class SignInRuleTests
     }
 
     [Fact]
-    public void A_person_goes_by_its_upn_and_its_mail_in_lower_case_once_each()
+    public void A_person_goes_by_its_upn_and_its_mail_only_where_entra_id_verified_the_mail_s_domain()
     {
-        var who = new MicrosoftIdentity(Tenant, Guid.NewGuid(), "Anna@Adatum.example", "anna@adatum.example", null);
+        var who = new MicrosoftIdentity(Tenant, Guid.NewGuid(), "Anna@Adatum.example", "anna@adatum.example", null, EmailVerified: true);
         Assert.Equal(["anna@adatum.example"], who.Addresses);
         Assert.Equal("Anna@Adatum.example", who.DisplayName);
 
-        var split = new MicrosoftIdentity(Tenant, Guid.NewGuid(), "anna.becker@adatum.onmicrosoft.com", " Anna@adatum.example ", "Anna Becker");
+        var split = new MicrosoftIdentity(Tenant, Guid.NewGuid(), "anna.becker@adatum.onmicrosoft.com", " Anna@adatum.example ", "Anna Becker", EmailVerified: true);
         Assert.Equal(["anna.becker@adatum.onmicrosoft.com", "anna@adatum.example"], split.Addresses);
+        Assert.Equal("Anna@adatum.example", split.Address);
         Assert.Equal("Anna Becker", split.DisplayName);
+
+        // Mail is an attribute user admins can set to anyone's address: unverified, it names nobody.
+        var unverified = new MicrosoftIdentity(Tenant, Guid.NewGuid(), "mallory@adatum.example", "admin@contoso-cloud.example", "Mallory");
+        Assert.Equal(["mallory@adatum.example"], unverified.Addresses);
+        Assert.Equal("mallory@adatum.example", unverified.Address);
     }
 
     [Theory]

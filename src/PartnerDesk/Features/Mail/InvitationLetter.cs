@@ -7,7 +7,7 @@ using PartnerDesk.Platform.Outbox;
 namespace PartnerDesk.Features.Mail;
 
 /// <summary>Mails an invitation's one-time link, from the organisation's default mailbox, in its branding.</summary>
-public sealed class InvitationLetterHandler(SendMailHandler sender, Invitations invitations) : IOutboxHandler
+public sealed class InvitationLetterHandler(SendMailHandler sender, Invitations invitations, TimeProvider clock) : IOutboxHandler
 {
     public string Kind => Invitations.MailKind;
 
@@ -19,10 +19,10 @@ public sealed class InvitationLetterHandler(SendMailHandler sender, Invitations 
             .Select(i => new { i.Email, i.DisplayName, i.Kind, i.InvitedByName, i.ExpiresAt, i.AcceptedAt, i.RevokedAt, i.TokenHash, Customer = db.Customers.Where(c => c.Id == i.CustomerId).Select(c => c.Name).FirstOrDefault() })
             .FirstOrDefaultAsync(ct);
         var link = invitations.UnprotectLink(payload.ProtectedLink);
-        if (invitation is null || invitation.AcceptedAt is not null || invitation.RevokedAt is not null
+        if (invitation is null || invitation.AcceptedAt is not null || invitation.RevokedAt is not null || invitation.ExpiresAt <= clock.GetUtcNow()
             || !invitation.TokenHash.AsSpan().SequenceEqual(Invitations.Hash(link[(link.LastIndexOf('/') + 1)..])))
         {
-            return OutboxOutcome.Sent; // accepted, withdrawn or sent anew meanwhile: this link is dead, nobody needs it
+            return OutboxOutcome.Sent; // accepted, withdrawn, expired or sent anew meanwhile: this link is dead, nobody needs it
         }
 
         var mailbox = await SendMailHandler.MailboxFor(db, null, ct);

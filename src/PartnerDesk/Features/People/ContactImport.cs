@@ -20,10 +20,33 @@ public sealed record ContactImportResult(int Read, int Added, int Linked, int Re
 /// </summary>
 public sealed class ContactImport(GraphClients graph, TimeProvider clock)
 {
+    // One import of a customer at a time on this instance; across instances the unique index of a tenant user's
+    // contact makes the later save fail, which is said, and nothing is doubled.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, SemaphoreSlim> running = new();
+
     private static readonly string[] ReadingRoles = [EntraRoles.DirectoryReaders, EntraRoles.GlobalReader, EntraRoles.UserAdministrator];
     private static readonly string[] Fields = ["id", "displayName", "mail", "userPrincipalName", "accountEnabled", "userType"];
 
     public async Task<Outcome<ContactImportResult>> Run(PartnerDeskDb db, Guid customerId, CancellationToken ct)
+    {
+        var gate = running.GetOrAdd(customerId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            return await RunOnce(db, customerId, ct);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return Outcome<ContactImportResult>.Conflict("Another import of this customer's users ran at the same time; nothing of this one was saved. Try again.");
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<Outcome<ContactImportResult>> RunOnce(PartnerDeskDb db, Guid customerId, CancellationToken ct)
     {
         if (!db.Caller.IsAgent && !db.Caller.IsSystem)
         {
@@ -52,8 +75,9 @@ public sealed class ContactImport(GraphClients graph, TimeProvider clock)
                 await client.Users.GetAsync(r => { r.QueryParameters.Select = Fields; r.QueryParameters.Top = 999; }, ct), p => p.Value, p => p.OdataNextLink,
                 next => client.Users.WithUrl(next).GetAsync(cancellationToken: ct));
         }
-        catch (Exception e) when (e is ODataError or TenantConsentException or HttpRequestException or InvalidDataException)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            // Whatever Microsoft or the network answered (errors, timeouts, malformed pages): said, nothing changed.
             return Outcome<ContactImportResult>.Conflict($"Microsoft Graph could not list the customer's users: {Describe(e)}");
         }
 
@@ -62,7 +86,7 @@ public sealed class ContactImport(GraphClients graph, TimeProvider clock)
             .Where(u => Guid.TryParse(u.Id, out _) && u.UserType is null or "Member" && (u.Mail ?? u.UserPrincipalName) is { Length: > 0 and <= 256 })
             .ToList();
         var contacts = await db.Contacts.Where(c => c.CustomerId == customerId).ToListAsync(ct);
-        var byObject = contacts.Where(c => c.DirectoryObjectId is not null).ToDictionary(c => c.DirectoryObjectId!.Value);
+        var byObject = contacts.Where(c => c.DirectoryObjectId is not null).GroupBy(c => c.DirectoryObjectId!.Value).ToDictionary(g => g.Key, g => g.First());
         var byEmail = contacts.GroupBy(c => c.Email.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First());
         int added = 0, linked = 0, renamed = 0, deactivated = 0, unchanged = 0;
         var enabled = new HashSet<Guid>();
@@ -89,10 +113,16 @@ public sealed class ContactImport(GraphClients graph, TimeProvider clock)
                     unchanged++;
                 }
             }
-            else if (byEmail.TryGetValue(email.ToLowerInvariant(), out var sameAddress) || (user.UserPrincipalName is { } upn && byEmail.TryGetValue(upn.ToLowerInvariant(), out sameAddress)))
+            else if ((byEmail.TryGetValue(email.ToLowerInvariant(), out var sameAddress) || (user.UserPrincipalName is { } upn && byEmail.TryGetValue(upn.ToLowerInvariant(), out sameAddress)))
+                     && sameAddress.DirectoryObjectId is null)
             {
-                sameAddress.DirectoryObjectId ??= oid;
+                sameAddress.DirectoryObjectId = oid;
+                byObject[oid] = sameAddress;
                 linked++;
+            }
+            else if (sameAddress is not null)
+            {
+                unchanged++; // the address is tied to another user of the tenant already: left for a person to sort out
             }
             else
             {

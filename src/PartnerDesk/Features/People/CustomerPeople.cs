@@ -80,6 +80,11 @@ public static class CustomerPeople
             if (!active)
             {
                 await Staff.EndSessions(db, id, now, ct);
+                var address = contact.Email.ToLowerInvariant();
+                foreach (var open in await db.Invitations.Where(i => i.CustomerId == contact.CustomerId && i.EmailLower == address && i.AcceptedAt == null && i.RevokedAt == null).ToListAsync(ct))
+                {
+                    open.RevokedAt = now; // an open invitation would otherwise bring the person back
+                }
             }
         }
 
@@ -88,8 +93,26 @@ public static class CustomerPeople
         return (await One(db, id, ct))!;
     }
 
+    /// <summary>Forgets the Microsoft account linked to a contact; its sessions end.</summary>
+    public static async Task<Outcome<ContactView>> Unlink(PartnerDeskDb db, Guid id, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!MayManage(db.Caller) || !await db.Contacts.AnyAsync(c => c.Id == id, ct))
+        {
+            return Outcome<ContactView>.Missing;
+        }
+
+        await Staff.UnlinkAccount(db, id, now, ct);
+        await db.SaveChangesAsync(ct);
+        return (await One(db, id, ct))!;
+    }
+
     public static async Task<Outcome<ContactSignUp>> SetSignUp(PartnerDeskDb db, Guid customerId, ContactSignUpRequest request, CancellationToken ct)
     {
+        if (db.Caller.AgentRole != AgentRole.AdminAgent)
+        {
+            return Outcome<ContactSignUp>.Missing; // the API's policy says so too; an open page of a demoted admin must not
+        }
+
         if (request.ContactSignUp is null || !Enum.IsDefined(request.ContactSignUp.Value))
         {
             return new FieldErrors().Add("contactSignUp", $"Use one of: {string.Join(", ", Enum.GetNames<ContactSignUp>())}.");

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PartnerDesk.Platform;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Outbox;
@@ -15,8 +17,11 @@ public sealed record InvitationView(
     Guid Id, InvitationKind Kind, string Email, string? DisplayName, AgentRole? Role, Guid? CustomerId, bool CustomerAdmin,
     string InvitedBy, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? AcceptedAt, DateTimeOffset? RevokedAt, string State);
 
-/// <summary>The invitation, and its link: shown to the inviter once (to pass on by hand when no mailbox is set up) and mailed.</summary>
-public sealed record CreatedInvitation(InvitationView Invitation, string Link);
+/// <summary>
+/// The invitation, and its link: shown to the inviter once (to pass on by hand when no mailbox is set up) and
+/// mailed, when PartnerDesk knows its public address (<see cref="Mailed"/>).
+/// </summary>
+public sealed record CreatedInvitation(InvitationView Invitation, string Link, bool Mailed = true);
 
 /// <summary>The outbox's letter with the link; the link travels protected, so the database alone opens no invitation.</summary>
 public sealed record InvitationMail(Guid InvitationId, string ProtectedLink);
@@ -25,7 +30,7 @@ public sealed record InvitationMail(Guid InvitationId, string ProtectedLink);
 /// Who may invite whom, and the invitation's life: one open invitation per address in an organisation, a link
 /// valid for <see cref="Lifetime"/> and used once, withdrawn or sent anew by the people who could send it.
 /// </summary>
-public sealed class Invitations(IDataProtectionProvider protection, TimeProvider clock)
+public sealed class Invitations(IDataProtectionProvider protection, IOptions<PartnerDeskOptions> options, IHostEnvironment environment, TimeProvider clock)
 {
     public const string MailKind = "invitation-mail";
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
@@ -34,6 +39,15 @@ public sealed class Invitations(IDataProtectionProvider protection, TimeProvider
     public string UnprotectLink(string protectedLink) => protection.CreateProtector(Purpose).Unprotect(protectedLink);
 
     public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    /// <summary>
+    /// Where links point: the configured public address. Without one, the address the request came to serves the
+    /// inviter (who sees the link), but is not mailed outside the demo: a Host header is the caller's to choose,
+    /// and the partner's mailbox must not send a customer admin's made-up host to anyone.
+    /// </summary>
+    private (string Site, bool Mail) LinkBase(string requestAddress) =>
+        options.Value.PublicUrl is { } configured ? (configured.ToString().TrimEnd('/'), true)
+        : (requestAddress, options.Value.DemoMode ?? environment.IsDevelopment());
 
     public async Task<Outcome<CreatedInvitation>> Invite(PartnerDeskDb db, InviteRequest request, string siteAddress, CancellationToken ct)
     {
@@ -104,6 +118,9 @@ public sealed class Invitations(IDataProtectionProvider protection, TimeProvider
             return Outcome<CreatedInvitation>.Conflict($"{email} has an open invitation from {sent:yyyy-MM-dd}; send it again or withdraw it.");
         }
 
+        // An expired one is closed, so that the index of open invitations (one per address) admits the new one.
+        await Unfiltered.CloseExpiredInvitationsTo(db, caller.RequireOrganisation(), lower, now, ct);
+
         var invitation = new Invitation
         {
             OrganisationId = caller.RequireOrganisation(),
@@ -119,10 +136,20 @@ public sealed class Invitations(IDataProtectionProvider protection, TimeProvider
             InvitedByName = caller.DisplayName,
             CreatedAt = now,
         };
-        var link = Issue(db, invitation, siteAddress, now);
+        var (link, mailed) = Issue(db, invitation, siteAddress, now);
         db.Invitations.Add(invitation);
-        await db.SaveChangesAsync(ct);
-        return new CreatedInvitation(View(invitation, now), link);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Two invitations to one address at the same moment: the unique index of open invitations kept one.
+            db.ChangeTracker.Clear();
+            return Outcome<CreatedInvitation>.Conflict($"{email} has an open invitation already; send it again or withdraw it.");
+        }
+
+        return new CreatedInvitation(View(invitation, now), link, mailed);
     }
 
     /// <summary>A new link for an open or expired invitation (the old link stops working), mailed again.</summary>
@@ -140,9 +167,9 @@ public sealed class Invitations(IDataProtectionProvider protection, TimeProvider
         }
 
         var now = clock.GetUtcNow();
-        var link = Issue(db, invitation, siteAddress, now);
+        var (link, mailed) = Issue(db, invitation, siteAddress, now);
         await db.SaveChangesAsync(ct);
-        return new CreatedInvitation(View(invitation, now), link);
+        return new CreatedInvitation(View(invitation, now), link, mailed);
     }
 
     public async Task<Outcome<InvitationView>> Withdraw(PartnerDeskDb db, Guid id, CancellationToken ct)
@@ -181,15 +208,20 @@ public sealed class Invitations(IDataProtectionProvider protection, TimeProvider
     private static bool MayManage(Caller caller, Invitation invitation) =>
         invitation.Kind == InvitationKind.Agent ? caller.AgentRole == AgentRole.AdminAgent : caller.IsAgent || caller.IsCustomerAdmin;
 
-    private string Issue(PartnerDeskDb db, Invitation invitation, string siteAddress, DateTimeOffset now)
+    private (string Link, bool Mailed) Issue(PartnerDeskDb db, Invitation invitation, string requestAddress, DateTimeOffset now)
     {
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         invitation.TokenHash = Hash(token);
         invitation.ExpiresAt = now + Lifetime;
-        var link = $"{siteAddress.TrimEnd('/')}/invite/{token}";
-        var payload = new InvitationMail(invitation.Id, protection.CreateProtector(Purpose).Protect(link));
-        db.OutboxMessages.Add(OutboxMessage.New(invitation.OrganisationId, MailKind, payload, invitation.Id, now));
-        return link;
+        var (site, mail) = LinkBase(requestAddress);
+        var link = $"{site.TrimEnd('/')}/invite/{token}";
+        if (mail)
+        {
+            var payload = new InvitationMail(invitation.Id, protection.CreateProtector(Purpose).Protect(link));
+            db.OutboxMessages.Add(OutboxMessage.New(invitation.OrganisationId, MailKind, payload, invitation.Id, now));
+        }
+
+        return (link, mail);
     }
 
     public static InvitationView View(Invitation i, DateTimeOffset now) => new(

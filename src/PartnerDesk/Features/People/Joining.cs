@@ -7,12 +7,22 @@ using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.People;
 
-/// <summary>Who a validated Microsoft id token names: its tenant (tid), object id (oid) and addresses.</summary>
-public sealed record MicrosoftIdentity(Guid TenantId, Guid ObjectId, string? UserPrincipalName, string? Email, string? Name)
+/// <summary>
+/// Who a validated Microsoft id token names: its tenant (tid), object id (oid) and addresses. A guest (B2B)
+/// of a tenant signs in with that tenant's issuer too, but is someone else's member (its idp differs).
+/// </summary>
+public sealed record MicrosoftIdentity(Guid TenantId, Guid ObjectId, string? UserPrincipalName, string? Email, string? Name, bool EmailVerified = false, bool IsGuest = false)
 {
-    /// <summary>The addresses a person of the tenant goes by, lower case: its UPN and its mail.</summary>
+    /// <summary>
+    /// The addresses a person of the tenant goes by, lower case: its UPN (a verified domain of the tenant), and its
+    /// mail only where Entra ID says the domain is verified (xms_edov): mail is an attribute anyone allowed to edit
+    /// users can set to any address.
+    /// </summary>
     public IReadOnlyCollection<string> Addresses =>
-        new[] { UserPrincipalName, Email }.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a!.Trim().ToLowerInvariant()).Distinct().ToArray();
+        new[] { UserPrincipalName, EmailVerified ? Email : null }.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a!.Trim().ToLowerInvariant()).Distinct().ToArray();
+
+    /// <summary>The address a new contact gets: the verified mail, else the UPN.</summary>
+    public string? Address => EmailVerified && !string.IsNullOrWhiteSpace(Email) ? Email.Trim() : UserPrincipalName?.Trim();
 
     public string DisplayName => string.IsNullOrWhiteSpace(Name) ? UserPrincipalName ?? Email ?? ObjectId.ToString() : Name.Trim();
 }
@@ -32,6 +42,8 @@ public enum Refusal
     InvitationWithdrawn,
     InvitationOtherTenant,
     EmailTaken,
+    Guest,
+    InvitationNeedsMicrosoft,
 }
 
 public sealed record AcceptRequest(string? DisplayName, string? Password);
@@ -77,11 +89,30 @@ public sealed class MicrosoftSignIn(UserManager<UserAccount> users, TimeProvider
 {
     public async Task<Joined> Resolve(PartnerDeskDb db, MicrosoftIdentity who, CancellationToken ct)
     {
+        try
+        {
+            return await ResolveOnce(db, who, ct);
+        }
+        catch (DbUpdateException)
+        {
+            // A unique index said no: the same Microsoft account or address was linked a moment ago by another request.
+            db.ChangeTracker.Clear();
+            return Joined.Refused(People.Refusal.LinkedToAnother);
+        }
+    }
+
+    private async Task<Joined> ResolveOnce(PartnerDeskDb db, MicrosoftIdentity who, CancellationToken ct)
+    {
+        if (who.IsGuest)
+        {
+            return Joined.Refused(People.Refusal.Guest);
+        }
+
         var now = clock.GetUtcNow();
         var linked = await db.Users.FirstOrDefaultAsync(u => u.EntraTenantId == who.TenantId && u.EntraObjectId == who.ObjectId, ct);
         if (linked is not null)
         {
-            var refusal = await Refusal(db, linked, ct);
+            var refusal = await Refusal(db, linked, who.TenantId, ct);
             if (refusal is not null)
             {
                 return Joined.Refused(refusal.Value);
@@ -112,14 +143,24 @@ public sealed class MicrosoftSignIn(UserManager<UserAccount> users, TimeProvider
         var contacts = await Unfiltered.ContactsOf(db, [.. customers.Select(c => c.Id)], who.ObjectId, who.Addresses, ct);
         if (contacts.Count > 0)
         {
-            // The oldest customer first, when a tenant is served by two organisations of this installation.
-            var contact = contacts.OrderBy(c => customers.FindIndex(x => x.Id == c.CustomerId)).First(c => c.IsActive || contacts.All(x => !x.IsActive));
+            // The contact the import tied to this user first; then the oldest customer's, when a tenant is served
+            // by two organisations of this installation.
+            var contact = contacts
+                .OrderByDescending(c => c.DirectoryObjectId == who.ObjectId)
+                .ThenBy(c => customers.FindIndex(x => x.Id == c.CustomerId))
+                .First(c => c.IsActive || contacts.All(x => !x.IsActive));
             if (!contact.IsActive)
             {
                 return Joined.Refused(People.Refusal.ContactDisabled);
             }
 
-            contact.DirectoryObjectId ??= who.ObjectId;
+            if (contact.DirectoryObjectId is { } known && known != who.ObjectId)
+            {
+                // The address is another user's of the tenant (the import tied it to that one): an admin decides.
+                return Joined.Refused(People.Refusal.LinkedToAnother);
+            }
+
+            contact.DirectoryObjectId = who.ObjectId;
             return await Link(db, contact.Id, who, now, ct, contact);
         }
 
@@ -129,7 +170,7 @@ public sealed class MicrosoftSignIn(UserManager<UserAccount> users, TimeProvider
             return Joined.Refused(People.Refusal.NotAContact);
         }
 
-        var email = who.Email ?? who.UserPrincipalName;
+        var email = who.Address;
         if (email is null || await PeopleAccounts.WithEmail(db, email, ct) is not null)
         {
             return Joined.Refused(People.Refusal.EmailTaken);
@@ -165,6 +206,11 @@ public sealed class MicrosoftSignIn(UserManager<UserAccount> users, TimeProvider
     /// </summary>
     public async Task<Refusal?> LinkSignedIn(PartnerDeskDb db, Guid userId, MicrosoftIdentity who, CancellationToken ct)
     {
+        if (who.IsGuest)
+        {
+            return People.Refusal.Guest;
+        }
+
         var account = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct);
         if (account is null)
         {
@@ -179,9 +225,11 @@ public sealed class MicrosoftSignIn(UserManager<UserAccount> users, TimeProvider
         if (account.Kind == AccountKind.Agent)
         {
             var organisation = await Unfiltered.Organisation(db, account.OrganisationId, ct);
+            // While the organisation names no tenant, only an admin links (that is how it names one).
             var fits = organisation?.TenantId is { } own
                 ? own == who.TenantId
-                : !await PeopleTenants.TenantTaken(db, who.TenantId, account.OrganisationId, ct);
+                : (await Unfiltered.Agent(db, userId, ct))?.Role == AgentRole.AdminAgent
+                  && !await PeopleTenants.TenantTaken(db, who.TenantId, account.OrganisationId, ct);
             if (!fits)
             {
                 return People.Refusal.InvitationOtherTenant;
@@ -195,7 +243,15 @@ public sealed class MicrosoftSignIn(UserManager<UserAccount> users, TimeProvider
 
         account.EntraTenantId = who.TenantId;
         account.EntraObjectId = who.ObjectId;
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            return People.Refusal.LinkedToAnother; // linked to someone else a moment ago
+        }
+
         return null;
     }
 
@@ -233,16 +289,40 @@ public sealed class MicrosoftSignIn(UserManager<UserAccount> users, TimeProvider
         return Joined.As(account);
     }
 
-    private static async Task<Refusal?> Refusal(PartnerDeskDb db, UserAccount account, CancellationToken ct)
+    /// <summary>
+    /// A linked account still has to be of the right tenant: the organisation's own for an agent (a link made
+    /// before the organisation named its tenant does not skip that tenant's MFA), the customer's for a contact.
+    /// </summary>
+    private static async Task<Refusal?> Refusal(PartnerDeskDb db, UserAccount account, Guid tenant, CancellationToken ct)
     {
         if (account.Kind == AccountKind.Agent)
         {
             var agent = await Unfiltered.Agent(db, account.Id, ct);
-            return agent is null ? People.Refusal.NotAnAgent : agent.IsActive ? null : People.Refusal.AgentDisabled;
+            if (agent is null)
+            {
+                return People.Refusal.NotAnAgent;
+            }
+
+            if ((await Unfiltered.Organisation(db, agent.OrganisationId, ct))?.TenantId is { } own && own != tenant)
+            {
+                return People.Refusal.InvitationOtherTenant;
+            }
+
+            return agent.IsActive ? null : People.Refusal.AgentDisabled;
         }
 
         var contact = await Unfiltered.Contact(db, account.Id, ct);
-        return contact is null ? People.Refusal.NotAContact : contact.IsActive ? null : People.Refusal.ContactDisabled;
+        if (contact is null)
+        {
+            return People.Refusal.NotAContact;
+        }
+
+        if ((await Unfiltered.Customer(db, contact.CustomerId, ct))?.TenantId != tenant)
+        {
+            return People.Refusal.InvitationOtherTenant;
+        }
+
+        return contact.IsActive ? null : People.Refusal.ContactDisabled;
     }
 
     internal static string Trim(string value, int max) => value.Length <= max ? value : value[..max];
@@ -311,14 +391,32 @@ public sealed class InvitationAcceptance(UserManager<UserAccount> users, TimePro
             return errors;
         }
 
+        var organisation = await Unfiltered.Organisation(db, invitation.OrganisationId, ct);
+        if (microsoft is null && invitation.Kind == InvitationKind.Agent && organisation?.RequireMicrosoftSignIn == true)
+        {
+            return Outcome<UserAccount>.Conflict(RefusalTexts.English(Refusal.InvitationNeedsMicrosoft));
+        }
+
         if (microsoft is not null)
         {
             var tenant = invitation.Kind == InvitationKind.Agent
-                ? (await Unfiltered.Organisation(db, invitation.OrganisationId, ct))?.TenantId
+                ? organisation?.TenantId
                 : (await Unfiltered.Customer(db, invitation.CustomerId!.Value, ct))?.TenantId;
+            if (microsoft.IsGuest)
+            {
+                return Outcome<UserAccount>.Conflict(RefusalTexts.English(Refusal.Guest));
+            }
+
             if (tenant != microsoft.TenantId)
             {
                 return Outcome<UserAccount>.Conflict(RefusalTexts.English(Refusal.InvitationOtherTenant));
+            }
+
+            if (!microsoft.Addresses.Contains(invitation.EmailLower))
+            {
+                // The link was forwarded, or someone else picked their account on this browser: the invitation is personal.
+                return Outcome<UserAccount>.Conflict(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                    "This invitation is for {0}, but you signed in with Microsoft as {1}. Sign in with the invited account.", invitation.Email, microsoft.UserPrincipalName));
             }
 
             if (await db.Users.AnyAsync(u => u.EntraTenantId == microsoft.TenantId && u.EntraObjectId == microsoft.ObjectId, ct))
@@ -337,9 +435,14 @@ public sealed class InvitationAcceptance(UserManager<UserAccount> users, TimePro
             !string.IsNullOrWhiteSpace(request.DisplayName) ? request.DisplayName.Trim() : invitation.DisplayName ?? microsoft?.DisplayName ?? invitation.Email, 200);
 
         // A contact who wrote in by mail before being invited exists already, without an account: it keeps its tickets.
+        // One deactivated by hand stays so: an open invitation does not undo that.
         var existing = invitation.Kind == InvitationKind.Contact
             ? (await Unfiltered.ContactsOf(db, [invitation.CustomerId!.Value], null, [invitation.EmailLower], ct)).FirstOrDefault()
             : null;
+        if (existing is { IsActive: false })
+        {
+            return Outcome<UserAccount>.Conflict(RefusalTexts.English(Refusal.ContactDisabled));
+        }
         var id = existing?.Id ?? Guid.CreateVersion7();
         var account = PeopleAccounts.New(id, invitation.OrganisationId, invitation.Kind == InvitationKind.Agent ? AccountKind.Agent : AccountKind.Contact, invitation.Email, microsoft, now);
 
@@ -365,14 +468,30 @@ public sealed class InvitationAcceptance(UserManager<UserAccount> users, TimePro
         else
         {
             existing.DisplayName = name;
-            existing.IsActive = true;
             existing.IsCustomerAdmin |= invitation.CustomerAdmin;
             existing.DirectoryObjectId ??= microsoft?.ObjectId;
         }
 
-        invitation.AcceptedAt = now;
-        invitation.AcceptedUserId = id;
-        var created = microsoft is null ? await users.CreateAsync(account, request.Password!) : await users.CreateAsync(account);
+        // Taken once: of two acceptances at the same moment, one finds it accepted already (a row lock on PostgreSQL,
+        // the write gate on SQLite), and nothing of it is kept.
+        if (!await Unfiltered.TakeInvitation(db, invitation.Id, id, now, ct))
+        {
+            db.ChangeTracker.Clear();
+            return Outcome<UserAccount>.Conflict(RefusalTexts.English(Refusal.InvitationUsed));
+        }
+
+        db.Entry(invitation).State = EntityState.Detached;
+        IdentityResult created;
+        try
+        {
+            created = microsoft is null ? await users.CreateAsync(account, request.Password!) : await users.CreateAsync(account);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return Outcome<UserAccount>.Conflict(RefusalTexts.English(Refusal.EmailTaken));
+        }
+
         if (!created.Succeeded)
         {
             // Nothing is kept: the transaction is rolled back when it is disposed uncommitted.

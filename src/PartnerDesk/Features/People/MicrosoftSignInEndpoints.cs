@@ -101,8 +101,15 @@ public static class MicrosoftSignInEndpoints
 
     private static MicrosoftIdentity? Identity(ClaimsPrincipal principal)
     {
-        return Guid.TryParse(principal.FindFirstValue("tid"), out var tenant) && Guid.TryParse(principal.FindFirstValue("oid"), out var oid)
-            ? new MicrosoftIdentity(tenant, oid, principal.FindFirstValue("preferred_username"), principal.FindFirstValue("email"), principal.FindFirstValue("name"))
-            : null;
+        if (!Guid.TryParse(principal.FindFirstValue("tid"), out var tenant) || !Guid.TryParse(principal.FindFirstValue("oid"), out var oid))
+        {
+            return null;
+        }
+
+        // Entra ID names the identity provider (idp) of a guest, whose home is elsewhere; a member has none, or its own issuer.
+        var idp = principal.FindFirstValue("idp");
+        var guest = idp is not null && !string.Equals(idp, principal.FindFirstValue("iss"), StringComparison.OrdinalIgnoreCase);
+        var verified = string.Equals(principal.FindFirstValue("xms_edov"), "true", StringComparison.OrdinalIgnoreCase) || principal.FindFirstValue("xms_edov") == "1";
+        return new MicrosoftIdentity(tenant, oid, principal.FindFirstValue("preferred_username"), principal.FindFirstValue("email"), principal.FindFirstValue("name"), verified, guest);
     }
 }

@@ -27,6 +27,9 @@ public static class PeopleEndpoints
         agents.MapPost("/{id:guid}/reactivate", async (Guid id, Staff staff, PartnerDeskDb db, CancellationToken ct) =>
             (await staff.SetActive(db, id, true, ct)).ToResult(TypedResults.Ok)).RequireAuthorization(Policies.Admin)
             .Produces<AgentView>().ProducesProblem(404);
+        agents.MapPost("/{id:guid}/unlink-microsoft", async (Guid id, Staff staff, PartnerDeskDb db, CancellationToken ct) =>
+            (await staff.Unlink(db, id, ct)).ToResult(TypedResults.Ok)).RequireAuthorization(Policies.Admin)
+            .Produces<AgentView>().ProducesProblem(404).WithSummary("Forgets the agent's linked Microsoft account (a recreated user); its sessions end.");
         agents.MapPost("/{id:guid}/reset-two-factor", async (Guid id, Staff staff, PartnerDeskDb db, CancellationToken ct) =>
             (await staff.ResetTwoFactor(db, id, ct)).ToResult(TypedResults.Ok)).RequireAuthorization(Policies.Admin)
             .Produces<AgentView>().ProducesProblem(404).WithSummary("Turns two-factor off (a lost phone); the agent sets it up again.");
@@ -63,6 +66,9 @@ public static class PeopleEndpoints
                 (await CustomerPeople.Update(db, id, request, clock.GetUtcNow(), ct)).ToResult(TypedResults.Ok))
             .Produces<ContactView>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409)
             .WithSummary("Renames a contact, makes it its customer's admin or not, deactivates or reactivates it.");
+        contacts.MapPost("/contacts/{id:guid}/unlink-microsoft", async (Guid id, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
+                (await CustomerPeople.Unlink(db, id, clock.GetUtcNow(), ct)).ToResult(TypedResults.Ok))
+            .Produces<ContactView>().ProducesProblem(404).WithSummary("Forgets the contact's linked Microsoft account; its sessions end.");
         contacts.MapPut("/customers/{id:guid}/contact-sign-up", async (Guid id, ContactSignUpRequest request, PartnerDeskDb db, CancellationToken ct) =>
                 (await CustomerPeople.SetSignUp(db, id, request, ct)).ToResult(signUp => TypedResults.Ok(new ContactSignUpRequest(signUp))))
             .RequireAuthorization(Policies.Admin).Produces<ContactSignUpRequest>().ProducesValidationProblem().ProducesProblem(404)

@@ -77,6 +77,8 @@ internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitat
         b.Property(i => i.InvitedByName).HasMaxLength(200);
         b.Property(i => i.TokenHash).HasMaxLength(32);
         b.HasIndex(i => i.TokenHash).IsUnique();
+        // One open invitation per address and organisation, enforced (two inviters at the same moment).
+        b.HasIndex(i => new { i.OrganisationId, i.EmailLower }, "IX_Invitations_Open").IsUnique().HasFilter("\"AcceptedAt\" IS NULL AND \"RevokedAt\" IS NULL");
         b.HasIndex(i => new { i.OrganisationId, i.EmailLower });
         b.HasOne<Customer>().WithMany().HasForeignKey(i => i.CustomerId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -17,6 +17,8 @@ public static class RefusalTexts
         Refusal.InvitationWithdrawn => "This invitation was withdrawn.",
         Refusal.InvitationOtherTenant => "This Microsoft account belongs to another organisation than the invitation. Sign in with your work account of the invited organisation.",
         Refusal.EmailTaken => "This e-mail address is used by another account already.",
+        Refusal.Guest => "Guest accounts cannot sign in here. Sign in with the work account of your own organisation.",
+        Refusal.InvitationNeedsMicrosoft => "Your organisation requires Sign in with Microsoft: accept the invitation with your Microsoft work account.",
         _ => "Sign-in was refused.",
     };
 }

@@ -37,8 +37,16 @@ public sealed class Staff(UserManager<UserAccount> users, TimeProvider clock)
     public static async Task<AgentView?> One(PartnerDeskDb db, Guid id, CancellationToken ct) =>
         (await List(db, ct)).FirstOrDefault(a => a.Id == id);
 
+    /// <summary>Checked here, not only by the API's policy: an open console page of an admin demoted meanwhile must not act.</summary>
+    private static bool IsAdmin(PartnerDeskDb db) => db.Caller.AgentRole == AgentRole.AdminAgent;
+
     public async Task<Outcome<AgentView>> Update(PartnerDeskDb db, Guid id, UpdateAgentRequest request, CancellationToken ct)
     {
+        if (!IsAdmin(db))
+        {
+            return Outcome<AgentView>.Missing;
+        }
+
         var errors = new FieldErrors().MaxLength("displayName", request.DisplayName, 200).Defined("role", request.Role);
         if (request.DisplayName is not null && string.IsNullOrWhiteSpace(request.DisplayName))
         {
@@ -63,6 +71,11 @@ public sealed class Staff(UserManager<UserAccount> users, TimeProvider clock)
                 return Outcome<AgentView>.Conflict("This is the organisation's last active admin; make another agent an admin first.");
             }
 
+            if (agent.Role == AgentRole.AdminAgent)
+            {
+                await WithdrawInvitationsBy(db, id, ct); // a former admin's open invitations (perhaps of admins) go with the role
+            }
+
             agent.Role = role;
             await NewStamp(db, id, ct); // the new role applies at the next request, not after the cookie's next refresh
         }
@@ -78,6 +91,11 @@ public sealed class Staff(UserManager<UserAccount> users, TimeProvider clock)
 
     public async Task<Outcome<AgentView>> SetActive(PartnerDeskDb db, Guid id, bool active, CancellationToken ct)
     {
+        if (!IsAdmin(db))
+        {
+            return Outcome<AgentView>.Missing;
+        }
+
         var agent = await db.Agents.FirstOrDefaultAsync(a => a.Id == id, ct);
         if (agent is null)
         {
@@ -95,6 +113,7 @@ public sealed class Staff(UserManager<UserAccount> users, TimeProvider clock)
             if (!active)
             {
                 await EndSessions(db, id, clock.GetUtcNow(), ct);
+                await WithdrawInvitationsBy(db, id, ct);
             }
 
             await db.SaveChangesAsync(ct);
@@ -103,9 +122,42 @@ public sealed class Staff(UserManager<UserAccount> users, TimeProvider clock)
         return (await One(db, id, ct))!;
     }
 
+    /// <summary>Forgets the Microsoft account linked to an agent (a recreated user, a wrong link); its sessions end.</summary>
+    public async Task<Outcome<AgentView>> Unlink(PartnerDeskDb db, Guid id, CancellationToken ct)
+    {
+        if (!IsAdmin(db) || !await db.Agents.AnyAsync(a => a.Id == id, ct))
+        {
+            return Outcome<AgentView>.Missing;
+        }
+
+        await UnlinkAccount(db, id, clock.GetUtcNow(), ct);
+        await db.SaveChangesAsync(ct);
+        return (await One(db, id, ct))!;
+    }
+
+    internal static async Task UnlinkAccount(PartnerDeskDb db, Guid userId, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct) is { } account)
+        {
+            account.EntraTenantId = null;
+            account.EntraObjectId = null;
+        }
+
+        await EndSessions(db, userId, now, ct);
+    }
+
+    private static async Task WithdrawInvitationsBy(PartnerDeskDb db, Guid agentId, CancellationToken ct)
+    {
+        var now = db.Now;
+        foreach (var open in await db.Invitations.Where(i => i.InvitedById == agentId && i.AcceptedAt == null && i.RevokedAt == null).ToListAsync(ct))
+        {
+            open.RevokedAt = now;
+        }
+    }
+
     public async Task<Outcome<AgentView>> ResetTwoFactor(PartnerDeskDb db, Guid id, CancellationToken ct)
     {
-        if (!await db.Agents.AnyAsync(a => a.Id == id, ct) || await users.FindByIdAsync(id.ToString()) is not { } account)
+        if (!IsAdmin(db) || !await db.Agents.AnyAsync(a => a.Id == id, ct) || await users.FindByIdAsync(id.ToString()) is not { } account)
         {
             return Outcome<AgentView>.Missing;
         }
@@ -124,6 +176,11 @@ public sealed class Staff(UserManager<UserAccount> users, TimeProvider clock)
 
     public static async Task<Outcome<SignInSettings>> UpdateSettings(PartnerDeskDb db, UpdateSignInSettings request, bool available, CancellationToken ct)
     {
+        if (!IsAdmin(db))
+        {
+            return Outcome<SignInSettings>.Missing;
+        }
+
         var organisation = await db.Organisations.FirstAsync(ct);
         var me = db.Caller.UserId;
         var mine = await db.Users.AsNoTracking().Where(u => u.Id == me).Select(u => new { u.EntraTenantId, u.EntraObjectId }).FirstAsync(ct);
@@ -155,6 +212,22 @@ public sealed class Staff(UserManager<UserAccount> users, TimeProvider clock)
             {
                 // Otherwise an admin could lock everyone out, itself included.
                 return new FieldErrors().Add("requireMicrosoftSignIn", "Sign in with Microsoft once yourself, with an account of your organisation's tenant, before you require it.");
+            }
+        }
+
+        if (require && !organisation.RequireMicrosoftSignIn)
+        {
+            // Password sessions and session tokens of the other agents end now; they come back through Microsoft.
+            foreach (var other in await db.Agents.Where(a => a.Id != me).Select(a => a.Id).ToListAsync(ct))
+            {
+                await NewStamp(db, other, ct);
+            }
+
+            var now = db.Now;
+            foreach (var token in await db.ApiTokens.Where(t => t.UserId != me && t.Kind == ApiTokenKind.Session && t.RevokedAt == null
+                                                                 && db.Set<Agent>().Any(a => a.Id == t.UserId)).ToListAsync(ct))
+            {
+                token.RevokedAt = now;
             }
         }
 

@@ -18,9 +18,19 @@ public static class Unfiltered
         db.Invitations.IgnoreQueryFilters()
             .Where(i => i.OrganisationId == organisationId && i.EmailLower == emailLower && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now);
 
+    public static Task<int> CloseExpiredInvitationsTo(PartnerDeskDb db, Guid organisationId, string emailLower, DateTimeOffset now, CancellationToken ct) =>
+        db.Invitations.IgnoreQueryFilters()
+            .Where(i => i.OrganisationId == organisationId && i.EmailLower == emailLower && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt <= now)
+            .ExecuteUpdateAsync(u => u.SetProperty(i => i.RevokedAt, now), ct);
+
     /// <summary>The invitation a link names: read before anyone is signed in (its hash is the proof).</summary>
     public static Task<Invitation?> InvitationByToken(PartnerDeskDb db, byte[] tokenHash, CancellationToken ct) =>
         db.Invitations.IgnoreQueryFilters().FirstOrDefaultAsync(i => i.TokenHash == tokenHash, ct);
+
+    /// <summary>Marks an invitation accepted unless it was meanwhile: accepting is anonymous, its link the proof.</summary>
+    public static async Task<bool> TakeInvitation(PartnerDeskDb db, Guid id, Guid userId, DateTimeOffset now, CancellationToken ct) =>
+        await db.Invitations.IgnoreQueryFilters().Where(i => i.Id == id && i.AcceptedAt == null && i.RevokedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(i => i.AcceptedAt, now).SetProperty(i => i.AcceptedUserId, userId), ct) == 1;
 
     /// <summary>The organisation whose own Entra tenant this is: a Microsoft sign-in arrives before anyone is known.</summary>
     public static Task<Organisation?> OrganisationOfTenant(PartnerDeskDb db, Guid tenantId, CancellationToken ct) =>

@@ -64,6 +64,7 @@ public static class AuthSetup
         services.AddIdentityCore<UserAccount>(o =>
             {
                 o.User.RequireUniqueEmail = true;
+                o.User.AllowedUserNameCharacters = ""; // the user name is the e-mail address, which may hold any character it may hold
                 // Length over composition (NIST SP 800-63B): a passphrase of 12 or more characters.
                 o.Password.RequiredLength = 12;
                 o.Password.RequireNonAlphanumeric = false;

@@ -50,7 +50,9 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         b.Property(c => c.Language).HasMaxLength(8).HasDefaultValue("en");
         b.HasOne(c => c.Customer).WithMany().HasForeignKey(c => c.CustomerId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(c => new { c.OrganisationId, c.CustomerId });
-        b.HasIndex(c => new { c.CustomerId, c.DirectoryObjectId });
+        // A user of the customer's tenant is one contact: imports and sign-ins racing cannot make two.
+        b.HasIndex(c => new { c.CustomerId, c.DirectoryObjectId }).IsUnique().HasFilter("\"DirectoryObjectId\" IS NOT NULL");
+        b.HasIndex(c => c.CustomerId);
     }
 }
 

@@ -1140,6 +1140,10 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
                     b.HasIndex("OrganisationId", "EmailLower");
 
+                    b.HasIndex(new[] { "OrganisationId", "EmailLower" }, "IX_Invitations_Open")
+                        .IsUnique()
+                        .HasFilter("\"AcceptedAt\" IS NULL AND \"RevokedAt\" IS NULL");
+
                     b.ToTable("Invitations");
                 });
 
@@ -2680,7 +2684,11 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CustomerId", "DirectoryObjectId");
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("CustomerId", "DirectoryObjectId")
+                        .IsUnique()
+                        .HasFilter("\"DirectoryObjectId\" IS NOT NULL");
 
                     b.HasIndex("OrganisationId", "CustomerId");
 

@@ -1117,6 +1117,10 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId", "EmailLower");
 
+                    b.HasIndex(new[] { "OrganisationId", "EmailLower" }, "IX_Invitations_Open")
+                        .IsUnique()
+                        .HasFilter("\"AcceptedAt\" IS NULL AND \"RevokedAt\" IS NULL");
+
                     b.ToTable("Invitations");
                 });
 
@@ -2641,7 +2645,11 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CustomerId", "DirectoryObjectId");
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("CustomerId", "DirectoryObjectId")
+                        .IsUnique()
+                        .HasFilter("\"DirectoryObjectId\" IS NOT NULL");
 
                     b.HasIndex("OrganisationId", "CustomerId");
 

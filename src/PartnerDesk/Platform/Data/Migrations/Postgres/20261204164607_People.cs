@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace PartnerDesk.Platform.Data.Migrations.Sqlite
+namespace PartnerDesk.Platform.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class People : Migration
@@ -11,61 +11,57 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropIndex(
-                name: "IX_Contacts_CustomerId",
-                table: "Contacts");
-
             migrationBuilder.AddColumn<bool>(
                 name: "RequireMicrosoftSignIn",
                 table: "Organisations",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "TenantId",
                 table: "Organisations",
-                type: "TEXT",
+                type: "uuid",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "ContactSignUp",
                 table: "Customers",
-                type: "TEXT",
+                type: "character varying(32)",
                 maxLength: 32,
                 nullable: false,
                 defaultValue: "InvitedOnly");
 
-            migrationBuilder.AddColumn<long>(
+            migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "ContactsImportedAt",
                 table: "Customers",
-                type: "INTEGER",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.AddColumn<bool>(
                 name: "ChangedByHand",
                 table: "Contacts",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "DirectoryObjectId",
                 table: "Contacts",
-                type: "TEXT",
+                type: "uuid",
                 nullable: true);
 
             migrationBuilder.AddColumn<bool>(
                 name: "IsActive",
                 table: "Contacts",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: false,
                 defaultValue: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Origin",
                 table: "Contacts",
-                type: "TEXT",
+                type: "character varying(32)",
                 maxLength: 32,
                 nullable: false,
                 defaultValue: "Added");
@@ -73,42 +69,42 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<Guid>(
                 name: "EntraObjectId",
                 table: "AspNetUsers",
-                type: "TEXT",
+                type: "uuid",
                 nullable: true);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "EntraTenantId",
                 table: "AspNetUsers",
-                type: "TEXT",
+                type: "uuid",
                 nullable: true);
 
-            migrationBuilder.AddColumn<long>(
+            migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "LastSignInAt",
                 table: "AspNetUsers",
-                type: "INTEGER",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "Invitations",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    OrganisationId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
-                    EmailLower = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
-                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    Role = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    CustomerId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    CustomerAdmin = table.Column<bool>(type: "INTEGER", nullable: false),
-                    TokenHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
-                    InvitedById = table.Column<Guid>(type: "TEXT", nullable: false),
-                    InvitedByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    AcceptedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    AcceptedUserId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    EmailLower = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    DisplayName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Role = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    CustomerId = table.Column<Guid>(type: "uuid", nullable: true),
+                    CustomerAdmin = table.Column<bool>(type: "boolean", nullable: false),
+                    TokenHash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    InvitedById = table.Column<Guid>(type: "uuid", nullable: false),
+                    InvitedByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    AcceptedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    AcceptedUserId = table.Column<Guid>(type: "uuid", nullable: true),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -135,7 +131,9 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
             migrationBuilder.CreateIndex(
                 name: "IX_Contacts_CustomerId_DirectoryObjectId",
                 table: "Contacts",
-                columns: new[] { "CustomerId", "DirectoryObjectId" });
+                columns: new[] { "CustomerId", "DirectoryObjectId" },
+                unique: true,
+                filter: "\"DirectoryObjectId\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetUsers_EntraTenantId_EntraObjectId",
@@ -147,6 +145,13 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                 name: "IX_Invitations_CustomerId",
                 table: "Invitations",
                 column: "CustomerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invitations_Open",
+                table: "Invitations",
+                columns: new[] { "OrganisationId", "EmailLower" },
+                unique: true,
+                filter: "\"AcceptedAt\" IS NULL AND \"RevokedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Invitations_OrganisationId_EmailLower",
@@ -225,11 +230,6 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "LastSignInAt",
                 table: "AspNetUsers");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Contacts_CustomerId",
-                table: "Contacts",
-                column: "CustomerId");
         }
     }
 }

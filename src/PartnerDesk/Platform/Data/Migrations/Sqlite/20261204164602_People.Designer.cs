@@ -11,7 +11,7 @@ using PartnerDesk.Platform.Data;
 namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDb))]
-    [Migration("20261204154821_People")]
+    [Migration("20261204164602_People")]
     partial class People
     {
         /// <inheritdoc />
@@ -1119,6 +1119,10 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("OrganisationId", "EmailLower");
+
+                    b.HasIndex(new[] { "OrganisationId", "EmailLower" }, "IX_Invitations_Open")
+                        .IsUnique()
+                        .HasFilter("\"AcceptedAt\" IS NULL AND \"RevokedAt\" IS NULL");
 
                     b.ToTable("Invitations");
                 });
@@ -2644,7 +2648,11 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CustomerId", "DirectoryObjectId");
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("CustomerId", "DirectoryObjectId")
+                        .IsUnique()
+                        .HasFilter("\"DirectoryObjectId\" IS NOT NULL");
 
                     b.HasIndex("OrganisationId", "CustomerId");
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace PartnerDesk.Platform.Data.Migrations.Postgres
+namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class People : Migration
@@ -11,61 +11,57 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropIndex(
-                name: "IX_Contacts_CustomerId",
-                table: "Contacts");
-
             migrationBuilder.AddColumn<bool>(
                 name: "RequireMicrosoftSignIn",
                 table: "Organisations",
-                type: "boolean",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "TenantId",
                 table: "Organisations",
-                type: "uuid",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "ContactSignUp",
                 table: "Customers",
-                type: "character varying(32)",
+                type: "TEXT",
                 maxLength: 32,
                 nullable: false,
                 defaultValue: "InvitedOnly");
 
-            migrationBuilder.AddColumn<DateTimeOffset>(
+            migrationBuilder.AddColumn<long>(
                 name: "ContactsImportedAt",
                 table: "Customers",
-                type: "timestamp with time zone",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<bool>(
                 name: "ChangedByHand",
                 table: "Contacts",
-                type: "boolean",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "DirectoryObjectId",
                 table: "Contacts",
-                type: "uuid",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<bool>(
                 name: "IsActive",
                 table: "Contacts",
-                type: "boolean",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Origin",
                 table: "Contacts",
-                type: "character varying(32)",
+                type: "TEXT",
                 maxLength: 32,
                 nullable: false,
                 defaultValue: "Added");
@@ -73,42 +69,42 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
             migrationBuilder.AddColumn<Guid>(
                 name: "EntraObjectId",
                 table: "AspNetUsers",
-                type: "uuid",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "EntraTenantId",
                 table: "AspNetUsers",
-                type: "uuid",
+                type: "TEXT",
                 nullable: true);
 
-            migrationBuilder.AddColumn<DateTimeOffset>(
+            migrationBuilder.AddColumn<long>(
                 name: "LastSignInAt",
                 table: "AspNetUsers",
-                type: "timestamp with time zone",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "Invitations",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    EmailLower = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    DisplayName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    Role = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    CustomerId = table.Column<Guid>(type: "uuid", nullable: true),
-                    CustomerAdmin = table.Column<bool>(type: "boolean", nullable: false),
-                    TokenHash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
-                    InvitedById = table.Column<Guid>(type: "uuid", nullable: false),
-                    InvitedByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    AcceptedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    AcceptedUserId = table.Column<Guid>(type: "uuid", nullable: true),
-                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    EmailLower = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    CustomerId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CustomerAdmin = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TokenHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    InvitedById = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InvitedByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    AcceptedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    AcceptedUserId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -135,7 +131,9 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_Contacts_CustomerId_DirectoryObjectId",
                 table: "Contacts",
-                columns: new[] { "CustomerId", "DirectoryObjectId" });
+                columns: new[] { "CustomerId", "DirectoryObjectId" },
+                unique: true,
+                filter: "\"DirectoryObjectId\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetUsers_EntraTenantId_EntraObjectId",
@@ -147,6 +145,13 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                 name: "IX_Invitations_CustomerId",
                 table: "Invitations",
                 column: "CustomerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invitations_Open",
+                table: "Invitations",
+                columns: new[] { "OrganisationId", "EmailLower" },
+                unique: true,
+                filter: "\"AcceptedAt\" IS NULL AND \"RevokedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Invitations_OrganisationId_EmailLower",
@@ -225,11 +230,6 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
             migrationBuilder.DropColumn(
                 name: "LastSignInAt",
                 table: "AspNetUsers");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Contacts_CustomerId",
-                table: "Contacts",
-                column: "CustomerId");
         }
     }
 }

@@ -13,7 +13,7 @@ using PartnerDesk.Platform.Data;
 namespace PartnerDesk.Platform.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDb))]
-    [Migration("20261204154826_People")]
+    [Migration("20261204164607_People")]
     partial class People
     {
         /// <inheritdoc />
@@ -1142,6 +1142,10 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("OrganisationId", "EmailLower");
+
+                    b.HasIndex(new[] { "OrganisationId", "EmailLower" }, "IX_Invitations_Open")
+                        .IsUnique()
+                        .HasFilter("\"AcceptedAt\" IS NULL AND \"RevokedAt\" IS NULL");
 
                     b.ToTable("Invitations");
                 });
@@ -2683,7 +2687,11 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CustomerId", "DirectoryObjectId");
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("CustomerId", "DirectoryObjectId")
+                        .IsUnique()
+                        .HasFilter("\"DirectoryObjectId\" IS NOT NULL");
 
                     b.HasIndex("OrganisationId", "CustomerId");
 
