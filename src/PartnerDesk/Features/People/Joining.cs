@@ -335,7 +335,8 @@ public sealed class MicrosoftSignIn(UserManager<UserAccount> users, TimeProvider
 /// </summary>
 public sealed class InvitationAcceptance(UserManager<UserAccount> users, TimeProvider clock)
 {
-    public sealed record Found(Invitation Invitation, string OrganisationName, string? CustomerName);
+    /// <param name="MicrosoftOnly">An agent's invitation where the organisation requires Sign in with Microsoft.</param>
+    public sealed record Found(Invitation Invitation, string OrganisationName, string? CustomerName, bool MicrosoftOnly);
 
     /// <summary>The invitation a link names, if it may still be accepted.</summary>
     public async Task<(Found? Found, Refusal? Refusal)> Read(PartnerDeskDb db, string token, CancellationToken ct)
@@ -368,7 +369,7 @@ public sealed class InvitationAcceptance(UserManager<UserAccount> users, TimePro
 
         var organisation = await Unfiltered.Organisation(db, invitation.OrganisationId, ct);
         var customer = invitation.CustomerId is { } id ? await Unfiltered.Customer(db, id, ct) : null;
-        return (new Found(invitation, organisation?.Name ?? "", customer?.Name), null);
+        return (new Found(invitation, organisation?.Name ?? "", customer?.Name, invitation.Kind == InvitationKind.Agent && organisation?.RequireMicrosoftSignIn == true), null);
     }
 
     public async Task<Outcome<UserAccount>> Accept(PartnerDeskDb db, string token, AcceptRequest request, MicrosoftIdentity? microsoft, CancellationToken ct)
