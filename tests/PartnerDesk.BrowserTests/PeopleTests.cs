@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using PartnerDesk.Features.Demo;
 using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.BrowserTests;
@@ -102,5 +103,33 @@ public sealed class PeopleTests(BrowserFixture browser) : IClassFixture<BrowserF
         var reuse = await NewPage();
         await reuse.GotoAsync(link);
         await Assertions.Expect(reuse.Locator("#invitation-refused")).ToContainTextAsync("used already");
+    }
+
+    [Fact]
+    public async Task A_customer_s_admin_invites_a_colleague_in_the_portal_and_the_agent_sees_the_customer_s_contacts()
+    {
+        var it = await browser.SignedIn(Demo.AdatumIt);
+        await it.GotoAsync("/portal/people");
+        await BrowserFixture.WaitForInteractive(it, "portal-people");
+        await it.FillAsync("#contact-email", "pat@adatum.example");
+        await it.FillAsync("#contact-name", "Pat Rivera");
+        await it.ClickAsync("#contact-invite-send");
+        await Assertions.Expect(it.Locator("#contacts-message")).ToHaveTextAsync("pat@adatum.example is invited.");
+        await Assertions.Expect(it.Locator("#contacts tr[data-contact]")).ToHaveCountAsync(2); // it@ and anna@
+        await Assertions.Expect(it.Locator("#contact-invitations tr[data-invitation='pat@adatum.example']")).ToContainTextAsync("Open");
+        await it.SetViewportSizeAsync(390, 844);
+        await BrowserFixture.Screenshot(it, "portal-people-phone");
+        Assert.True(await it.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), "The portal's people page scrolls sideways on a phone.");
+
+        var agent = await browser.SignedIn(Demo.ContosoHelpdesk);
+        await agent.GotoAsync($"/console/customers/{DemoWorld.Ids.Adatum}/people");
+        await BrowserFixture.WaitForInteractive(agent, "customer-people");
+        await Assertions.Expect(agent.Locator("#contacts tr[data-contact='anna@adatum.example']")).ToContainTextAsync("Anna Becker");
+        await agent.Locator("#contacts tr[data-contact='anna@adatum.example'] .customer-admin").CheckAsync();
+        await Assertions.Expect(agent.Locator("#contacts-message")).ToHaveTextAsync("Anna Becker is saved.");
+        await BrowserFixture.Screenshot(agent, "customer-contacts");
+        await agent.SetViewportSizeAsync(390, 844);
+        await BrowserFixture.Screenshot(agent, "customer-contacts-phone");
+        Assert.True(await agent.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), "The customer's contacts page scrolls sideways on a phone.");
     }
 }

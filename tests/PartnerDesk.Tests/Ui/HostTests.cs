@@ -21,12 +21,14 @@ public sealed class HostTests(AppFixture fixture) : IClassFixture<AppFixture>
         using var client = fixture.App.CreateClient();
         using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
         var paths = document.RootElement.GetProperty("paths");
-        foreach (var path in new[] { "/api/v1/auth/token", "/api/v1/customers", "/api/v1/tickets", "/api/v1/tickets/{id}", "/api/v1/tickets/{id}/messages", "/api/v1/tickets/{id}/history" })
+        foreach (var path in new[] { "/api/v1/auth/token", "/api/v1/customers", "/api/v1/tickets", "/api/v1/tickets/{id}", "/api/v1/tickets/{id}/messages", "/api/v1/tickets/{id}/history",
+                     "/api/v1/agents", "/api/v1/agents/{id}/deactivate", "/api/v1/invitations", "/api/v1/invitations/accept", "/api/v1/customers/{id}/contacts", "/api/v1/contacts/{id}", "/api/v1/customers/{id}/contacts/import" })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document.");
         }
 
         Assert.False(paths.TryGetProperty("/signout", out _));
+        Assert.False(paths.TryGetProperty("/signin/microsoft", out _)); // the browser's way, not an API
         var severity = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("Severity");
         Assert.Equal(["A", "B", "C"], severity.GetProperty("enum").EnumerateArray().Select(v => v.GetString()).ToArray());
         Assert.True(document.RootElement.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("Bearer", out _));
