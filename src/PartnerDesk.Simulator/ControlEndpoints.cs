@@ -51,9 +51,16 @@ public static class ControlEndpoints
             return Results.NoContent();
         });
         control.MapGet("/requests", (SimulatorState state) => state.Requests());
-        control.MapPut("/partners", (Graph.PartnerTenant partner, Graph.TenantDirectory directory) =>
+        control.MapPut("/partners", (Graph.PartnerTenant partner, Graph.TenantDirectory directory, PartnerCenter.CustomerDirectory customers) =>
         {
             directory.Set(partner);
+            customers.Set(partner.TenantId, partner.Customers.Select(c => (c.TenantId, c.DisplayName, c.Domains.FirstOrDefault() ?? "")));
+            return Results.NoContent();
+        });
+        // Partner Center lists this many made-up customers of the partner on top of the named ones (the bench: 10,000).
+        control.MapPut("/partners/{tenant:guid}/made-up-customers/{count:int}", (Guid tenant, int count, PartnerCenter.CustomerDirectory customers) =>
+        {
+            customers.SetMadeUp(tenant, count);
             return Results.NoContent();
         });
         control.MapPut("/customers/{tenant:guid}/subscriptions", (Guid tenant, List<SubscriptionSpec> subscriptions, PartnerCenter.SubscriptionState state) =>

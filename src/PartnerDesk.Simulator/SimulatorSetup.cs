@@ -14,6 +14,7 @@ public static class SimulatorSetup
         services.AddSingleton<PartnerCenter.SubscriptionState>();
         services.AddSingleton<TenantDirectory>();
         services.AddSingleton<EntraDirectory>();
+        services.AddSingleton<PartnerCenter.CustomerDirectory>();
         services.AddSingleton<SignInState>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         return services;
@@ -25,6 +26,7 @@ public static class SimulatorSetup
         foreach (var partner in scenario.Partners)
         {
             app.Services.GetRequiredService<TenantDirectory>().Set(partner);
+            app.Services.GetRequiredService<PartnerCenter.CustomerDirectory>().Set(partner.TenantId, partner.Customers.Select(c => (c.TenantId, c.DisplayName, c.Domains.FirstOrDefault() ?? "")));
         }
 
         scenario.Directory.ForEach(app.Services.GetRequiredService<EntraDirectory>().Set);
@@ -65,6 +67,9 @@ public sealed class RunningSimulator : IAsyncDisposable
 
     /// <summary>The users who can sign in (and that Graph's /users lists), by tenant.</summary>
     public EntraDirectory Directory => app.Services.GetRequiredService<EntraDirectory>();
+
+    /// <summary>Each partner's customers as Partner Center lists them.</summary>
+    public PartnerCenter.CustomerDirectory Customers => app.Services.GetRequiredService<PartnerCenter.CustomerDirectory>();
 
     /// <summary>Signing keys, authorization codes and sign-in faults of the simulated Entra ID.</summary>
     public SignInState SignIn => app.Services.GetRequiredService<SignInState>();

@@ -43,6 +43,46 @@ public static class PartnerCenterEndpoints
                 }));
         }
 
+        // The partner's customers, paged: size up to 500, the next page asked with the MS-ContinuationToken header.
+        v1.MapGet("/customers", (HttpContext http, SimulatorState faults, CustomerDirectory customers) =>
+            Answer(http, faults, "customers.list", partner =>
+            {
+                var size = int.TryParse(http.Request.Query["size"], CultureInfo.InvariantCulture, out var s) ? s : 200;
+                if (size is < 1 or > 500)
+                {
+                    return Task.FromResult(Fault(400, "InvalidInput", "size must be between 1 and 500."));
+                }
+
+                var continuation = http.Request.Headers["MS-ContinuationToken"].ToString();
+                var offset = continuation.Length == 0 ? 0 : CustomerDirectory.Offset(continuation);
+                if (offset is null)
+                {
+                    return Task.FromResult(Fault(400, "InvalidContinuationToken", "The continuation token is not valid."));
+                }
+
+                if (offset.Value >= customers.FailFromOffset)
+                {
+                    http.Response.Headers.RetryAfter = "1";
+                    return Task.FromResult(Fault(503, "ServiceUnavailable", "The service is temporarily unavailable.", retryable: true));
+                }
+
+                var total = customers.Count(partner);
+                var page = new CustomerPage { TotalCount = total, Items = customers.Page(partner, offset.Value, size) };
+                if (offset.Value + size < total)
+                {
+                    page.Links = new PageLinks
+                    {
+                        Next = new PageLink
+                        {
+                            Uri = $"/customers?size={size}",
+                            Headers = [new LinkHeader { Key = "MS-ContinuationToken", Value = CustomerDirectory.Token(offset.Value + size) }],
+                        },
+                    };
+                }
+
+                return Task.FromResult(Results.Json(page, SimulatorJson.Options));
+            }));
+
         // Customers' subscriptions (new commerce): list, get, PATCH of quantity or status, and the licences in use.
         v1.MapGet("/customers/{customerTenantId:guid}/subscriptions", (HttpContext http, SimulatorState faults, SubscriptionState subscriptions, Guid customerTenantId) =>
             Answer(http, faults, "subscriptions.list", _ =>

@@ -26,6 +26,11 @@ public sealed record PartnerCenterServiceRequest(
 
 public sealed record PartnerCenterSupportTopic(string? Name, string? Description, long Id);
 
+/// <summary>A customer as Partner Center lists it: its id is its tenant id; the company profile names and addresses it.</summary>
+public sealed record PartnerCenterCustomer(string? Id, PartnerCenterCompanyProfile? CompanyProfile, string? RelationshipToPartner);
+
+public sealed record PartnerCenterCompanyProfile(string? TenantId, string? Domain, string? CompanyName);
+
 /// <summary>A customer's subscription as Partner Center shapes it (new commerce: refundOptions say until when it may shrink or be cancelled).</summary>
 public sealed record PartnerCenterSubscription(
     string Id,
@@ -160,9 +165,40 @@ public sealed class PartnerCenterClient(HttpClient http, IPartnerCenterTokens to
     public async Task<List<PartnerCenterSupportTopic>> SupportTopics(Guid organisationId, CancellationToken ct) =>
         (await Send<Collection<PartnerCenterSupportTopic>>(organisationId, HttpMethod.Get, "v1/servicerequests/supporttopics", null, Guid.NewGuid(), ct)).Items ?? [];
 
-    private async Task<T> Send<T>(Guid organisationId, HttpMethod method, string path, object? body, Guid requestId, CancellationToken ct)
+    /// <summary>
+    /// Every customer of the partner (GET /v1/customers, 500 a page, the next page asked with the continuation token
+    /// Partner Center hands back). A list that never ends is taken for a fault: a partial list must not pass for
+    /// the whole, or an import would mark the rest as gone.
+    /// </summary>
+    public async Task<List<PartnerCenterCustomer>> Customers(Guid organisationId, CancellationToken ct)
+    {
+        var all = new List<PartnerCenterCustomer>();
+        string? continuation = null;
+        for (var pages = 0; ; pages++)
+        {
+            if (pages > 2_000)
+            {
+                throw new PartnerCenterException(HttpStatusCode.OK, "Partner Center kept giving next pages (more than 2,000).", retryable: false, retryAfter: null);
+            }
+
+            var page = await Send<CustomerPage>(organisationId, HttpMethod.Get, "v1/customers?size=500", null, Guid.NewGuid(), ct, continuation);
+            all.AddRange(page.Items ?? []);
+            continuation = page.Links?.Next?.Headers?.FirstOrDefault(h => string.Equals(h.Key, "MS-ContinuationToken", StringComparison.OrdinalIgnoreCase))?.Value;
+            if (string.IsNullOrEmpty(continuation))
+            {
+                return all;
+            }
+        }
+    }
+
+    private async Task<T> Send<T>(Guid organisationId, HttpMethod method, string path, object? body, Guid requestId, CancellationToken ct, string? continuation = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        if (continuation is not null)
+        {
+            request.Headers.Add("MS-ContinuationToken", continuation);
+        }
+
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetTokenAsync(organisationId, ct));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Add("MS-RequestId", requestId.ToString());
@@ -204,6 +240,14 @@ public sealed class PartnerCenterClient(HttpClient http, IPartnerCenterTokens to
     }
 
     private sealed record Collection<TItem>(int TotalCount, List<TItem>? Items);
+
+    private sealed record CustomerPage(int TotalCount, List<PartnerCenterCustomer>? Items, PageLinks? Links);
+
+    private sealed record PageLinks(PageLink? Next);
+
+    private sealed record PageLink(string? Uri, string? Method, List<LinkHeader>? Headers);
+
+    private sealed record LinkHeader(string? Key, string? Value);
 
     private sealed record Fault(int Code, string? Description, string? ErrorName);
 }

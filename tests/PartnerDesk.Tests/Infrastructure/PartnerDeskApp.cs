@@ -43,6 +43,7 @@ public sealed class PartnerDeskApp(string connectionString, bool realClock = fal
         builder.UseSetting("PartnerDesk:Sla:Enabled", "false");
         builder.UseSetting("PartnerDesk:Mail:Enabled", "false");
         builder.UseSetting("PartnerDesk:Gdap:Enabled", "false");
+        builder.UseSetting("PartnerDesk:CustomerImport:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

@@ -5,7 +5,8 @@ using PartnerDesk.Platform.Data;
 
 namespace PartnerDesk.Features.Organisations;
 
-public sealed record CustomerView(Guid Id, string Name, Guid TenantId, string DefaultDomain);
+/// <param name="LeftAt">When Partner Center stopped listing the customer (it left the partner); its tickets stay.</param>
+public sealed record CustomerView(Guid Id, string Name, Guid TenantId, string DefaultDomain, DateTimeOffset? LeftAt = null);
 
 public static class CustomerEndpoints
 {
@@ -13,6 +14,10 @@ public static class CustomerEndpoints
     {
         api.MapGet("/customers", List).WithTags("Customers").WithSummary("Customers the caller may work on.");
         api.MapGet("/customers/{id:guid}", Get).WithTags("Customers");
+        api.MapPost("/customers/import", async (CustomerImport import, PartnerDeskDb db, CancellationToken ct) => (await import.Run(db, ct)).ToResult(TypedResults.Ok))
+            .WithTags("Customers").RequireAuthorization(Platform.Auth.Policies.Admin)
+            .Produces<CustomerImportResult>().ProducesProblem(409)
+            .WithSummary("Imports the customers from Partner Center (every page): adds new ones, renames, marks those that left; then daily.");
         api.MapGet("/delegated-admin/relationships", Relationships).WithTags("GDAP").RequireAuthorization(Platform.Auth.Policies.Agent)
             .WithSummary("GDAP relationships with the customers the caller reaches, as Microsoft Graph shapes them; expiresSoon flags renewals due.");
         return api;
@@ -20,7 +25,7 @@ public static class CustomerEndpoints
 
     public static Task<List<CustomerView>> Reachable(PartnerDeskDb db, CancellationToken ct) =>
         db.Customers.AsNoTracking().OrderBy(c => c.Name)
-            .Select(c => new CustomerView(c.Id, c.Name, c.TenantId, c.DefaultDomain))
+            .Select(c => new CustomerView(c.Id, c.Name, c.TenantId, c.DefaultDomain, c.LeftAt))
             .ToListAsync(ct);
 
     private static async Task<Ok<List<DelegatedAdminRelationshipView>>> Relationships(Guid? customerId, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
@@ -53,7 +58,7 @@ public static class CustomerEndpoints
         }
 
         var items = await customers.OrderBy(c => c.Name).ThenBy(c => c.Id).Skip(skip).Take(size + 1)
-            .Select(c => new CustomerView(c.Id, c.Name, c.TenantId, c.DefaultDomain)).ToListAsync(ct);
+            .Select(c => new CustomerView(c.Id, c.Name, c.TenantId, c.DefaultDomain, c.LeftAt)).ToListAsync(ct);
         string? next = null;
         if (items.Count > size)
         {
@@ -66,7 +71,7 @@ public static class CustomerEndpoints
 
     private static async Task<Results<Ok<CustomerView>, ProblemHttpResult>> Get(Guid id, PartnerDeskDb db, CancellationToken ct) =>
         await db.Customers.AsNoTracking().Where(c => c.Id == id)
-            .Select(c => new CustomerView(c.Id, c.Name, c.TenantId, c.DefaultDomain)).FirstOrDefaultAsync(ct) is { } customer
+            .Select(c => new CustomerView(c.Id, c.Name, c.TenantId, c.DefaultDomain, c.LeftAt)).FirstOrDefaultAsync(ct) is { } customer
             ? TypedResults.Ok(customer)
             : TypedResults.Problem(statusCode: 404, title: "Not found.");
 }

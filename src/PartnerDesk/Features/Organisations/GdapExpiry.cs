@@ -198,6 +198,10 @@ public static class OrganisationsSetup
         services.AddSingleton<GdapExpiryJob>();
         services.AddHostedService(sp => sp.GetRequiredService<GdapExpiryJob>());
         services.AddSingleton<Platform.Outbox.IOutboxHandler, PublishSupportProfileHandler>(); // the support profile, to Partner Center
+        services.Configure<CustomerImportOptions>(configuration.GetSection(CustomerImportOptions.Section));
+        services.AddScoped<CustomerImport>(); // Partner Center's client is a typed HttpClient
+        services.AddSingleton<CustomerImportGates>();
+        services.AddHostedService<CustomerImportJob>();
         return services;
     }
 }

@@ -55,6 +55,12 @@ public sealed class Customer : IOrganisationOwned
 
     /// <summary>When the customer's users were last read from its tenant; set once someone imported them, after which it runs daily.</summary>
     public DateTimeOffset? ContactsImportedAt { get; set; }
+
+    /// <summary>When Partner Center last listed this customer as the partner's (the import sets it).</summary>
+    public DateTimeOffset? PartnerCenterSeenAt { get; set; }
+
+    /// <summary>Partner Center no longer lists it: the customer left the partner. Its tickets and history stay.</summary>
+    public DateTimeOffset? LeftAt { get; set; }
 }
 
 public enum ContactSignUp

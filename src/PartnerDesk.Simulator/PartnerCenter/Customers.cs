@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+
+namespace PartnerDesk.Simulator.PartnerCenter;
+
+/// <summary>Partner Center's customer resource (GET /v1/customers), with the fields PartnerDesk reads.</summary>
+public sealed class PartnerCustomerResource
+{
+    public string Id { get; set; } = "";
+    public string CommerceId { get; set; } = "";
+    public CompanyProfile CompanyProfile { get; set; } = new();
+    public string RelationshipToPartner { get; set; } = "reseller";
+    public bool AllowDelegatedAccess { get; set; } = true;
+    public ResourceAttributes Attributes { get; set; } = new() { ObjectType = "Customer" };
+}
+
+public sealed class CompanyProfile
+{
+    public string TenantId { get; set; } = "";
+    public string Domain { get; set; } = "";
+    public string CompanyName { get; set; } = "";
+    public ResourceAttributes Attributes { get; set; } = new() { ObjectType = "CustomerCompanyProfile" };
+}
+
+/// <summary>A collection page with Partner Center's next link: the same URI again, with the MS-ContinuationToken header.</summary>
+public sealed class CustomerPage
+{
+    public int TotalCount { get; set; }
+    public List<PartnerCustomerResource> Items { get; set; } = [];
+    public PageLinks? Links { get; set; }
+    public ResourceAttributes Attributes { get; set; } = new() { ObjectType = "Collection" };
+}
+
+public sealed class PageLinks
+{
+    public PageLink? Next { get; set; }
+}
+
+public sealed class PageLink
+{
+    public string Uri { get; set; } = "";
+    public string Method { get; set; } = "GET";
+    public List<LinkHeader> Headers { get; set; } = [];
+}
+
+public sealed class LinkHeader
+{
+    public string Key { get; set; } = "";
+    public string Value { get; set; } = "";
+}
+
+/// <summary>
+/// Each partner's customers in Partner Center: those a test or scenario names, and any number more made up
+/// (the bench imports 10,000). A made-up customer's tenant id is derived from the partner and its number,
+/// so the same list comes back every time.
+/// </summary>
+public sealed class CustomerDirectory
+{
+    private readonly ConcurrentDictionary<Guid, List<PartnerCustomerResource>> named = new();
+    private readonly ConcurrentDictionary<Guid, int> madeUp = new();
+
+    public void Set(Guid partner, IEnumerable<(Guid TenantId, string Name, string Domain)> customers) =>
+        named[partner] = [.. customers.Select(c => Resource(c.TenantId, c.Name, c.Domain))];
+
+    /// <summary>How many made-up customers the partner has on top of the named ones.</summary>
+    public void SetMadeUp(Guid partner, int count) => madeUp[partner] = Math.Max(0, count);
+
+    public static Guid MadeUpTenant(Guid partner, int number)
+    {
+        var bytes = partner.ToByteArray();
+        BitConverter.GetBytes(number + 1).CopyTo(bytes, 0);
+        bytes[15] ^= 0x5c;
+        return new Guid(bytes);
+    }
+
+    /// <summary>Pages from this offset on answer 503 until cleared: a listing that fails midway, for tests.</summary>
+    public int? FailFromOffset { get; set; }
+
+    public int Count(Guid partner) => (named.TryGetValue(partner, out var n) ? n.Count : 0) + madeUp.GetValueOrDefault(partner);
+
+    public List<PartnerCustomerResource> Page(Guid partner, int offset, int size)
+    {
+        var list = named.TryGetValue(partner, out var n) ? n : [];
+        var page = list.Skip(offset).Take(size).ToList();
+        for (var i = Math.Max(0, offset - list.Count); page.Count < size && i < madeUp.GetValueOrDefault(partner); i++)
+        {
+            var tenant = MadeUpTenant(partner, i);
+            page.Add(Resource(tenant, $"Customer {i + 1:D5}", $"customer{i + 1:D5}.onmicrosoft.com"));
+        }
+
+        return page;
+    }
+
+    private static PartnerCustomerResource Resource(Guid tenant, string name, string domain) => new()
+    {
+        Id = tenant.ToString(),
+        CommerceId = tenant.ToString("N")[..16],
+        CompanyProfile = new CompanyProfile { TenantId = tenant.ToString(), Domain = domain, CompanyName = name },
+    };
+
+    /// <summary>The continuation token is opaque to callers; here it is the next offset, encoded.</summary>
+    public static string Token(int offset) => Convert.ToBase64String(Encoding.UTF8.GetBytes("offset:" + offset.ToString(CultureInfo.InvariantCulture)));
+
+    public static int? Offset(string? token)
+    {
+        try
+        {
+            var text = token is null ? null : Encoding.UTF8.GetString(Convert.FromBase64String(token));
+            return text is not null && text.StartsWith("offset:", StringComparison.Ordinal) && int.TryParse(text[7..], CultureInfo.InvariantCulture, out var o) && o >= 0 ? o : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

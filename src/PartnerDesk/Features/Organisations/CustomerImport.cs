@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PartnerDesk.MicrosoftApis;
+using PartnerDesk.Platform.Api;
+using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Jobs;
+using PartnerDesk.Platform.Tenancy;
+
+namespace PartnerDesk.Features.Organisations;
+
+public sealed record CustomerImportResult(int Listed, int Added, int Renamed, int Left, int Returned, int Skipped);
+
+/// <summary>
+/// Brings the partner's customers in from Partner Center (GET /v1/customers, every page): new ones are added,
+/// renamed ones renamed, those Partner Center no longer lists are marked as left (their tickets stay), and one
+/// that comes back is active again. Partner Center is read completely first and the change is one save, so a
+/// page that fails midway changes nothing and the next run starts over; nothing is doubled (one customer per
+/// tenant, by a unique index). Customers added by hand or handed over by resellers are never marked as left:
+/// only those Partner Center listed before.
+/// </summary>
+public sealed class CustomerImport(PartnerCenterClient partnerCenter, CustomerImportGates gates, TimeProvider clock)
+{
+    public async Task<Outcome<CustomerImportResult>> Run(PartnerDeskDb db, CancellationToken ct)
+    {
+        if (!db.Caller.IsSystem && db.Caller.AgentRole != AgentRole.AdminAgent)
+        {
+            return Outcome<CustomerImportResult>.Missing;
+        }
+
+        var organisationId = db.Caller.RequireOrganisation();
+        var gate = gates.For(organisationId);
+        await gate.WaitAsync(ct);
+        try
+        {
+            return await RunOnce(db, organisationId, ct);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return Outcome<CustomerImportResult>.Conflict("Another import of the customers ran at the same time; nothing of this one was saved. Try again.");
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<Outcome<CustomerImportResult>> RunOnce(PartnerDeskDb db, Guid organisationId, CancellationToken ct)
+    {
+        List<PartnerCenterCustomer> listed;
+        try
+        {
+            listed = await partnerCenter.Customers(organisationId, ct);
+        }
+        catch (Exception e) when (e is PartnerCenterException or HttpRequestException or InvalidOperationException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return Outcome<CustomerImportResult>.Conflict($"Partner Center could not list the customers, so nothing changed: {e.Message}");
+        }
+
+        var now = clock.GetUtcNow();
+        var skipped = 0;
+        var seen = new Dictionary<Guid, PartnerCenterCustomer>();
+        foreach (var customer in listed)
+        {
+            // A customer without a tenant id (or a name) cannot be served: counted, not guessed.
+            if (!Guid.TryParse(customer.CompanyProfile?.TenantId ?? customer.Id, out var tenant) || tenant == Guid.Empty
+                || string.IsNullOrWhiteSpace(customer.CompanyProfile?.CompanyName))
+            {
+                skipped++;
+                continue;
+            }
+
+            seen.TryAdd(tenant, customer);
+        }
+
+        var existing = await db.Customers.ToDictionaryAsync(c => c.TenantId, ct);
+        int added = 0, renamed = 0, left = 0, returned = 0;
+        foreach (var (tenant, customer) in seen)
+        {
+            var name = Trim(customer.CompanyProfile!.CompanyName!.Trim(), 200);
+            var domain = Trim(customer.CompanyProfile.Domain?.Trim() ?? "", 253);
+            if (existing.TryGetValue(tenant, out var known))
+            {
+                if (known.Name != name)
+                {
+                    known.Name = name;
+                    renamed++;
+                }
+
+                if (domain.Length > 0 && known.DefaultDomain != domain)
+                {
+                    known.DefaultDomain = domain;
+                }
+
+                if (known.LeftAt is not null)
+                {
+                    known.LeftAt = null;
+                    returned++;
+                }
+
+                known.PartnerCenterSeenAt = now;
+            }
+            else
+            {
+                db.Customers.Add(new Customer
+                {
+                    OrganisationId = organisationId,
+                    Name = name,
+                    TenantId = tenant,
+                    DefaultDomain = domain,
+                    CreatedAt = now,
+                    PartnerCenterSeenAt = now,
+                });
+                added++;
+            }
+        }
+
+        // An empty list is taken for a fault (a partner without customers imports nothing to begin with): nobody is marked as left on it.
+        if (seen.Count > 0)
+        {
+            foreach (var gone in existing.Values.Where(c => c.PartnerCenterSeenAt is not null && c.LeftAt is null && !seen.ContainsKey(c.TenantId)))
+            {
+                gone.LeftAt = now;
+                left++;
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        return new CustomerImportResult(listed.Count, added, renamed, left, returned, skipped);
+    }
+
+    private static string Trim(string value, int max) => value.Length <= max ? value : value[..max];
+}
+
+/// <summary>One import per organisation at a time on this instance (across instances, the unique tenant index holds).</summary>
+public sealed class CustomerImportGates
+{
+    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> gates = new();
+
+    public SemaphoreSlim For(Guid organisationId) => gates.GetOrAdd(organisationId, _ => new SemaphoreSlim(1, 1));
+}
+
+public sealed class CustomerImportOptions
+{
+    public const string Section = "PartnerDesk:CustomerImport";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Once a day: customers come and go slowly; an admin imports on demand in between.</summary>
+    public TimeSpan Tick { get; set; } = TimeSpan.FromDays(1);
+}
+
+/// <summary>Imports every organisation's customers from Partner Center daily (organisations with a Partner Center account).</summary>
+public sealed class CustomerImportJob(IServiceScopeFactory scopes, GdapSync accounts, IOptions<CustomerImportOptions> options, TimeProvider clock, ILogger<CustomerImportJob> log)
+    : PeriodicJob(clock, log)
+{
+    protected override bool Enabled => options.Value.Enabled;
+
+    protected override TimeSpan Tick => options.Value.Tick;
+
+    public override async Task<int> RunOnce(CancellationToken ct)
+    {
+        if (await JobLeases.TakeForOrganisations(scopes, "customer-import", TimeSpan.FromHours(1), Clock, ct) is not { } organisations)
+        {
+            return 0;
+        }
+
+        var imported = 0;
+        foreach (var organisationId in organisations.Where(o => accounts.PartnerTenantOf(o) is not null))
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(organisationId);
+            var outcome = await scope.ServiceProvider.GetRequiredService<CustomerImport>().Run(scope.ServiceProvider.GetRequiredService<PartnerDeskDb>(), ct);
+            if (outcome.Succeeded)
+            {
+                imported += outcome.Value!.Added;
+            }
+            else
+            {
+                Log.LogWarning("The daily customer import of organisation {Organisation} did not run: {Reason}", organisationId, outcome.ConflictDetail);
+            }
+        }
+
+        return imported;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Features.Demo;
+using PartnerDesk.Features.Organisations;
+using PartnerDesk.Tests.Infrastructure;
+
+namespace PartnerDesk.Tests.Organisations;
+
+/// <summary>The partner's customers, imported from Partner Center (the simulator lists the demo's three and as many made-up ones as a test asks).</summary>
+public sealed class CustomerImportTests(MicrosoftSignInWorld world) : IClassFixture<MicrosoftSignInWorld>
+{
+    private PartnerDeskApp App => world.App;
+
+    private static readonly Guid ContosoTenant = DemoWorld.Ids.Contoso; // against the simulator, the partner's tenant is the organisation's id
+    private static readonly Guid AdatumTenant = new("0c0c0c56-0001-7000-8000-000000000001");
+
+    private Task<int> Customers() => App.InDatabase(DemoWorld.Ids.Contoso, db => db.Customers.CountAsync());
+
+    [Fact]
+    public async Task Customers_come_in_over_every_page_once_renamed_and_gone_ones_are_marked_and_a_failed_page_changes_nothing()
+    {
+        var admin = await App.ClientFor(Demo.ContosoAdmin);
+        world.Simulator.Customers.SetMadeUp(ContosoTenant, 1_200); // three pages of 500 with the demo's three
+
+        // Page two fails (retries spent): nothing is imported, and the admin is told why.
+        world.Simulator.Customers.FailFromOffset = 500;
+        var failed = await admin.PostAsync("/api/v1/customers/import", null);
+        Assert.Contains("nothing changed", (await failed.Problem(HttpStatusCode.Conflict)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(3, await Customers());
+        world.Simulator.Customers.FailFromOffset = null;
+
+        var first = await (await admin.PostAsync("/api/v1/customers/import", null)).Read<CustomerImportResult>();
+        Assert.Equal(new CustomerImportResult(1_203, 1_200, 0, 0, 0, 0), first);
+        Assert.Equal(1_203, await Customers());
+        var again = await (await admin.PostAsync("/api/v1/customers/import", null)).Read<CustomerImportResult>();
+        Assert.Equal(0, again.Added); // nothing doubled
+        Assert.Equal(1_203, await Customers());
+
+        // Adatum is renamed in Partner Center and the last made-up customer leaves the partner.
+        world.Simulator.Customers.Set(ContosoTenant,
+        [
+            (AdatumTenant, "Adatum Corporation Ltd", "adatum.example"),
+            (new Guid("0c0c0c56-0001-7000-8000-000000000002"), "Litware Inc.", "litware.example"),
+            (new Guid("0c0c0c56-0001-7000-8000-000000000003"), "Tailspin Toys", "tailspintoys.example"),
+        ]);
+        world.Simulator.Customers.SetMadeUp(ContosoTenant, 1_199);
+        var third = await (await admin.PostAsync("/api/v1/customers/import", null)).Read<CustomerImportResult>();
+        Assert.Equal((1, 1), (third.Renamed, third.Left));
+        Assert.Equal("Adatum Corporation Ltd", await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Customers.Where(c => c.Id == DemoWorld.Ids.Adatum).Select(c => c.Name).SingleAsync()));
+        var gone = PartnerDesk.Simulator.PartnerCenter.CustomerDirectory.MadeUpTenant(ContosoTenant, 1_199);
+        Assert.NotNull(await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Customers.Where(c => c.TenantId == gone).Select(c => c.LeftAt).SingleAsync()));
+
+        // It comes back: active again.
+        world.Simulator.Customers.SetMadeUp(ContosoTenant, 1_200);
+        var fourth = await (await admin.PostAsync("/api/v1/customers/import", null)).Read<CustomerImportResult>();
+        Assert.Equal(1, fourth.Returned);
+
+        // Importing is for admins.
+        var helpdesk = await App.ClientFor(Demo.ContosoHelpdesk);
+        Assert.Equal(HttpStatusCode.Forbidden, (await helpdesk.PostAsync("/api/v1/customers/import", null)).StatusCode);
+    }
+}
