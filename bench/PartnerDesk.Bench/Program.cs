@@ -99,6 +99,14 @@ async Task RunOne(BenchDatabase database)
         return;
     }
 
+    if (options.Only == "customer-import")
+    {
+        var c = await CustomerImportWorkload.Run(database, options.HostDll, Path.Combine(options.WorkFolder, $"host-{database.HostSetting.ToLowerInvariant()}.log"));
+        Line(string.Create(inv, $"Customer import from Partner Center (simulated, 500 a page, over the host's API): {c.Customers:N0} customers the first time {c.FirstSeconds:F1} s; again, nothing new, {c.AgainSeconds:F1} s; after 100 renamed and 100 gone {c.ChangedSeconds:F1} s."));
+        Line($"First: `{c.First}`; after the changes: `{c.Changed}`.");
+        return;
+    }
+
     if (options.Only == "sla")
     {
         await SlaSweepRun(database);
