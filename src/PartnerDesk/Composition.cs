@@ -8,6 +8,7 @@ using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.People;
 using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.ServiceHealth;
+using PartnerDesk.Features.Setup;
 using PartnerDesk.Features.Sla;
 using PartnerDesk.Features.Subscriptions;
 using PartnerDesk.Features.SupportProviders;
@@ -36,6 +37,7 @@ public static class Composition
         services.AddPartnerDeskWorkspace(configuration);
         services.AddPartnerDeskNotifications();
         services.AddPartnerDeskPeople(configuration);
+        services.AddPartnerDeskSetup();
 
         // What follows every save, whoever saves, in this order:
         services.AddSaveSteps(
@@ -72,5 +74,6 @@ public static class Composition
         .MapSubscriptionEndpoints()
         .MapKnowledgeEndpoints()
         .MapGdapEndpoints()
-        .MapWorkspaceEndpoints();
+        .MapWorkspaceEndpoints()
+        .MapSetupEndpoints();
 }

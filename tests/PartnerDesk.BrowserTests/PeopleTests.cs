@@ -132,4 +132,18 @@ public sealed class PeopleTests(BrowserFixture browser) : IClassFixture<BrowserF
         await BrowserFixture.Screenshot(agent, "customer-contacts-phone");
         Assert.True(await agent.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), "The customer's contacts page scrolls sideways on a phone.");
     }
+
+    [Fact]
+    public async Task An_admin_sees_what_is_left_to_do_before_going_live()
+    {
+        var admin = await browser.SignedIn(Demo.FabrikamAdmin);
+        await admin.GotoAsync("/console/setup");
+        await Assertions.Expect(admin.Locator("#setup-steps li[data-step]")).ToHaveCountAsync(9);
+        await Assertions.Expect(admin.Locator("li[data-step='plans']")).ToHaveAttributeAsync("data-state", "Done");
+        await Assertions.Expect(admin.Locator("li[data-step='mailbox']")).ToHaveAttributeAsync("data-state", "NotDone");
+        await BrowserFixture.Screenshot(admin, "setup");
+        await admin.SetViewportSizeAsync(390, 844);
+        await BrowserFixture.Screenshot(admin, "setup-phone");
+        Assert.True(await admin.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), "The setup page scrolls sideways on a phone.");
+    }
 }
