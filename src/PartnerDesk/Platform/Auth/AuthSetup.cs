@@ -23,6 +23,12 @@ public static class AuthSetup
             protection.ProtectKeysWithCertificate(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
                 certificate, configuration["PartnerDesk:DataProtection:CertificatePassword"]));
         }
+        else
+        {
+            // Without a certificate the key ring is kept unencrypted, as the README's settings say; the framework would
+            // warn about that each time a key is made (a healthy first start included), which tells an operator nothing new.
+            services.AddLogging(l => l.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error));
+        }
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = CookieOrBearer;
