@@ -146,4 +146,22 @@ public sealed class PeopleTests(BrowserFixture browser) : IClassFixture<BrowserF
         await BrowserFixture.Screenshot(admin, "setup-phone");
         Assert.True(await admin.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), "The setup page scrolls sideways on a phone.");
     }
+
+    [Fact]
+    public async Task A_signed_in_agent_links_its_microsoft_account_after_typing_its_password_again()
+    {
+        var page = await browser.SignedIn(Demo.NorthwindAdmin);
+        await page.GotoAsync("/account");
+        await page.WaitForSelectorAsync("[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        await page.FillAsync("#link-password", "not the password");
+        await page.ClickAsync("#link-microsoft");
+        await Assertions.Expect(page.Locator("#microsoft-account .error")).ToContainTextAsync("The password is not correct.");
+
+        await page.FillAsync("#link-password", TestDatabase.DemoPassword);
+        await page.ClickAsync("#link-microsoft");
+        await PickAccount(page, Demo.NorthwindAdmin);
+        await page.WaitForURLAsync("**/account?linked=microsoft");
+        await Assertions.Expect(page.Locator("#microsoft-account")).ToContainTextAsync("Your Microsoft account is linked");
+        await BrowserFixture.Screenshot(page, "account-linked");
+    }
 }

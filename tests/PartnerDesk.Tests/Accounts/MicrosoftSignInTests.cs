@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.People;
+using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Tenancy;
 using PartnerDesk.Simulator.Graph;
 using PartnerDesk.Tests.Infrastructure;
@@ -172,9 +174,14 @@ public sealed class MicrosoftSignInTests(MicrosoftSignInWorld world) : IClassFix
         await MicrosoftSignInWorld.PasswordSignIn(browser, Demo.AlpineAgent);
         await (await browser.PutAsJsonAsync("/api/v1/organisation/sign-in", new { useMyMicrosoftTenant = true })).ProblemNaming("useMyMicrosoftTenant");
 
+        // Linking needs the ticket the account page gives for the password typed again: a made-up one is refused.
+        var tickets = App.Services.GetRequiredService<MicrosoftLinkTickets>();
+        Assert.Equal("/account?refused=PasswordNeeded", await world.SignIn(browser, Demo.AlpineAgent, link: "made-up"));
+        Assert.Equal("/account?refused=PasswordNeeded", await world.SignIn(browser, Demo.AlpineAgent, link: tickets.Issue(DemoWorld.Ids.ContosoAdmin)));
+
         // A customer's tenant cannot be claimed: linking an Adatum account is refused.
-        Assert.Equal("/account?refused=InvitationOtherTenant", await world.SignIn(browser, Demo.AdatumIt, link: true));
-        Assert.Equal("/account?linked=microsoft", await world.SignIn(browser, Demo.AlpineAgent, link: true));
+        Assert.Equal("/account?refused=InvitationOtherTenant", await world.SignIn(browser, Demo.AdatumIt, link: tickets.Issue(DemoWorld.Ids.AlpineAgent)));
+        Assert.Equal("/account?linked=microsoft", await world.SignIn(browser, Demo.AlpineAgent, link: tickets.Issue(DemoWorld.Ids.AlpineAgent)));
         var settings = await (await browser.PutAsJsonAsync("/api/v1/organisation/sign-in", new { useMyMicrosoftTenant = true })).Read<SignInSettings>();
         Assert.Equal(DemoWorld.Ids.Alpine, settings.TenantId);
     }

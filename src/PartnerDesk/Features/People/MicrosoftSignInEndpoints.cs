@@ -18,7 +18,7 @@ public static class MicrosoftSignInEndpoints
 
     public static IEndpointRouteBuilder MapMicrosoftSignIn(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/signin/microsoft", (string? returnUrl, string? invitation, bool? link, HttpContext http, IOptions<MicrosoftSignInOptions> options) =>
+        app.MapGet("/signin/microsoft", (string? returnUrl, string? invitation, string? link, HttpContext http, IOptions<MicrosoftSignInOptions> options, MicrosoftLinkTickets tickets) =>
         {
             if (!options.Value.Available)
             {
@@ -32,9 +32,15 @@ public static class MicrosoftSignInEndpoints
                 properties.Items[InvitationItem] = invitation;
             }
 
-            if (link == true && http.User.FindFirstValue(CallerClaims.UserId) is { } me)
+            if (link is not null)
             {
-                properties.Items[LinkItem] = me; // checked against the session again when Microsoft answers
+                // Linking needs the ticket the account page gave for the password typed again, for this very person.
+                if (!Guid.TryParse(http.User.FindFirstValue(CallerClaims.UserId), out var me) || !tickets.Names(link, me))
+                {
+                    return Results.LocalRedirect("/account?refused=PasswordNeeded");
+                }
+
+                properties.Items[LinkItem] = me.ToString(); // checked against the session again when Microsoft answers
             }
 
             properties.Parameters["prompt"] = "select_account";

@@ -14,6 +14,7 @@ public static class AuthSetup
     public static IServiceCollection AddPartnerDeskAuth(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddMemoryCache();
+        services.AddSingleton<MicrosoftLinkTickets>();
         services.AddSignInLimits();
         // The key ring lives in the database (every instance, every restart). In production, encrypt it at rest
         // with a certificate, so that a copy of the database alone opens no mailbox and forges no cookie.
