@@ -79,7 +79,7 @@ public class BrowserFixture : IAsyncLifetime
         try
         {
             // The URL is what tells; waiting for a full load as well made a cold first sign-in miss the timeout.
-            await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
+            await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
         }
         catch (TimeoutException)
         {

@@ -102,6 +102,11 @@ public static class AuthSetup
     /// </summary>
     private static async Task<bool> SessionIsCurrent(Microsoft.AspNetCore.Authentication.Cookies.CookieValidatePrincipalContext context)
     {
+        if (Path.HasExtension(context.HttpContext.Request.Path.Value))
+        {
+            return true; // a script, style or image: nothing of anyone's is served, and a page loads dozens of them
+        }
+
         var stampType = context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
         var stamp = context.Principal?.FindFirst(stampType)?.Value;
         if (!Guid.TryParse(context.Principal?.FindFirst(CallerClaims.UserId)?.Value, out var userId) || stamp is null)
