@@ -71,7 +71,7 @@ public static class CustomerPeople
         if (request.IsCustomerAdmin is { } admin && admin != contact.IsCustomerAdmin)
         {
             contact.IsCustomerAdmin = admin;
-            await NewStamp(db, id, ct);
+            await Staff.NewStamp(db, id, ct);
         }
 
         if (request.IsActive is { } active && active != contact.IsActive)
@@ -135,12 +135,4 @@ public static class CustomerPeople
         from u in accounts.DefaultIfEmpty()
         select new ContactView(c.Id, c.CustomerId, c.DisplayName, c.Email, c.IsCustomerAdmin, c.IsActive, c.Origin,
             u != null, u != null && u.EntraObjectId != null, u == null ? null : u.LastSignInAt);
-
-    private static async Task NewStamp(PartnerDeskDb db, Guid userId, CancellationToken ct)
-    {
-        if (await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct) is { } account)
-        {
-            account.SecurityStamp = Guid.NewGuid().ToString("N").ToUpperInvariant();
-        }
-    }
 }

@@ -250,7 +250,8 @@ public sealed class Staff(UserManager<UserAccount> users, TimeProvider clock)
         }
     }
 
-    private static async Task NewStamp(PartnerDeskDb db, Guid userId, CancellationToken ct)
+    /// <summary>A new security stamp: every cookie session of the account ends at its next request.</summary>
+    internal static async Task NewStamp(PartnerDeskDb db, Guid userId, CancellationToken ct)
     {
         if (await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct) is { } account)
         {
