@@ -114,14 +114,15 @@ public sealed class MicrosoftSignInTests(MicrosoftSignInWorld world) : IClassFix
     public async Task An_invitation_is_personal_and_where_microsoft_is_required_it_is_accepted_only_with_microsoft()
     {
         var admin = await App.ClientFor(Demo.ContosoAdmin);
-        var invited = await (await admin.PostAsJsonAsync("/api/v1/invitations", new { email = "newhire@contoso-cloud.example", kind = "Agent" })).Read<CreatedInvitation>(HttpStatusCode.Created);
+        var hire = world.NewColleague(DemoWorld.Ids.Contoso, "contoso-cloud.example");
+        var invited = await (await admin.PostAsJsonAsync("/api/v1/invitations", new { email = hire, kind = "Agent" })).Read<CreatedInvitation>(HttpStatusCode.Created);
         var token = invited.Link[(invited.Link.LastIndexOf('/') + 1)..];
 
         // Sales' Megan opens the forwarded link and picks her own account: refused, nothing is linked.
         using var megan = world.Browser();
         var refused = await world.SignIn(megan, Demo.ContosoSales, invitation: token);
         Assert.StartsWith($"/invite/{token}?error=", refused, StringComparison.Ordinal);
-        Assert.Contains("newhire", Uri.UnescapeDataString(refused), StringComparison.Ordinal);
+        Assert.Contains(hire, Uri.UnescapeDataString(refused), StringComparison.Ordinal);
         Assert.Null(await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Users.Where(u => u.Id == DemoWorld.Ids.ContosoSales).Select(u => u.EntraObjectId).SingleAsync()));
 
         // Contoso requires Microsoft: a password cannot accept an agent's invitation.
@@ -130,7 +131,7 @@ public sealed class MicrosoftSignInTests(MicrosoftSignInWorld world) : IClassFix
         var password = await anonymous.PostAsJsonAsync("/api/v1/invitations/accept", new { token, password = "a long enough passphrase" });
         Assert.Contains("accept the invitation with your Microsoft work account", (await password.Problem(HttpStatusCode.Conflict)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         using var alex = world.Browser();
-        Assert.Equal("/", await world.SignIn(alex, "newhire@contoso-cloud.example", invitation: token));
+        Assert.Equal("/", await world.SignIn(alex, hire, invitation: token));
         await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Organisations.ExecuteUpdateAsync(s => s.SetProperty(o => o.RequireMicrosoftSignIn, false)));
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using PartnerDesk.Simulator;
+using PartnerDesk.Simulator.Graph;
 
 namespace PartnerDesk.Tests.Infrastructure;
 
@@ -33,6 +34,23 @@ public sealed partial class MicrosoftSignInWorld : IAsyncLifetime
     {
         await App.DisposeAsync();
         await Simulator.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Adds a new member to the tenant's directory and returns its UPN: a person no other test of the class has
+    /// invited or signed in, whatever order the tests run in.
+    /// </summary>
+    public string NewColleague(Guid tenantId, string domain)
+    {
+        var tenant = Simulator.Directory.TenantOf(tenantId)!;
+        var upn = $"hire-{Guid.NewGuid():N}@{domain}";
+        Simulator.Directory.Set(new DirectoryTenant
+        {
+            TenantId = tenant.TenantId,
+            DisplayName = tenant.DisplayName,
+            Users = [.. tenant.Users, new EntraUser { DisplayName = "New Hire", UserPrincipalName = upn }],
+        });
+        return upn;
     }
 
     /// <summary>A browser's cookie jar on the host, redirects followed by hand.</summary>
