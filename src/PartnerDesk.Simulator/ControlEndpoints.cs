@@ -77,6 +77,11 @@ public static class ControlEndpoints
         control.MapGet("/directory", (Graph.EntraDirectory directory) => directory.Tenants());
 
         // Sign-in: rotate the signing key (the old one stays published unless retireOld), arm a fault for the next id token.
+        control.MapPost("/grants/{tenant:guid}/revoke", (Guid tenant, Graph.SignInState signIn) =>
+        {
+            signIn.RevokeGrants(tenant);
+            return Results.NoContent();
+        });
         control.MapPost("/keys/rotate", (Graph.SignInState signIn, bool? retireOld) => Results.Ok(new { kid = signIn.RotateKeys(retireOld ?? false) }));
         control.MapPost("/signin-faults", (Graph.SignInFault fault, Graph.SignInState signIn) =>
         {

@@ -51,12 +51,13 @@ public static class Composition
     }
 
     /// <summary>Routes outside the API: the browser's way through Sign in with Microsoft.</summary>
-    public static IEndpointRouteBuilder MapPartnerDeskSignIn(this IEndpointRouteBuilder app) => app.MapMicrosoftSignIn();
+    public static IEndpointRouteBuilder MapPartnerDeskSignIn(this IEndpointRouteBuilder app) => app.MapMicrosoftSignIn().MapPartnerCenterConsent();
 
     public static RouteGroupBuilder MapPartnerDeskFeatures(this RouteGroupBuilder api) => api
         .MapAccountEndpoints()
         .MapPeopleEndpoints()
         .MapCustomerEndpoints()
+        .MapPartnerCenterConnectionEndpoints()
         .MapTicketEndpoints()
         .MapTicketAttachmentEndpoints()
         .MapServiceHealthEndpoints()

@@ -95,6 +95,7 @@ public static class EntraSignInEndpoints
         }
 
         var pick = parameters.Remove("user", out var user) ? user : null;
+        var cancelled = parameters.Remove("cancel");
         string Get(string name) => parameters.TryGetValue(name, out var v) ? v : "";
 
         _ = KnownSegment(tenant, out var tenantId);
@@ -147,6 +148,17 @@ public static class EntraSignInEndpoints
             {
                 ["error"] = "login_required",
                 ["error_description"] = "AADSTS50058: A silent sign-in request was sent but no user is signed in.",
+                ["state"] = Get("state"),
+            });
+        }
+
+        if (cancelled)
+        {
+            // The person closed the picker or declined the permissions: Entra ID sends the application an error.
+            return Respond(redirect, mode, new()
+            {
+                ["error"] = "access_denied",
+                ["error_description"] = "AADSTS65004: User declined to consent to access the app.",
                 ["state"] = Get("state"),
             });
         }
@@ -249,6 +261,9 @@ public static class EntraSignInEndpoints
             <form method="post" action="{action}" class="other">{hidden}
             <label for="other-account">Use another account</label>
             <div class="row"><input id="other-account" name="user" type="email" autocomplete="username" placeholder="someone@example.com" required value="{Html.Encode(typed ?? "")}"><button type="submit">Next</button></div>
+            </form>
+            <form method="post" action="{action}" class="other">{hidden}
+            <button type="submit" name="cancel" value="1" id="cancel">Cancel</button>
             </form>
             """);
     }
@@ -406,7 +421,7 @@ public static class EntraSignInEndpoints
             payload["xms_edov"] = true;
         }
 
-        return Results.Json(new JsonObject
+        var answer = new JsonObject
         {
             ["token_type"] = "Bearer",
             ["scope"] = grant.Scope ?? "",
@@ -415,6 +430,47 @@ public static class EntraSignInEndpoints
             // Opaque like the client-credentials tokens: Graph reads the user's tenant back from it.
             ["access_token"] = GraphEndpoints.TokenPrefix + grant.TenantId.ToString(),
             ["id_token"] = signIn.CreateJwt(payload, unpublishedKey: fault == SignInFaultKind.BadSignature),
+        };
+        if (SimulatedGrants.Scopes(grant.Scope).Contains("offline_access"))
+        {
+            answer["refresh_token"] = SimulatedGrants.Issue(new(grant.TenantId, user.Id, user.UserPrincipalName, grant.ClientId, grant.Scope ?? "", signIn.Clock.GetUtcNow().UtcTicks));
+        }
+
+        return Results.Json(answer);
+    }
+
+    /// <summary>
+    /// The token endpoint's refresh_token grant: a new access token and a new refresh token (Entra ID rotates them),
+    /// unless the grant was revoked since the token was issued or the token is not one this Entra ID issued.
+    /// </summary>
+    internal static IResult Refresh(HttpContext http, IFormCollection form, SimulatorState state, SignInState signIn)
+    {
+        http.Response.Headers.CacheControl = "no-store, no-cache";
+        var token = SimulatedGrants.Read(form["refresh_token"].ToString());
+        state.Count(token?.TenantId, "signin.refresh");
+        if (token is null)
+        {
+            return TokenError("invalid_grant", 9002313, "AADSTS9002313: Invalid request. Request is malformed or invalid: the refresh token is not valid.");
+        }
+
+        if (!string.Equals(token.ClientId, form["client_id"].ToString(), StringComparison.OrdinalIgnoreCase))
+        {
+            return TokenError("invalid_grant", 70000, "AADSTS70000: The provided refresh token was issued to a different client.");
+        }
+
+        if (signIn.Revoked(token))
+        {
+            return TokenError("invalid_grant", 50173, "AADSTS50173: The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.");
+        }
+
+        return Results.Json(new JsonObject
+        {
+            ["token_type"] = "Bearer",
+            ["scope"] = token.Scope,
+            ["expires_in"] = 3599,
+            ["ext_expires_in"] = 3599,
+            ["access_token"] = GraphEndpoints.TokenPrefix + token.TenantId.ToString(),
+            ["refresh_token"] = SimulatedGrants.Issue(token with { IssuedAt = signIn.Clock.GetUtcNow().UtcTicks }),
         });
     }
 

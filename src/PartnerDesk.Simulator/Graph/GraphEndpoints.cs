@@ -68,6 +68,11 @@ public static partial class GraphEndpoints
             return EntraSignInEndpoints.RedeemCode(http, form, state, signIn, users);
         }
 
+        if (form is not null && form["grant_type"].ToString() == "refresh_token")
+        {
+            return EntraSignInEndpoints.Refresh(http, form, state, signIn);
+        }
+
         _ = Guid.TryParse(tenant, out var tenantId);
         state.Count(tenantId == Guid.Empty ? null : tenantId, "token");
         if (tenantId == Guid.Empty || form is null || form["grant_type"].ToString() != "client_credentials" || string.IsNullOrEmpty(form["client_id"].ToString()))

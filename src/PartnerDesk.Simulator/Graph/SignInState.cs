@@ -50,6 +50,7 @@ public sealed class SignInState : IDisposable
     private readonly TimeProvider clock;
     private readonly List<(string Kid, RSA Key)> keys = [];
     private readonly Dictionary<string, (AuthorizationGrant Grant, string? PreviousNonce, DateTimeOffset ExpiresAt, bool Redeemed)> codes = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, long> revokedBefore = [];
     private SignInFaultKind? armed;
     private string? lastNonce;
 
@@ -112,6 +113,23 @@ public sealed class SignInState : IDisposable
                     ["issuer"] = issuer,
                 };
             });
+        }
+    }
+
+    /// <summary>An admin of the tenant revoked its users' sessions: every refresh token issued until now stops working.</summary>
+    public void RevokeGrants(Guid tenantId)
+    {
+        lock (gate)
+        {
+            revokedBefore[tenantId] = clock.GetUtcNow().UtcTicks + 1;
+        }
+    }
+
+    internal bool Revoked(RefreshGrant grant)
+    {
+        lock (gate)
+        {
+            return revokedBefore.TryGetValue(grant.TenantId, out var before) && grant.IssuedAt < before;
         }
     }
 

@@ -32,9 +32,6 @@ public static class MicrosoftSetup
             ? sp.GetRequiredService<SimulatorTokens>()
             : new EntraAppTokens(sp.GetRequiredService<IOptions<MicrosoftOptions>>()));
         services.AddSingleton<GraphClients>();
-        services.AddSingleton<IPartnerCenterTokens>(sp => sp.GetRequiredService<IOptions<MicrosoftOptions>>().Value.LoginIsSimulated
-            ? new SimulatedPartnerCenterTokens(sp.GetRequiredService<ITenantTokens>())
-            : new PartnerCenterUserTokens(sp.GetRequiredService<IOptions<MicrosoftOptions>>()));
         services.AddHttpClient<PartnerCenterClient>((sp, http) =>
             {
                 http.BaseAddress = sp.GetRequiredService<IOptions<MicrosoftOptions>>().Value.PartnerCenterBaseUrl;

@@ -3,8 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Options;
-using Microsoft.Identity.Client;
 
 namespace PartnerDesk.MicrosoftApis;
 
@@ -69,42 +67,10 @@ public sealed class PartnerCenterException(HttpStatusCode status, string reason,
     public TimeSpan? RetryAfter { get; } = retryAfter;
 }
 
-/// <summary>App+User tokens for Partner Center, per organisation (each partner has its own Partner Center account).</summary>
+/// <summary>App+User tokens for Partner Center, per organisation (each partner has its own Partner Center account; Organisations keeps them).</summary>
 public interface IPartnerCenterTokens
 {
     Task<string> GetTokenAsync(Guid organisationId, CancellationToken ct);
-}
-
-/// <summary>Against a simulator: its token endpoint, with the organisation's id as the partner's tenant.</summary>
-public sealed class SimulatedPartnerCenterTokens(ITenantTokens tokens) : IPartnerCenterTokens
-{
-    public Task<string> GetTokenAsync(Guid organisationId, CancellationToken ct) =>
-        tokens.GetTokenAsync(organisationId, PartnerCenterClient.Scope, ct);
-}
-
-/// <summary>
-/// Against Partner Center: App+User, as its service request API requires. A partner admin agent signs in
-/// once (docs/microsoft.md); the refresh token it yields is kept in the organisation's settings and MSAL
-/// turns it into access tokens (and keeps them in its cache).
-/// </summary>
-public sealed class PartnerCenterUserTokens(IOptions<MicrosoftOptions> options) : IPartnerCenterTokens
-{
-    private readonly Lazy<IConfidentialClientApplication> app = new(() => ConfidentialClientApplicationBuilder
-        .Create(options.Value.ClientId ?? throw new InvalidOperationException("PartnerDesk:Microsoft:ClientId is not set."))
-        .WithClientSecret(options.Value.ClientSecret ?? throw new InvalidOperationException("PartnerDesk:Microsoft:ClientSecret is not set."))
-        .WithAuthority(new Uri(options.Value.LoginBaseUrl, "organizations").ToString())
-        .Build());
-
-    public async Task<string> GetTokenAsync(Guid organisationId, CancellationToken ct)
-    {
-        var account = options.Value.PartnerCenterAccounts.GetValueOrDefault(organisationId.ToString())
-            ?? throw new InvalidOperationException($"No Partner Center account is set up for organisation {organisationId}.");
-        var result = await ((IByRefreshToken)app.Value)
-            .AcquireTokenByRefreshToken([PartnerCenterClient.Scope], account.RefreshToken)
-            .WithTenantId(account.TenantId)
-            .ExecuteAsync(ct);
-        return result.AccessToken;
-    }
 }
 
 /// <summary>

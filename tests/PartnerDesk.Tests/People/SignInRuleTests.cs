@@ -2,6 +2,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using PartnerDesk.Features.Mail;
 using PartnerDesk.Features.People;
+using PartnerDesk.MicrosoftApis;
 
 namespace PartnerDesk.Tests.People;
 
@@ -20,7 +21,7 @@ public sealed class SignInRuleTests
     [Fact]
     public void The_issuer_must_be_the_one_of_the_token_s_own_tenant()
     {
-        Assert.Equal($"https://login.microsoftonline.com/{Tenant}/v2.0", MicrosoftSignInSetup.ValidIssuer(Entra, $"https://login.microsoftonline.com/{Tenant}/v2.0", Token(Tenant.ToString())));
+        Assert.Equal($"https://login.microsoftonline.com/{Tenant}/v2.0", EntraOpenIdConnect.ValidIssuer(Entra, $"https://login.microsoftonline.com/{Tenant}/v2.0", Token(Tenant.ToString())));
 
         // Another tenant's issuer, the template as issuer, another host, a v1 issuer, no tid, a tid that is no GUID.
         string[] wrong =
@@ -32,11 +33,11 @@ public sealed class SignInRuleTests
         ];
         foreach (var issuer in wrong)
         {
-            Assert.Throws<SecurityTokenInvalidIssuerException>(() => MicrosoftSignInSetup.ValidIssuer(Entra, issuer, Token(Tenant.ToString())));
+            Assert.Throws<SecurityTokenInvalidIssuerException>(() => EntraOpenIdConnect.ValidIssuer(Entra, issuer, Token(Tenant.ToString())));
         }
 
-        Assert.Throws<SecurityTokenInvalidIssuerException>(() => MicrosoftSignInSetup.ValidIssuer(Entra, $"https://login.microsoftonline.com/{Tenant}/v2.0", Token(null)));
-        Assert.Throws<SecurityTokenInvalidIssuerException>(() => MicrosoftSignInSetup.ValidIssuer(Entra, "https://login.microsoftonline.com/organizations/v2.0", Token("organizations")));
+        Assert.Throws<SecurityTokenInvalidIssuerException>(() => EntraOpenIdConnect.ValidIssuer(Entra, $"https://login.microsoftonline.com/{Tenant}/v2.0", Token(null)));
+        Assert.Throws<SecurityTokenInvalidIssuerException>(() => EntraOpenIdConnect.ValidIssuer(Entra, "https://login.microsoftonline.com/organizations/v2.0", Token("organizations")));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.Plans;
@@ -56,6 +57,29 @@ public static class DemoWorld
 
     public static string NewPassword() =>
         "Demo-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant() + "!";
+
+    /// <summary>
+    /// The demo partners' Partner Center accounts, as if their admins had connected them: refresh tokens the
+    /// simulated Entra ID honours (across its restarts), stored as a consent in the console stores them.
+    /// </summary>
+    public static async Task ConnectPartnerCenter(PartnerDeskDb db, IDataProtector protector, string clientId, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var (organisation, admin) in new[] { (Ids.Contoso, "admin@contoso-cloud.example"), (Ids.Northwind, "admin@northwind-distribution.example"), (Ids.Fabrikam, "admin@fabrikam-solutions.example") })
+        {
+            db.Add(new PartnerCenterConnection
+            {
+                OrganisationId = organisation,
+                PartnerTenantId = organisation,
+                ProtectedRefreshToken = protector.Protect(PartnerDesk.Simulator.Graph.SimulatedGrants.ForPartnerCenter(organisation, admin, clientId)),
+                Source = ConnectionSource.Console,
+                ConnectedBy = admin,
+                ConnectedAt = now,
+            });
+        }
+
+        await db.SaveChangesAsync();
+    }
 
     public static async Task Seed(PartnerDeskDb db, IPasswordHasher<UserAccount> hasher, string password, TimeProvider clock)
     {

@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using PartnerDesk.Features.Organisations;
+using PartnerDesk.MicrosoftApis;
 using PartnerDesk.Platform;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
@@ -54,6 +56,11 @@ public static class FirstStart
             }
 
             await DemoWorld.Seed(db, hasher, password, clock);
+            await DemoWorld.ConnectPartnerCenter(
+                db,
+                services.GetRequiredService<IDataProtectionProvider>().CreateProtector(PartnerCenterConnections.Purpose),
+                EntraApp.ClientId(services.GetRequiredService<IOptions<MicrosoftOptions>>().Value),
+                clock);
             Console.WriteLine(DemoBanner(app, password, seeded: true));
         }
         else if (options.Admin is { Email: not null, Password: not null, Organisation: not null } admin)

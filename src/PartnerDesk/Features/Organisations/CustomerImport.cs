@@ -167,8 +167,13 @@ public sealed class CustomerImportJob(IServiceScopeFactory scopes, GdapSync acco
         }
 
         var imported = 0;
-        foreach (var organisationId in organisations.Where(o => accounts.PartnerTenantOf(o) is not null))
+        foreach (var organisationId in organisations)
         {
+            if (await accounts.PartnerTenantOf(organisationId, ct) is null)
+            {
+                continue;
+            }
+
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(organisationId);
             var outcome = await scope.ServiceProvider.GetRequiredService<CustomerImport>().Run(scope.ServiceProvider.GetRequiredService<PartnerDeskDb>(), ct);

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.Extensions.Options;
 using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.MicrosoftApis;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Jobs;
@@ -86,10 +87,10 @@ public static class GdapExpiry
 
     private static async Task<Results<Ok<GdapSyncResult>, ProblemHttpResult>> Sync(PartnerDeskDb db, GdapSync sync, CancellationToken ct)
     {
-        if (sync.PartnerTenantOf(db.Caller.RequireOrganisation()) is null)
+        if (await sync.PartnerTenantOf(db.Caller.RequireOrganisation(), ct) is null)
         {
             return TypedResults.Problem(statusCode: 409, title: "GDAP cannot be read for this organisation.",
-                detail: "The organisation has no Partner Center account (PartnerDesk:Microsoft:PartnerCenterAccounts), so its partner tenant is unknown.");
+                detail: "Partner Center is not connected (an admin connects it on the Going live page), so the partner tenant is unknown.");
         }
 
         var result = await sync.Run(db, ct);
@@ -169,7 +170,7 @@ public sealed class GdapExpiryJob(IServiceScopeFactory scopes, IOptions<GdapOpti
             var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
             try
             {
-                if (options.Value.Sync && sync.PartnerTenantOf(organisationId) is not null)
+                if (options.Value.Sync && await sync.PartnerTenantOf(organisationId, ct) is not null)
                 {
                     await sync.Run(db, ct); // a failure is recorded; the expiry check runs on what is stored
                     db.ChangeTracker.Clear();
@@ -201,6 +202,11 @@ public static class OrganisationsSetup
         services.Configure<CustomerImportOptions>(configuration.GetSection(CustomerImportOptions.Section));
         services.AddScoped<CustomerImport>(); // Partner Center's client is a typed HttpClient
         services.AddSingleton<CustomerImportGates>();
+        services.AddSingleton<PartnerCenterConnections>();
+        services.AddHttpClient(nameof(PartnerCenterTokens), http => http.Timeout = TimeSpan.FromSeconds(60));
+        services.AddSingleton<PartnerCenterTokens>();
+        services.AddSingleton<IPartnerCenterTokens>(sp => sp.GetRequiredService<PartnerCenterTokens>());
+        services.AddPartnerCenterConsent();
         services.AddHostedService<CustomerImportJob>();
         return services;
     }

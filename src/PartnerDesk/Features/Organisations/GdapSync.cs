@@ -1,7 +1,6 @@
 using System.Xml;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.Extensions.Options;
 using Microsoft.Graph.Models.ODataErrors;
 using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.MicrosoftApis;
@@ -46,29 +45,20 @@ public sealed record GdapSyncResult(bool Succeeded, string? Error, int Relations
 /// query filters decide from this copy which customers a helpdesk agent reaches, so it is replaced in one save:
 /// Microsoft is read completely first, and a failed read changes nothing but the sync state.
 /// </summary>
-public sealed class GdapSync(GraphClients graph, IOptions<MicrosoftOptions> microsoft, TimeProvider clock, ILogger<GdapSync> log)
+public sealed class GdapSync(GraphClients graph, PartnerCenterConnections connections, TimeProvider clock, ILogger<GdapSync> log)
 {
     private static readonly string[] UserFields = ["id", "mail", "userPrincipalName", "proxyAddresses"];
 
-    /// <summary>The partner's own Entra tenant: the simulator uses the organisation's id; Microsoft, the tenant of its Partner Center account.</summary>
-    public Guid? PartnerTenantOf(Guid organisationId)
-    {
-        var o = microsoft.Value;
-        if (o.LoginIsSimulated)
-        {
-            return organisationId;
-        }
-
-        return o.PartnerCenterAccounts.TryGetValue(organisationId.ToString(), out var account) && Guid.TryParse(account.TenantId, out var tenant) ? tenant : null;
-    }
+    /// <summary>The partner's own Entra tenant: the one of its Partner Center account (GDAP is read there).</summary>
+    public Task<Guid?> PartnerTenantOf(Guid organisationId, CancellationToken ct) => connections.PartnerTenantOf(organisationId, ct);
 
     /// <summary>Syncs the db caller's organisation.</summary>
     public async Task<GdapSyncResult> Run(PartnerDeskDb db, CancellationToken ct)
     {
         var organisationId = db.Caller.RequireOrganisation();
-        if (PartnerTenantOf(organisationId) is not { } partnerTenant)
+        if (await PartnerTenantOf(organisationId, ct) is not { } partnerTenant)
         {
-            return GdapSyncResult.Failed("The organisation has no Partner Center account (PartnerDesk:Microsoft:PartnerCenterAccounts), so its partner tenant is unknown.");
+            return GdapSyncResult.Failed("Partner Center is not connected (Going live page), so the partner tenant is unknown.");
         }
 
         // One sync of an organisation at a time on this instance; across instances, the loser's save fails and is recorded.

@@ -10,5 +10,6 @@ internal sealed class OrganisationsVisibility : IVisibilityRules
         visible.OwnedByOrganisation<SupportProfile>();
         visible.OwnedByOrganisation<GdapNotice>();
         visible.OwnedByOrganisation<GdapSyncState>();
+        visible.OwnedByOrganisation<PartnerCenterConnection>();
     }
 }

@@ -22,4 +22,12 @@ public static class Unfiltered
             .Where(g => g.OrganisationId != organisationId && groups.Contains(g.Id)).Select(g => g.Id).ToListAsync(ct)).Select(g => g.ToString()));
         return taken;
     }
+
+    /// <summary>
+    /// Whether a tenant is another organisation's of this installation, or one of this organisation's customers:
+    /// then it cannot become this organisation's own (its agents' sign-in and Partner Center account).
+    /// </summary>
+    public static async Task<bool> TenantInUse(PartnerDeskDb db, Guid tenant, Guid organisationId, CancellationToken ct) =>
+        await db.Organisations.IgnoreQueryFilters().AnyAsync(o => o.TenantId == tenant && o.Id != organisationId, ct)
+        || await db.Customers.AnyAsync(c => c.TenantId == tenant, ct);
 }

@@ -1,10 +1,5 @@
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
-using Microsoft.IdentityModel.Tokens;
 using PartnerDesk.MicrosoftApis;
 using PartnerDesk.Platform.Auth;
 
@@ -18,7 +13,7 @@ namespace PartnerDesk.Features.People;
 public static class MicrosoftSignInSetup
 {
     /// <summary>The client id the simulator knows when no Entra app is configured.</summary>
-    public const string SimulatedClientId = "0c0c0c0c-0000-7000-8000-0000000000aa";
+    public const string SimulatedClientId = EntraApp.SimulatedClientId;
 
     public static void AddMicrosoftSignIn(this IServiceCollection services)
     {
@@ -29,59 +24,10 @@ public static class MicrosoftSignInSetup
         services.AddOptions<OpenIdConnectOptions>(MicrosoftSignInOptions.Scheme).Configure<IOptions<MicrosoftOptions>>((o, microsoft) => Configure(o, microsoft.Value));
     }
 
-    // One client for metadata and key reads, for the life of the process (the handler's own is made the same way).
-    private static readonly HttpClient Backchannel = new() { Timeout = TimeSpan.FromSeconds(60) };
-
     private static void Configure(OpenIdConnectOptions o, MicrosoftOptions microsoft)
     {
-        var simulated = microsoft.LoginIsSimulated;
-        var loginBase = microsoft.LoginBaseUrl;
-        o.Authority = new Uri(loginBase, "organizations/v2.0").ToString();
-        o.ClientId = microsoft.ClientId is { Length: > 0 } id ? id : SimulatedClientId;
-        o.ClientSecret = simulated ? microsoft.ClientSecret ?? "simulated" : microsoft.ClientSecret;
-        o.ResponseType = OpenIdConnectResponseType.Code;
-        o.ResponseMode = OpenIdConnectResponseMode.FormPost;
-        o.UsePkce = true;
-        o.Scope.Clear();
-        o.Scope.Add("openid");
-        o.Scope.Add("profile");
-        o.Scope.Add("email");
+        EntraOpenIdConnect.Configure(o, microsoft);
         o.CallbackPath = "/signin-microsoft";
-        o.SignInScheme = IdentityConstants.ExternalScheme;
-        o.MapInboundClaims = false; // tid, oid, preferred_username as Entra names them
-        o.SaveTokens = false;
-        o.GetClaimsFromUserInfoEndpoint = false;
-        o.RequireHttpsMetadata = !simulated;
-        o.TokenValidationParameters.IssuerValidator = (issuer, token, _) => ValidIssuer(loginBase, issuer, token);
-        o.TokenValidationParameters.ValidAudience = o.ClientId;
-        o.TokenValidationParameters.NameClaimType = "name";
-        if (simulated)
-        {
-            // The simulator and PartnerDesk are one site on loopback over http: its form post back carries Lax cookies.
-            o.CorrelationCookie.SameSite = SameSiteMode.Lax;
-            o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.NonceCookie.SameSite = SameSiteMode.Lax;
-            o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-        }
-
-        o.ConfigurationManager = new SigningKeys(
-            o.Authority.TrimEnd('/') + "/.well-known/openid-configuration",
-            new Microsoft.IdentityModel.Protocols.HttpDocumentRetriever(Backchannel) { RequireHttps = !simulated },
-            simulated ? TimeSpan.Zero : TimeSpan.FromMinutes(1),
-            TimeProvider.System);
-
-        if (!simulated && microsoft.ClientSecret is not { Length: > 0 } && microsoft.CertificatePath is { Length: > 0 } path)
-        {
-            // A certificate instead of a secret: the code is redeemed with a signed client assertion (private_key_jwt).
-            var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, microsoft.CertificatePassword);
-            o.Events.OnAuthorizationCodeReceived = context =>
-            {
-                context.TokenEndpointRequest!.ClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-                context.TokenEndpointRequest.ClientAssertion = ClientAssertion(certificate, context.Options.ClientId!, context.Options.Configuration!.TokenEndpoint);
-                return Task.CompletedTask;
-            };
-        }
-
         o.Events.OnRemoteFailure = context =>
         {
             // A refused token (audience, issuer, lifetime, signature, nonce) or a cancelled sign-in: say so, create nothing.
@@ -91,34 +37,5 @@ public static class MicrosoftSignInSetup
             context.HandleResponse();
             return Task.CompletedTask;
         };
-    }
-
-    /// <summary>Entra ID's issuer of a v2.0 token is https://login.microsoftonline.com/{tid}/v2.0, with tid the token's own tenant.</summary>
-    public static string ValidIssuer(Uri loginBase, string issuer, SecurityToken token)
-    {
-        var tid = token is JsonWebToken jwt && jwt.TryGetPayloadValue<string>("tid", out var value) ? value : null;
-        if (!Guid.TryParse(tid, out var tenant))
-        {
-            throw new SecurityTokenInvalidIssuerException("The token names no tenant (tid).");
-        }
-
-        var expected = new Uri(loginBase, $"{tenant:D}/v2.0").ToString();
-        return string.Equals(issuer, expected, StringComparison.Ordinal)
-            ? issuer
-            : throw new SecurityTokenInvalidIssuerException($"The issuer {issuer} is not the one of tenant {tenant}.");
-    }
-
-    private static string ClientAssertion(X509Certificate2 certificate, string clientId, string tokenEndpoint)
-    {
-        var now = DateTime.UtcNow;
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = clientId,
-            Audience = tokenEndpoint,
-            Claims = new Dictionary<string, object> { ["sub"] = clientId, ["jti"] = Guid.NewGuid().ToString() },
-            NotBefore = now,
-            Expires = now.AddMinutes(10),
-            SigningCredentials = new X509SigningCredentials(certificate),
-        });
     }
 }

@@ -30,7 +30,7 @@ public sealed record SetupChecklistView(List<SetupStep> Steps, List<ConsentLink>
 /// What an admin of a new organisation has to do before its customers can be served, read from what is
 /// stored (nothing is called at Microsoft to draw it): each step done, not done, or failing with the reason.
 /// </summary>
-public sealed class SetupChecklist(GdapSync gdap, IOptions<MicrosoftOptions> microsoft, IOptions<MicrosoftSignInOptions> signIn)
+public sealed class SetupChecklist(PartnerCenterConnections connections, IOptions<MicrosoftOptions> microsoft, IOptions<MicrosoftSignInOptions> signIn)
 {
     public async Task<SetupChecklistView> Read(PartnerDeskDb db, CancellationToken ct)
     {
@@ -38,11 +38,18 @@ public sealed class SetupChecklist(GdapSync gdap, IOptions<MicrosoftOptions> mic
         var organisation = await db.Organisations.AsNoTracking().FirstAsync(ct);
         var steps = new List<SetupStep>();
 
-        var account = gdap.PartnerTenantOf(organisationId) is not null;
-        steps.Add(new("partner-center", "Connect Partner Center", account ? StepState.Done : StepState.NotDone,
-            account ? "A Partner Center account is set up for your organisation."
-                    : $"Set PartnerDesk__Microsoft__PartnerCenterAccounts__{organisationId}__TenantId and __RefreshToken (docs/microsoft.md, section 4).",
-            null));
+        var connection = await connections.View(db, ct);
+        steps.Add(connection switch
+        {
+            { Broken: { } broken } => new("partner-center", "Connect Partner Center", StepState.Failing,
+                $"Partner Center refused the grant of {connection.ConnectedBy}: {broken} Connect again.", "/connect/partner-center"),
+            { Connected: true, Source: ConnectionSource.Configuration, ConnectedAt: null } => new("partner-center", "Connect Partner Center", StepState.Done,
+                "Connected through the environment (PartnerDesk__Microsoft__PartnerCenterAccounts).", null),
+            { Connected: true } => new("partner-center", "Connect Partner Center", StepState.Done,
+                $"Connected by {connection.ConnectedBy} on {connection.ConnectedAt:yyyy-MM-dd}.", null),
+            _ => new("partner-center", "Connect Partner Center", StepState.NotDone,
+                "An admin agent of your Partner Center account signs in and allows PartnerDesk to file service requests and read your customers.", "/connect/partner-center"),
+        });
 
         var customers = await db.Customers.CountAsync(ct);
         var imported = await db.Customers.CountAsync(c => c.PartnerCenterSeenAt != null, ct);

@@ -1026,6 +1026,52 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("GdapSyncStates");
                 });
 
+            modelBuilder.Entity("PartnerDesk.Features.Organisations.PartnerCenterConnection", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Broken")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset?>("BrokenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ConfiguredTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("ConnectedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ConnectedBy")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<Guid>("PartnerTenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProtectedRefreshToken")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<DateTimeOffset?>("RefreshedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("OrganisationId");
+
+                    b.ToTable("PartnerCenterConnections");
+                });
+
             modelBuilder.Entity("PartnerDesk.Features.Organisations.SupportProfile", b =>
                 {
                     b.Property<Guid>("OrganisationId")

@@ -2,7 +2,7 @@ using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
-namespace PartnerDesk.Features.People;
+namespace PartnerDesk.MicrosoftApis;
 
 /// <summary>
 /// Entra ID's metadata and signing keys, read again at once (not in the background, as IdentityModel 8 does)

@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using PartnerDesk.MicrosoftApis;
+
+namespace PartnerDesk.Features.Organisations;
+
+/// <summary>
+/// App+User access tokens for Partner Center from the organisation's stored grant: the refresh token is redeemed
+/// at Entra ID's token endpoint (the same request against the simulator), the access token kept until shortly
+/// before it expires, and the refresh token Entra ID hands back in its place stored at once. Plain OAuth 2.0
+/// instead of MSAL, because MSAL keeps rotated refresh tokens to itself.
+/// </summary>
+public sealed class PartnerCenterTokens(IHttpClientFactory clients, PartnerCenterConnections connections, IOptions<MicrosoftOptions> microsoft, TimeProvider clock, ILogger<PartnerCenterTokens> log)
+    : IPartnerCenterTokens
+{
+    private static readonly TimeSpan Margin = TimeSpan.FromMinutes(5);
+    private readonly ConcurrentDictionary<Guid, (string Token, DateTimeOffset Until)> cache = new();
+    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> gates = new();
+
+    public async Task<string> GetTokenAsync(Guid organisationId, CancellationToken ct)
+    {
+        if (cache.TryGetValue(organisationId, out var cached) && cached.Until > clock.GetUtcNow())
+        {
+            return cached.Token;
+        }
+
+        // One redemption per organisation at a time: two at once would each rotate, and one rotation would be lost.
+        var gate = gates.GetOrAdd(organisationId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            if (cache.TryGetValue(organisationId, out cached) && cached.Until > clock.GetUtcNow())
+            {
+                return cached.Token;
+            }
+
+            var (tenant, refreshToken, fromConfiguration) = await connections.Grant(organisationId, ct);
+            var answer = await Redeem(tenant, refreshToken, ct);
+            if (answer.Error is { } error)
+            {
+                await connections.MarkBroken(organisationId, error, ct);
+
+                log.LogWarning("Partner Center's grant of organisation {Organisation} was refused: {Reason}", organisationId, error);
+                throw new PartnerCenterNotConnectedException($"Partner Center must be connected again: {error}");
+            }
+
+            if (answer.RefreshToken is { Length: > 0 } rotated && (rotated != refreshToken || fromConfiguration))
+            {
+                await connections.Rotated(organisationId, tenant, fromConfiguration ? refreshToken : null, rotated, ct);
+            }
+
+            cache[organisationId] = (answer.AccessToken!, clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Max(answer.ExpiresIn, 60)) - Margin);
+            return answer.AccessToken!;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>The grant changed (connected, disconnected): the next call redeems the stored one.</summary>
+    public void Forget(Guid organisationId) => cache.TryRemove(organisationId, out _);
+
+    private async Task<TokenAnswer> Redeem(Guid tenant, string refreshToken, CancellationToken ct)
+    {
+        var o = microsoft.Value;
+        var endpoint = new Uri(o.LoginBaseUrl, $"{tenant}/oauth2/v2.0/token");
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["client_id"] = EntraApp.ClientId(o),
+            ["refresh_token"] = refreshToken,
+            ["scope"] = PartnerCenterClient.Scope + " offline_access",
+        };
+        if (EntraApp.ClientSecret(o) is { } secret)
+        {
+            form["client_secret"] = secret;
+        }
+        else if (EntraApp.Certificate(o) is { } certificate)
+        {
+            using (certificate)
+            {
+                form["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+                form["client_assertion"] = EntraApp.ClientAssertion(certificate, form["client_id"], endpoint.ToString());
+            }
+        }
+
+        using var content = new FormUrlEncodedContent(form);
+        using var response = await clients.CreateClient(nameof(PartnerCenterTokens)).PostAsync(endpoint, content, ct);
+        var body = await response.Content.ReadFromJsonAsync<TokenAnswer>(ct) ?? new TokenAnswer();
+        if (response.IsSuccessStatusCode && body.AccessToken is { Length: > 0 })
+        {
+            return body;
+        }
+
+        // invalid_grant: revoked, expired, consent withdrawn, password reset: only a new consent helps. Anything else is passing.
+        if (response.StatusCode == HttpStatusCode.BadRequest && body.ErrorCode is "invalid_grant" or "interaction_required" or "unauthorized_client")
+        {
+            return body with { Error = FirstLine(body.Description) ?? body.ErrorCode };
+        }
+
+        throw new HttpRequestException($"Entra ID's token endpoint answered {(int)response.StatusCode}: {FirstLine(body.Description) ?? body.ErrorCode}", null, response.StatusCode);
+    }
+
+    private static string? FirstLine(string? text) => text?.Split('\n', 2)[0].Trim();
+
+    private sealed record TokenAnswer
+    {
+        [JsonPropertyName("access_token")]
+        public string? AccessToken { get; init; }
+
+        [JsonPropertyName("refresh_token")]
+        public string? RefreshToken { get; init; }
+
+        [JsonPropertyName("expires_in")]
+        public int ExpiresIn { get; init; }
+
+        [JsonPropertyName("error")]
+        public string? ErrorCode { get; init; }
+
+        [JsonPropertyName("error_description")]
+        public string? Description { get; init; }
+
+        [JsonIgnore]
+        public string? Error { get; init; }
+    }
+}
