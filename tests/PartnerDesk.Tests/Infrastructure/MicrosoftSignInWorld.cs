@@ -92,6 +92,36 @@ public sealed partial class MicrosoftSignInWorld : IAsyncLifetime
         return done.Headers.Location!.ToString();
     }
 
+    /// <summary>
+    /// Connects Partner Center from a signed-in admin's browser: the host's challenge, the simulator's picker (where
+    /// the user with this UPN is picked, or the picker cancelled), the form post back, and the host's last step.
+    /// Returns where the host sent the browser at the end.
+    /// </summary>
+    public async Task<string> ConnectPartnerCenter(HttpClient browser, string upn, bool cancel = false)
+    {
+        var start = await browser.GetAsync("/connect/partner-center");
+        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
+        var authorize = start.Headers.Location!;
+        Assert.StartsWith(Simulator.Address.ToString(), authorize.ToString(), StringComparison.Ordinal);
+        Assert.Contains("offline_access", Uri.UnescapeDataString(authorize.Query), StringComparison.Ordinal);
+
+        using var entra = new HttpClient { BaseAddress = Simulator.Address };
+        var picked = await entra.PostAsync(authorize, new FormUrlEncodedContent(new Dictionary<string, string> { [cancel ? "cancel" : "user"] = cancel ? "1" : upn }));
+        var page = await picked.Content.ReadAsStringAsync();
+        var fields = HiddenField().Matches(page).ToDictionary(m => WebUtility.HtmlDecode(m.Groups[1].Value), m => WebUtility.HtmlDecode(m.Groups[2].Value));
+        var callback = await browser.PostAsync("/connect/partner-center/callback", new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
+        var next = callback.Headers.Location!.ToString();
+        if (!next.StartsWith("/connect/partner-center/done", StringComparison.Ordinal))
+        {
+            return next;
+        }
+
+        var done = await browser.GetAsync(next);
+        Assert.True(done.StatusCode == HttpStatusCode.Redirect, $"The last step answered {(int)done.StatusCode}. {string.Join("\n", App.Failures)}");
+        return done.Headers.Location!.ToString();
+    }
+
     /// <summary>Signs the browser in with the demo password through the sign-in form.</summary>
     public static async Task PasswordSignIn(HttpClient browser, string email)
     {
