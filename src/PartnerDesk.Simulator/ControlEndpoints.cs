@@ -54,7 +54,7 @@ public static class ControlEndpoints
         control.MapPut("/partners", (Graph.PartnerTenant partner, Graph.TenantDirectory directory, PartnerCenter.CustomerDirectory customers) =>
         {
             directory.Set(partner);
-            customers.Set(partner.TenantId, partner.Customers.Select(c => (c.TenantId, c.DisplayName, c.Domains.FirstOrDefault() ?? "")));
+            customers.Set(partner);
             return Results.NoContent();
         });
         // Partner Center lists this many made-up customers of the partner on top of the named ones (the bench: 10,000).

@@ -26,7 +26,7 @@ public static class SimulatorSetup
         foreach (var partner in scenario.Partners)
         {
             app.Services.GetRequiredService<TenantDirectory>().Set(partner);
-            app.Services.GetRequiredService<PartnerCenter.CustomerDirectory>().Set(partner.TenantId, partner.Customers.Select(c => (c.TenantId, c.DisplayName, c.Domains.FirstOrDefault() ?? "")));
+            app.Services.GetRequiredService<PartnerCenter.CustomerDirectory>().Set(partner);
         }
 
         scenario.Directory.ForEach(app.Services.GetRequiredService<EntraDirectory>().Set);

@@ -83,6 +83,11 @@ public sealed class PartnerTenant
     public List<PartnerCustomer> Customers { get; set; } = [];
     public List<RelationshipSpec> Relationships { get; set; } = [];
 
+    /// <summary>For an indirect reseller: the indirect provider it buys through (Partner Center lists it among the provider's resellers).</summary>
+    public Guid? IndirectProvider { get; set; }
+
+    public string MpnId { get; set; } = "";
+
     /// <summary>The partner tenant's security groups that GDAP access assignments name, with their members' addresses.</summary>
     public List<GroupSpec> Groups { get; set; } = [];
 }

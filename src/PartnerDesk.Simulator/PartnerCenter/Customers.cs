@@ -59,9 +59,45 @@ public sealed class CustomerDirectory
 {
     private readonly ConcurrentDictionary<Guid, List<PartnerCustomerResource>> named = new();
     private readonly ConcurrentDictionary<Guid, int> madeUp = new();
+    private readonly ConcurrentDictionary<Guid, Reseller> resellers = new();
+
+    /// <summary>An indirect reseller as its provider's relationships list it.</summary>
+    public sealed record Reseller(Guid TenantId, Guid Provider, string Name, string MpnId);
 
     public void Set(Guid partner, IEnumerable<(Guid TenantId, string Name, string Domain)> customers) =>
         named[partner] = [.. customers.Select(c => Resource(c.TenantId, c.Name, c.Domain))];
+
+    /// <summary>The partner's customers, and for an indirect reseller, whose reseller it is.</summary>
+    public void Set(Graph.PartnerTenant partner)
+    {
+        Set(partner.TenantId, partner.Customers.Select(c => (c.TenantId, c.DisplayName, c.Domains.FirstOrDefault() ?? "")));
+        if (partner.IndirectProvider is { } provider)
+        {
+            resellers[partner.TenantId] = new(partner.TenantId, provider, partner.DisplayName, partner.MpnId);
+        }
+        else
+        {
+            resellers.TryRemove(partner.TenantId, out _);
+        }
+    }
+
+    /// <summary>The indirect provider's resellers.</summary>
+    public List<Reseller> ResellersOf(Guid provider) => [.. resellers.Values.Where(r => r.Provider == provider).OrderBy(r => r.Name, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The customers listed to the partner: its own, and an indirect provider's resellers' customers as well; with a
+    /// reseller filter, that reseller's only (nothing when it is not the partner's reseller).
+    /// </summary>
+    private List<PartnerCustomerResource> Named(Guid partner, Guid? reseller)
+    {
+        if (reseller is { } r)
+        {
+            return resellers.TryGetValue(r, out var known) && known.Provider == partner && named.TryGetValue(r, out var theirs) ? theirs : [];
+        }
+
+        var own = named.TryGetValue(partner, out var n) ? n : [];
+        return [.. own, .. ResellersOf(partner).SelectMany(x => named.TryGetValue(x.TenantId, out var c) ? c : [])];
+    }
 
     /// <summary>How many made-up customers the partner has on top of the named ones.</summary>
     public void SetMadeUp(Guid partner, int count) => madeUp[partner] = Math.Max(0, count);
@@ -77,13 +113,13 @@ public sealed class CustomerDirectory
     /// <summary>Pages from this offset on answer 503 until cleared: a listing that fails midway, for tests.</summary>
     public int? FailFromOffset { get; set; }
 
-    public int Count(Guid partner) => (named.TryGetValue(partner, out var n) ? n.Count : 0) + madeUp.GetValueOrDefault(partner);
+    public int Count(Guid partner, Guid? reseller = null) => Named(partner, reseller).Count + (reseller is null ? madeUp.GetValueOrDefault(partner) : 0);
 
-    public List<PartnerCustomerResource> Page(Guid partner, int offset, int size)
+    public List<PartnerCustomerResource> Page(Guid partner, int offset, int size, Guid? reseller = null)
     {
-        var list = named.TryGetValue(partner, out var n) ? n : [];
+        var list = Named(partner, reseller);
         var page = list.Skip(offset).Take(size).ToList();
-        for (var i = Math.Max(0, offset - list.Count); page.Count < size && i < madeUp.GetValueOrDefault(partner); i++)
+        for (var i = Math.Max(0, offset - list.Count); reseller is null && page.Count < size && i < madeUp.GetValueOrDefault(partner); i++)
         {
             var tenant = MadeUpTenant(partner, i);
             page.Add(Resource(tenant, $"Customer {i + 1:D5}", $"customer{i + 1:D5}.onmicrosoft.com"));

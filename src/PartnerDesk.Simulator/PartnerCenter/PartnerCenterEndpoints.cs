@@ -66,21 +66,62 @@ public static class PartnerCenterEndpoints
                     return Task.FromResult(Fault(503, "ServiceUnavailable", "The service is temporarily unavailable.", retryable: true));
                 }
 
-                var total = customers.Count(partner);
-                var page = new CustomerPage { TotalCount = total, Items = customers.Page(partner, offset.Value, size) };
+                // filter={"Field":"IndirectReseller","Value":"<reseller tenant>","Operator":"starts_with"}: one reseller's customers.
+                Guid? reseller = null;
+                if (http.Request.Query["filter"].ToString() is { Length: > 0 } filter)
+                {
+                    try
+                    {
+                        var f = System.Text.Json.JsonDocument.Parse(filter).RootElement;
+                        if (f.GetProperty("Field").GetString() != "IndirectReseller" || !Guid.TryParse(f.GetProperty("Value").GetString(), out var r))
+                        {
+                            return Task.FromResult(Fault(400, "InvalidInput", "The filter must name the field IndirectReseller and a reseller's tenant id."));
+                        }
+
+                        reseller = r;
+                    }
+                    catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+                    {
+                        return Task.FromResult(Fault(400, "InvalidInput", "The filter is not valid JSON with Field, Value and Operator."));
+                    }
+                }
+
+                var total = customers.Count(partner, reseller);
+                var page = new CustomerPage { TotalCount = total, Items = customers.Page(partner, offset.Value, size, reseller) };
                 if (offset.Value + size < total)
                 {
                     page.Links = new PageLinks
                     {
                         Next = new PageLink
                         {
-                            Uri = $"/customers?size={size}",
+                            Uri = $"/customers?size={size}" + (reseller is null ? "" : "&filter=" + Uri.EscapeDataString(http.Request.Query["filter"].ToString())),
                             Headers = [new LinkHeader { Key = "MS-ContinuationToken", Value = CustomerDirectory.Token(offset.Value + size) }],
                         },
                     };
                 }
 
                 return Task.FromResult(Results.Json(page, SimulatorJson.Options));
+            }));
+
+        // An indirect provider's indirect resellers (Partner Center's PartnerRelationship resources).
+        v1.MapGet("/relationships", (HttpContext http, SimulatorState faults, CustomerDirectory customers) =>
+            Answer(http, faults, "relationships.list", partner =>
+            {
+                if (!string.Equals(http.Request.Query["relationship_type"], "IsIndirectCloudSolutionProviderOf", StringComparison.OrdinalIgnoreCase))
+                {
+                    return Task.FromResult(Fault(400, "InvalidInput", "relationship_type must be IsIndirectCloudSolutionProviderOf (or IsIndirectResellerOf, not simulated)."));
+                }
+
+                var items = customers.ResellersOf(partner).ConvertAll(r => new
+                {
+                    id = r.TenantId.ToString(),
+                    name = r.Name,
+                    relationshipType = "IsIndirectCloudSolutionProviderOf",
+                    state = "Active",
+                    mpnId = r.MpnId,
+                    attributes = new { objectType = "PartnerRelationship" },
+                });
+                return Task.FromResult(Results.Json(new { totalCount = items.Count, items, attributes = new { objectType = "Collection" } }, SimulatorJson.Options));
             }));
 
         // Customers' subscriptions (new commerce): list, get, PATCH of quantity or status, and the licences in use.

@@ -29,6 +29,9 @@ public sealed record PartnerCenterCustomer(string? Id, PartnerCenterCompanyProfi
 
 public sealed record PartnerCenterCompanyProfile(string? TenantId, string? Domain, string? CompanyName);
 
+/// <summary>An indirect reseller of an indirect provider (GET /v1/relationships?relationship_type=IsIndirectCloudSolutionProviderOf): its id is its tenant id.</summary>
+public sealed record PartnerCenterRelationship(string? Id, string? Name, string? RelationshipType, string? State, string? MpnId);
+
 /// <summary>A customer's subscription as Partner Center shapes it (new commerce: refundOptions say until when it may shrink or be cancelled).</summary>
 public sealed record PartnerCenterSubscription(
     string Id,
@@ -136,8 +139,11 @@ public sealed class PartnerCenterClient(HttpClient http, IPartnerCenterTokens to
     /// Partner Center hands back). A list that never ends is taken for a fault: a partial list must not pass for
     /// the whole, or an import would mark the rest as gone.
     /// </summary>
-    public async Task<List<PartnerCenterCustomer>> Customers(Guid organisationId, CancellationToken ct)
+    public async Task<List<PartnerCenterCustomer>> Customers(Guid organisationId, CancellationToken ct, string? indirectReseller = null)
     {
+        // An indirect provider asks for one reseller's customers with Partner Center's filter on IndirectReseller.
+        var path = indirectReseller is null ? "v1/customers?size=500"
+            : "v1/customers?size=500&filter=" + Uri.EscapeDataString(JsonSerializer.Serialize(new { Field = "IndirectReseller", Value = indirectReseller, Operator = "starts_with" }));
         var all = new List<PartnerCenterCustomer>();
         string? continuation = null;
         for (var pages = 0; ; pages++)
@@ -147,7 +153,7 @@ public sealed class PartnerCenterClient(HttpClient http, IPartnerCenterTokens to
                 throw new PartnerCenterException(HttpStatusCode.OK, "Partner Center kept giving next pages (more than 2,000).", retryable: false, retryAfter: null);
             }
 
-            var page = await Send<CustomerPage>(organisationId, HttpMethod.Get, "v1/customers?size=500", null, Guid.NewGuid(), ct, continuation);
+            var page = await Send<CustomerPage>(organisationId, HttpMethod.Get, path, null, Guid.NewGuid(), ct, continuation);
             all.AddRange(page.Items ?? []);
             continuation = page.Links?.Next?.Headers?.FirstOrDefault(h => string.Equals(h.Key, "MS-ContinuationToken", StringComparison.OrdinalIgnoreCase))?.Value;
             if (string.IsNullOrEmpty(continuation))
@@ -156,6 +162,10 @@ public sealed class PartnerCenterClient(HttpClient http, IPartnerCenterTokens to
             }
         }
     }
+
+    /// <summary>An indirect provider's indirect resellers (one page: Partner Center returns them all).</summary>
+    public async Task<List<PartnerCenterRelationship>> IndirectResellers(Guid organisationId, CancellationToken ct) =>
+        (await Send<Collection<PartnerCenterRelationship>>(organisationId, HttpMethod.Get, "v1/relationships?relationship_type=IsIndirectCloudSolutionProviderOf", null, Guid.NewGuid(), ct)).Items ?? [];
 
     private async Task<T> Send<T>(Guid organisationId, HttpMethod method, string path, object? body, Guid requestId, CancellationToken ct, string? continuation = null)
     {

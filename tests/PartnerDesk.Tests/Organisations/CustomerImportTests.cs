@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Organisations;
+using PartnerDesk.Platform.Api;
 using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.Tests.Organisations;
@@ -58,5 +59,32 @@ public sealed class CustomerImportTests(MicrosoftSignInWorld world) : IClassFixt
         // Importing is for admins.
         var helpdesk = await App.ClientFor(Demo.ContosoHelpdesk);
         Assert.Equal(HttpStatusCode.Forbidden, (await helpdesk.PostAsync("/api/v1/customers/import", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_indirect_provider_imports_its_resellers_customers_and_a_hand_over_finds_the_imported_customer()
+    {
+        var admin = await App.ClientFor(Demo.NorthwindAdmin);
+        var result = await (await admin.PostAsync("/api/v1/customers/import", null)).Read<CustomerImportResult>();
+        Assert.Equal(2, result.Resellers); // Fabrikam on this installation, Trey Research IT on another
+        Assert.Equal(3, result.Added);
+
+        var customers = await App.InDatabase(DemoWorld.Ids.Northwind, db => db.Customers.AsNoTracking().ToDictionaryAsync(c => c.Name, c => (c.Id, c.TenantId, c.ResellerName)));
+        Assert.Equal("Fabrikam Solutions", customers["Wide World Importers"].ResellerName);
+        Assert.Equal("Fabrikam Solutions", customers["Woodgrove Bank"].ResellerName);
+        Assert.Equal("Trey Research IT", customers["Proseware, Inc."].ResellerName);
+        var listed = await (await admin.GetAsync("/api/v1/customers?q=Proseware")).Read<Page<CustomerView>>();
+        Assert.Equal("Trey Research IT", Assert.Single(listed.Items).ResellerName);
+
+        // A ticket handed over for one of them lands on the imported customer, not on a new "(via …)" record.
+        var woodgrove = customers["Woodgrove Bank"];
+        var found = await App.InDatabase(DemoWorld.Ids.Northwind, db =>
+            HandedOverCustomers.ForTenant(db, DemoWorld.Ids.Northwind, woodgrove.TenantId, "Woodgrove Bank", "woodgrovebank.example", null, "Fabrikam Solutions", DateTimeOffset.UtcNow, CancellationToken.None));
+        Assert.Equal(woodgrove.Id, found.Id);
+
+        // Contoso is no indirect provider: it imports no resellers, and Trey Research's customer is not its.
+        var contoso = await (await (await App.ClientFor(Demo.ContosoAdmin)).PostAsync("/api/v1/customers/import", null)).Read<CustomerImportResult>();
+        Assert.Equal(0, contoso.Resellers);
+        Assert.False(await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Customers.AnyAsync(c => c.Name == "Proseware, Inc.")));
     }
 }

@@ -6,7 +6,8 @@ using PartnerDesk.Platform.Data;
 namespace PartnerDesk.Features.Organisations;
 
 /// <param name="LeftAt">When Partner Center stopped listing the customer (it left the partner); its tickets stay.</param>
-public sealed record CustomerView(Guid Id, string Name, Guid TenantId, string DefaultDomain, DateTimeOffset? LeftAt = null);
+/// <param name="ResellerName">For an indirect provider: the indirect reseller whose customer it is.</param>
+public sealed record CustomerView(Guid Id, string Name, Guid TenantId, string DefaultDomain, DateTimeOffset? LeftAt = null, string? ResellerName = null);
 
 public static class CustomerEndpoints
 {
@@ -25,7 +26,7 @@ public static class CustomerEndpoints
 
     public static Task<List<CustomerView>> Reachable(PartnerDeskDb db, CancellationToken ct) =>
         db.Customers.AsNoTracking().OrderBy(c => c.Name)
-            .Select(c => new CustomerView(c.Id, c.Name, c.TenantId, c.DefaultDomain, c.LeftAt))
+            .Select(c => new CustomerView(c.Id, c.Name, c.TenantId, c.DefaultDomain, c.LeftAt, c.ResellerName))
             .ToListAsync(ct);
 
     private static async Task<Ok<List<DelegatedAdminRelationshipView>>> Relationships(Guid? customerId, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
@@ -58,7 +59,7 @@ public static class CustomerEndpoints
         }
 
         var items = await customers.OrderBy(c => c.Name).ThenBy(c => c.Id).Skip(skip).Take(size + 1)
-            .Select(c => new CustomerView(c.Id, c.Name, c.TenantId, c.DefaultDomain, c.LeftAt)).ToListAsync(ct);
+            .Select(c => new CustomerView(c.Id, c.Name, c.TenantId, c.DefaultDomain, c.LeftAt, c.ResellerName)).ToListAsync(ct);
         string? next = null;
         if (items.Count > size)
         {
@@ -71,7 +72,7 @@ public static class CustomerEndpoints
 
     private static async Task<Results<Ok<CustomerView>, ProblemHttpResult>> Get(Guid id, PartnerDeskDb db, CancellationToken ct) =>
         await db.Customers.AsNoTracking().Where(c => c.Id == id)
-            .Select(c => new CustomerView(c.Id, c.Name, c.TenantId, c.DefaultDomain, c.LeftAt)).FirstOrDefaultAsync(ct) is { } customer
+            .Select(c => new CustomerView(c.Id, c.Name, c.TenantId, c.DefaultDomain, c.LeftAt, c.ResellerName)).FirstOrDefaultAsync(ct) is { } customer
             ? TypedResults.Ok(customer)
             : TypedResults.Problem(statusCode: 404, title: "Not found.");
 }

@@ -9,7 +9,8 @@ using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.Organisations;
 
-public sealed record CustomerImportResult(int Listed, int Added, int Renamed, int Left, int Returned, int Skipped);
+/// <param name="Resellers">For an indirect provider: its indirect resellers, whose customers are imported with them.</param>
+public sealed record CustomerImportResult(int Listed, int Added, int Renamed, int Left, int Returned, int Skipped, int Resellers = 0);
 
 /// <summary>
 /// Brings the partner's customers in from Partner Center (GET /v1/customers, every page): new ones are added,
@@ -49,9 +50,27 @@ public sealed class CustomerImport(PartnerCenterClient partnerCenter, CustomerIm
     private async Task<Outcome<CustomerImportResult>> RunOnce(PartnerDeskDb db, Guid organisationId, CancellationToken ct)
     {
         List<PartnerCenterCustomer> listed;
+        List<PartnerCenterRelationship> resellers = [];
+        var resellerOf = new Dictionary<Guid, PartnerCenterRelationship>();
         try
         {
             listed = await partnerCenter.Customers(organisationId, ct);
+            if (await db.Organisations.AnyAsync(o => o.Kind == OrganisationKind.IndirectProvider, ct))
+            {
+                // An indirect provider serves its resellers' customers too: each reseller's list names whose they are,
+                // so that a ticket a reseller hands over (from this installation or another) finds its customer.
+                resellers = await partnerCenter.IndirectResellers(organisationId, ct);
+                foreach (var reseller in resellers.Where(r => Guid.TryParse(r.Id, out _)))
+                {
+                    foreach (var customer in await partnerCenter.Customers(organisationId, ct, reseller.Id))
+                    {
+                        if (Guid.TryParse(customer.CompanyProfile?.TenantId ?? customer.Id, out var tenant) && resellerOf.TryAdd(tenant, reseller))
+                        {
+                            listed.Add(customer);
+                        }
+                    }
+                }
+            }
         }
         catch (Exception e) when (e is PartnerCenterException or HttpRequestException or InvalidOperationException or TaskCanceledException && !ct.IsCancellationRequested)
         {
@@ -80,8 +99,13 @@ public sealed class CustomerImport(PartnerCenterClient partnerCenter, CustomerIm
         {
             var name = Trim(customer.CompanyProfile!.CompanyName!.Trim(), 200);
             var domain = Trim(customer.CompanyProfile.Domain?.Trim() ?? "", 253);
+            var reseller = resellerOf.GetValueOrDefault(tenant);
+            var resellerTenant = reseller is null ? (Guid?)null : Guid.Parse(reseller.Id!);
+            var resellerName = reseller is null ? null : Trim(reseller.Name?.Trim() is { Length: > 0 } n ? n : reseller.Id!, 200);
             if (existing.TryGetValue(tenant, out var known))
             {
+                known.ResellerTenantId = resellerTenant;
+                known.ResellerName = resellerName;
                 if (known.Name != name)
                 {
                     known.Name = name;
@@ -111,6 +135,8 @@ public sealed class CustomerImport(PartnerCenterClient partnerCenter, CustomerIm
                     DefaultDomain = domain,
                     CreatedAt = now,
                     PartnerCenterSeenAt = now,
+                    ResellerTenantId = resellerTenant,
+                    ResellerName = resellerName,
                 });
                 added++;
             }
@@ -127,7 +153,7 @@ public sealed class CustomerImport(PartnerCenterClient partnerCenter, CustomerIm
         }
 
         await db.SaveChangesAsync(ct);
-        return new CustomerImportResult(listed.Count, added, renamed, left, returned, skipped);
+        return new CustomerImportResult(seen.Count + skipped, added, renamed, left, returned, skipped, resellers.Count);
     }
 
     private static string Trim(string value, int max) => value.Length <= max ? value : value[..max];

@@ -61,6 +61,11 @@ public sealed class Customer : IOrganisationOwned
 
     /// <summary>Partner Center no longer lists it: the customer left the partner. Its tickets and history stay.</summary>
     public DateTimeOffset? LeftAt { get; set; }
+
+    /// <summary>For an indirect provider: the indirect reseller Partner Center lists this customer under (its tenant and name).</summary>
+    public Guid? ResellerTenantId { get; set; }
+
+    public string? ResellerName { get; set; }
 }
 
 public enum ContactSignUp

@@ -21,6 +21,7 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         b.Property(c => c.Name).HasMaxLength(200);
         b.Property(c => c.DefaultDomain).HasMaxLength(253);
         b.Property(c => c.TimeZoneId).HasMaxLength(64);
+        b.Property(c => c.ResellerName).HasMaxLength(200);
         b.HasOne<Organisation>().WithMany().HasForeignKey(c => c.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(c => new { c.OrganisationId, c.Name });
         b.HasIndex(c => new { c.OrganisationId, c.TenantId }).IsUnique();

@@ -2777,6 +2777,13 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("PartnerCenterSeenAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("ResellerName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("ResellerTenantId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
 

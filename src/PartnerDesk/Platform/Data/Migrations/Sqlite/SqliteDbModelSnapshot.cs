@@ -2738,6 +2738,13 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.Property<long?>("PartnerCenterSeenAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ResellerName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ResellerTenantId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
