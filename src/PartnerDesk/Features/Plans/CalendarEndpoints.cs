@@ -20,77 +20,27 @@ public static class CalendarEndpoints
     public static RouteGroupBuilder MapCalendarEndpoints(this RouteGroupBuilder api)
     {
         var calendars = api.MapGroup("/calendars").WithTags("Plans").RequireAuthorization(Policies.Commercial);
-        calendars.MapGet("/", async (PartnerDeskDb db, CancellationToken ct) =>
-            TypedResults.Ok((await db.Set<SupportCalendar>().AsNoTracking().Include(c => c.Intervals).Include(c => c.Holidays).OrderBy(c => c.Name).ToListAsync(ct)).ConvertAll(View)))
+        calendars.MapGet("/", async (PartnerDeskDb db, CancellationToken ct) => TypedResults.Ok(await PlanCatalogue.ListCalendars(db, ct)))
             .WithSummary("The organisation's business-hours calendars.");
         calendars.MapGet("/{id:guid}", async (Guid id, PartnerDeskDb db, CancellationToken ct) =>
             await Find(db, id, ct) is { } calendar ? Results.Ok(View(calendar)) : TypedResults.Problem(statusCode: 404, title: "Not found."))
             .Produces<CalendarView>().ProducesProblem(404);
-        calendars.MapPost("/", async (CalendarRequest request, PartnerDeskDb db, CancellationToken ct) =>
-        {
-            var calendar = new SupportCalendar { OrganisationId = db.Caller.RequireOrganisation(), Name = "", TimeZoneId = "" };
-            if (Apply(request, calendar) is { } errors)
-            {
-                return errors.ToProblem();
-            }
-
-            db.Add(calendar);
-            await db.SaveChangesAsync(ct);
-            return Results.Created($"/api/v1/calendars/{calendar.Id}", View(calendar));
-        }).AddEndpointFilter<IdempotencyFilter>().Produces<CalendarView>(201).WithSummary("A calendar: IANA time zone, weekly working intervals (several a day, not overlapping), holidays (one-off or yearly).");
+        calendars.MapPost("/", async (CalendarRequest request, PartnerDeskDb db, SlaPolicies policies, CancellationToken ct) =>
+            (await PlanCatalogue.SaveCalendar(db, null, request, policies, ct)).ToResult(calendar => Results.Created($"/api/v1/calendars/{calendar.Id}", calendar)))
+            .AddEndpointFilter<IdempotencyFilter>().Produces<CalendarView>(201).WithSummary("A calendar: IANA time zone, weekly working intervals (several a day, not overlapping), holidays (one-off or yearly).");
         calendars.MapPut("/{id:guid}", async (Guid id, CalendarRequest request, PartnerDeskDb db, SlaPolicies policies, CancellationToken ct) =>
-        {
-            var calendar = await Find(db, id, ct, tracking: true);
-            if (calendar is null)
-            {
-                return TypedResults.Problem(statusCode: 404, title: "Not found.");
-            }
-
-            if (Apply(request, calendar) is { } errors)
-            {
-                return errors.ToProblem();
-            }
-
-            await db.SaveChangesAsync(ct);
-            policies.ForgetAll();
-            return Results.Ok(View(calendar));
-        }).Produces<CalendarView>().ProducesProblem(404).WithSummary("Replaces a calendar's name, time zone, intervals and holidays.");
+            (await PlanCatalogue.SaveCalendar(db, id, request, policies, ct)).ToResult(Results.Ok))
+            .Produces<CalendarView>().ProducesProblem(404).WithSummary("Replaces a calendar's name, time zone, intervals and holidays.");
         calendars.MapPost("/{id:guid}/holidays/import", async (Guid id, HttpRequest http, PartnerDeskDb db, SlaPolicies policies, CancellationToken ct) =>
         {
-            var calendar = await Find(db, id, ct, tracking: true);
-            if (calendar is null)
-            {
-                return TypedResults.Problem(statusCode: 404, title: "Not found.");
-            }
-
             using var reader = new StreamReader(http.Body);
-            var (holidays, problem) = HolidayImport.Parse(await reader.ReadToEndAsync(ct));
-            if (problem is not null)
-            {
-                return FieldErrors.One("file", problem);
-            }
-
-            foreach (var h in holidays.Where(h => !calendar.Holidays.Any(k => k.Date == h.Date && k.Yearly == h.Yearly)).DistinctBy(h => (h.Date, h.Yearly)))
-            {
-                calendar.Holidays.Add(new CalendarHoliday
-                {
-                    OrganisationId = calendar.OrganisationId,
-                    CalendarId = calendar.Id,
-                    Date = h.Date,
-                    Yearly = h.Yearly,
-                    Name = h.Name.Length > 200 ? h.Name[..200] : h.Name,
-                });
-            }
-
-            await db.SaveChangesAsync(ct);
-            policies.ForgetAll();
-            return Results.Ok(View(calendar));
+            return (await PlanCatalogue.ImportHolidays(db, id, await reader.ReadToEndAsync(ct), policies, ct)).ToResult(Results.Ok);
         }).Accepts<string>("text/calendar").Produces<CalendarView>().ProducesProblem(404)
             .WithSummary("Adds the holidays of an iCalendar file (the request body, text/calendar) to a calendar.");
         return api;
     }
 
-    private static Task<SupportCalendar?> Find(PartnerDeskDb db, Guid id, CancellationToken ct, bool tracking = false)
+    internal static Task<SupportCalendar?> Find(PartnerDeskDb db, Guid id, CancellationToken ct, bool tracking = false)
     {
         var calendars = db.Set<SupportCalendar>().Include(c => c.Intervals).Include(c => c.Holidays);
         return (tracking ? calendars : calendars.AsNoTracking()).FirstOrDefaultAsync(c => c.Id == id, ct);
@@ -185,7 +135,7 @@ public static class CalendarEndpoints
         return TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
     }
 
-    private static CalendarView View(SupportCalendar c) => new(
+    internal static CalendarView View(SupportCalendar c) => new(
         c.Id, c.Name, c.TimeZoneId,
         [.. c.Intervals.OrderBy(i => i.Day).ThenBy(i => i.Start).Select(i => new IntervalDto(i.Day, i.Start.ToString("HH:mm", CultureInfo.InvariantCulture), BusinessCalendar.IsEndOfDay(i.End) ? "24:00" : i.End.ToString("HH:mm", CultureInfo.InvariantCulture)))],
         [.. c.Holidays.OrderBy(h => h.Date).Select(h => new HolidayDto(h.Date, h.Yearly, h.Name))]);
