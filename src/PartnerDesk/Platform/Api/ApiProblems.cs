@@ -17,6 +17,12 @@ public sealed partial class FieldErrors
 
     public bool Has(string field) => errors.ContainsKey(field);
 
+    /// <summary>One field's messages, for a form to show beside it.</summary>
+    public IReadOnlyList<string> Of(string field) => errors.TryGetValue(field, out var messages) ? messages : [];
+
+    /// <summary>The fields that have messages.</summary>
+    public IEnumerable<string> Fields => errors.Keys;
+
     public FieldErrors Add(string field, string message)
     {
         errors[field] = errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
