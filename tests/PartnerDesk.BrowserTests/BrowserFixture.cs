@@ -24,6 +24,9 @@ public class BrowserFixture : IAsyncLifetime
     /// <summary>Settings a test class needs on top (a fixture of its own turns background jobs on).</summary>
     protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
 
+    /// <summary>The host's database: the demo world, unless a fixture starts from nothing.</summary>
+    protected virtual Task<string> CreateDatabase() => TestDatabase.CreateAsync();
+
     public async ValueTask InitializeAsync()
     {
         // Microsoft is the simulator, on a port of its own.
@@ -37,7 +40,7 @@ public class BrowserFixture : IAsyncLifetime
             ["PartnerDesk:Microsoft:LoginBaseUrl"] = Simulator.Address.ToString(),
             ["PartnerDesk:Microsoft:PartnerCenterBaseUrl"] = Simulator.Address.ToString(),
         };
-        App = new PartnerDeskApp(await TestDatabase.CreateAsync(), realClock: true, settings);
+        App = new PartnerDeskApp(await CreateDatabase(), realClock: true, settings);
         App.UseKestrel(0);
         App.StartServer();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()

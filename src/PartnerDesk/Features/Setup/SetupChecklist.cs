@@ -94,7 +94,7 @@ public sealed class SetupChecklist(PartnerCenterConnections connections, IOption
         var plans = await db.SupportPlans.AsNoTracking().CountAsync(ct);
         var contracts = await db.SupportContracts.AsNoTracking().CountAsync(ct);
         steps.Add(new("plans", "Create a plan and contracts", plans > 0 && contracts > 0 ? StepState.Done : StepState.NotDone,
-            $"{plans} plans, {contracts} contracts.", "/console/billing"));
+            $"{plans} plans, {contracts} contracts.", "/console/plans"));
 
         var agents = await db.Agents.CountAsync(a => a.IsActive, ct);
         var invited = await db.Invitations.CountAsync(i => i.CustomerId == null, ct);
