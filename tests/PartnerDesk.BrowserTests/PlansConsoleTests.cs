@@ -60,4 +60,26 @@ public sealed class PlansConsoleTests(BrowserFixture browser) : IClassFixture<Br
         await page.SetViewportSizeAsync(390, 844);
         await BrowserFixture.Screenshot(page, "plans-console-phone");
     }
+
+    [Fact]
+    public async Task An_admin_brands_the_portal_and_the_customer_sees_the_partner_s_name_and_colour()
+    {
+        var page = await browser.SignedIn(Demo.FabrikamAdmin);
+        await page.GotoAsync("/console/profile");
+        await BrowserFixture.WaitForInteractive(page, "support-profile");
+        await page.FillAsync("#brand-colour", "green");
+        await page.ClickAsync("#brand-save");
+        await Assertions.Expect(page.Locator("#branding .field-error[data-field='accentColour']")).ToHaveTextAsync("A colour as #rrggbb, such as #0f6cbd.");
+        await page.FillAsync("#brand-name", "Fabrikam Care");
+        await page.FillAsync("#brand-colour", "#107c10");
+        await page.ClickAsync("#brand-save");
+        await Assertions.Expect(page.Locator("#brand-saved")).ToHaveTextAsync("Saved.");
+        await BrowserFixture.Screenshot(page, "branding");
+
+        var contact = await browser.SignedIn(Demo.WideWorldIt);
+        await contact.GotoAsync("/portal");
+        await Assertions.Expect(contact.Locator("#portal-brand")).ToHaveTextAsync("Fabrikam Care");
+        Assert.Equal("rgb(16, 124, 16)", await contact.Locator("header.topbar").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
+        await BrowserFixture.Screenshot(contact, "branding-portal");
+    }
 }

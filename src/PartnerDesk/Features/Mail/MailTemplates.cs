@@ -18,7 +18,8 @@ public enum Letter
 }
 
 /// <summary>The partner as every mail shows it: its name, logo and support profile (R6, R15).</summary>
-public sealed record Branding(string Name, string? Email, string? Telephone, string? Website, bool HasLogo);
+/// <param name="Accent">The partner's colour (#rrggbb, checked when saved) for the mail's heading; null: none.</param>
+public sealed record Branding(string Name, string? Email, string? Telephone, string? Website, bool HasLogo, string? Accent = null);
 
 /// <summary>What one letter says, in the facts the template needs; texts written by people arrive as plain text.</summary>
 public sealed record LetterFacts(
@@ -184,7 +185,7 @@ public static class MailTemplates
         }
         else
         {
-            html.Append("<p style=\"font-size:18px;font-weight:600\">").Append(enc.Encode(brand.Name)).Append("</p>");
+            html.Append("<p style=\"font-size:18px;font-weight:600").Append(brand.Accent is { } accent ? ";color:" + enc.Encode(accent) : "").Append("\">").Append(enc.Encode(brand.Name)).Append("</p>");
         }
 
         if (greeting is not null)

@@ -196,8 +196,9 @@ public sealed class SendMailHandler(MailConnections connections, TimeProvider cl
     internal static async Task<Branding> BrandOf(PartnerDeskDb db, CancellationToken ct)
     {
         var name = await db.Organisations.Select(o => o.Name).FirstAsync(ct);
-        var profile = await db.Set<SupportProfile>().AsNoTracking().Select(p => new { p.Email, p.Telephone, p.Website, HasLogo = p.Logo != null }).FirstOrDefaultAsync(ct);
-        return new Branding(name, profile?.Email, profile?.Telephone, profile?.Website, profile?.HasLogo ?? false);
+        var profile = await db.Set<SupportProfile>().AsNoTracking()
+            .Select(p => new { p.Email, p.Telephone, p.Website, HasLogo = p.Logo != null, p.BrandName, p.AccentColour }).FirstOrDefaultAsync(ct);
+        return new Branding(profile?.BrandName ?? name, profile?.Email, profile?.Telephone, profile?.Website, profile?.HasLogo ?? false, profile?.AccentColour);
     }
 
     internal static async Task<MimeMessage> Build(

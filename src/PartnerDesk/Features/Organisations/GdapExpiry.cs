@@ -207,6 +207,9 @@ public static class OrganisationsSetup
         services.AddSingleton<PartnerCenterTokens>();
         services.AddSingleton<IPartnerCenterTokens>(sp => sp.GetRequiredService<PartnerCenterTokens>());
         services.AddPartnerCenterConsent();
+        services.AddMemoryCache();
+        services.AddSingleton<PortalBrands>();
+        services.AddSingleton<Platform.Ui.IPortalBrands>(sp => sp.GetRequiredService<PortalBrands>());
         services.AddHostedService<CustomerImportJob>();
         return services;
     }

@@ -31,6 +31,12 @@ public sealed class SupportProfile : IOrganisationOwned
     /// <summary>The partner's logo (PNG or JPEG, small), shown at the top of every mail. Kept here only, not published.</summary>
     public byte[]? Logo { get; set; }
     public string? LogoContentType { get; set; }
+
+    /// <summary>The name customers see in the portal and as the sender of mail; null: the organisation's name.</summary>
+    public string? BrandName { get; set; }
+
+    /// <summary>The colour of the portal's bar and of mail headings (#rrggbb); null: PartnerDesk's blue.</summary>
+    public string? AccentColour { get; set; }
 }
 
 internal sealed class SupportProfileConfiguration : IEntityTypeConfiguration<SupportProfile>
@@ -43,15 +49,24 @@ internal sealed class SupportProfileConfiguration : IEntityTypeConfiguration<Sup
         b.Property(p => p.Website).HasMaxLength(500);
         b.Property(p => p.PublishProblem).HasMaxLength(1000);
         b.Property(p => p.LogoContentType).HasMaxLength(40);
+        b.Property(p => p.BrandName).HasMaxLength(200);
+        b.Property(p => p.AccentColour).HasMaxLength(7);
         b.HasOne<Organisation>().WithOne().HasForeignKey<SupportProfile>(p => p.OrganisationId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
 public sealed record SupportProfileRequest(string? Email, string? Telephone, string? Website);
 
-public sealed record SupportProfileView(string Organisation, string? Email, string? Telephone, string? Website, DateTimeOffset? UpdatedAt, DateTimeOffset? PublishedAt, string? PublishProblem, bool Publishes, bool HasLogo);
+/// <param name="BrandName">What customers see as the partner's name (empty: the organisation's name).</param>
+/// <param name="AccentColour">#rrggbb, or empty for PartnerDesk's blue.</param>
+/// <param name="Language">The language of new contacts' mail and portal until they choose: en or de.</param>
+public sealed record BrandingRequest(string? BrandName, string? AccentColour, string? Language);
 
-public static class SupportProfiles
+public sealed record SupportProfileView(
+    string Organisation, string? Email, string? Telephone, string? Website, DateTimeOffset? UpdatedAt, DateTimeOffset? PublishedAt, string? PublishProblem, bool Publishes, bool HasLogo,
+    string? BrandName = null, string? AccentColour = null, string Language = "en");
+
+public static partial class SupportProfiles
 {
     public static RouteGroupBuilder MapSupportProfileEndpoints(this RouteGroupBuilder api)
     {
@@ -61,6 +76,9 @@ public static class SupportProfiles
         profile.MapPut("/", async (SupportProfileRequest request, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
             (await Save(db, request, clock.GetUtcNow(), ct)).ToResult(TypedResults.Ok))
             .RequireAuthorization(Policies.Admin).WithSummary("Sets the support profile and publishes it to Partner Center (through the outbox).");
+        profile.MapPut("/branding", async (BrandingRequest request, PartnerDeskDb db, PortalBrands brands, CancellationToken ct) =>
+            (await SaveBranding(db, request, brands, ct)).ToResult(TypedResults.Ok))
+            .RequireAuthorization(Policies.Admin).WithSummary("How customers see the organisation: brand name (portal and mail sender), accent colour, language of new contacts.");
         profile.MapPost("/import", async (PartnerDeskDb db, PartnerCenterClient partnerCenter, TimeProvider clock, CancellationToken ct) =>
             (await Import(db, partnerCenter, clock.GetUtcNow(), ct)).ToResult(TypedResults.Ok))
             .RequireAuthorization(Policies.Admin).WithSummary("Takes the support profile Partner Center has (GET /v1/profiles/support).");
@@ -68,13 +86,13 @@ public static class SupportProfiles
                 await db.Set<SupportProfile>().AsNoTracking().Where(p => p.Logo != null).Select(p => new { p.Logo, p.LogoContentType }).FirstOrDefaultAsync(ct) is { } logo
                     ? TypedResults.File(logo.Logo!, logo.LogoContentType) : TypedResults.NotFound())
             .WithSummary("The logo shown at the top of the organisation's mail.");
-        profile.MapPut("/logo", async (HttpRequest http, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
-                (await SaveLogo(db, http, clock.GetUtcNow(), ct)).ToResult(TypedResults.Ok))
+        profile.MapPut("/logo", async (HttpRequest http, PartnerDeskDb db, TimeProvider clock, PortalBrands brands, CancellationToken ct) =>
+                (await SaveLogo(db, http.Body, clock.GetUtcNow(), brands, ct)).ToResult(TypedResults.Ok))
             .RequireAuthorization(Policies.Admin).Accepts<byte[]>("image/png", "image/jpeg")
             .WithSummary("Sets the logo of the organisation's mail: the PNG or JPEG bytes as the body, at most 200 KB.");
-        profile.MapDelete("/logo", async (PartnerDeskDb db, CancellationToken ct) =>
+        profile.MapDelete("/logo", async (PartnerDeskDb db, PortalBrands brands, CancellationToken ct) =>
             {
-                await db.Set<SupportProfile>().ExecuteUpdateAsync(p => p.SetProperty(x => x.Logo, (byte[]?)null).SetProperty(x => x.LogoContentType, (string?)null), ct);
+                await RemoveLogo(db, brands, ct);
                 return TypedResults.NoContent();
             })
             .RequireAuthorization(Policies.Admin).WithSummary("Removes the logo.");
@@ -83,12 +101,24 @@ public static class SupportProfiles
 
     public const int LogoLimit = 200 * 1024;
 
-    private static async Task<Outcome<SupportProfileView>> SaveLogo(PartnerDeskDb db, HttpRequest http, DateTimeOffset now, CancellationToken ct)
+    public static async Task RemoveLogo(PartnerDeskDb db, PortalBrands brands, CancellationToken ct)
     {
+        await db.Set<SupportProfile>().ExecuteUpdateAsync(p => p.SetProperty(x => x.Logo, (byte[]?)null).SetProperty(x => x.LogoContentType, (string?)null), ct);
+        brands.Forget(db.Caller.RequireOrganisation());
+    }
+
+    /// <summary>A PNG or JPEG of at most <see cref="LogoLimit"/> bytes, judged by its bytes.</summary>
+    public static async Task<Outcome<SupportProfileView>> SaveLogo(PartnerDeskDb db, Stream body, DateTimeOffset now, PortalBrands brands, CancellationToken ct)
+    {
+        if (db.Caller.AgentRole != AgentRole.AdminAgent)
+        {
+            return Outcome<SupportProfileView>.Missing;
+        }
+
         using var buffer = new MemoryStream();
         var read = new byte[8192];
         int n;
-        while ((n = await http.Body.ReadAsync(read, ct)) > 0)
+        while ((n = await body.ReadAsync(read, ct)) > 0)
         {
             if (buffer.Length + n > LogoLimit)
             {
@@ -116,6 +146,7 @@ public static class SupportProfiles
 
         (profile.Logo, profile.LogoContentType) = (bytes, type);
         await db.SaveChangesAsync(ct);
+        brands.Forget(profile.OrganisationId);
         return await Get(db, ct);
     }
 
@@ -125,11 +156,60 @@ public static class SupportProfiles
 
     public static async Task<SupportProfileView> Get(PartnerDeskDb db, CancellationToken ct)
     {
-        var name = await db.Organisations.Select(o => o.Name).FirstAsync(ct);
+        var organisation = await db.Organisations.Select(o => new { o.Name, o.Language }).FirstAsync(ct);
         var p = await db.Set<SupportProfile>().AsNoTracking()
-            .Select(p => new { p.Email, p.Telephone, p.Website, p.UpdatedAt, p.PublishedAt, p.PublishProblem, HasLogo = p.Logo != null }).FirstOrDefaultAsync(ct);
-        return new SupportProfileView(name, p?.Email, p?.Telephone, p?.Website, p?.UpdatedAt, p?.PublishedAt, p?.PublishProblem, await Publishes(db, ct), p?.HasLogo ?? false);
+            .Select(p => new { p.Email, p.Telephone, p.Website, p.UpdatedAt, p.PublishedAt, p.PublishProblem, HasLogo = p.Logo != null, p.BrandName, p.AccentColour }).FirstOrDefaultAsync(ct);
+        return new SupportProfileView(organisation.Name, p?.Email, p?.Telephone, p?.Website, p?.UpdatedAt, p?.PublishedAt, p?.PublishProblem, await Publishes(db, ct), p?.HasLogo ?? false,
+            p?.BrandName, p?.AccentColour, organisation.Language);
     }
+
+    /// <summary>The languages PartnerDesk writes in (mail, portal).</summary>
+    public static readonly string[] Languages = ["en", "de"];
+
+    /// <summary>How the organisation presents itself to its customers: name, colour, and the language of new contacts.</summary>
+    public static async Task<Outcome<SupportProfileView>> SaveBranding(PartnerDeskDb db, BrandingRequest request, PortalBrands brands, CancellationToken ct)
+    {
+        if (db.Caller.AgentRole != AgentRole.AdminAgent)
+        {
+            return Outcome<SupportProfileView>.Missing;
+        }
+
+        var brandName = Clean(request.BrandName);
+        var colour = Clean(request.AccentColour)?.ToLowerInvariant();
+        var errors = new FieldErrors().MaxLength("brandName", brandName, 200);
+        if (colour is not null && !HexColour().IsMatch(colour))
+        {
+            errors.Add("accentColour", "A colour as #rrggbb, such as #0f6cbd.");
+        }
+
+        var language = Clean(request.Language) ?? "en";
+        if (!Languages.Contains(language))
+        {
+            errors.Add("language", "The language is en or de.");
+        }
+
+        if (errors.Any)
+        {
+            return errors;
+        }
+
+        var profile = await db.Set<SupportProfile>().FirstOrDefaultAsync(ct);
+        if (profile is null)
+        {
+            profile = new SupportProfile { OrganisationId = db.Caller.RequireOrganisation() };
+            db.Add(profile);
+        }
+
+        (profile.BrandName, profile.AccentColour) = (brandName, colour);
+        var organisation = await db.Organisations.FirstAsync(ct);
+        organisation.Language = language;
+        await db.SaveChangesAsync(ct);
+        brands.Forget(organisation.Id);
+        return await Get(db, ct);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^#[0-9a-f]{6}$")]
+    private static partial System.Text.RegularExpressions.Regex HexColour();
 
     public static async Task<Outcome<SupportProfileView>> Save(PartnerDeskDb db, SupportProfileRequest request, DateTimeOffset now, CancellationToken ct)
     {

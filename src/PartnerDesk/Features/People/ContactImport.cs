@@ -54,6 +54,7 @@ public sealed class ContactImport(GraphClients graph, TimeProvider clock)
         }
 
         var customer = await db.Customers.FirstOrDefaultAsync(c => c.Id == customerId, ct);
+        string? language = null; // the organisation's, read once when the first new contact needs it
         if (customer is null)
         {
             return Outcome<ContactImportResult>.Missing;
@@ -135,6 +136,7 @@ public sealed class ContactImport(GraphClients graph, TimeProvider clock)
                     Email = email,
                     Origin = ContactOrigin.Imported,
                     DirectoryObjectId = oid,
+                    Language = language ??= await Unfiltered.LanguageOf(db, customer.OrganisationId, ct),
                 };
                 db.Contacts.Add(contact);
                 byEmail[email.ToLowerInvariant()] = contact;

@@ -188,6 +188,7 @@ public sealed class MicrosoftSignIn(UserManager<UserAccount> users, TimeProvider
             Email = email,
             Origin = ContactOrigin.SignedIn,
             DirectoryObjectId = who.ObjectId,
+            Language = await Unfiltered.LanguageOf(db, open.OrganisationId, ct),
         });
         var created = await users.CreateAsync(account);
         if (!created.Succeeded)
@@ -464,6 +465,7 @@ public sealed class InvitationAcceptance(UserManager<UserAccount> users, TimePro
                 IsCustomerAdmin = invitation.CustomerAdmin,
                 Origin = ContactOrigin.Invited,
                 DirectoryObjectId = microsoft?.ObjectId,
+                Language = await Unfiltered.LanguageOf(db, invitation.OrganisationId, ct),
             });
         }
         else

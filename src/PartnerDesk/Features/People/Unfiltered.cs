@@ -62,4 +62,7 @@ public static class Unfiltered
             .Where(c => customerIds.Contains(c.CustomerId) && ((objectId != null && c.DirectoryObjectId == objectId) || emailsLower.Contains(c.Email.ToLower())))
             .ToListAsync(ct);
 
+    /// <summary>The language an organisation gives its new contacts (read where a contact is made before anyone of it is signed in).</summary>
+    public static Task<string> LanguageOf(PartnerDeskDb db, Guid organisationId, CancellationToken ct) =>
+        db.Organisations.IgnoreQueryFilters().Where(o => o.Id == organisationId).Select(o => o.Language).FirstAsync(ct);
 }

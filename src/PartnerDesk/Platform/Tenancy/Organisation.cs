@@ -27,6 +27,9 @@ public sealed class Organisation
 
     /// <summary>Agents must sign in with Microsoft (their tenant's MFA and conditional access apply); passwords are refused.</summary>
     public bool RequireMicrosoftSignIn { get; set; }
+
+    /// <summary>The language new contacts get (their mail, their portal until they choose): en or de.</summary>
+    public string Language { get; set; } = "en";
 }
 
 /// <summary>Everything that belongs to one organisation carries its id; the data layer filters on it.</summary>

@@ -9,6 +9,7 @@ internal sealed class OrganisationConfiguration : IEntityTypeConfiguration<Organ
     {
         b.Property(o => o.Name).HasMaxLength(200);
         b.Property(o => o.IndirectProviderEmail).HasMaxLength(256);
+        b.Property(o => o.Language).HasMaxLength(8).HasDefaultValue("en");
         b.HasOne<Organisation>().WithMany().HasForeignKey(o => o.IndirectProviderId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(o => o.TenantId).IsUnique(); // one tenant, one organisation: a sign-in names exactly one
     }
