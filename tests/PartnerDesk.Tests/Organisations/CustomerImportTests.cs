@@ -87,4 +87,41 @@ public sealed class CustomerImportTests(MicrosoftSignInWorld world) : IClassFixt
         Assert.Equal(0, contoso.Resellers);
         Assert.False(await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Customers.AnyAsync(c => c.Name == "Proseware, Inc.")));
     }
+
+    [Fact]
+    public async Task A_customer_without_a_tenant_is_counted_not_guessed_and_two_of_one_name_stay_two()
+    {
+        var fabrikamTenant = DemoWorld.Ids.Fabrikam;
+        var first = new Guid("0c0c0c56-0009-7000-8000-000000000001");
+        var second = new Guid("0c0c0c56-0009-7000-8000-000000000002");
+        world.Simulator.Customers.Set(fabrikamTenant,
+        [
+            (new Guid("0c0c0c56-0001-7000-8000-000000000004"), "Wide World Importers", "wideworldimporters.example"),
+            (new Guid("0c0c0c56-0001-7000-8000-000000000005"), "Woodgrove Bank", "woodgrovebank.example"),
+            (Guid.Empty, "No Tenant Ltd", "notenant.example"),
+            (first, "Northwind Traders", "northwindtraders.example"),
+            (second, "Northwind Traders", "northwind-traders.example"),
+        ]);
+        var admin = await App.ClientFor(Demo.FabrikamAdmin);
+        CustomerImportResult result;
+        try
+        {
+            result = await (await admin.PostAsync("/api/v1/customers/import", null)).Read<CustomerImportResult>();
+        }
+        finally
+        {
+            // Fabrikam's list in Partner Center is also Northwind's view of its reseller: as the demo has it again.
+            world.Simulator.Customers.Set(fabrikamTenant,
+            [
+                (new Guid("0c0c0c56-0001-7000-8000-000000000004"), "Wide World Importers", "wideworldimporters.example"),
+                (new Guid("0c0c0c56-0001-7000-8000-000000000005"), "Woodgrove Bank", "woodgrovebank.example"),
+            ]);
+        }
+
+        Assert.Equal((1, 2), (result.Skipped, result.Added));
+        var twins = await App.InDatabase(DemoWorld.Ids.Fabrikam, db => db.Customers.Where(c => c.Name == "Northwind Traders").Select(c => c.TenantId).ToListAsync());
+        Assert.Equal([first, second], twins.Order());
+        Assert.False(await App.InDatabase(DemoWorld.Ids.Fabrikam, db => db.Customers.AnyAsync(c => c.Name == "No Tenant Ltd")));
+
+    }
 }
