@@ -78,6 +78,8 @@ public static class DemoWorld
             });
         }
 
+        // The demo starts as seeded: Partner Center's daily import (which lists a few more customers) runs from tomorrow, or when an admin asks.
+        db.JobLeases.Add(new Platform.Jobs.JobLease { Name = CustomerImportJob.LeaseName, Holder = "demo seed", ExpiresAt = now + TimeSpan.FromHours(23) });
         await db.SaveChangesAsync();
     }
 

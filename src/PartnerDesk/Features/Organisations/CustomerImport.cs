@@ -181,13 +181,17 @@ public sealed class CustomerImportOptions
 public sealed class CustomerImportJob(IServiceScopeFactory scopes, GdapSync accounts, IOptions<CustomerImportOptions> options, TimeProvider clock, ILogger<CustomerImportJob> log)
     : PeriodicJob(clock, log)
 {
+    public const string LeaseName = "customer-import";
+
     protected override bool Enabled => options.Value.Enabled;
 
     protected override TimeSpan Tick => options.Value.Tick;
 
     public override async Task<int> RunOnce(CancellationToken ct)
     {
-        if (await JobLeases.TakeForOrganisations(scopes, "customer-import", TimeSpan.FromHours(1), Clock, ct) is not { } organisations)
+        // The lease lasts nearly a round: a restart or a second instance does not import again the same day.
+        var lease = Tick > TimeSpan.FromHours(2) ? Tick - TimeSpan.FromHours(1) : Tick;
+        if (await JobLeases.TakeForOrganisations(scopes, LeaseName, lease, Clock, ct) is not { } organisations)
         {
             return 0;
         }
