@@ -446,6 +446,11 @@ public static class EntraSignInEndpoints
     internal static IResult Refresh(HttpContext http, IFormCollection form, SimulatorState state, SignInState signIn)
     {
         http.Response.Headers.CacheControl = "no-store, no-cache";
+        if (signIn.TakeOutage())
+        {
+            return Results.Text("<html><body><h1>503 Service Unavailable</h1></body></html>", "text/html", Encoding.UTF8, 503);
+        }
+
         var token = SimulatedGrants.Read(form["refresh_token"].ToString());
         state.Count(token?.TenantId, "signin.refresh");
         if (token is null)

@@ -51,6 +51,7 @@ public sealed class SignInState : IDisposable
     private readonly List<(string Kid, RSA Key)> keys = [];
     private readonly Dictionary<string, (AuthorizationGrant Grant, string? PreviousNonce, DateTimeOffset ExpiresAt, bool Redeemed)> codes = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, long> revokedBefore = [];
+    private int outages;
     private SignInFaultKind? armed;
     private string? lastNonce;
 
@@ -122,6 +123,29 @@ public sealed class SignInState : IDisposable
         lock (gate)
         {
             revokedBefore[tenantId] = clock.GetUtcNow().UtcTicks + 1;
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> refresh-token requests get an HTML 503 page, as from a proxy in an outage.</summary>
+    public void ArmTokenOutage(int count = 1)
+    {
+        lock (gate)
+        {
+            outages = count;
+        }
+    }
+
+    internal bool TakeOutage()
+    {
+        lock (gate)
+        {
+            if (outages == 0)
+            {
+                return false;
+            }
+
+            outages--;
+            return true;
         }
     }
 

@@ -11,6 +11,9 @@ public sealed class PartnerCustomerResource
     public string CommerceId { get; set; } = "";
     public CompanyProfile CompanyProfile { get; set; } = new();
     public string RelationshipToPartner { get; set; } = "reseller";
+
+    /// <summary>For an indirect provider's listing: the indirect reseller of the customer.</summary>
+    public string? AssociatedPartnerId { get; set; }
     public bool AllowDelegatedAccess { get; set; } = true;
     public ResourceAttributes Attributes { get; set; } = new() { ObjectType = "Customer" };
 }
@@ -96,7 +99,8 @@ public sealed class CustomerDirectory
         }
 
         var own = named.TryGetValue(partner, out var n) ? n : [];
-        return [.. own, .. ResellersOf(partner).SelectMany(x => named.TryGetValue(x.TenantId, out var c) ? c : [])];
+        return [.. own, .. ResellersOf(partner).SelectMany(x => (named.TryGetValue(x.TenantId, out var c) ? c : [])
+            .Select(r => NamesResellers ? Copy(r, x.TenantId.ToString()) : r))];
     }
 
     /// <summary>How many made-up customers the partner has on top of the named ones.</summary>
@@ -127,6 +131,19 @@ public sealed class CustomerDirectory
 
         return page;
     }
+
+    /// <summary>Whether a provider's listing names each customer's reseller (associatedPartnerId); off, a provider must ask per reseller.</summary>
+    public bool NamesResellers { get; set; } = true;
+
+    private static PartnerCustomerResource Copy(PartnerCustomerResource r, string reseller) => new()
+    {
+        Id = r.Id,
+        CommerceId = r.CommerceId,
+        CompanyProfile = r.CompanyProfile,
+        RelationshipToPartner = r.RelationshipToPartner,
+        AllowDelegatedAccess = r.AllowDelegatedAccess,
+        AssociatedPartnerId = reseller,
+    };
 
     private static PartnerCustomerResource Resource(Guid tenant, string name, string domain) => new()
     {

@@ -25,7 +25,8 @@ public sealed record PartnerCenterServiceRequest(
 public sealed record PartnerCenterSupportTopic(string? Name, string? Description, long Id);
 
 /// <summary>A customer as Partner Center lists it: its id is its tenant id; the company profile names and addresses it.</summary>
-public sealed record PartnerCenterCustomer(string? Id, PartnerCenterCompanyProfile? CompanyProfile, string? RelationshipToPartner);
+/// <param name="AssociatedPartnerId">For an indirect provider: the indirect reseller the customer belongs to, where Partner Center says.</param>
+public sealed record PartnerCenterCustomer(string? Id, PartnerCenterCompanyProfile? CompanyProfile, string? RelationshipToPartner, string? AssociatedPartnerId = null);
 
 public sealed record PartnerCenterCompanyProfile(string? TenantId, string? Domain, string? CompanyName);
 

@@ -79,6 +79,20 @@ public sealed class CustomerImportTests(MicrosoftSignInWorld world) : IClassFixt
         var listed = await (await admin.GetAsync("/api/v1/customers?q=Proseware")).Read<Page<CustomerView>>();
         Assert.Equal("Trey Research IT", Assert.Single(listed.Items).ResellerName);
 
+        // Where Partner Center's listing does not name the reseller, each reseller's customers are asked for (IndirectReseller filter).
+        world.Simulator.Customers.NamesResellers = false;
+        try
+        {
+            await App.InDatabase(DemoWorld.Ids.Northwind, db => db.Customers.ExecuteUpdateAsync(c => c.SetProperty(x => x.ResellerName, (string?)null)));
+            var again = await (await admin.PostAsync("/api/v1/customers/import", null)).Read<CustomerImportResult>();
+            Assert.Equal((2, 0), (again.Resellers, again.Added));
+            Assert.Equal("Trey Research IT", await App.InDatabase(DemoWorld.Ids.Northwind, db => db.Customers.Where(c => c.Name == "Proseware, Inc.").Select(c => c.ResellerName).SingleAsync()));
+        }
+        finally
+        {
+            world.Simulator.Customers.NamesResellers = true;
+        }
+
         // A ticket handed over for one of them lands on the imported customer, not on a new "(via …)" record.
         var woodgrove = customers["Woodgrove Bank"];
         var found = await App.InDatabase(DemoWorld.Ids.Northwind, db =>

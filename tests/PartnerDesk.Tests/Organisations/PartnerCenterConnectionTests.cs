@@ -75,6 +75,18 @@ public sealed class PartnerCenterConnectionTests(MicrosoftSignInWorld world) : I
     }
 
     [Fact]
+    public async Task An_outage_of_entra_id_is_a_502_and_changes_nothing_stored()
+    {
+        using var browser = await AdminBrowser(Demo.ContosoAdmin);
+        var before = await Stored(DemoWorld.Ids.Contoso);
+        world.Simulator.SignIn.ArmTokenOutage();
+        var check = await browser.PostAsync("/api/v1/partner-center/connection/check", null);
+        Assert.Contains("without a token answer", (await check.Problem(HttpStatusCode.BadGateway)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var after = await Stored(DemoWorld.Ids.Contoso);
+        Assert.Equal((before?.ProtectedRefreshToken, before?.Broken), (after?.ProtectedRefreshToken, after?.Broken));
+    }
+
+    [Fact]
     public async Task A_declined_consent_and_an_account_of_another_tenant_change_nothing()
     {
         using var browser = await AdminBrowser(Demo.NorthwindAdmin);
@@ -129,6 +141,13 @@ public sealed class PartnerCenterConnectionTests(MicrosoftSignInWorld world) : I
         tokens.Forget(DemoWorld.Ids.Alpine);
         await tokens.GetTokenAsync(DemoWorld.Ids.Alpine, CancellationToken.None);
         Assert.NotEqual(kept.ProtectedRefreshToken, (await app.InDatabase(DemoWorld.Ids.Alpine, db => db.Set<PartnerCenterConnection>().AsNoTracking().FirstAsync())).ProtectedRefreshToken);
+
+        // Revoked at Entra ID: the configured grant shows as broken, not as connected through the environment.
+        world.Simulator.SignIn.RevokeGrants(DemoWorld.Ids.Alpine);
+        tokens.Forget(DemoWorld.Ids.Alpine);
+        await Assert.ThrowsAsync<PartnerCenterNotConnectedException>(() => tokens.GetTokenAsync(DemoWorld.Ids.Alpine, CancellationToken.None));
+        var broken = await app.InDatabase(DemoWorld.Ids.Alpine, db => db.Set<PartnerCenterConnection>().AsNoTracking().FirstAsync());
+        Assert.Contains("AADSTS50173", broken.Broken, StringComparison.Ordinal);
     }
 
     private const string MicrosoftSignInWorldClient = PartnerDesk.MicrosoftApis.EntraApp.SimulatedClientId;

@@ -59,20 +59,38 @@ public sealed class CustomerImport(PartnerCenterClient partnerCenter, CustomerIm
             {
                 // An indirect provider serves its resellers' customers too: each reseller's list names whose they are,
                 // so that a ticket a reseller hands over (from this installation or another) finds its customer.
-                resellers = await partnerCenter.IndirectResellers(organisationId, ct);
-                foreach (var reseller in resellers.Where(r => Guid.TryParse(r.Id, out _)))
+                resellers = [.. (await partnerCenter.IndirectResellers(organisationId, ct))
+                    .Where(r => Guid.TryParse(r.Id, out _) && !string.Equals(r.State, "Inactive", StringComparison.OrdinalIgnoreCase))];
+                var byId = resellers.ToDictionary(r => Guid.Parse(r.Id!));
+                if (listed.Any(c => c.AssociatedPartnerId is not null))
                 {
-                    foreach (var customer in await partnerCenter.Customers(organisationId, ct, reseller.Id))
+                    // The listing names each customer's reseller (associatedPartnerId): no call per reseller.
+                    foreach (var customer in listed)
                     {
-                        if (Guid.TryParse(customer.CompanyProfile?.TenantId ?? customer.Id, out var tenant) && resellerOf.TryAdd(tenant, reseller))
+                        if (Guid.TryParse(customer.AssociatedPartnerId, out var partner) && byId.TryGetValue(partner, out var reseller)
+                            && Guid.TryParse(customer.CompanyProfile?.TenantId ?? customer.Id, out var tenant))
                         {
-                            listed.Add(customer);
+                            resellerOf.TryAdd(tenant, reseller);
+                        }
+                    }
+                }
+                else
+                {
+                    // Otherwise each reseller's customers, with Partner Center's IndirectReseller filter (a paged call per reseller).
+                    foreach (var reseller in resellers)
+                    {
+                        foreach (var customer in await partnerCenter.Customers(organisationId, ct, reseller.Id))
+                        {
+                            if (Guid.TryParse(customer.CompanyProfile?.TenantId ?? customer.Id, out var tenant) && resellerOf.TryAdd(tenant, reseller))
+                            {
+                                listed.Add(customer);
+                            }
                         }
                     }
                 }
             }
         }
-        catch (Exception e) when (e is PartnerCenterException or HttpRequestException or InvalidOperationException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (PartnerCenterClient.IsFailure(e) && !ct.IsCancellationRequested)
         {
             return Outcome<CustomerImportResult>.Conflict($"Partner Center could not list the customers, so nothing changed: {e.Message}");
         }
@@ -206,7 +224,18 @@ public sealed class CustomerImportJob(IServiceScopeFactory scopes, GdapSync acco
 
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(organisationId);
-            var outcome = await scope.ServiceProvider.GetRequiredService<CustomerImport>().Run(scope.ServiceProvider.GetRequiredService<PartnerDeskDb>(), ct);
+            Outcome<CustomerImportResult> outcome;
+            try
+            {
+                outcome = await scope.ServiceProvider.GetRequiredService<CustomerImport>().Run(scope.ServiceProvider.GetRequiredService<PartnerDeskDb>(), ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                // One organisation's fault stays its own: the others are imported all the same.
+                Log.LogWarning(e, "The daily customer import of organisation {Organisation} failed.", organisationId);
+                continue;
+            }
+
             if (outcome.Succeeded)
             {
                 imported += outcome.Value!.Added;

@@ -59,6 +59,9 @@ internal sealed class PartnerCenterConnectionConfiguration : IEntityTypeConfigur
 public sealed record PartnerCenterConnectionView(
     bool Connected, Guid? PartnerTenantId, ConnectionSource? Source, string? ConnectedBy, DateTimeOffset? ConnectedAt, DateTimeOffset? RefreshedAt, string? Broken, DateTimeOffset? BrokenAt);
 
+/// <summary>A grant as read for one redemption: <paramref name="Cipher"/> is the stored row's value it came from (null: none stored).</summary>
+internal sealed record StoredGrant(Guid Tenant, string RefreshToken, bool FromConfiguration, string? Cipher);
+
 /// <summary>Partner Center refused the stored grant, or none is set up: an admin must connect (again).</summary>
 public sealed class PartnerCenterNotConnectedException(string reason) : InvalidOperationException(reason);
 
@@ -126,15 +129,16 @@ public sealed class PartnerCenterConnections(IServiceScopeFactory scopes, IDataP
     /// <summary>
     /// The grant to redeem: the stored one, unless the operator configured a token the store has not seen (a new
     /// one wins over the rotated copy of an old one). Throws when there is none or the stored one is broken.
+    /// <see cref="StoredGrant.Cipher"/> is what was read, so that writes after the redemption change only that grant.
     /// </summary>
-    internal async Task<(Guid Tenant, string RefreshToken, bool FromConfiguration)> Grant(Guid organisationId, CancellationToken ct)
+    internal async Task<StoredGrant> Grant(Guid organisationId, CancellationToken ct)
     {
         var stored = await Read(organisationId, ct);
         var configured = microsoft.Value.PartnerCenterAccounts.GetValueOrDefault(organisationId.ToString());
         if (configured is { RefreshToken.Length: > 0 } && Guid.TryParse(configured.TenantId, out var configuredTenant)
             && (stored is null || (stored.Source == ConnectionSource.Configuration && stored.ConfiguredTokenHash != Hash(configured.RefreshToken))))
         {
-            return (configuredTenant, configured.RefreshToken, true);
+            return new(configuredTenant, configured.RefreshToken, true, stored?.ProtectedRefreshToken);
         }
 
         if (stored is null)
@@ -147,52 +151,104 @@ public sealed class PartnerCenterConnections(IServiceScopeFactory scopes, IDataP
             throw new PartnerCenterNotConnectedException($"Partner Center must be connected again: {stored.Broken}");
         }
 
-        return (stored.PartnerTenantId, Protector.Unprotect(stored.ProtectedRefreshToken), false);
+        string token;
+        try
+        {
+            token = Protector.Unprotect(stored.ProtectedRefreshToken);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            // The data-protection keys that encrypted it are gone (a new key ring): only a new consent helps.
+            const string reason = "The stored grant cannot be read with this installation's data-protection keys.";
+            await MarkBroken(organisationId, new StoredGrant(stored.PartnerTenantId, "", false, stored.ProtectedRefreshToken), reason, ct);
+            throw new PartnerCenterNotConnectedException($"Partner Center must be connected again: {reason}");
+        }
+
+        return new(stored.PartnerTenantId, token, false, stored.ProtectedRefreshToken);
     }
 
-    /// <summary>Keeps the token Entra ID rotated in (for a configured grant, with the hash of the configured token it came from).</summary>
-    internal async Task Rotated(Guid organisationId, Guid tenant, string? configuredToken, string newToken, CancellationToken ct)
+    /// <summary>
+    /// Keeps the token Entra ID rotated in, if the grant is still the one redeemed (a connect or disconnect meanwhile
+    /// wins); a configured grant is stored with the hash of the configured token it came from. False when it was not kept.
+    /// </summary>
+    internal async Task<bool> Rotated(Guid organisationId, StoredGrant grant, string newToken, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(organisationId);
         var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
-        var connection = await db.Set<PartnerCenterConnection>().FirstOrDefaultAsync(ct);
-        if (connection is null)
+        var now = clock.GetUtcNow();
+        var cipher = Protector.Protect(newToken);
+        if (!grant.FromConfiguration)
         {
-            connection = new PartnerCenterConnection
-            {
-                OrganisationId = organisationId,
-                ProtectedRefreshToken = "",
-                PartnerTenantId = tenant,
-                Source = ConnectionSource.Configuration,
-                ConnectedBy = "configuration",
-                ConnectedAt = clock.GetUtcNow(),
-            };
-            db.Add(connection);
+            return await db.Set<PartnerCenterConnection>().Where(c => c.ProtectedRefreshToken == grant.Cipher)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.ProtectedRefreshToken, cipher).SetProperty(c => c.RefreshedAt, now), ct) == 1;
         }
 
-        if (configuredToken is not null)
-        {
-            connection.ConfiguredTokenHash = Hash(configuredToken);
-            connection.PartnerTenantId = tenant;
-            connection.Broken = null;
-            connection.BrokenAt = null;
-        }
-
-        connection.ProtectedRefreshToken = Protector.Protect(newToken);
-        connection.RefreshedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(ct);
+        return await KeepConfigured(db, organisationId, grant, cipher, broken: null, ct);
     }
 
-    /// <summary>Entra ID refused the grant: say so until an admin connects again.</summary>
-    internal async Task MarkBroken(Guid organisationId, string reason, CancellationToken ct)
+    /// <summary>Entra ID refused the grant: say so until an admin connects again (unless the grant changed meanwhile).</summary>
+    internal async Task MarkBroken(Guid organisationId, StoredGrant grant, string reason, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(organisationId);
         var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
         var now = clock.GetUtcNow();
         var text = reason.Length > 1000 ? reason[..1000] : reason;
-        await db.Set<PartnerCenterConnection>().ExecuteUpdateAsync(s => s.SetProperty(c => c.Broken, text).SetProperty(c => c.BrokenAt, now), ct);
+        if (!grant.FromConfiguration)
+        {
+            await db.Set<PartnerCenterConnection>().Where(c => c.ProtectedRefreshToken == grant.Cipher)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Broken, text).SetProperty(c => c.BrokenAt, now), ct);
+            return;
+        }
+
+        // A configured token that is refused is shown as broken too, until the operator sets another one.
+        await KeepConfigured(db, organisationId, grant, Protector.Protect(grant.RefreshToken), text, ct);
+    }
+
+    private async Task<bool> KeepConfigured(PartnerDeskDb db, Guid organisationId, StoredGrant grant, string cipher, string? broken, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var connection = await db.Set<PartnerCenterConnection>().FirstOrDefaultAsync(ct);
+        if (connection is not null && (connection.Source != ConnectionSource.Configuration || connection.ProtectedRefreshToken != grant.Cipher))
+        {
+            return false; // connected in the console meanwhile, or another instance kept it first
+        }
+
+        if (connection is null)
+        {
+            connection = new PartnerCenterConnection
+            {
+                OrganisationId = organisationId,
+                ProtectedRefreshToken = "",
+                Source = ConnectionSource.Configuration,
+                ConnectedBy = "configuration",
+                ConnectedAt = now,
+            };
+            db.Add(connection);
+        }
+
+        connection.PartnerTenantId = grant.Tenant;
+        connection.ConfiguredTokenHash = Hash(grant.RefreshToken);
+        connection.ProtectedRefreshToken = cipher;
+        if (broken is null)
+        {
+            (connection.RefreshedAt, connection.Broken, connection.BrokenAt) = (now, null, null);
+        }
+        else
+        {
+            (connection.Broken, connection.BrokenAt) = (broken, now);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            return false; // another instance inserted it at the same moment
+        }
     }
 
     private async Task<PartnerCenterConnection?> Read(Guid organisationId, CancellationToken ct)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using PartnerDesk.MicrosoftApis;
@@ -19,6 +20,9 @@ public sealed class PartnerCenterTokens(IHttpClientFactory clients, PartnerCente
     private readonly ConcurrentDictionary<Guid, (string Token, DateTimeOffset Until)> cache = new();
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> gates = new();
 
+    // Bumped by Forget: a redemption that began before a connect or disconnect does not cache its token after it.
+    private readonly ConcurrentDictionary<Guid, int> generations = new();
+
     public async Task<string> GetTokenAsync(Guid organisationId, CancellationToken ct)
     {
         if (cache.TryGetValue(organisationId, out var cached) && cached.Until > clock.GetUtcNow())
@@ -36,11 +40,13 @@ public sealed class PartnerCenterTokens(IHttpClientFactory clients, PartnerCente
                 return cached.Token;
             }
 
-            var (tenant, refreshToken, fromConfiguration) = await connections.Grant(organisationId, ct);
+            var generation = generations.GetValueOrDefault(organisationId);
+            var grant = await connections.Grant(organisationId, ct);
+            var (tenant, refreshToken, fromConfiguration) = (grant.Tenant, grant.RefreshToken, grant.FromConfiguration);
             var answer = await Redeem(tenant, refreshToken, ct);
             if (answer.Error is { } error)
             {
-                await connections.MarkBroken(organisationId, error, ct);
+                await connections.MarkBroken(organisationId, grant, error, ct);
 
                 log.LogWarning("Partner Center's grant of organisation {Organisation} was refused: {Reason}", organisationId, error);
                 throw new PartnerCenterNotConnectedException($"Partner Center must be connected again: {error}");
@@ -48,10 +54,17 @@ public sealed class PartnerCenterTokens(IHttpClientFactory clients, PartnerCente
 
             if (answer.RefreshToken is { Length: > 0 } rotated && (rotated != refreshToken || fromConfiguration))
             {
-                await connections.Rotated(organisationId, tenant, fromConfiguration ? refreshToken : null, rotated, ct);
+                if (!await connections.Rotated(organisationId, grant, rotated, ct))
+                {
+                    return answer.AccessToken!; // the grant changed meanwhile (connected again, or forgotten): not cached
+                }
             }
 
-            cache[organisationId] = (answer.AccessToken!, clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Max(answer.ExpiresIn, 60)) - Margin);
+            if (generations.GetValueOrDefault(organisationId) == generation)
+            {
+                cache[organisationId] = (answer.AccessToken!, clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Max(answer.ExpiresIn, 60)) - Margin);
+            }
+
             return answer.AccessToken!;
         }
         finally
@@ -61,7 +74,11 @@ public sealed class PartnerCenterTokens(IHttpClientFactory clients, PartnerCente
     }
 
     /// <summary>The grant changed (connected, disconnected): the next call redeems the stored one.</summary>
-    public void Forget(Guid organisationId) => cache.TryRemove(organisationId, out _);
+    public void Forget(Guid organisationId)
+    {
+        generations.AddOrUpdate(organisationId, 1, (_, g) => g + 1);
+        cache.TryRemove(organisationId, out _);
+    }
 
     private async Task<TokenAnswer> Redeem(Guid tenant, string refreshToken, CancellationToken ct)
     {
@@ -89,7 +106,17 @@ public sealed class PartnerCenterTokens(IHttpClientFactory clients, PartnerCente
 
         using var content = new FormUrlEncodedContent(form);
         using var response = await clients.CreateClient(nameof(PartnerCenterTokens)).PostAsync(endpoint, content, ct);
-        var body = await response.Content.ReadFromJsonAsync<TokenAnswer>(ct) ?? new TokenAnswer();
+        TokenAnswer body;
+        try
+        {
+            body = JsonSerializer.Deserialize<TokenAnswer>(await response.Content.ReadAsStringAsync(ct)) ?? new TokenAnswer();
+        }
+        catch (JsonException)
+        {
+            // A proxy's or an outage's HTML page: passing, and said so in the words every caller already handles.
+            throw new HttpRequestException($"Entra ID's token endpoint answered {(int)response.StatusCode} without a token answer.", null, response.StatusCode);
+        }
+
         if (response.IsSuccessStatusCode && body.AccessToken is { Length: > 0 })
         {
             return body;

@@ -103,6 +103,11 @@ public static partial class SupportProfiles
 
     public static async Task RemoveLogo(PartnerDeskDb db, PortalBrands brands, CancellationToken ct)
     {
+        if (db.Caller.AgentRole != AgentRole.AdminAgent)
+        {
+            return;
+        }
+
         await db.Set<SupportProfile>().ExecuteUpdateAsync(p => p.SetProperty(x => x.Logo, (byte[]?)null).SetProperty(x => x.LogoContentType, (string?)null), ct);
         brands.Forget(db.Caller.RequireOrganisation());
     }
@@ -182,7 +187,8 @@ public static partial class SupportProfiles
             errors.Add("accentColour", "A colour as #rrggbb, such as #0f6cbd.");
         }
 
-        var language = Clean(request.Language) ?? "en";
+        var organisation = await db.Organisations.FirstAsync(ct);
+        var language = Clean(request.Language) ?? organisation.Language; // left out: as it is
         if (!Languages.Contains(language))
         {
             errors.Add("language", "The language is en or de.");
@@ -201,7 +207,6 @@ public static partial class SupportProfiles
         }
 
         (profile.BrandName, profile.AccentColour) = (brandName, colour);
-        var organisation = await db.Organisations.FirstAsync(ct);
         organisation.Language = language;
         await db.SaveChangesAsync(ct);
         brands.Forget(organisation.Id);

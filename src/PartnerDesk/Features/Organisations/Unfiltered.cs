@@ -24,10 +24,11 @@ public static class Unfiltered
     }
 
     /// <summary>
-    /// Whether a tenant is another organisation's of this installation, or one of this organisation's customers:
-    /// then it cannot become this organisation's own (its agents' sign-in and Partner Center account).
+    /// Whether a tenant is another organisation's of this installation, or a customer's of any organisation here: then
+    /// it cannot become this organisation's own, since a sign-in from it must name one organisation or its customers
+    /// (the same rule as for a linked Microsoft account). Only whether, never whose, crosses the boundary.
     /// </summary>
     public static async Task<bool> TenantInUse(PartnerDeskDb db, Guid tenant, Guid organisationId, CancellationToken ct) =>
         await db.Organisations.IgnoreQueryFilters().AnyAsync(o => o.TenantId == tenant && o.Id != organisationId, ct)
-        || await db.Customers.AnyAsync(c => c.TenantId == tenant, ct);
+        || await db.Customers.IgnoreQueryFilters().AnyAsync(c => c.TenantId == tenant, ct);
 }
