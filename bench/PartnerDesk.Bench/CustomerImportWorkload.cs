@@ -6,7 +6,7 @@ using PartnerDesk.Simulator.PartnerCenter;
 namespace PartnerDesk.Bench;
 
 /// <summary>
-/// Going live (issue 16): the simulated Partner Center lists 10,000 customers of Contoso (the demo's three and
+/// Going live (issue 16): the simulated Partner Center lists 10,000 customers of Contoso (the demo scenario's five and
 /// made-up ones, 500 a page); the admin imports them through the host's API, then again (nothing new), then
 /// after 100 renamed and 100 gone.
 /// </summary>
@@ -17,7 +17,8 @@ public static class CustomerImportWorkload
     public static async Task<Figures> Run(BenchDatabase database, string hostDll, string logPath, int customers = 10_000)
     {
         await using var simulator = await RunningSimulator.StartAsync(await Scenario.ReadAsync(Path.Combine(AppContext.BaseDirectory, "scenarios", "demo.json")), autoplay: false);
-        simulator.Customers.SetMadeUp(DemoWorld.Ids.Contoso, customers - 3);
+        var named = simulator.Customers.Count(DemoWorld.Ids.Contoso); // the demo scenario's own (five)
+        simulator.Customers.SetMadeUp(DemoWorld.Ids.Contoso, customers - named);
         await using var host = await HostUnderTest.Start(hostDll, database, logPath, new Dictionary<string, string>
         {
             ["PartnerDesk__Microsoft__UseSimulator"] = "false",
@@ -25,6 +26,10 @@ public static class CustomerImportWorkload
             ["PartnerDesk__Microsoft__LoginBaseUrl"] = simulator.Address.ToString(),
             ["PartnerDesk__Microsoft__PartnerCenterBaseUrl"] = simulator.Address.ToString(),
             ["PartnerDesk__CustomerImport__Enabled"] = "false",
+            // Partner Center's account as automation sets it: a refresh token in the environment (the simulator's).
+            [$"PartnerDesk__Microsoft__PartnerCenterAccounts__{DemoWorld.Ids.Contoso}__TenantId"] = DemoWorld.Ids.Contoso.ToString(),
+            [$"PartnerDesk__Microsoft__PartnerCenterAccounts__{DemoWorld.Ids.Contoso}__RefreshToken"] =
+                PartnerDesk.Simulator.Graph.SimulatedGrants.ForPartnerCenter(DemoWorld.Ids.Contoso, "admin@contoso-cloud.example", PartnerDesk.MicrosoftApis.EntraApp.SimulatedClientId),
         });
         using var api = new ApiWorkload(host.Address, 1);
         await api.SignIn("admin@contoso-cloud.example", BenchDatabase.DemoPassword);
@@ -42,8 +47,8 @@ public static class CustomerImportWorkload
         var againSeconds = watch.Elapsed.TotalSeconds;
 
         // 100 leave (the last made-up ones) and 100 are renamed (named ones, listed first).
-        simulator.Customers.SetMadeUp(DemoWorld.Ids.Contoso, customers - 3 - 100);
-        var demo = simulator.Customers.Page(DemoWorld.Ids.Contoso, 0, 3)
+        simulator.Customers.SetMadeUp(DemoWorld.Ids.Contoso, customers - named - 100);
+        var demo = simulator.Customers.Page(DemoWorld.Ids.Contoso, 0, named)
             .Select(c => (Guid.Parse(c.CompanyProfile.TenantId), c.CompanyProfile.CompanyName, c.CompanyProfile.Domain));
         simulator.Customers.Set(DemoWorld.Ids.Contoso, demo.Concat(Enumerable.Range(0, 100)
             .Select(i => (CustomerDirectory.MadeUpTenant(DemoWorld.Ids.Contoso, i), $"Renamed customer {i + 1:D5}", $"customer{i + 1:D5}.onmicrosoft.com"))).ToList());

@@ -45,6 +45,10 @@ public static class WorkspaceWorkload
             ["PartnerDesk__Microsoft__GraphBaseUrl"] = simulator.GraphBaseUrl.ToString(),
             ["PartnerDesk__Microsoft__LoginBaseUrl"] = simulator.Address.ToString(),
             ["PartnerDesk__Microsoft__PartnerCenterBaseUrl"] = simulator.Address.ToString(),
+            // Partner Center's account as automation sets it (the bench seeds no console connection).
+            [$"PartnerDesk__Microsoft__PartnerCenterAccounts__{DemoWorld.Ids.Contoso}__TenantId"] = DemoWorld.Ids.Contoso.ToString(),
+            [$"PartnerDesk__Microsoft__PartnerCenterAccounts__{DemoWorld.Ids.Contoso}__RefreshToken"] =
+                PartnerDesk.Simulator.Graph.SimulatedGrants.ForPartnerCenter(DemoWorld.Ids.Contoso, "admin@contoso-cloud.example", PartnerDesk.MicrosoftApis.EntraApp.SimulatedClientId),
         });
         using var api = new ApiWorkload(host.Address, 4);
         await api.SignIn("helpdesk@contoso-cloud.example", BenchDatabase.DemoPassword);
