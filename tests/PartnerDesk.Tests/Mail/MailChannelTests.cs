@@ -208,6 +208,47 @@ public sealed class MailChannelTests(AppFixture fixture) : IClassFixture<AppFixt
     }
 
     [Fact]
+    public async Task A_stored_mailbox_secret_goes_only_where_it_was_given_for()
+    {
+        var admin = await App.ClientFor(Demo.NorthwindAdmin);
+        var address = $"desk-{Guid.NewGuid():N}@northwind-distribution.example"[..40];
+        var created = await (await admin.PostAsJsonAsync("/api/v1/mailboxes", new
+        {
+            address,
+            imapHost = "imap.northwind-distribution.example",
+            imapPort = 993,
+            smtpHost = "smtp.northwind-distribution.example",
+            smtpPort = 587,
+            userName = address,
+            password = "the mailbox's secret",
+            enabled = false,
+        }, Ct)).Read<MailboxView>(HttpStatusCode.Created);
+        object Change(string smtpHost = "smtp.northwind-distribution.example", string imapSecurity = "Tls", string? password = null) => new
+        {
+            address,
+            imapHost = "imap.northwind-distribution.example",
+            imapPort = 993,
+            imapSecurity,
+            smtpHost,
+            smtpPort = 587,
+            userName = address,
+            password,
+            enabled = false,
+        };
+
+        // Where it connects unchanged: the stored secret stays.
+        Assert.True((await (await admin.PutAsJsonAsync($"/api/v1/mailboxes/{created.Id}", Change(), Ct)).Read<MailboxView>()).HasSecret);
+
+        // Elsewhere, or without encryption: only with the secret typed again.
+        await (await admin.PutAsJsonAsync($"/api/v1/mailboxes/{created.Id}", Change(smtpHost: "mail.elsewhere.example"), Ct)).ProblemNaming("password");
+        await (await admin.PutAsJsonAsync($"/api/v1/mailboxes/{created.Id}", Change(imapSecurity: "None"), Ct)).ProblemNaming("password");
+        var moved = await (await admin.PutAsJsonAsync($"/api/v1/mailboxes/{created.Id}", Change(smtpHost: "mail.elsewhere.example", password: "typed again"), Ct)).Read<MailboxView>();
+        Assert.Equal("mail.elsewhere.example", moved.SmtpHost);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/mailboxes/{created.Id}", Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_mailbox_with_bad_settings_is_refused_naming_the_field_and_only_admins_see_mailboxes()
     {
         var admin = await App.ClientFor(Demo.ContosoAdmin);

@@ -151,6 +151,12 @@ public static class MailEndpoints
     internal static readonly System.Linq.Expressions.Expression<Func<InboundMail, InboundMailView>> Inbound = m => new InboundMailView(
         m.Id, m.MailboxId, m.MessageId, m.FromAddress, m.FromName, m.Subject, m.Size, m.ReceivedAt, m.State, m.Reason, m.TicketId, m.Raw != null);
 
+    /// <summary>Whether the request leaves where the mailbox's secret is sent as it is.</summary>
+    private static bool SameDestination(Mailbox m, MailboxRequest r, MailLogin login) =>
+        string.Equals(m.ImapHost, r.ImapHost?.Trim(), StringComparison.OrdinalIgnoreCase) && m.ImapPort == r.ImapPort && m.ImapSecurity == (r.ImapSecurity ?? MailSecurity.Tls)
+        && string.Equals(m.SmtpHost, r.SmtpHost?.Trim(), StringComparison.OrdinalIgnoreCase) && m.SmtpPort == r.SmtpPort && m.SmtpSecurity == (r.SmtpSecurity ?? MailSecurity.StartTls)
+        && m.Login == login && m.UserName == r.UserName?.Trim() && m.TenantId == r.TenantId?.Trim() && m.ClientId == r.ClientId?.Trim();
+
     internal static async Task<Outcome<MailboxView>> Save(
         PartnerDeskDb db, MailConnections connections, OutboundMailboxes outbound, Guid? id, MailboxRequest r, DateTimeOffset now, CancellationToken ct)
     {
@@ -194,6 +200,13 @@ public static class MailEndpoints
         if (string.IsNullOrEmpty(r.Password) && mailbox?.ProtectedSecret is null)
         {
             errors.Add("password", login == MailLogin.Password ? "Give the mailbox's password." : "Give the Entra app's client secret.");
+        }
+        else if (string.IsNullOrEmpty(r.Password) && mailbox is not null && !SameDestination(mailbox, r, login))
+        {
+            // The stored secret goes only where it was given for: whoever sends it elsewhere must know it.
+            errors.Add("password", login == MailLogin.Password
+                ? "The mailbox now connects elsewhere (server, port, security or account): give its password again."
+                : "The mailbox now connects elsewhere (server, port, security, account or app): give the client secret again.");
         }
         else if (r.Password is { Length: > 1000 })
         {
