@@ -141,4 +141,19 @@ public sealed class CustomerImportTests(MicrosoftSignInWorld world) : IClassFixt
         Assert.False(await App.InDatabase(DemoWorld.Ids.Fabrikam, db => db.Customers.AnyAsync(c => c.Name == "No Tenant Ltd")));
 
     }
+
+    [Fact]
+    public async Task A_customer_handed_over_with_a_name_at_its_limit_is_kept_within_the_column_on_every_database()
+    {
+        var tenant = Guid.NewGuid();
+        var kept = await App.InDatabase(DemoWorld.Ids.Northwind, async db =>
+        {
+            var customer = await HandedOverCustomers.ForTenant(db, DemoWorld.Ids.Northwind, tenant, new string('N', 200), "long.example", null, "Fabrikam Solutions", DateTimeOffset.UtcNow, CancellationToken.None);
+            await db.SaveChangesAsync(); // PostgreSQL refused 221 characters in a column of 200, and the hand-over retried for ever
+            return customer.Name;
+        });
+        Assert.Equal(200, kept.Length);
+        Assert.EndsWith("…", kept, StringComparison.Ordinal);
+        Assert.Equal(200, PartnerDesk.Features.SupportProviders.TicketRouting.Fit("[Contoso Cloud Services PD-17] " + new string('T', 200), 200).Length);
+    }
 }

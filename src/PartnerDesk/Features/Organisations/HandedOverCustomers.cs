@@ -17,7 +17,17 @@ public static class HandedOverCustomers
         var customer = await receiver.Customers.FirstOrDefaultAsync(c => c.TenantId == tenantId, ct);
         if (customer is null)
         {
-            customer = new Customer { OrganisationId = receiverId, Name = $"{name} ({via})", TenantId = tenantId, DefaultDomain = domain, TimeZoneId = timeZone, CreatedAt = now };
+            // Named after the organisation it came through, within the column (a long name must not fail the hand-over for ever).
+            var full = $"{name} ({via})";
+            customer = new Customer
+            {
+                OrganisationId = receiverId,
+                Name = full.Length <= 200 ? full : string.Concat(full.AsSpan(0, 199), "…"),
+                TenantId = tenantId,
+                DefaultDomain = domain,
+                TimeZoneId = timeZone,
+                CreatedAt = now,
+            };
             receiver.Customers.Add(customer);
         }
 

@@ -263,8 +263,9 @@ public sealed class RouteToProviderHandler(IServiceScopeFactory scopes, TimeProv
                 provider, handover.ProviderOrganisationId, ticket.Customer.TenantId, ticket.Customer.Name, ticket.Customer.DefaultDomain, ticket.Customer.TimeZoneId, partnerName, now, ct);
 
             var draft = new TicketDraft(
-                handover.ProviderOrganisationId, customer.Id, $"[{partnerName} {partnerNumber}] {ticket.Title}",
-                ticket.Requester is { } requester ? $"{requester.DisplayName} ({requester.Email}):\n\n{ticket.Description}" : ticket.Description,
+                // The copy's prefixes must not push a title or description at its limit past the column (PostgreSQL refuses it).
+                handover.ProviderOrganisationId, customer.Id, TicketRouting.Fit($"[{partnerName} {partnerNumber}] {ticket.Title}", TicketLimits.Title),
+                TicketRouting.Fit(ticket.Requester is { } requester ? $"{requester.DisplayName} ({requester.Email}):\n\n{ticket.Description}" : ticket.Description, TicketLimits.Body),
                 ticket.Kind, ticket.Severity, Channel.Partner)
             {
                 Service = ticket.Service,
@@ -443,4 +444,7 @@ public static class TicketRouting
             ?? await db.PartnerLinks.AsNoTracking().Where(l => l.TicketId == ticketId)
                 .Select(l => new TicketRoutingView(FromPartner, l.PartnerName, l.PartnerTicketNumber, null, null)).FirstOrDefaultAsync(ct);
     }
+
+    /// <summary>The text, cut with an ellipsis to at most <paramref name="max"/> characters.</summary>
+    internal static string Fit(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
 }
