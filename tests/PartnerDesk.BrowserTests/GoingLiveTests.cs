@@ -147,8 +147,8 @@ public sealed class GoingLiveTests(GoingLiveFixture browser) : IClassFixture<Goi
         await customer.GotoAsync(ticketUrl);
         await Assertions.Expect(customer.Locator(".message.agent")).ToContainTextAsync("conditional access policy");
 
-        // The answer also reaches the customer's mailbox, from the partner's support mailbox.
-        var inbox = await mail.Inbox(customerUser, 1, waitSeconds: 30);
+        // The answer also reaches the customer's mailbox, from the partner's support mailbox (after the acknowledgement of the ticket).
+        var inbox = await mail.Inbox(customerUser, 2, waitSeconds: 30);
         var answer = Assert.Single(inbox, m => m.TextBody?.Contains("conditional access policy", StringComparison.Ordinal) == true);
         Assert.Equal(support, answer.From.Mailboxes.Single().Address);
         Assert.Equal("Tailwind Cloud", answer.From.Mailboxes.Single().Name);
