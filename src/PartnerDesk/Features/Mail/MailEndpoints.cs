@@ -36,7 +36,7 @@ public static class MailEndpoints
             .WithSummary("Adds a mailbox: IMAP to read, SMTP to send; password or Exchange Online OAuth2 (client credentials).");
         mailboxes.MapPut("/{id:guid}", async (Guid id, MailboxRequest request, PartnerDeskDb db, MailConnections connections, OutboundMailboxes outbound, TimeProvider clock, CancellationToken ct) =>
                 (await Save(db, connections, outbound, id, request, clock.GetUtcNow(), ct)).ToResult(TypedResults.Ok))
-            .WithSummary("Changes a mailbox; a missing password keeps the one stored.");
+            .WithSummary("Changes a mailbox; a missing password keeps the one stored while the mailbox connects where it did, else it must be given again.");
         mailboxes.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound, ProblemHttpResult>> (Guid id, PartnerDeskDb db, OutboundMailboxes outbound, CancellationToken ct) =>
             {
                 var mailbox = await db.Mailboxes.FirstOrDefaultAsync(m => m.Id == id, ct);
