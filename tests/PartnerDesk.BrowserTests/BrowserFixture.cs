@@ -101,5 +101,5 @@ public class BrowserFixture : IAsyncLifetime
     /// because after an enhanced navigation the previous page's marker may still be there.
     /// </summary>
     public static Task WaitForInteractive(IPage page, string name) =>
-        page.WaitForSelectorAsync($"[data-page='{name}'][data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        page.WaitForSelectorAsync($"[data-page='{name}'][data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 }); // a circuit's start on a loaded 2-core CI machine
 }
