@@ -1,5 +1,7 @@
 using PartnerDesk.Features.Accounts;
+using PartnerDesk.Features.Audit;
 using PartnerDesk.Features.Billing;
+using PartnerDesk.Features.Deliveries;
 using PartnerDesk.Features.Escalations;
 using PartnerDesk.Features.Knowledge;
 using PartnerDesk.Features.Mail;
@@ -41,6 +43,7 @@ public static class Composition
 
         // What follows every save, whoever saves, in this order:
         services.AddSaveSteps(
+            typeof(Platform.Audit.AuditStep), // 0. an agent's change to a customer's data, in the audit log: before the steps add their consequences
             typeof(KnownIssueLinker), // 1. a new ticket, from any channel, is matched against its tenant's active Microsoft issues
             typeof(SlaKeeper),        // 2. due times from the change; a new ticket's plan from its customer's contract
             typeof(ProviderRouter),   // 3. hand a ticket to the plan's support provider: reads the plan step 2 found
@@ -72,6 +75,8 @@ public static class Composition
         .MapStatementEndpoints()
         .MapSupportProfileEndpoints()
         .MapMailEndpoints()
+        .MapDeliveryEndpoints()
+        .MapAuditEndpoints()
         .MapSubscriptionEndpoints()
         .MapKnowledgeEndpoints()
         .MapGdapEndpoints()

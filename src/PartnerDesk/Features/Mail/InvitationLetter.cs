@@ -11,6 +11,8 @@ public sealed class InvitationLetterHandler(SendMailHandler sender, Invitations 
 {
     public string Kind => Invitations.MailKind;
 
+    public string Destination => "Email"; // the same mail server as every other letter
+
     public async Task<OutboxOutcome> Carry(OutboxMessage message, PartnerDeskDb db, CancellationToken ct)
     {
         var payload = JsonSerializer.Deserialize<InvitationMail>(message.Payload)!;

@@ -6,6 +6,7 @@ using PartnerDesk.Features.Escalations;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.MicrosoftApis;
 using PartnerDesk.Platform.Api;
+using PartnerDesk.Platform.Audit;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Outbox;
@@ -76,6 +77,7 @@ public static class SubscriptionChanges
             return new FieldErrors().Add("customerId", "No customer with this id is reachable.");
         }
 
+        await db.AuditRead(id!.Value, "subscriptions.read", null, ct);
         try
         {
             var organisationId = caller.RequireOrganisation();

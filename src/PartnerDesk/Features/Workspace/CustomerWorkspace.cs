@@ -8,6 +8,7 @@ using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Features.Subscriptions;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.MicrosoftApis;
+using PartnerDesk.Platform.Audit;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
@@ -107,6 +108,8 @@ public static class CustomerWorkspace
             return null;
         }
 
+        await db.AuditRead(customerId, "workspace.read", null, ct);
+
         var relationships = await db.DelegatedAdminRelationships.AsNoTracking().Where(r => r.CustomerId == customerId)
             .OrderBy(r => r.DisplayName).ToListAsync(ct);
         var access = await TenantAccess.Of(db, customerId, now, ct);
@@ -167,6 +170,8 @@ public sealed class TenantFacts(GraphClients graph, PartnerCenterClient partnerC
         {
             return null;
         }
+
+        await db.AuditRead(customerId, refresh ? "tenant.refresh" : "tenant.read", null, ct);
 
         var organisationId = db.Caller.RequireOrganisation();
         var key = Key(organisationId, customerId);

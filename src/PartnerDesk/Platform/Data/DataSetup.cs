@@ -22,6 +22,11 @@ public static class DataSetup
         services.AddSingleton<Outbox.OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<Outbox.OutboxDispatcher>());
         services.AddHostedService<Housekeeping>();
+        services.AddHttpContextAccessor();
+        services.Configure<Audit.AuditOptions>(configuration.GetSection(Audit.AuditOptions.Section));
+        services.AddSingleton<Audit.AuditWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<Audit.AuditWriter>());
+        services.AddSingleton<ICleanup, Audit.AuditRetention>();
         services.AddSingleton(TimeProvider.System);
         if (options.UsePostgres)
         {

@@ -38,8 +38,12 @@ public abstract class PartnerDeskDb(DbContextOptions options)
     public DbSet<Jobs.JobLease> JobLeases => Set<Jobs.JobLease>();
     public DbSet<Outbox.OutboxMessage> OutboxMessages => Set<Outbox.OutboxMessage>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
 
     public Caller Caller => caller;
+
+    /// <summary>The clock of the one who saves (a fake one in tests).</summary>
+    public TimeProvider Clock => clock;
 
     /// <summary>Sets who this context works for; the query filters read it at every query.</summary>
     public PartnerDeskDb For(Caller who, TimeProvider time)

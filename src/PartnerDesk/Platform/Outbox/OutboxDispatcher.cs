@@ -30,6 +30,12 @@ public interface IOutboxHandler
 {
     string Kind { get; }
 
+    /// <summary>
+    /// Where its calls go (a mail server, Partner Center, a support provider). Messages of one organisation and
+    /// one destination go out in order, one at a time; a destination that fails or hangs holds up only its own.
+    /// </summary>
+    string Destination => Kind.Split('.')[0];
+
     Task<OutboxOutcome> Carry(OutboxMessage message, PartnerDeskDb db, CancellationToken ct);
 }
 
@@ -39,12 +45,30 @@ public sealed class OutboxOptions
 
     public bool Enabled { get; set; } = true;
     public TimeSpan Tick { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Messages one lane reads at a time.</summary>
     public int Batch { get; set; } = 50;
+
+    /// <summary>Lanes (organisation and destination) sending at the same time.</summary>
+    public int Lanes { get; set; } = 16;
+
+    /// <summary>The longest one attempt may take, connecting included; then it counts as failed and is retried.</summary>
+    public TimeSpan AttemptDeadline { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>After this many failed attempts a message is parked for an admin (about nine hours of backoff).</summary>
+    public int MaxAttempts { get; set; } = 25;
+
+    /// <summary>A message still not out this long after it was written is parked at its next failure.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(1);
 }
 
 /// <summary>
-/// Sends what the outbox holds, oldest due first, on the instance that holds the outbox lease. A message
-/// is marked sent in the same save as the result it produced; a crash between the call and that save
+/// Sends what the outbox holds on the instance that holds the outbox lease. Each organisation's messages to one
+/// destination form a lane: oldest due first, one at a time, so one ticket's messages keep their order; lanes run
+/// side by side, so a mail server that accepts connections and never answers delays its own organisation's mail
+/// and nothing else. Every attempt has a deadline; a lane whose destination failed rests until its message's next
+/// attempt; a message that keeps failing is parked with its reason for an admin to see and send again.
+/// A message is marked sent in the same save as the result it produced; a crash between the call and that save
 /// leaves it due, and the next attempt repeats the call with the same id, which the other side recognises.
 /// </summary>
 public sealed class OutboxDispatcher(
@@ -54,18 +78,27 @@ public sealed class OutboxDispatcher(
     public const string LeaseName = "outbox";
     private static readonly TimeSpan LongestWait = TimeSpan.FromMinutes(30);
     private readonly Dictionary<string, IOutboxHandler> byKind = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
+    private readonly Lock gate = new();
+    private readonly Dictionary<(Guid OrganisationId, string Destination), LaneState> lanes = [];
+    private readonly SemaphoreSlim slots = new(Math.Max(1, options.Value.Lanes));
+    private readonly SemaphoreSlim leaseGate = new(1, 1);
+    private readonly SemaphoreSlim nudge = new(0);
+    private DateTimeOffset leaseRenewAt = DateTimeOffset.MinValue;
+
+    private sealed class LaneState
+    {
+        public Task<int> Running = Task.FromResult(0);
+        public DateTimeOffset RestUntil;
+    }
 
     /// <summary>
-    /// Short, and renewed after every message: an instance that dies hands the outbox on within seconds.
-    /// Should a slow call outlive it and a second instance send the same message, the other side knows
-    /// the message id and does it once.
+    /// Short, and renewed while lanes send: an instance that dies hands the outbox on within seconds. Should a
+    /// slow call outlive it and a second instance send the same message, the other side knows the message id.
     /// </summary>
     private TimeSpan Lease => options.Value.Tick * 5 > TimeSpan.FromSeconds(10) ? options.Value.Tick * 5 : TimeSpan.FromSeconds(10);
 
     /// <summary>Wakes the loop at once (a message was just written) instead of at the next tick.</summary>
     public void Nudge() => nudge.Release();
-
-    private readonly SemaphoreSlim nudge = new(0);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -78,7 +111,7 @@ public sealed class OutboxDispatcher(
         {
             try
             {
-                await RunOnce(stoppingToken);
+                await StartDue(stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -91,47 +124,162 @@ public sealed class OutboxDispatcher(
             }
             catch (OperationCanceledException)
             {
-                return;
-            }
-        }
-    }
-
-    /// <summary>One round over what is due. Returns how many messages were attempted.</summary>
-    public async Task<int> RunOnce(CancellationToken ct)
-    {
-        List<(Guid Id, Guid OrganisationId)> due;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
-            if (!await JobLeases.TryTake(db, LeaseName, Lease, clock, ct))
-            {
-                return 0;
-            }
-
-            var now = clock.GetUtcNow();
-            // Platform work across organisations: only ids leave this query; each message is then handled
-            // inside its own organisation, under the usual filters.
-            due = (await db.OutboxMessages.IgnoreQueryFilters()
-                    .Where(m => m.SentAt == null && m.FailedAt == null && m.NextAttemptAt <= now)
-                    .OrderBy(m => m.NextAttemptAt).Take(options.Value.Batch)
-                    .Select(m => new { m.Id, m.OrganisationId }).ToListAsync(ct))
-                .ConvertAll(m => (m.Id, m.OrganisationId));
-        }
-
-        foreach (var (id, organisationId) in due)
-        {
-            await Attempt(id, organisationId, ct);
-            await using var scope = scopes.CreateAsyncScope();
-            if (!await JobLeases.TryTake(scope.ServiceProvider.GetRequiredService<PartnerDeskDb>(), LeaseName, Lease, clock, ct))
-            {
                 break;
             }
         }
 
-        return due.Count;
+        await Task.WhenAll(Running().Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
     }
 
-    private async Task Attempt(Guid id, Guid organisationId, CancellationToken ct)
+    /// <summary>
+    /// Starts a lane for everything due and waits until every running lane is through. Returns how many messages
+    /// were attempted (for tests and tools; the host's loop starts lanes and does not wait).
+    /// </summary>
+    public async Task<int> RunOnce(CancellationToken ct)
+    {
+        await StartDue(ct);
+        return (await Task.WhenAll(Running())).Sum();
+    }
+
+    private Task<int>[] Running()
+    {
+        lock (gate)
+        {
+            return [.. lanes.Values.Select(l => l.Running)];
+        }
+    }
+
+    private async Task StartDue(CancellationToken ct)
+    {
+        if (!await HoldLease(ct))
+        {
+            return;
+        }
+
+        List<(Guid OrganisationId, string Kind)> due;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
+            var now = clock.GetUtcNow();
+            // Platform work across organisations: only organisation ids and kinds leave this query; each lane then
+            // works inside its own organisation, under the usual filters.
+            due = (await db.OutboxMessages.IgnoreQueryFilters()
+                    .Where(m => m.SentAt == null && m.FailedAt == null && m.NextAttemptAt <= now)
+                    .Select(m => new { m.OrganisationId, m.Kind }).Distinct().ToListAsync(ct))
+                .ConvertAll(m => (m.OrganisationId, m.Kind));
+        }
+
+        var today = clock.GetUtcNow();
+        foreach (var lane in due.GroupBy(d => (d.OrganisationId, Destination: DestinationOf(d.Kind))))
+        {
+            var kinds = lane.Select(d => d.Kind).ToArray();
+            lock (gate)
+            {
+                if (!lanes.TryGetValue(lane.Key, out var state))
+                {
+                    lanes[lane.Key] = state = new LaneState();
+                }
+
+                if (state.Running.IsCompleted && state.RestUntil <= today)
+                {
+                    state.Running = Task.Run(() => RunLane(lane.Key.OrganisationId, kinds, state, ct), CancellationToken.None);
+                }
+            }
+        }
+    }
+
+    private string DestinationOf(string kind) => byKind.TryGetValue(kind, out var handler) ? handler.Destination : kind;
+
+    /// <summary>One organisation's messages to one destination, oldest due first, until none is due or one fails.</summary>
+    private async Task<int> RunLane(Guid organisationId, string[] kinds, LaneState state, CancellationToken ct)
+    {
+        var attempted = 0;
+        try
+        {
+            await slots.WaitAsync(ct);
+            try
+            {
+                while (!ct.IsCancellationRequested)
+                {
+                    List<Guid> ids;
+                    await using (var scope = scopes.CreateAsyncScope())
+                    {
+                        scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(organisationId);
+                        var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
+                        var now = clock.GetUtcNow();
+                        ids = await db.OutboxMessages
+                            .Where(m => m.SentAt == null && m.FailedAt == null && m.NextAttemptAt <= now && kinds.Contains(m.Kind))
+                            .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id).Take(options.Value.Batch).Select(m => m.Id).ToListAsync(ct);
+                    }
+
+                    foreach (var id in ids)
+                    {
+                        if (!await HoldLease(ct))
+                        {
+                            return attempted;
+                        }
+
+                        attempted++;
+                        if (await Attempt(id, organisationId, ct) is { } retryAt)
+                        {
+                            // The destination failed: the rest of this lane waits with it, in order.
+                            state.RestUntil = retryAt;
+                            return attempted;
+                        }
+                    }
+
+                    if (ids.Count < options.Value.Batch)
+                    {
+                        return attempted;
+                    }
+                }
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "An outbox lane of organisation {Organisation} failed; it starts again at the next round.", organisationId);
+        }
+
+        return attempted;
+    }
+
+    /// <summary>Takes or renews the outbox lease when half of it is used up; false while another instance holds it.</summary>
+    private async Task<bool> HoldLease(CancellationToken ct)
+    {
+        if (clock.GetUtcNow() < leaseRenewAt)
+        {
+            return true;
+        }
+
+        await leaseGate.WaitAsync(ct);
+        try
+        {
+            var now = clock.GetUtcNow();
+            if (now < leaseRenewAt)
+            {
+                return true;
+            }
+
+            await using var scope = scopes.CreateAsyncScope();
+            var held = await JobLeases.TryTake(scope.ServiceProvider.GetRequiredService<PartnerDeskDb>(), LeaseName, Lease, clock, ct);
+            leaseRenewAt = held ? now + Lease / 2 : DateTimeOffset.MinValue;
+            return held;
+        }
+        finally
+        {
+            leaseGate.Release();
+        }
+    }
+
+    /// <summary>One attempt of one message. Returns when it is due again if it failed and will be retried.</summary>
+    private async Task<DateTimeOffset?> Attempt(Guid id, Guid organisationId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(organisationId);
@@ -139,7 +287,7 @@ public sealed class OutboxDispatcher(
         var message = await db.OutboxMessages.FirstOrDefaultAsync(m => m.Id == id && m.SentAt == null && m.FailedAt == null, ct);
         if (message is null)
         {
-            return;
+            return null;
         }
 
         OutboxOutcome outcome;
@@ -149,21 +297,29 @@ public sealed class OutboxDispatcher(
         }
         else
         {
+            // Real time, not the clock the rest reads: the deadline guards against a peer that never answers.
+            using var deadline = new CancellationTokenSource(options.Value.AttemptDeadline, TimeProvider.System);
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
             try
             {
-                outcome = await handler.Carry(message, db, ct);
+                outcome = await handler.Carry(message, db, both.Token);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                log.LogWarning(e, "Outbox message {Id} ({Kind}) failed.", message.Id, message.Kind);
+                var timedOut = deadline.IsCancellationRequested;
+                log.LogWarning(timedOut ? null : e, "Outbox message {Id} ({Kind}) of organisation {Organisation} failed{How}.",
+                    message.Id, message.Kind, organisationId, timedOut ? $": no answer within {options.Value.AttemptDeadline.TotalSeconds:0} s" : "");
                 db.ChangeTracker.Clear();
                 message = await db.OutboxMessages.FirstAsync(m => m.Id == id, ct);
-                outcome = OutboxOutcome.Retry($"{e.GetType().Name}: {e.Message}");
+                outcome = OutboxOutcome.Retry(timedOut
+                    ? $"The other side did not answer within {options.Value.AttemptDeadline.TotalSeconds:0} seconds."
+                    : OutboxFailure.Describe(e));
             }
         }
 
         var now = clock.GetUtcNow();
         message.Attempts++;
+        DateTimeOffset? retryAt = null;
         switch (outcome)
         {
             case OutboxOutcome.SentOutcome:
@@ -174,14 +330,63 @@ public sealed class OutboxDispatcher(
                 message.FailedAt = now;
                 message.LastError = Clip(refused.Reason);
                 break;
+            case OutboxOutcome.RetryOutcome retry when message.Attempts >= options.Value.MaxAttempts || now - message.CreatedAt >= options.Value.MaxAge:
+                message.FailedAt = now;
+                message.Parked = true;
+                message.LastError = Clip($"Parked after {message.Attempts} attempts: {retry.Reason}");
+                log.LogWarning("Outbox message {Id} ({Kind}) of organisation {Organisation} is parked after {Attempts} attempts: {Reason}",
+                    message.Id, message.Kind, organisationId, message.Attempts, retry.Reason);
+                break;
             case OutboxOutcome.RetryOutcome retry:
                 var backoff = TimeSpan.FromSeconds(Math.Min(LongestWait.TotalSeconds, 5 * Math.Pow(2, Math.Min(message.Attempts - 1, 10))));
                 message.NextAttemptAt = now + (retry.After is { } after && after > backoff ? (after < LongestWait ? after : LongestWait) : backoff);
                 message.LastError = Clip(retry.Reason);
+                retryAt = message.NextAttemptAt;
                 break;
         }
 
-        await db.SaveChangesAsync(ct);
+        await SaveResult(db, message, outcome, ct);
+        return retryAt;
+    }
+
+    /// <summary>
+    /// Saves the result and the message's state together. Once the call went out, a conflict with a change made
+    /// meanwhile (an agent edited the ticket) must not make the call go out again: the result is saved over the
+    /// newer values it touches, and should even that fail, the message is marked sent on its own.
+    /// </summary>
+    private async Task SaveResult(PartnerDeskDb db, OutboxMessage message, OutboxOutcome outcome, CancellationToken ct)
+    {
+        for (var round = 1; ; round++)
+        {
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateConcurrencyException e) when (round < 3 && outcome is OutboxOutcome.SentOutcome)
+            {
+                foreach (var entry in e.Entries)
+                {
+                    if (await entry.GetDatabaseValuesAsync(ct) is not { } current)
+                    {
+                        entry.State = EntityState.Detached; // gone meanwhile: nothing left to record on it
+                        continue;
+                    }
+
+                    entry.OriginalValues.SetValues(current);
+                }
+            }
+            catch (DbUpdateException e) when (outcome is OutboxOutcome.SentOutcome && !ct.IsCancellationRequested)
+            {
+                log.LogWarning(e, "Outbox message {Id} ({Kind}) went out, but its result could not be saved; it is marked sent so that it does not go twice.", message.Id, message.Kind);
+                var (id, attempts, now) = (message.Id, message.Attempts, clock.GetUtcNow());
+                db.ChangeTracker.Clear();
+                await db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
+                    .SetProperty(m => m.SentAt, now).SetProperty(m => m.Attempts, attempts)
+                    .SetProperty(m => m.LastError, "Sent, but recording its result failed (see the log)."), ct);
+                return;
+            }
+        }
     }
 
     private static string Clip(string text) => text.Length > 2000 ? text[..2000] : text;
@@ -189,6 +394,26 @@ public sealed class OutboxDispatcher(
     public override void Dispose()
     {
         nudge.Dispose();
+        slots.Dispose();
+        leaseGate.Dispose();
         base.Dispose();
     }
+}
+
+/// <summary>What an admin reads about a failed call: a category, never the raw socket or stack text (that is logged).</summary>
+public static class OutboxFailure
+{
+    public static string Describe(Exception e) => e switch
+    {
+        HttpRequestException { StatusCode: { } status } => $"The other side answered {(int)status}.",
+        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => "The host name could not be found.",
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => "The connection could not be made.",
+        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => "The secure connection failed.",
+        HttpRequestException => "The other side could not be reached.",
+        System.Net.Sockets.SocketException => "The connection could not be made.",
+        TimeoutException or TaskCanceledException => "The other side did not answer in time.",
+        IOException => "The connection broke off.",
+        System.Text.Json.JsonException => "The other side's answer could not be read.",
+        _ => "PartnerDesk failed on this message (see the log).",
+    };
 }

@@ -28,8 +28,14 @@ public sealed class OutboxMessage : IOrganisationOwned
     public DateTimeOffset NextAttemptAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
 
-    /// <summary>Refused for good (the other side said the request is wrong): an agent must act.</summary>
+    /// <summary>Refused for good (the other side said the request is wrong), or parked: an admin must act.</summary>
     public DateTimeOffset? FailedAt { get; set; }
+
+    /// <summary>
+    /// Given up after the most attempts or the longest time the dispatcher allows (rather than refused by the
+    /// other side); <see cref="FailedAt"/> says when. An admin may send it again.
+    /// </summary>
+    public bool Parked { get; set; }
     public string? LastError { get; set; }
 
     /// <summary>A message due now, carrying its payload as JSON.</summary>
@@ -58,5 +64,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         // The dispatcher's question "what is due?" reads only what is still pending.
         b.HasIndex(m => m.NextAttemptAt, "IX_OutboxMessages_Pending").HasFilter("\"SentAt\" IS NULL AND \"FailedAt\" IS NULL");
         b.HasIndex(m => m.SubjectId);
+        // The admin's list of what failed or was parked, newest first.
+        b.HasIndex(m => new { m.OrganisationId, m.FailedAt }, "IX_OutboxMessages_Failed").HasFilter("\"FailedAt\" IS NOT NULL");
     }
 }
