@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using PartnerDesk.Features.Billing;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Data;
 using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.Tests.Billing;
@@ -86,7 +89,8 @@ public sealed class BillingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, (await sales.PostAsJsonAsync("/api/v1/statements/close", new { customerId = DemoWorld.Ids.Litware, month = Month })).StatusCode);
 
         // Nothing reaches into a closed month: no new time, no removal, no price change shows.
-        await (await helpdesk.PostAsJsonAsync($"/api/v1/tickets/{ticket}/time-entries", new { minutes = 30, workedOn })).ProblemNaming("workedOn");
+        var refused = await (await helpdesk.PostAsJsonAsync($"/api/v1/tickets/{ticket}/time-entries", new { minutes = 30, workedOn })).Problem(HttpStatusCode.Conflict);
+        Assert.StartsWith("The month is closed", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Conflict, (await helpdesk.DeleteAsync($"/api/v1/time-entries/{billed.Id}")).StatusCode);
         var contract = (await (await sales.GetAsync($"/api/v1/contracts?customerId={DemoWorld.Ids.Litware}")).Read<List<Features.Plans.ContractView>>()).Single();
         await (await sales.PutAsJsonAsync($"/api/v1/contracts/{contract.Id}", new { customerId = DemoWorld.Ids.Litware, planId = contract.PlanId, startsOn = contract.StartsOn, seats = 500, hourlyRate = 999 }))
@@ -120,5 +124,100 @@ public sealed class BillingTests : IAsyncLifetime
         Assert.Equal(400m, woodgrove.Total); // the contract's monthly fee overrides the plan's 150
         Assert.Equal(40m, woodgrove.ProviderCost);
         Assert.Equal(360m, woodgrove.Margin);
+    }
+
+    [Fact]
+    public async Task Time_logged_while_the_month_closes_waits_for_the_close_and_is_refused()
+    {
+        var ticket = await LitwareTicket();
+        var helpdesk = await app.ClientFor(Demo.ContosoHelpdesk);
+        var workedOn = lastMonth.AddDays(9);
+        var logged = await app.InDatabase(DemoWorld.Ids.Contoso, async db =>
+        {
+            // A close, by hand: its turn taken and its statement written, not yet committed.
+            await using var closing = await db.Database.BeginTransactionAsync();
+            await BillingTurn.Take(db, DemoWorld.Ids.Litware, default);
+            db.Statements.Add(new Statement
+            {
+                OrganisationId = DemoWorld.Ids.Contoso,
+                CustomerId = DemoWorld.Ids.Litware,
+                PlanName = "Business Standard Support",
+                Month = lastMonth,
+                Currency = "EUR",
+                ClosedAt = app.Clock.GetUtcNow(),
+                ClosedBy = "Megan Bowen",
+            });
+            await db.SaveChangesAsync();
+            var log = helpdesk.PostAsJsonAsync($"/api/v1/tickets/{ticket}/time-entries", new { minutes = 45, workedOn = workedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
+            await WaitsForItsTurn(db, log);
+            await closing.CommitAsync();
+            return await log;
+        });
+
+        var refused = await logged.Problem(HttpStatusCode.Conflict);
+        Assert.StartsWith("The month is closed", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.False(await app.InDatabase(DemoWorld.Ids.Contoso, db => db.TimeEntries.AnyAsync(e => e.TicketId == ticket && e.WorkedOn == workedOn)));
+    }
+
+    [Fact]
+    public async Task A_month_closing_while_time_is_logged_waits_and_bills_that_time()
+    {
+        var ticket = await LitwareTicket();
+        var sales = await app.ClientFor(Demo.ContosoSales);
+        var entryId = Guid.CreateVersion7();
+        var closed = await app.InDatabase(DemoWorld.Ids.Contoso, async db =>
+        {
+            // Time being logged, by hand: its turn taken and the entry written, not yet committed.
+            await using var logging = await db.Database.BeginTransactionAsync();
+            await BillingTurn.Take(db, DemoWorld.Ids.Litware, default);
+            db.TimeEntries.Add(new TimeEntry
+            {
+                Id = entryId,
+                OrganisationId = DemoWorld.Ids.Contoso,
+                CustomerId = DemoWorld.Ids.Litware,
+                TicketId = ticket,
+                AgentId = DemoWorld.Ids.ContosoHelpdesk,
+                AgentName = "Diego Siciliani",
+                Minutes = 90,
+                WorkedOn = lastMonth.AddDays(2),
+                CreatedAt = app.Clock.GetUtcNow(),
+            });
+            await db.SaveChangesAsync();
+            var close = sales.PostAsJsonAsync("/api/v1/statements/close", new { customerId = DemoWorld.Ids.Litware, month = Month });
+            await WaitsForItsTurn(db, close);
+            await logging.CommitAsync();
+            return await close;
+        });
+
+        var statement = await closed.Read<StatementView>(HttpStatusCode.Created);
+        Assert.Equal(statement.Id, await app.InDatabase(DemoWorld.Ids.Contoso, db => db.TimeEntries.Where(e => e.Id == entryId).Select(e => e.StatementId).FirstAsync()));
+    }
+
+    /// <summary>
+    /// Returns once the request waits for the customer's billing turn (PostgreSQL shows it waiting on the
+    /// advisory lock) or has answered (the bug: it did not wait). SQLite shows no waiters: the request gets a
+    /// second to reach the host's write gate; a slow machine can only hide the bug there, not fail the test.
+    /// </summary>
+    private static async Task WaitsForItsTurn(PartnerDeskDb db, Task request)
+    {
+        if (!TestDatabase.IsPostgres)
+        {
+            await Task.WhenAny(request, Task.Delay(TimeSpan.FromSeconds(1)));
+            return;
+        }
+
+        await using var watch = new NpgsqlConnection(db.Database.GetConnectionString());
+        await watch.OpenAsync();
+        for (var i = 0; i < 600 && !request.IsCompleted; i++)
+        {
+            await using var waiting = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'", watch);
+            if ((long)(await waiting.ExecuteScalarAsync())! > 0)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
     }
 }

@@ -249,6 +249,47 @@ public sealed class MailChannelTests(AppFixture fixture) : IClassFixture<AppFixt
     }
 
     [Fact]
+    public async Task A_mailbox_whose_mail_waits_for_an_agent_is_not_deleted_with_it()
+    {
+        var admin = await App.ClientFor(Demo.NorthwindAdmin);
+        var address = $"triage-{Guid.NewGuid():N}"[..20] + "@northwind-distribution.example";
+        var mailbox = await (await admin.PostAsJsonAsync("/api/v1/mailboxes", new
+        {
+            address,
+            imapHost = "imap.northwind-distribution.example",
+            imapPort = 993,
+            smtpHost = "smtp.northwind-distribution.example",
+            smtpPort = 587,
+            userName = address,
+            password = "secret",
+            enabled = false,
+        }, Ct)).Read<MailboxView>(HttpStatusCode.Created);
+        var waiting = new InboundMail
+        {
+            OrganisationId = DemoWorld.Ids.Northwind,
+            MailboxId = mailbox.Id,
+            Uid = 1,
+            MessageKey = Guid.NewGuid().ToString("N"),
+            FromAddress = "someone@unknown.example",
+            Subject = "Who reads this?",
+            ReceivedAt = App.Clock.GetUtcNow(),
+            State = InboundMailState.Triage,
+        };
+        await App.InDatabase(DemoWorld.Ids.Northwind, db =>
+        {
+            db.InboundMails.Add(waiting);
+            return db.SaveChangesAsync(Ct);
+        });
+
+        var refused = await (await admin.DeleteAsync($"/api/v1/mailboxes/{mailbox.Id}", Ct)).Problem(HttpStatusCode.Conflict);
+        Assert.Contains("triage", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.True(await App.InDatabase(DemoWorld.Ids.Northwind, db => db.InboundMails.AnyAsync(m => m.Id == waiting.Id, Ct)));
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/mail/inbound/{waiting.Id}/discard", null, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/mailboxes/{mailbox.Id}", Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_mailbox_with_bad_settings_is_refused_naming_the_field_and_only_admins_see_mailboxes()
     {
         var admin = await App.ClientFor(Demo.ContosoAdmin);

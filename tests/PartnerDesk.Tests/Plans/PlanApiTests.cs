@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Plans;
+using PartnerDesk.Features.Tickets;
 using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.Tests.Plans;
@@ -96,6 +98,27 @@ public sealed class PlanApiTests(AppFixture fixture) : IClassFixture<AppFixture>
         var standard = DemoWorld.Ids.ContosoStandard; // Litware's contract names it
         Assert.Equal(HttpStatusCode.Conflict, (await admin.DeleteAsync($"/api/v1/plans/{standard}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/v1/plans/{standard}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_plan_that_tickets_count_their_sla_by_is_not_deleted_though_no_contract_names_it()
+    {
+        var admin = await fixture.App.ClientFor(Demo.ContosoAdmin);
+        var plan = await (await admin.PostAsJsonAsync("/api/v1/plans", Plan("Ended plan"))).Read<PlanView>(HttpStatusCode.Created);
+        // Tailspin's ticket kept the plan of a contract that has ended since.
+        var ticketId = await fixture.App.InDatabase(DemoWorld.Ids.Contoso, async db =>
+        {
+            var id = await db.Tickets.Where(t => t.CustomerId == Tailspin).Select(t => t.Id).FirstAsync();
+            await db.Tickets.Where(t => t.Id == id).ExecuteUpdateAsync(t => t.SetProperty(x => x.PlanId, plan.Id));
+            return id;
+        });
+
+        var refused = await (await admin.DeleteAsync($"/api/v1/plans/{plan.Id}")).Problem(HttpStatusCode.Conflict);
+        Assert.Contains("ticket", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(plan.Id, await fixture.App.InDatabase(DemoWorld.Ids.Contoso, db => db.Tickets.Where(t => t.Id == ticketId).Select(t => t.PlanId).FirstAsync()));
+
+        await fixture.App.InDatabase(DemoWorld.Ids.Contoso, db => db.Tickets.Where(t => t.Id == ticketId).ExecuteUpdateAsync(t => t.SetProperty(x => x.PlanId, (Guid?)null)));
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/plans/{plan.Id}")).StatusCode);
     }
 
     [Fact]

@@ -61,6 +61,32 @@ public sealed class KnownIssueTests(SimulatedMicrosoft microsoft) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_sync_an_agent_starts_tells_the_linked_tickets_of_customers_that_agent_cannot_see()
+    {
+        // Tailspin gave the helpdesk no support role (DemoWorld): the helpdesk agent never sees its tickets.
+        var tailspin = await App.ClientFor(Demo.TailspinIt);
+        var ticket = await (await tailspin.PostAsJsonAsync("/api/v1/tickets", new { title = "Shared mailboxes do not open", description = "Nobody can open the shared mailboxes in Outlook.", severity = "B", kind = "Incident", service = "Exchange Online" }))
+            .Read<TicketDetails>(HttpStatusCode.Created);
+        microsoft.Open("EX500010", "Exchange Online", "Users may be unable to open shared mailboxes", "Shared mailboxes may not open in Outlook.", DemoWorld.Ids.Adatum, DemoWorld.Ids.Tailspin);
+        Assert.True((await microsoft.Sync(DemoWorld.Ids.Tailspin)).Succeeded);
+        Assert.True((await microsoft.Sync(DemoWorld.Ids.Adatum, Demo.ContosoHelpdesk)).Succeeded);
+        var helpdesk = await App.ClientFor(Demo.ContosoHelpdesk);
+        Assert.Equal(HttpStatusCode.NotFound, (await helpdesk.GetAsync($"/api/v1/tickets/{ticket.Id}")).StatusCode);
+        Assert.Single(await (await tailspin.GetAsync($"/api/v1/tickets/{ticket.Id}/known-issues")).Read<List<TicketKnownIssueView>>());
+
+        microsoft.Post("EX500010", "<p>We're rolling back the update that caused it.</p>");
+        Assert.True((await microsoft.Sync(DemoWorld.Ids.Adatum, Demo.ContosoHelpdesk)).Succeeded);
+        Assert.True((await microsoft.Sync(DemoWorld.Ids.Tailspin)).Succeeded); // the post is handled by now: told once, not twice
+
+        var update = Assert.Single(await (await tailspin.GetAsync("/api/v1/notifications")).Read<List<NotificationView>>(), n => n.TicketId == ticket.Id);
+        Assert.Equal("IncidentUpdate", update.Kind);
+        Assert.Contains("rolling back the update", update.Body, StringComparison.Ordinal);
+        var admin = await App.ClientFor(Demo.ContosoAdmin);
+        var notes = await (await admin.GetAsync($"/api/v1/tickets/{ticket.Id}/messages")).Read<List<TicketMessageView>>();
+        Assert.Single(notes, m => m.Visibility == MessageVisibility.Internal && m.Body.Contains("rolling back the update", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_ticket_filed_during_an_incident_is_linked_and_the_contact_was_shown_it_before_sending()
     {
         microsoft.Open("EX500002", "Exchange Online", "Users may experience delays receiving email messages", "Inbound email messages may be delayed.", DemoWorld.Ids.Litware);

@@ -114,6 +114,8 @@ public static class Statements
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Time logged or removed meanwhile waits for this turn: the draft below is all the month's time.
+        await BillingTurn.Take(db, customerId, ct);
         if (await TimeEntries.Billed(db, customerId, first, ct))
         {
             return Outcome<StatementView>.Conflict($"The statement of {request.Month} is closed already.");

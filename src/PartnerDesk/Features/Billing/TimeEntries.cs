@@ -74,10 +74,6 @@ public static class TimeEntries
         {
             errors.Add("workedOn", "Time is logged for today or a day before.");
         }
-        else if (await Billed(db, ticket.CustomerId, workedOn, ct))
-        {
-            errors.Add("workedOn", $"{workedOn:yyyy-MM} is billed already: its statement is closed.");
-        }
 
         if (request.ByProvider == true && !await ResoldOrOutsourced(db, ticket.PlanId, ct))
         {
@@ -87,6 +83,16 @@ public static class TimeEntries
         if (errors.Any)
         {
             return errors;
+        }
+
+        // The check and the write in one turn with closing the month: else a month closing in between
+        // would leave this time outside its statement, unbilled for ever.
+        // (An Idempotency-Key's transaction may be running already: then the turn is held until it commits.)
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await BillingTurn.Take(db, ticket.CustomerId, ct);
+        if (await Billed(db, ticket.CustomerId, workedOn, ct))
+        {
+            return Outcome<TimeEntryView>.Conflict(MonthClosed(workedOn));
         }
 
         var caller = db.Caller;
@@ -106,8 +112,16 @@ public static class TimeEntries
         };
         db.TimeEntries.Add(entry);
         await db.SaveChangesAsync(ct);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
+        }
+
         return View(entry);
     }
+
+    /// <summary>Why time for this day is refused: the month is closed.</summary>
+    public static string MonthClosed(DateOnly day) => $"The month is closed: the statement of {day:yyyy-MM} is closed, so no time can be logged for that month.";
 
     public static async Task<Outcome<TimeEntryView>> StartTimer(PartnerDeskDb db, Guid ticketId, DateTimeOffset now, CancellationToken ct)
     {
@@ -172,6 +186,15 @@ public static class TimeEntries
     public static async Task<Outcome<bool>> Delete(PartnerDeskDb db, Guid id, CancellationToken ct)
     {
         var caller = db.Caller;
+        var customerId = await db.TimeEntries.Where(e => e.Id == id).Select(e => (Guid?)e.CustomerId).FirstOrDefaultAsync(ct);
+        if (customerId is null)
+        {
+            return Outcome<bool>.Missing;
+        }
+
+        // In turn with closing the month: time a closing statement has counted is not removed under it.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await BillingTurn.Take(db, customerId.Value, ct);
         var entry = await db.TimeEntries.FirstOrDefaultAsync(e => e.Id == id, ct);
         if (entry is null || (entry.AgentId != caller.UserId && caller.AgentRole != AgentRole.AdminAgent))
         {
@@ -185,6 +208,7 @@ public static class TimeEntries
 
         db.TimeEntries.Remove(entry);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return true;
     }
 

@@ -50,12 +50,20 @@ public static class MailEndpoints
                     return TypedResults.Problem(statusCode: 409, title: "Tickets still write back through this mailbox: disable it instead.");
                 }
 
+                // The mailbox's mail goes with it (cascade): mail waiting for an agent would be lost unread.
+                var waiting = await db.InboundMails.CountAsync(m => m.MailboxId == id && (m.State == InboundMailState.Triage || m.State == InboundMailState.Quarantined), ct);
+                if (waiting > 0)
+                {
+                    return TypedResults.Problem(statusCode: 409, title: "Mail of this mailbox still waits for an agent.",
+                        detail: $"{waiting} message(s) wait in triage or quarantine; make tickets of them or discard them first, or disable the mailbox instead.");
+                }
+
                 db.Mailboxes.Remove(mailbox);
                 await db.SaveChangesAsync(ct);
                 outbound.Forget(mailbox.OrganisationId);
                 return TypedResults.NoContent();
             })
-            .WithSummary("Removes a mailbox that no ticket writes back through.");
+            .WithSummary("Removes a mailbox that no ticket writes back through and whose mail no longer waits in triage or quarantine (409 with the reason otherwise).");
         mailboxes.MapPost("/{id:guid}/read", async Task<Results<Ok<MailRoundView>, NotFound, ProblemHttpResult>> (Guid id, PartnerDeskDb db, MailboxWatcher reader, CancellationToken ct) =>
             {
                 if (!await db.Mailboxes.AnyAsync(m => m.Id == id, ct))
@@ -208,9 +216,10 @@ public static class MailEndpoints
                 ? "The mailbox now connects elsewhere (server, port, security or account): give its password again."
                 : "The mailbox now connects elsewhere (server, port, security, account or app): give the client secret again.");
         }
-        else if (r.Password is { Length: > 1000 })
+        else if (r.Password is { } secret && System.Text.Encoding.UTF8.GetByteCount(secret) > MailLimits.Secret)
         {
-            errors.Add("password", "The password is too long.");
+            // Counted in UTF-8 bytes: the protected form of 1,000 bytes fits its column (4,000), that of 1,000 non-Latin characters may not.
+            errors.Add("password", $"The password has at most {MailLimits.Secret} bytes in UTF-8 (1,000 Latin letters or digits).");
         }
 
         if (!errors.Any && await db.Mailboxes.AnyAsync(m => m.Address == address && m.Id != id, ct))

@@ -146,6 +146,9 @@ public static class MailLimits
     public const int Name = 200;
     public const int Reason = 1000;
     public const int FileName = 255;
+
+    /// <summary>A mailbox password or client secret, in UTF-8 bytes: protected, it stays well inside its column of 4,000.</summary>
+    public const int Secret = 1000;
 }
 
 internal sealed class MailboxConfiguration : IEntityTypeConfiguration<Mailbox>

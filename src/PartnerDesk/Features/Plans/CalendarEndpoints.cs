@@ -104,7 +104,9 @@ public static class CalendarEndpoints
                 continue;
             }
 
-            holidays.Add(new CalendarHoliday { OrganisationId = calendar.OrganisationId, CalendarId = calendar.Id, Date = date, Yearly = days[i].Yearly ?? false, Name = (days[i].Name ?? "").Trim() is { Length: > 0 and <= 200 } n ? n : "Holiday" });
+            // Too long is refused, not cut or replaced: what is stored is what was sent.
+            errors.MaxLength($"holidays[{i}].name", days[i].Name?.Trim(), 200);
+            holidays.Add(new CalendarHoliday { OrganisationId = calendar.OrganisationId, CalendarId = calendar.Id, Date = date, Yearly = days[i].Yearly ?? false, Name = (days[i].Name ?? "").Trim() is { Length: > 0 } n ? n : "Holiday" });
         }
 
         if (errors.Any)

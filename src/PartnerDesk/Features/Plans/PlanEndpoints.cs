@@ -35,9 +35,16 @@ public static class PlanEndpoints
                 return TypedResults.Problem(statusCode: 409, title: "The plan is in use.", detail: "Contracts name this plan; end or move them first.");
             }
 
+            // Tickets keep their plan after a contract ends; the foreign key would set it to nothing and the
+            // tickets would lose their SLA without a word.
+            if (await Unfiltered.TicketsOnPlan(db, id, ct) is > 0 and var tickets)
+            {
+                return TypedResults.Problem(statusCode: 409, title: "The plan is in use.", detail: $"{tickets} ticket(s) count their SLA by this plan; it can only be changed, not deleted.");
+            }
+
             await db.Set<SupportPlan>().Where(p => p.Id == id).ExecuteDeleteAsync(ct);
             return Results.NoContent();
-        }).ProducesProblem(404).ProducesProblem(409).WithSummary("Deletes a plan no contract names.");
+        }).ProducesProblem(404).ProducesProblem(409).WithSummary("Deletes a plan no contract and no ticket names (409 with the reason otherwise).");
 
         var contracts = api.MapGroup("/contracts").WithTags("Plans").RequireAuthorization(Policies.Commercial);
         contracts.MapGet("/", async (Guid? customerId, PartnerDeskDb db, CancellationToken ct) => TypedResults.Ok(await PlanCatalogue.ListContracts(db, customerId, ct)))

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
 
@@ -23,6 +24,13 @@ public static class Unfiltered
             .Include(p => p.Targets).Include(p => p.RoutingRules)
             .Include(p => p.Calendar!).ThenInclude(c => c.Intervals).Include(p => p.Calendar!).ThenInclude(c => c.Holidays)
             .FirstOrDefaultAsync(p => p.Id == planId, ct);
+
+    /// <summary>
+    /// The tickets, of any customer and status, whose SLA counts by this plan: deleting it would set their plan to
+    /// nothing and lose their SLA. A restricted agent's filters must not make a plan look unused.
+    /// </summary>
+    public static Task<int> TicketsOnPlan(PartnerDeskDb db, Guid planId, CancellationToken ct) =>
+        db.Tickets.IgnoreQueryFilters().CountAsync(t => t.PlanId == planId, ct);
 
     /// <summary>A customer's contracts with their plan's time zone, for the new tickets of that customer being saved.</summary>
     public static async Task<List<(Guid PlanId, DateOnly StartsOn, DateOnly? EndsOn, string TimeZone)>> ContractsOf(

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.ServiceHealth;
 
@@ -50,7 +51,8 @@ public static class ServiceHealthEndpoints
 
     private static async Task<IResult> Answer<T>(Task<Outcome<T>> outcome) => (await outcome).ToResult(v => TypedResults.Ok(v));
 
-    private static async Task<Results<Ok<SyncResult>, ValidationProblem>> SyncNow(SyncNowRequest request, PartnerDeskDb db, HealthSync sync, CancellationToken ct)
+    private static async Task<Results<Ok<SyncResult>, ValidationProblem>> SyncNow(
+        SyncNowRequest request, PartnerDeskDb db, Caller caller, IServiceScopeFactory scopes, HealthSync sync, CancellationToken ct)
     {
         if (request.CustomerId is not { } customerId)
         {
@@ -62,6 +64,11 @@ public static class ServiceHealthEndpoints
             return FieldErrors.One("customerId", "No customer with this id is reachable.");
         }
 
-        return TypedResults.Ok(await sync.SyncCustomer(db, customerId, ct));
+        // The agent may only ask for a customer it reaches; what the sync then does (linking and telling
+        // every ticket of the issue, marking its post handled) is the organisation's, as in the background job.
+        // Under the agent's filters the tickets it cannot see would never hear of the post.
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(caller.RequireOrganisation());
+        return TypedResults.Ok(await sync.SyncCustomer(scope.ServiceProvider.GetRequiredService<PartnerDeskDb>(), customerId, ct));
     }
 }
