@@ -29,9 +29,9 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseApiBodyLimit(options);
 app.UsePartnerDeskCultures();
-app.UseRateLimiter();
 app.UseAuthentication();
 app.UseCaller();
+app.UseRateLimiter(); // after the caller is known: the API's limits count per token and organisation
 app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();

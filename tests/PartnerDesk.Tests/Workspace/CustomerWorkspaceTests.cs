@@ -86,7 +86,8 @@ public sealed class CustomerWorkspaceTests(SimulatedMicrosoft microsoft) : IClas
         await (await agent.GetAsync($"/api/v1/customers/{DemoWorld.Ids.Litware}/tenant", Ct)).Read<TenantFactsView>();
         Assert.Equal(before + 1, SubscriptionReads());
 
-        // Partner Center fails: the workspace says why, and the domains still show.
+        // Partner Center fails: the workspace says why, and the domains still show (a minute on: refreshes are spaced).
+        App.Clock.Advance(TimeSpan.FromSeconds(61));
         microsoft.Simulator.State.AddFault(new Fault(FaultKind.Forbidden, DemoWorld.Ids.Contoso, Count: 10, PathContains: "/subscriptions"));
         var failed = await (await agent.GetAsync($"/api/v1/customers/{DemoWorld.Ids.Litware}/tenant?refresh=true", Ct)).Read<TenantFactsView>();
         microsoft.Simulator.State.ClearFaults();
@@ -94,9 +95,36 @@ public sealed class CustomerWorkspaceTests(SimulatedMicrosoft microsoft) : IClas
         Assert.Contains("not authorized", failed.Subscriptions.Error, StringComparison.Ordinal);
         Assert.NotEmpty(failed.Domains.Value!);
 
-        // A failure is not kept: the next plain look reads Microsoft again, which has recovered.
+        // A failure is not kept: the next plain look after the spacing reads Microsoft again, which has recovered.
+        App.Clock.Advance(TimeSpan.FromSeconds(61));
         var recovered = await (await agent.GetAsync($"/api/v1/customers/{DemoWorld.Ids.Litware}/tenant", Ct)).Read<TenantFactsView>();
         Assert.Equal(3, recovered.Subscriptions.Value!.Count);
+    }
+
+    [Fact]
+    public async Task A_tenant_is_read_again_from_microsoft_at_most_once_a_minute_and_what_it_said_stays_readable()
+    {
+        microsoft.Simulator.Tenants.Set((await Scenario.ReadAsync(Path.Combine(AppContext.BaseDirectory, "scenarios", "demo.json"))).Partners[0]);
+        var agent = await App.ClientFor(Demo.ContosoAdmin);
+        var tenant = $"/api/v1/customers/{DemoWorld.Ids.Adatum}/tenant";
+        var read = await (await agent.GetAsync(tenant + "?refresh=true", Ct)).Read<TenantFactsView>();
+        var reads = SubscriptionReads();
+
+        // Again within the minute: refused with the wait, and Microsoft is not asked.
+        var refused = await agent.GetAsync(tenant + "?refresh=true", Ct);
+        var problem = await Accounts.RateLimitTests.Refused(refused);
+        Assert.Contains("Retry after", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(reads, SubscriptionReads());
+
+        // What was read stays readable without refresh.
+        var kept = await (await agent.GetAsync(tenant, Ct)).Read<TenantFactsView>();
+        Assert.Equal(read.Domains.Value!.Select(d => d.Name), kept.Domains.Value!.Select(d => d.Name));
+        Assert.Equal(reads, SubscriptionReads());
+
+        // A minute on, Microsoft is asked again.
+        App.Clock.Advance(TimeSpan.FromSeconds(61));
+        await (await agent.GetAsync(tenant + "?refresh=true", Ct)).Read<TenantFactsView>();
+        Assert.Equal(reads + 1, SubscriptionReads());
     }
 
     [Fact]

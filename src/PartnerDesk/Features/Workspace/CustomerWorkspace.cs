@@ -9,6 +9,7 @@ using PartnerDesk.Features.Subscriptions;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.MicrosoftApis;
 using PartnerDesk.Platform.Audit;
+using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
@@ -65,6 +66,9 @@ public sealed record LiveFact<T>(T? Value, DateTimeOffset? ReadAt, string? Error
 
 public sealed record TenantFactsView(LiveFact<List<DomainView>> Domains, LiveFact<List<SubscriptionView>> Subscriptions);
 
+/// <summary>The facts; or, for a refresh too soon after the last read from Microsoft (at <paramref name="ReadAt"/>), how long to wait; neither: no such customer.</summary>
+public readonly record struct TenantFactsRead(TenantFactsView? View, TimeSpan? RetryAfter, DateTimeOffset? ReadAt);
+
 public sealed class WorkspaceOptions
 {
     public const string Section = "PartnerDesk:Workspace";
@@ -84,10 +88,22 @@ public static class CustomerWorkspace
                 await Of(db, id, clock.GetUtcNow(), TimeSpan.FromDays(gdap.Value.WarnDays), ct) is { } view ? Results.Ok(view) : Results.Problem(statusCode: 404, title: "Not found."))
             .WithTags("Customers").RequireAuthorization(Policies.Agent)
             .WithSummary("One customer for agents: tenant, GDAP relationships and who can act in the tenant through which Entra role, open tickets, service health, contract and admin-centre links.");
-        api.MapGet("/customers/{id:guid}/tenant", async (Guid id, bool? refresh, PartnerDeskDb db, TenantFacts facts, CancellationToken ct) =>
-                await facts.Of(db, id, refresh ?? false, ct) is { } view ? Results.Ok(view) : Results.Problem(statusCode: 404, title: "Not found."))
+        api.MapGet("/customers/{id:guid}/tenant", async Task (Guid id, bool? refresh, HttpContext http, PartnerDeskDb db, TenantFacts facts, CancellationToken ct) =>
+            {
+                var read = await facts.Of(db, id, refresh ?? false, ct);
+                if (read.RetryAfter is { } wait)
+                {
+                    var seconds = RateLimits.Seconds(wait);
+                    await RateLimits.Problem(http, seconds, "Microsoft was asked a moment ago.",
+                        $"This customer's tenant was read from Microsoft at {read.ReadAt:u}; it is read again at most once in {TenantFacts.Spacing(http)} seconds. Retry after {seconds} seconds; until then the facts read then are answered without refresh=true.");
+                    return;
+                }
+
+                await (read.View is { } view ? Results.Ok(view) : Results.Problem(statusCode: 404, title: "Not found.")).ExecuteAsync(http);
+            })
             .WithTags("Customers").RequireAuthorization(Policies.Agent)
-            .WithSummary("The customer's domains (Microsoft Graph) and subscriptions (Partner Center), read live and kept for five minutes; refresh=true reads again. A failed read gives its reason, not an error.");
+            .Produces<TenantFactsView>().ProducesProblem(404).ProducesProblem(429)
+            .WithSummary("The customer's domains (Microsoft Graph) and subscriptions (Partner Center), read live and kept for five minutes; refresh=true reads again, at most once a minute per customer (else 429 with Retry-After). A failed read gives its reason, not an error.");
         api.MapGet("/customers/{id:guid}/tenant-access", async (Guid id, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
                 await db.Customers.AnyAsync(c => c.Id == id, ct)
                     ? Results.Ok(await TenantAccess.Of(db, id, clock.GetUtcNow(), ct))
@@ -157,18 +173,23 @@ public static class CustomerWorkspace
 /// licences in use (Partner Center). Kept in memory for a few minutes per organisation and customer, so that
 /// opening a workspace again costs no Microsoft call; a subscription change drops the customer's entry.
 /// </summary>
-public sealed class TenantFacts(GraphClients graph, PartnerCenterClient partnerCenter, IMemoryCache cache, IOptions<WorkspaceOptions> options, TimeProvider clock)
+public sealed class TenantFacts(GraphClients graph, PartnerCenterClient partnerCenter, IMemoryCache cache, IOptions<WorkspaceOptions> options, TimeProvider clock, TenantCallSpacing spacing)
 {
     private static object Key(Guid organisationId, Guid customerId) => TenantFactsCache.Key(organisationId, customerId);
 
     private static object Generation(Guid organisationId, Guid customerId) => TenantFactsCache.Generation(organisationId, customerId);
 
-    public async Task<TenantFactsView?> Of(PartnerDeskDb db, Guid customerId, bool refresh, CancellationToken ct)
+    /// <summary>
+    /// The facts, kept or read now. A read from Microsoft (a refresh, or a look after the kept facts expired or failed)
+    /// is spaced per customer (<see cref="TenantCallSpacing"/>): a refresh within the spacing is refused with the
+    /// wait, and a plain look within it gets what the last read gave, so neither asks Microsoft again.
+    /// </summary>
+    public async Task<TenantFactsRead> Of(PartnerDeskDb db, Guid customerId, bool refresh, CancellationToken ct)
     {
         var tenant = await db.Customers.Where(c => c.Id == customerId).Select(c => (Guid?)c.TenantId).FirstOrDefaultAsync(ct);
         if (tenant is null)
         {
-            return null;
+            return default;
         }
 
         await db.AuditRead(customerId, refresh ? "tenant.refresh" : "tenant.read", null, ct);
@@ -177,7 +198,13 @@ public sealed class TenantFacts(GraphClients graph, PartnerCenterClient partnerC
         var key = Key(organisationId, customerId);
         if (!refresh && cache.TryGetValue(key, out TenantFactsView? cached) && cached is not null)
         {
-            return cached;
+            return new(cached, null, null);
+        }
+
+        var (wait, lastAt, lastAnswer) = spacing.TryBegin(SpacedCall, organisationId, customerId);
+        if (wait is not null)
+        {
+            return refresh || lastAnswer is not TenantFactsView last ? new(null, wait, lastAt) : new(last, null, null);
         }
 
         var generation = cache.GetOrCreate(Generation(organisationId, customerId), e =>
@@ -190,14 +217,21 @@ public sealed class TenantFacts(GraphClients graph, PartnerCenterClient partnerC
         var subscriptions = Subscriptions(db, customerId, ct);
         await Task.WhenAll(domains, subscriptions);
         var view = new TenantFactsView(await domains, await subscriptions);
+        spacing.Answered(SpacedCall, organisationId, customerId, view);
         if (view.Domains.Error is null && view.Subscriptions.Error is null)
         {
-            // A failure is not kept: the next look asks Microsoft again.
+            // A failure is not kept for minutes: the next look after the spacing asks Microsoft again.
             cache.Set(key, view, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.LiveFactsFor }.AddExpirationToken(new CancellationChangeToken(token)));
         }
 
-        return view;
+        return new(view, null, null);
     }
+
+    private const string SpacedCall = "tenant-facts";
+
+    /// <summary>The configured spacing in seconds, for the problem's text.</summary>
+    public static int Spacing(HttpContext http) =>
+        http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.TenantRefreshSeconds;
 
     private async Task<LiveFact<List<DomainView>>> Domains(Guid tenant, CancellationToken ct)
     {

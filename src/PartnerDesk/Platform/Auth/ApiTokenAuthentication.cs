@@ -79,6 +79,7 @@ internal sealed class ApiTokenAuthenticationHandler(
         }
 
         var identity = new ClaimsIdentity(claims, SchemeName);
+        identity.AddClaim(new Claim(CallerClaims.TokenId, found.TokenId.ToString()));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
 
@@ -15,7 +16,7 @@ public static class AuthSetup
     {
         services.AddMemoryCache();
         services.AddSingleton<MicrosoftLinkTickets>();
-        services.AddSignInLimits();
+        services.AddPartnerDeskRateLimits(configuration);
         // The key ring lives in the database (every instance, every restart). In production, encrypt it at rest
         // with a certificate, so that a copy of the database alone opens no mailbox and forges no cookie.
         var protection = services.AddDataProtection().SetApplicationName("PartnerDesk").PersistKeysToDbContext<PartnerDeskDb>();

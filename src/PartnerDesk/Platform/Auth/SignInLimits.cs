@@ -5,37 +5,29 @@ namespace PartnerDesk.Platform.Auth;
 /// <summary>
 /// Caps sign-in attempts per client address, on top of the per-account lock-out, against password
 /// spraying (many accounts, few tries each) and against using the password hash to load the CPU.
+/// Registered with the API's limits (<see cref="Api.RateLimits"/>).
 /// </summary>
 public static class SignInLimits
 {
     public const string Policy = "sign-in";
+
+    /// <summary>The default of <c>PartnerDesk:RateLimits:SignInPerMinute</c>.</summary>
     public const int PerMinute = 60;
 
-    public static IServiceCollection AddSignInLimits(this IServiceCollection services) =>
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(Policy, http => Window(http));
-            // The sign-in page is a Blazor form post to /signin: the same limit, applied by path.
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                HttpMethods.IsPost(http.Request.Method) && http.Request.Path.StartsWithSegments("/signin")
-                    ? Window(http)
-                    : RateLimitPartition.GetNoLimiter("none"));
-            o.OnRejected = async (context, ct) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "60";
-                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context.HttpContext,
-                    ProblemDetails = { Status = 429, Title = "Too many sign-in attempts.", Detail = "Please wait a minute." },
-                });
-            };
-        });
+    /// <summary>
+    /// The anonymous forms that check a password or set one, posted without the API: the sign-in page (and its
+    /// second-factor step) and accepting an invitation. Their API twins carry <see cref="Policy"/>.
+    /// </summary>
+    internal static bool IsAnonymousForm(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method)
+        && (request.Path.StartsWithSegments("/signin") || request.Path.StartsWithSegments("/invite"));
 
-    private static RateLimitPartition<string> Window(HttpContext http) =>
-        RateLimitPartition.GetFixedWindowLimiter(
-            "sign-in:" + Client(http.Connection.RemoteIpAddress),
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = PerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+    internal static RateLimitPartition<string> Window(HttpContext http, int perMinute) =>
+        perMinute <= 0
+            ? RateLimitPartition.GetNoLimiter("none")
+            : RateLimitPartition.GetFixedWindowLimiter(
+                "sign-in:" + Client(http.Connection.RemoteIpAddress),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
 
     /// <summary>An IPv4 address, or an IPv6 /64 (one subscriber's network, which it can rotate within).</summary>
     internal static string Client(System.Net.IPAddress? address)

@@ -17,6 +17,9 @@ public sealed class Caller
     public bool IsCustomerAdmin { get; private set; }
     public string DisplayName { get; private set; } = "";
 
+    /// <summary>The API token of the call, when it came with one (the API's limits count per token).</summary>
+    public Guid? TokenId { get; private set; }
+
     /// <summary>Background work and seeding act for one organisation without a person.</summary>
     public bool IsSystem { get; private set; }
 
@@ -54,6 +57,7 @@ public sealed class Caller
 
         UserId = userId;
         Kind = kind;
+        TokenId = Guid.TryParse(principal.FindFirstValue(CallerClaims.TokenId), out var tokenId) ? tokenId : null;
         DisplayName = principal.FindFirstValue(CallerClaims.Name) ?? "";
         if (kind == AccountKind.Agent)
         {
@@ -109,6 +113,9 @@ public static class CallerClaims
     public const string CustomerId = "pd:customer";
     public const string CustomerAdmin = "pd:customerAdmin";
     public const string Name = "pd:name";
+
+    /// <summary>The API token a call came with (bearer calls only).</summary>
+    public const string TokenId = "pd:token";
 
     /// <summary>The agent works for a support provider organisation (tickets partners route to it).</summary>
     public const string WorksForPartners = "pd:provider";
