@@ -50,6 +50,8 @@ public sealed class HostUnderTest : IAsyncDisposable
         // 5,000 bench tenants from a simulator answering at once, a CPU load no real Graph produces. Off here;
         // service health is measured on its own (ServiceHealthWorkload).
         start.Environment["PartnerDesk__ServiceHealth__Enabled"] = "false";
+        // The bench's mail servers listen on loopback.
+        start.Environment["PartnerDesk__Outbound__AllowPrivateNetworks"] = "true";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

@@ -6,6 +6,7 @@ using PartnerDesk.MicrosoftApis;
 using PartnerDesk.Platform;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
+using PartnerDesk.Platform.Outbound;
 using PartnerDesk.Platform.Data;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +19,7 @@ builder.Services.AddPartnerDeskUi();
 builder.Services.AddFluentUIComponents();
 builder.Services.AddPartnerDeskObservability(builder.Configuration);
 await builder.AddPartnerDeskMicrosoft(options.DemoMode ?? builder.Environment.IsDevelopment());
+builder.Services.AddPartnerDeskOutbound(builder.Configuration, options.DemoMode ?? builder.Environment.IsDevelopment());
 builder.Services.AddPartnerDeskFeatures(builder.Configuration);
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.Tag]);
 

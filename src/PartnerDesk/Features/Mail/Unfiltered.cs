@@ -17,4 +17,8 @@ public static class Unfiltered
     public static async Task<List<(Guid Id, Guid OrganisationId)>> MailboxesToRead(PartnerDeskDb db, CancellationToken ct) =>
         (await db.Mailboxes.IgnoreQueryFilters().AsNoTracking().Where(m => m.Enabled).Select(m => new { m.Id, m.OrganisationId }).ToListAsync(ct))
             .ConvertAll(m => (m.Id, m.OrganisationId));
+
+    /// <summary>Triage and quarantine older than the retention, in every organisation: housekeeping deletes them with their raw messages.</summary>
+    public static IQueryable<InboundMail> HeldBefore(PartnerDeskDb db, DateTimeOffset cutoff) =>
+        db.InboundMails.IgnoreQueryFilters().Where(m => (m.State == InboundMailState.Triage || m.State == InboundMailState.Quarantined) && m.ReceivedAt < cutoff);
 }
