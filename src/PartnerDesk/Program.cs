@@ -6,8 +6,8 @@ using PartnerDesk.MicrosoftApis;
 using PartnerDesk.Platform;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
-using PartnerDesk.Platform.Outbound;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Outbound;
 
 var builder = WebApplication.CreateBuilder(args);
 var options = builder.Configuration.GetSection(PartnerDeskOptions.Section).Get<PartnerDeskOptions>() ?? new();

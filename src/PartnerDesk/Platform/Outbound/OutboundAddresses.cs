@@ -60,14 +60,10 @@ public static class OutboundAddresses
     private static AddressKind ClassifyV6(byte[] b)
     {
         var span = b.AsSpan();
-        if (span[..15].IndexOfAnyExcept((byte)0) < 0)
+        if (span[..12].IndexOfAnyExcept((byte)0) < 0)
         {
-            return b[15] switch
-            {
-                0 => AddressKind.Unspecified, // ::
-                1 => AddressKind.Loopback,    // ::1
-                _ => ClassifyV4(span[12..]),  // ::a.b.c.d (IPv4-compatible, deprecated)
-            };
+            // ::1 is loopback; :: and ::a.b.c.d (IPv4-compatible, deprecated) are judged as 0.0.0.0 and a.b.c.d.
+            return span[..15].IndexOfAnyExcept((byte)0) < 0 && b[15] == 1 ? AddressKind.Loopback : ClassifyV4(span[12..]);
         }
 
         if (span[..10].IndexOfAnyExcept((byte)0) < 0 && b[10] == 0xff && b[11] == 0xff)
