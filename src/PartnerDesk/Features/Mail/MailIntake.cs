@@ -77,7 +77,7 @@ public static class MailIntake
 
         // Before anything is made of it: mail over a rate becomes no ticket, no reply and so no acknowledgement
         // (which an auto-responder would answer again). Quarantine keeps it for an agent, who can still make a ticket.
-        if (await OverRate(db, from, limits, now, ct) is { } flood)
+        if (await OverRate(db, mailbox.OrganisationId, from, limits, now, ct) is { } flood)
         {
             return await Keep(db, record, InboundMailState.Quarantined, flood, raw, limits, ct);
         }
@@ -141,7 +141,7 @@ public static class MailIntake
     private static async Task<InboundMailState> Keep(
         PartnerDeskDb db, InboundMail record, InboundMailState state, string reason, byte[]? raw, MailOptions limits, CancellationToken ct)
     {
-        if (raw is not null && await db.InboundMails.Where(m => m.Raw != null).SumAsync(m => (long)m.Raw!.Length, ct) + raw.Length > limits.HeldBytesQuota)
+        if (raw is not null && await Unfiltered.HeldBytes(db, record.OrganisationId, ct) + raw.Length > limits.HeldBytesQuota)
         {
             // The organisation's triage and quarantine are full: the record and its headers, not the body. The
             // message stays in the mailbox (PartnerDesk never deletes there), so nothing is lost for good.
@@ -157,13 +157,10 @@ public static class MailIntake
     }
 
     /// <summary>Why a message is over the sender's or the organisation's hourly rate, or null. Counts what was recorded before it.</summary>
-    private static async Task<string?> OverRate(PartnerDeskDb db, string from, MailOptions limits, DateTimeOffset now, CancellationToken ct)
+    private static async Task<string?> OverRate(PartnerDeskDb db, Guid organisationId, string from, MailOptions limits, DateTimeOffset now, CancellationToken ct)
     {
-        var since = now - TimeSpan.FromHours(1);
-        // Every state named, so that the (organisation, state, received) index serves the count; and each count
-        // stops at its limit, so a flood does not make every further message count the whole flood again.
-        var recent = db.InboundMails.Where(m => (m.State == InboundMailState.Ticket || m.State == InboundMailState.Reply || m.State == InboundMailState.Triage
-            || m.State == InboundMailState.Ignored || m.State == InboundMailState.Quarantined || m.State == InboundMailState.Discarded) && m.ReceivedAt > since);
+        // Each count stops at its limit, so a flood does not make every further message count the whole flood again.
+        var recent = Unfiltered.RecordedSince(db, organisationId, now - TimeSpan.FromHours(1));
         if (await recent.Where(m => m.FromAddress == from).Take(limits.SenderHourlyLimit).CountAsync(ct) >= limits.SenderHourlyLimit)
         {
             return $"{from} sent more than {limits.SenderHourlyLimit} mails within an hour: quarantined, so that no mail loop or flood runs (no ticket, no acknowledgement). Make a ticket of it if a person wrote it.";
