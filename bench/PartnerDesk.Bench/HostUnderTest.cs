@@ -55,6 +55,8 @@ public sealed class HostUnderTest : IAsyncDisposable
         // switched off, so that what the limiter costs a create stays in the measurement.
         start.Environment["PartnerDesk__RateLimits__PerTokenPerMinute"] = "100000000";
         start.Environment["PartnerDesk__RateLimits__PerOrganisationPerMinute"] = "100000000";
+        // The bench's mail servers listen on loopback.
+        start.Environment["PartnerDesk__Outbound__AllowPrivateNetworks"] = "true";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

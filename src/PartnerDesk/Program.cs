@@ -7,6 +7,7 @@ using PartnerDesk.Platform;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Outbound;
 
 var builder = WebApplication.CreateBuilder(args);
 var options = builder.Configuration.GetSection(PartnerDeskOptions.Section).Get<PartnerDeskOptions>() ?? new();
@@ -18,6 +19,7 @@ builder.Services.AddPartnerDeskUi();
 builder.Services.AddFluentUIComponents();
 builder.Services.AddPartnerDeskObservability(builder.Configuration);
 await builder.AddPartnerDeskMicrosoft(options.DemoMode ?? builder.Environment.IsDevelopment());
+builder.Services.AddPartnerDeskOutbound(builder.Configuration, options.DemoMode ?? builder.Environment.IsDevelopment());
 builder.Services.AddPartnerDeskFeatures(builder.Configuration);
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.Tag]);
 

@@ -83,6 +83,10 @@ public sealed class HostProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException) when (!host.process.HasExited)
+            {
+                // Listening, but the first answer took longer than the probe waits (a loaded machine): ask again.
+            }
 
             await Task.Delay(500);
         }

@@ -1,18 +1,23 @@
 using System.Collections.Concurrent;
 
+using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
 using Microsoft.Identity.Client;
+using PartnerDesk.Platform.Outbound;
 
 namespace PartnerDesk.Features.Mail;
 
 /// <summary>
 /// Opens authenticated IMAP and SMTP connections for a mailbox: password login, or OAuth2 (XOAUTH2) with a
-/// token of the mailbox's Entra app for Exchange Online, which turned basic authentication off.
+/// token of the mailbox's Entra app for Exchange Online, which turned basic authentication off. The servers are
+/// reached through <see cref="OutboundConnections"/> (the outbound-connections policy): MailKit gets the socket
+/// opened to the vetted address, and the host name only for TLS.
 /// </summary>
-public sealed class MailConnections(IDataProtectionProvider protection)
+public sealed class MailConnections(IDataProtectionProvider protection, OutboundConnections outbound, IOptions<MailOptions> options)
 {
     /// <summary>Exchange Online's IMAP and SMTP accept tokens for this resource (client credentials flow).</summary>
     public const string ExchangeScope = "https://outlook.office365.com/.default";
@@ -43,10 +48,10 @@ public sealed class MailConnections(IDataProtectionProvider protection)
 
     public async Task<ImapClient> Imap(Mailbox mailbox, CancellationToken ct)
     {
-        var client = new ImapClient { Timeout = 60_000 };
+        var client = new ImapClient { Timeout = CommandTimeout };
         try
         {
-            await client.ConnectAsync(mailbox.ImapHost, mailbox.ImapPort, Security(mailbox.ImapSecurity), ct);
+            await Connect(client, mailbox.ImapHost, mailbox.ImapPort, mailbox.ImapSecurity, ct);
             await client.AuthenticateAsync(await Credentials(mailbox, ct), ct);
             return client;
         }
@@ -59,10 +64,10 @@ public sealed class MailConnections(IDataProtectionProvider protection)
 
     public async Task<SmtpClient> Smtp(Mailbox mailbox, CancellationToken ct)
     {
-        var client = new SmtpClient { Timeout = 60_000 };
+        var client = new SmtpClient { Timeout = CommandTimeout };
         try
         {
-            await client.ConnectAsync(mailbox.SmtpHost, mailbox.SmtpPort, Security(mailbox.SmtpSecurity), ct);
+            await Connect(client, mailbox.SmtpHost, mailbox.SmtpPort, mailbox.SmtpSecurity, ct);
             if (client.Capabilities.HasFlag(SmtpCapabilities.Authentication))
             {
                 await client.AuthenticateAsync(await Credentials(mailbox, ct), ct);
@@ -76,6 +81,23 @@ public sealed class MailConnections(IDataProtectionProvider protection)
             throw;
         }
     }
+
+    private async Task Connect(MailService client, string host, int port, MailSecurity security, CancellationToken ct)
+    {
+        var socket = await outbound.Connect(host, port, ct);
+        try
+        {
+            await client.ConnectAsync(socket, host, port, Security(security), ct);
+        }
+        catch
+        {
+            socket.Dispose(); // MailKit owns it only once connected
+            throw;
+        }
+    }
+
+    /// <summary>MailKit's limit on each read or write of a command (a large message is many of them, not one).</summary>
+    private int CommandTimeout => (int)Math.Clamp(options.Value.CommandTimeout.TotalMilliseconds, 1_000, int.MaxValue);
 
     private static SecureSocketOptions Security(MailSecurity security) => security switch
     {
@@ -110,10 +132,34 @@ public sealed class MailConnections(IDataProtectionProvider protection)
 
     /// <summary>Failures of reaching or signing in to a mail server, said to the admin rather than thrown.</summary>
     public static bool IsConnectionFailure(Exception e) => e is MailKit.ProtocolException or MailKit.CommandException or AuthenticationException or IOException
-        or System.Net.Sockets.SocketException or MailboxSettingsException or TimeoutException or MsalException or ArgumentException;
+        or System.Net.Sockets.SocketException or MailboxSettingsException or TimeoutException or MsalException or ArgumentException
+        or DestinationNotAllowedException or System.Security.Authentication.AuthenticationException or MailKit.ServiceNotConnectedException;
+
+    /// <summary>
+    /// What the admin is told about a failure (the mailbox's problem, "read now"): a category in words the console
+    /// translates, never the exception's text. Whoever calls this logs the exception for operators.
+    /// </summary>
+    public static string Describe(Exception e) => e switch
+    {
+        MailboxSettingsException settings => settings.Message, // PartnerDesk's own words to the admin
+        SslHandshakeException => ConnectionProblems.Secure,
+        AuthenticationException => ConnectionProblems.SignIn,
+        MsalServiceException => MicrosoftRefused,
+        MsalException => MicrosoftFailed,
+        MailKit.CommandException => CommandRefused,
+        MailKit.ProtocolException { InnerException: { } inner } when ConnectionProblems.Of(inner) is { } category => category,
+        MailKit.ProtocolException => NotMailServer,
+        ArgumentException => ConnectionProblems.NotFound,
+        _ => ConnectionProblems.Of(e) ?? ConnectionProblems.Failed,
+    };
+
+    public const string MicrosoftRefused = "Microsoft refused the app's sign-in (tenant, client id or secret).";
+    public const string MicrosoftFailed = "The sign-in with Microsoft could not be completed.";
+    public const string CommandRefused = "The mail server refused a command.";
+    public const string NotMailServer = "The server did not answer as a mail server does (server, port or security).";
 
     /// <summary>Whether a failure will pass by itself (network, server busy) or needs a person (login refused, bad settings).</summary>
-    public static bool IsLasting(Exception e) => e is AuthenticationException or MailboxSettingsException or MsalServiceException { ErrorCode: "invalid_client" or "unauthorized_client" }
+    public static bool IsLasting(Exception e) => e is AuthenticationException or MailboxSettingsException or DestinationNotAllowedException or MsalServiceException { ErrorCode: "invalid_client" or "unauthorized_client" }
         or SslHandshakeException or ImapCommandException { Response: ImapCommandResponse.No };
 }
 

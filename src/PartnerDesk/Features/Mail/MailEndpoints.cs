@@ -5,6 +5,7 @@ using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Outbound;
 
 namespace PartnerDesk.Features.Mail;
 
@@ -31,11 +32,11 @@ public static class MailEndpoints
         var mailboxes = api.MapGroup("/mailboxes").WithTags("Mail").RequireAuthorization(Policies.Admin);
         mailboxes.MapGet("/", async (PartnerDeskDb db, CancellationToken ct) => TypedResults.Ok(await db.Mailboxes.AsNoTracking().OrderBy(m => m.Address).Select(View).ToListAsync(ct)))
             .WithSummary("The organisation's support mailboxes (admins).");
-        mailboxes.MapPost("/", async (MailboxRequest request, PartnerDeskDb db, MailConnections connections, OutboundMailboxes outbound, TimeProvider clock, CancellationToken ct) =>
-                (await Save(db, connections, outbound, null, request, clock.GetUtcNow(), ct)).ToResult(v => TypedResults.Created($"/api/v1/mailboxes/{v.Id}", v)))
+        mailboxes.MapPost("/", async (MailboxRequest request, PartnerDeskDb db, MailConnections connections, OutboundMailboxes outbound, OutboundConnections policy, TimeProvider clock, CancellationToken ct) =>
+                (await Save(db, connections, outbound, policy, null, request, clock.GetUtcNow(), ct)).ToResult(v => TypedResults.Created($"/api/v1/mailboxes/{v.Id}", v)))
             .WithSummary("Adds a mailbox: IMAP to read, SMTP to send; password or Exchange Online OAuth2 (client credentials).");
-        mailboxes.MapPut("/{id:guid}", async (Guid id, MailboxRequest request, PartnerDeskDb db, MailConnections connections, OutboundMailboxes outbound, TimeProvider clock, CancellationToken ct) =>
-                (await Save(db, connections, outbound, id, request, clock.GetUtcNow(), ct)).ToResult(TypedResults.Ok))
+        mailboxes.MapPut("/{id:guid}", async (Guid id, MailboxRequest request, PartnerDeskDb db, MailConnections connections, OutboundMailboxes outbound, OutboundConnections policy, TimeProvider clock, CancellationToken ct) =>
+                (await Save(db, connections, outbound, policy, id, request, clock.GetUtcNow(), ct)).ToResult(TypedResults.Ok))
             .WithSummary("Changes a mailbox; a missing password keeps the one stored while the mailbox connects where it did, else it must be given again.");
         mailboxes.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound, ProblemHttpResult>> (Guid id, PartnerDeskDb db, OutboundMailboxes outbound, CancellationToken ct) =>
             {
@@ -78,7 +79,7 @@ public static class MailEndpoints
                 }
                 catch (Exception e) when (MailConnections.IsConnectionFailure(e))
                 {
-                    return TypedResults.Problem(statusCode: 502, title: "The mailbox could not be read.", detail: e.Message);
+                    return TypedResults.Problem(statusCode: 502, title: "The mailbox could not be read.", detail: MailConnections.Describe(e));
                 }
             })
             .WithSummary("Reads the mailbox now (also tests its settings); the background reader does this by itself.");
@@ -166,7 +167,7 @@ public static class MailEndpoints
         && m.Login == login && m.UserName == r.UserName?.Trim() && m.TenantId == r.TenantId?.Trim() && m.ClientId == r.ClientId?.Trim();
 
     internal static async Task<Outcome<MailboxView>> Save(
-        PartnerDeskDb db, MailConnections connections, OutboundMailboxes outbound, Guid? id, MailboxRequest r, DateTimeOffset now, CancellationToken ct)
+        PartnerDeskDb db, MailConnections connections, OutboundMailboxes outbound, OutboundConnections policy, Guid? id, MailboxRequest r, DateTimeOffset now, CancellationToken ct)
     {
         var mailbox = id is null ? null : await db.Mailboxes.FirstOrDefaultAsync(m => m.Id == id, ct);
         if (id is not null && mailbox is null)
@@ -220,6 +221,18 @@ public static class MailEndpoints
         {
             // Counted in UTF-8 bytes: the protected form of 1,000 bytes fits its column (4,000), that of 1,000 non-Latin characters may not.
             errors.Add("password", $"The password has at most {MailLimits.Secret} bytes in UTF-8 (1,000 Latin letters or digits).");
+        }
+
+        if (!errors.Any)
+        {
+            // Refused here as well as at every connection (where the name is resolved again): the admin hears it now.
+            foreach (var (field, host) in new[] { ("imapHost", r.ImapHost!.Trim()), ("smtpHost", r.SmtpHost!.Trim()) })
+            {
+                if (await policy.Refusal(host, ct) is not null)
+                {
+                    errors.Add(field, ConnectionProblems.NotAllowed);
+                }
+            }
         }
 
         if (!errors.Any && await db.Mailboxes.AnyAsync(m => m.Address == address && m.Id != id, ct))

@@ -18,13 +18,13 @@ public static class MailIntake
     /// <summary>Takes one message; returns what became of it (null: it was taken before, under another UID or mailbox).</summary>
     /// <param name="refuse">Set when the reader already knows the message cannot be taken (too large): it is quarantined with this reason.</param>
     public static async Task<InboundMailState?> Take(
-        PartnerDeskDb db, Mailbox mailbox, long uidValidity, long uid, byte[] raw, long attachmentLimit, DateTimeOffset now, CancellationToken ct, string? refuse = null)
+        PartnerDeskDb db, Mailbox mailbox, long uidValidity, long uid, byte[] raw, MailOptions limits, DateTimeOffset now, CancellationToken ct, string? refuse = null)
     {
         ReadMail? mail = null;
         string? unreadable = refuse;
         try
         {
-            mail = refuse is null ? MailParser.Read(raw, attachmentLimit) : null;
+            mail = refuse is null ? MailParser.Read(raw, limits.AttachmentLimit) : null;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or NotSupportedException or DecoderFallbackException)
         {
@@ -57,22 +57,29 @@ public static class MailIntake
 
         if (mail is null)
         {
-            return await Keep(db, record, InboundMailState.Quarantined, unreadable!, raw, ct);
+            return await Keep(db, record, InboundMailState.Quarantined, unreadable!, raw, limits, ct);
         }
 
         if (mail.Automatic is { } automatic)
         {
-            return await Keep(db, record, InboundMailState.Ignored, $"Automatic mail: {automatic}.", null, ct);
+            return await Keep(db, record, InboundMailState.Ignored, $"Automatic mail: {automatic}.", null, limits, ct);
         }
 
         if (mail.FromAddress is not { } from)
         {
-            return await Keep(db, record, InboundMailState.Quarantined, "The message names no sender address (From).", raw, ct);
+            return await Keep(db, record, InboundMailState.Quarantined, "The message names no sender address (From).", raw, limits, ct);
         }
 
         if (await db.Mailboxes.AnyAsync(m => m.Address == from, ct))
         {
-            return await Keep(db, record, InboundMailState.Ignored, "Sent by one of this desk's own mailboxes: never answered, so mail cannot loop.", null, ct);
+            return await Keep(db, record, InboundMailState.Ignored, "Sent by one of this desk's own mailboxes: never answered, so mail cannot loop.", null, limits, ct);
+        }
+
+        // Before anything is made of it: mail over a rate becomes no ticket, no reply and so no acknowledgement
+        // (which an auto-responder would answer again). Quarantine keeps it for an agent, who can still make a ticket.
+        if (await OverRate(db, mailbox.OrganisationId, from, limits, now, ct) is { } flood)
+        {
+            return await Keep(db, record, InboundMailState.Quarantined, flood, raw, limits, ct);
         }
 
         var (ticket, byReference) = await ThreadOf(db, mail, ct);
@@ -106,7 +113,7 @@ public static class MailIntake
             var reason = ticket is null
                 ? $"No customer of this desk is known by {from}."
                 : $"{from} answers {TicketNumber.Format(ticket.Number)}, but is not known as one of its customer's people.";
-            return await Keep(db, record, InboundMailState.Triage, reason, raw, ct);
+            return await Keep(db, record, InboundMailState.Triage, reason, raw, limits, ct);
         }
 
         // A sender whose mail keeps opening tickets is most likely an auto-responder without the headers that
@@ -114,7 +121,7 @@ public static class MailIntake
         var since = now - TimeSpan.FromHours(1);
         if (await db.MailConversations.CountAsync(c => c.Address == from && db.Set<Ticket>().Any(t => t.Id == c.TicketId && t.CreatedAt > since), ct) >= LoopLimit)
         {
-            return await Keep(db, record, InboundMailState.Triage, $"{from} opened {LoopLimit} tickets within an hour: held so that no mail loop can run.", raw, ct);
+            return await Keep(db, record, InboundMailState.Triage, $"{from} opened {LoopLimit} tickets within an hour: held so that no mail loop can run.", raw, limits, ct);
         }
 
         var followUp = ticket is { Status: TicketStatus.Closed } && ticket.CustomerId == sender.CustomerId ? ticket : null;
@@ -131,13 +138,49 @@ public static class MailIntake
         return await OpenTicket(db, mailbox, mail, sender, record, null, now, ct);
     }
 
-    private static async Task<InboundMailState> Keep(PartnerDeskDb db, InboundMail record, InboundMailState state, string reason, byte[]? raw, CancellationToken ct)
+    private static async Task<InboundMailState> Keep(
+        PartnerDeskDb db, InboundMail record, InboundMailState state, string reason, byte[]? raw, MailOptions limits, CancellationToken ct)
     {
+        if (raw is not null && await Unfiltered.HeldBytes(db, record.OrganisationId, ct) + raw.Length > limits.HeldBytesQuota)
+        {
+            // The organisation's triage and quarantine are full: the record and its headers, not the body. The
+            // message stays in the mailbox (PartnerDesk never deletes there), so nothing is lost for good.
+            raw = HeadersOf(raw);
+            reason += $" Triage and quarantine hold {limits.HeldBytesQuota / 1024 / 1024} MB of this organisation's mail already: only the headers are kept; the message is still in the mailbox.";
+        }
+
         record.State = state;
         record.Reason = reason.Length > MailLimits.Reason ? reason[..MailLimits.Reason] : reason;
         record.Raw = raw;
         await db.SaveChangesAsync(ct);
         return state;
+    }
+
+    /// <summary>Why a message is over the sender's or the organisation's hourly rate, or null. Counts what was recorded before it.</summary>
+    private static async Task<string?> OverRate(PartnerDeskDb db, Guid organisationId, string from, MailOptions limits, DateTimeOffset now, CancellationToken ct)
+    {
+        // Each count stops at its limit, so a flood does not make every further message count the whole flood again.
+        var recent = Unfiltered.RecordedSince(db, organisationId, now - TimeSpan.FromHours(1));
+        if (await recent.Where(m => m.FromAddress == from).Take(limits.SenderHourlyLimit).CountAsync(ct) >= limits.SenderHourlyLimit)
+        {
+            return $"{from} sent more than {limits.SenderHourlyLimit} mails within an hour: quarantined, so that no mail loop or flood runs (no ticket, no acknowledgement). Make a ticket of it if a person wrote it.";
+        }
+
+        if (await recent.Take(limits.OrganisationHourlyLimit).CountAsync(ct) >= limits.OrganisationHourlyLimit)
+        {
+            return $"This organisation's mailboxes received more than {limits.OrganisationHourlyLimit} mails within an hour: quarantined until the flood is over (no ticket, no acknowledgement). Make a ticket of it if it is genuine.";
+        }
+
+        return null;
+    }
+
+    /// <summary>The header block of a raw message (up to the first empty line), or its first 64 KB when it has none.</summary>
+    internal static byte[] HeadersOf(byte[] raw)
+    {
+        var crlf = raw.AsSpan().IndexOf("\r\n\r\n"u8);
+        var lf = raw.AsSpan().IndexOf("\n\n"u8);
+        var end = lf >= 0 && (crlf < 0 || lf < crlf) ? lf + 1 : crlf >= 0 ? crlf + 2 : Math.Min(raw.Length, 64 * 1024);
+        return raw[..end];
     }
 
     /// <summary>The conversation a message answers: by its In-Reply-To and References (byReference), else by "[PD-12]" in the subject.</summary>

@@ -1,3 +1,4 @@
+using PartnerDesk.Platform;
 using PartnerDesk.Platform.Outbox;
 
 namespace PartnerDesk.Features.Mail;
@@ -14,6 +15,7 @@ public static class MailSetup
         services.AddSingleton<IOutboxHandler>(sp => sp.GetRequiredService<SendMailHandler>());
         services.AddSingleton<IOutboxHandler, ProviderEscalationMailHandler>();
         services.AddSingleton<IOutboxHandler, InvitationLetterHandler>();
+        services.AddSingleton<ICleanup, HeldMailCleanup>();
         services.AddSingleton<MailboxWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<MailboxWatcher>());
         return services;

@@ -25,11 +25,32 @@ public sealed class MailOptions
 
     public long AttachmentLimit { get; set; } = 25L * 1024 * 1024;
 
-    /// <summary>A larger message is quarantined with its headers only.</summary>
-    public long MessageLimit { get; set; } = 60L * 1024 * 1024;
+    /// <summary>
+    /// A larger message is quarantined with its headers only. 35 MB is Exchange Online's default largest message a
+    /// mailbox receives: a customer's mail that Microsoft 365 delivers is not refused here.
+    /// </summary>
+    public long MessageLimit { get; set; } = 35L * 1024 * 1024;
 
     /// <summary>Messages fetched in one IMAP command and saved in one commit (one at a time should any of them fail).</summary>
     public int Batch { get; set; } = 25;
+
+    /// <summary>A batch also ends before its messages pass this many bytes, so a reader holds at most this much mail (one larger message goes alone).</summary>
+    public long BatchBytes { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>MailKit's limit on each read or write of an IMAP or SMTP command.</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Mail from one address within an hour beyond which it is quarantined: a person writes a handful, a loop or a script hundreds.</summary>
+    public int SenderHourlyLimit { get; set; } = 30;
+
+    /// <summary>Mail to one organisation's mailboxes within an hour beyond which it is quarantined (a flood), whoever sends it.</summary>
+    public int OrganisationHourlyLimit { get; set; } = 2000;
+
+    /// <summary>How long mail in triage or quarantine is kept (with its raw message) before housekeeping deletes it.</summary>
+    public TimeSpan HeldFor { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Raw bytes an organisation keeps in triage and quarantine; beyond it, new entries keep their headers only (the mailbox still has the message).</summary>
+    public long HeldBytesQuota { get; set; } = 1024L * 1024 * 1024;
 }
 
 /// <summary>
@@ -127,7 +148,7 @@ public sealed class MailboxWatcher(
             {
                 failures++;
                 log.LogWarning(e, "Reading mailbox {Mailbox} failed ({Failures} in a row).", mailboxId, failures);
-                await Record(mailboxId, organisationId, e.Message, ct);
+                await Record(mailboxId, organisationId, MailConnections.Describe(e), ct);
                 var wait = TimeSpan.FromSeconds(Math.Min(300, 5 * Math.Pow(2, Math.Min(failures, 6))));
                 try
                 {
@@ -157,7 +178,9 @@ public sealed class MailboxWatcher(
         }
         catch (Exception e) when (!ct.IsCancellationRequested && e is not DbException and not DbUpdateException)
         {
-            await Record(mailboxId, organisationId, e.Message, ct);
+            // The admin sees a category (MailConnections.Describe); operators see the whole exception here.
+            log.LogWarning(e, "Reading mailbox {Mailbox} on demand failed.", mailboxId);
+            await Record(mailboxId, organisationId, MailConnections.Describe(e), ct);
             throw;
         }
     }
@@ -196,54 +219,62 @@ public sealed class MailboxWatcher(
         var fresh = found.Where(u => u.Id > mailbox.LastUid).OrderBy(u => u.Id).ToList();
         var round = new MailRound();
         var complete = true;
-        foreach (var batch in fresh.Chunk(Options.Batch))
+        foreach (var chunk in fresh.Chunk(Options.Batch))
         {
-            if (stillOurs is not null && !await stillOurs())
+            var sizes = (await inbox.FetchAsync(chunk, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, ct))
+                .ToDictionary(s => s.UniqueId, s => (long?)s.Size);
+            foreach (var batch in Batches(chunk, u => sizes.GetValueOrDefault(u) is { } size && size <= Options.MessageLimit ? size : 0, Options.Batch, Options.BatchBytes))
             {
-                complete = false;
+                if (stillOurs is not null && !await stillOurs())
+                {
+                    complete = false;
+                    break;
+                }
+
+                var raws = new Dictionary<UniqueId, (byte[] Raw, string? Refuse)>();
+                foreach (var uid in batch.Where(u => sizes.GetValueOrDefault(u) > Options.MessageLimit))
+                {
+                    using var headers = new MemoryStream();
+                    (await inbox.GetHeadersAsync(uid, ct)).WriteTo(headers, ct);
+                    raws[uid] = (headers.ToArray(), $"The message is {sizes[uid] / 1024 / 1024} MB, over the limit of {Options.MessageLimit / 1024 / 1024} MB; only its headers are kept.");
+                }
+
+                // The rest in one FETCH (BODY.PEEK[]: nothing is marked read by fetching).
+                var normal = batch.Where(u => !raws.ContainsKey(u)).ToList();
+                if (normal.Count > 0)
+                {
+                    await ((ImapFolder)inbox).GetStreamsAsync(normal, async (_, _, uid, stream, token) =>
+                    {
+                        using var copy = new MemoryStream((int)Math.Min(sizes.GetValueOrDefault(uid) ?? 0, int.MaxValue - 64) + 64);
+                        await stream.CopyToAsync(copy, token);
+                        raws[uid] = (copy.ToArray(), null);
+                    }, ct);
+                }
+
+                var messages = batch.Where(raws.ContainsKey).Select(u => (u.Id, raws[u].Raw, raws[u].Refuse)).ToList();
+                // Together in one commit; should any one fail, each again in a commit of its own, so that one bad
+                // message is quarantined and the others are taken.
+                var states = await TakeTogether(mailboxId, organisationId, inbox.UidValidity, messages, ct);
+                if (states is null)
+                {
+                    states = [];
+                    foreach (var (uid, raw, refuse) in messages)
+                    {
+                        states.Add(await Take(mailboxId, organisationId, inbox.UidValidity, uid, raw, refuse, ct));
+                    }
+                }
+
+                states.ForEach(round.Count);
+
+                // Only what is committed is marked: a crash before this line leaves the messages unread, and the
+                // read position and the Message-IDs keep them from being taken twice.
+                await inbox.AddFlagsAsync(messages.ConvertAll(m => new UniqueId(m.Id)), MessageFlags.Seen, true, ct);
+            }
+
+            if (!complete)
+            {
                 break;
             }
-
-            var sizes = (await inbox.FetchAsync(batch, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, ct))
-                .ToDictionary(s => s.UniqueId, s => (long?)s.Size);
-            var raws = new Dictionary<UniqueId, (byte[] Raw, string? Refuse)>();
-            foreach (var uid in batch.Where(u => sizes.GetValueOrDefault(u) > Options.MessageLimit))
-            {
-                using var headers = new MemoryStream();
-                (await inbox.GetHeadersAsync(uid, ct)).WriteTo(headers, ct);
-                raws[uid] = (headers.ToArray(), $"The message is {sizes[uid] / 1024 / 1024} MB, over the limit of {Options.MessageLimit / 1024 / 1024} MB; only its headers are kept.");
-            }
-
-            // The rest in one FETCH (BODY.PEEK[]: nothing is marked read by fetching).
-            var normal = batch.Where(u => !raws.ContainsKey(u)).ToList();
-            if (normal.Count > 0)
-            {
-                await ((ImapFolder)inbox).GetStreamsAsync(normal, async (_, _, uid, stream, token) =>
-                {
-                    using var copy = new MemoryStream((int)Math.Min(sizes.GetValueOrDefault(uid) ?? 0, int.MaxValue - 64) + 64);
-                    await stream.CopyToAsync(copy, token);
-                    raws[uid] = (copy.ToArray(), null);
-                }, ct);
-            }
-
-            var messages = batch.Where(raws.ContainsKey).Select(u => (u.Id, raws[u].Raw, raws[u].Refuse)).ToList();
-            // Together in one commit; should any one fail, each again in a commit of its own, so that one bad
-            // message is quarantined and the others are taken.
-            var states = await TakeTogether(mailboxId, organisationId, inbox.UidValidity, messages, ct);
-            if (states is null)
-            {
-                states = [];
-                foreach (var (uid, raw, refuse) in messages)
-                {
-                    states.Add(await Take(mailboxId, organisationId, inbox.UidValidity, uid, raw, refuse, ct));
-                }
-            }
-
-            states.ForEach(round.Count);
-
-            // Only what is committed is marked: a crash before this line leaves the messages unread, and the
-            // read position and the Message-IDs keep them from being taken twice.
-            await inbox.AddFlagsAsync(messages.ConvertAll(m => new UniqueId(m.Id)), MessageFlags.Seen, true, ct);
         }
 
         await Save(mailboxId, organisationId, m =>
@@ -255,6 +286,35 @@ public sealed class MailboxWatcher(
             }
         }, ct);
         return round;
+    }
+
+    /// <summary>
+    /// Cuts messages into batches of at most <paramref name="count"/> messages and <paramref name="bytes"/> bytes (what
+    /// a batch holds in memory at once), keeping their order; a message larger than that goes in a batch of its own.
+    /// </summary>
+    internal static List<List<T>> Batches<T>(IEnumerable<T> items, Func<T, long> size, int count, long bytes)
+    {
+        var batches = new List<List<T>>();
+        var (current, held) = (new List<T>(), 0L);
+        foreach (var item in items)
+        {
+            var length = size(item);
+            if (current.Count > 0 && (current.Count >= count || held + length > bytes))
+            {
+                batches.Add(current);
+                (current, held) = (new List<T>(), 0L);
+            }
+
+            current.Add(item);
+            held += length;
+        }
+
+        if (current.Count > 0)
+        {
+            batches.Add(current);
+        }
+
+        return batches;
     }
 
     /// <summary>
@@ -272,7 +332,7 @@ public sealed class MailboxWatcher(
             var states = new List<InboundMailState?>(messages.Count);
             foreach (var (uid, raw, refuse) in messages)
             {
-                states.Add(await MailIntake.Take(db, mailbox, uidValidity, uid, raw, Options.AttachmentLimit, clock.GetUtcNow(), ct, refuse));
+                states.Add(await MailIntake.Take(db, mailbox, uidValidity, uid, raw, Options, clock.GetUtcNow(), ct, refuse));
                 // Each message's rows are saved (inside the transaction); tracking them on would make every
                 // later save of the batch look through them again.
                 db.ChangeTracker.Clear();
@@ -313,7 +373,7 @@ public sealed class MailboxWatcher(
     {
         await using var scope = Scope(organisationId, out var db);
         var mailbox = await db.Mailboxes.FirstAsync(m => m.Id == mailboxId, ct);
-        return await MailIntake.Take(db, mailbox, uidValidity, uid, raw, Options.AttachmentLimit, clock.GetUtcNow(), ct, refuse);
+        return await MailIntake.Take(db, mailbox, uidValidity, uid, raw, Options, clock.GetUtcNow(), ct, refuse);
     }
 
     private static bool IsDuplicate(DbUpdateException e) =>

@@ -64,12 +64,16 @@ public sealed class SendMailHandler(MailConnections connections, TimeProvider cl
         }
         catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
         {
-            return OutboxOutcome.Refused($"The mail server refused the mail: {(int)e.StatusCode} {e.Message}");
+            log.LogWarning(e, "The mail server of mailbox {Mailbox} refused a mail.", mailbox.Id);
+            return OutboxOutcome.Refused($"The mail server refused the mail ({(int)e.StatusCode}).");
         }
         catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or IOException or System.Net.Sockets.SocketException or TimeoutException
-                                      or MailKit.Security.AuthenticationException or MailboxSettingsException or MailKit.ServiceNotConnectedException)
+                                      or MailKit.Security.AuthenticationException or MailboxSettingsException or MailKit.ServiceNotConnectedException
+                                      or Platform.Outbound.DestinationNotAllowedException or System.Security.Authentication.AuthenticationException)
         {
-            return OutboxOutcome.Retry($"Sending failed: {e.Message}", MailConnections.IsLasting(e) ? TimeSpan.FromMinutes(10) : null);
+            // A category for whoever reads the outbox; the exception for operators.
+            log.LogWarning(e, "Sending through mailbox {Mailbox} failed.", mailbox.Id);
+            return OutboxOutcome.Retry($"Sending failed: {MailConnections.Describe(e)}", MailConnections.IsLasting(e) ? TimeSpan.FromMinutes(10) : null);
         }
     }
 
