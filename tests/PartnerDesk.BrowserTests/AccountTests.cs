@@ -16,7 +16,16 @@ public sealed class AccountTests(BrowserFixture browser) : IClassFixture<Browser
     {
         var page = await browser.SignedIn(Demo.ContosoHelpdesk);
         await page.GotoAsync("/account");
-        await BrowserFixture.WaitForInteractive(page, "account");
+        try
+        {
+            await BrowserFixture.WaitForInteractive(page, "account");
+        }
+        catch (TimeoutException)
+        {
+            await BrowserFixture.Screenshot(page, "account-not-interactive");
+            throw new InvalidOperationException($"The account page did not become interactive at {page.Url}: {await page.ContentAsync()}\n{string.Join("\n", browser.App.Failures)}");
+        }
+
         Task<int> Tokens() => browser.App.InDatabase(DemoWorld.Ids.Contoso, db => db.ApiTokens.CountAsync(t => t.Name == "PSA sync" && t.Kind == ApiTokenKind.Personal));
 
         await page.FillAsync("#token-name", "PSA sync");

@@ -57,7 +57,7 @@ public static class ApiSetup
         features(api);
 
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference("/api", o => o.WithTitle("PartnerDesk API")).AllowAnonymous();
+        app.MapScalarApiReference("/api", o => o.WithTitle("PartnerDesk API").DisableDefaultFonts().DisableTelemetry().DisableAgent()).AllowAnonymous(); // nothing from elsewhere (CSP)
         return app;
     }
 
