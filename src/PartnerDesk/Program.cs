@@ -16,6 +16,7 @@ builder.Services.AddPartnerDeskData(builder.Configuration);
 builder.Services.AddPartnerDeskAuth(builder.Configuration);
 builder.Services.AddPartnerDeskApi();
 builder.Services.AddPartnerDeskUi();
+builder.Services.AddPartnerDeskWebSecurity();
 builder.Services.AddFluentUIComponents();
 builder.Services.AddPartnerDeskObservability(builder.Configuration);
 await builder.AddPartnerDeskMicrosoft(options.DemoMode ?? builder.Environment.IsDevelopment());
@@ -27,11 +28,13 @@ var app = builder.Build();
 await app.MigrateDatabase();
 await app.FillEmptyDatabase();
 
+app.UsePartnerDeskWebSecurity(options);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseApiBodyLimit(options);
 app.UsePartnerDeskCultures();
 app.UseAuthentication();
+app.UseApiWritesByBearerOnly();
 app.UseCaller();
 app.UseRateLimiter(); // after the caller is known: the API's limits count per token and organisation
 app.UseAuthorization();

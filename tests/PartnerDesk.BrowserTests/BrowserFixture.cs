@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using PartnerDesk.Tests.Infrastructure;
 
+[assembly: PartnerDesk.BrowserTests.FailOnCspViolations]
+
 namespace PartnerDesk.BrowserTests;
 
 /// <summary>The real host on a real socket and one Debian Chromium for the whole run; pages are new per test.</summary>
@@ -69,10 +71,26 @@ public class BrowserFixture : IAsyncLifetime
         await Simulator.DisposeAsync();
     }
 
+    /// <summary>
+    /// A new browser context whose pages report every Content-Security-Policy violation: the test that made the
+    /// context fails at its end if there was one (<see cref="FailOnCspViolationsAttribute"/>).
+    /// </summary>
+    public async Task<IBrowserContext> NewContext(string locale = "en-US")
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, Locale = locale });
+        var test = TestContext.Current.Test?.UniqueID ?? "";
+        await context.ExposeFunctionAsync("__pdCspViolation", (string violation) => CspViolations.Record(test, violation));
+        await context.AddInitScriptAsync("""
+            document.addEventListener("securitypolicyviolation", e =>
+                window.__pdCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"} on ${e.documentURI} (${e.sourceFile}:${e.lineNumber}) ${e.sample}`));
+            """);
+        return context;
+    }
+
     /// <summary>A new browser context signed in through the real sign-in form.</summary>
     public async Task<IPage> SignedIn(string email)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, Locale = "en-US" });
+        var context = await NewContext();
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
         await page.GotoAsync("/signin");
@@ -102,4 +120,31 @@ public class BrowserFixture : IAsyncLifetime
     /// </summary>
     public static Task WaitForInteractive(IPage page, string name) =>
         page.WaitForSelectorAsync($"[data-page='{name}'][data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 }); // a circuit's start on a loaded 2-core CI machine
+}
+
+/// <summary>The CSP violations pages reported, by the test whose browser context saw them.</summary>
+public static class CspViolations
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentQueue<string>> ByTest = new();
+
+    public static void Record(string test, string violation) => ByTest.GetOrAdd(test, _ => new()).Enqueue(violation);
+
+    public static IReadOnlyList<string> Take(string test) => ByTest.TryRemove(test, out var seen) ? [.. seen] : [];
+}
+
+/// <summary>
+/// Every browser test runs under the real Content-Security-Policy: a violation any of its pages reported fails it,
+/// even when what it checked still worked (a blocked style or script may only show on another screen).
+/// </summary>
+[AttributeUsage(AttributeTargets.Assembly | AttributeTargets.Class)]
+public sealed class FailOnCspViolationsAttribute : Xunit.v3.BeforeAfterTestAttribute
+{
+    public override void After(System.Reflection.MethodInfo methodUnderTest, Xunit.v3.IXunitTest test)
+    {
+        var seen = CspViolations.Take(test.UniqueID);
+        if (seen.Count > 0)
+        {
+            throw new Xunit.Sdk.XunitException("Content-Security-Policy violations:\n" + string.Join("\n", seen.Distinct()));
+        }
+    }
 }

@@ -117,7 +117,7 @@ public sealed class GoingLiveTests(GoingLiveFixture browser) : IClassFixture<Goi
         await BrowserFixture.Screenshot(admin, "going-live-2-checklist-done");
 
         // 6. Fourth Coffee's user signs in with Microsoft and files a ticket; the admin answers it.
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = browser.BaseUrl, Locale = "en-US" });
+        var context = await browser.NewContext();
         var customer = await context.NewPageAsync();
         customer.SetDefaultTimeout(15_000);
         await customer.GotoAsync("/signin?returnUrl=%2Fportal%2Fnew");

@@ -9,7 +9,7 @@ public sealed class PeopleTests(BrowserFixture browser) : IClassFixture<BrowserF
 {
     private async Task<IPage> NewPage(string locale = "en-US")
     {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = browser.BaseUrl, Locale = locale });
+        var context = await browser.NewContext(locale);
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
         return page;
@@ -51,7 +51,9 @@ public sealed class PeopleTests(BrowserFixture browser) : IClassFixture<BrowserF
 
         // Someone of a tenant nobody serves is told so, in their language.
         var stranger = await NewPage("de-DE");
-        await stranger.GotoAsync("/culture/de?returnUrl=%2Fsignin");
+        await stranger.GotoAsync("/signin");
+        await stranger.ClickAsync("#language-de");
+        await Assertions.Expect(stranger.Locator("html")).ToHaveAttributeAsync("lang", "de");
         await stranger.ClickAsync("#signin-microsoft");
         await PickAccount(stranger, "someone@unknown.example");
         await stranger.WaitForURLAsync("**/signin/refused?reason=UnknownTenant");

@@ -25,7 +25,9 @@ public sealed class PlansConsoleTests(BrowserFixture browser) : IClassFixture<Br
         await BrowserFixture.Screenshot(page, "calendars");
 
         // A plan, in German: the empty name is refused beside the field, in German; nothing is saved.
-        await page.GotoAsync("/culture/de?returnUrl=%2Fconsole%2Fplans");
+        await page.GotoAsync("/console/plans");
+        await page.ClickAsync("#language-de");
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "de");
         await BrowserFixture.WaitForInteractive(page, "plans");
         await page.ClickAsync("#plan-new");
         await page.SelectOptionAsync("#plan-calendar", new SelectOptionValue { Label = "Weekdays and Saturday morning (Europe/Berlin)" });
@@ -44,7 +46,9 @@ public sealed class PlansConsoleTests(BrowserFixture browser) : IClassFixture<Br
         await Assertions.Expect(page.Locator("#plans tr[data-plan='Premium 24/7']")).ToContainTextAsync("30 min");
 
         // Tailspin, which has no contract, gets one on the new plan.
-        await page.GotoAsync("/culture/en?returnUrl=%2Fconsole%2Fplans");
+        await page.GotoAsync("/console/plans");
+        await page.ClickAsync("#language-en");
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
         await BrowserFixture.WaitForInteractive(page, "plans");
         await page.ClickAsync("#contract-new");
         await page.SelectOptionAsync("#contract-customer", new SelectOptionValue { Label = "Tailspin Toys" });

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Platform;
 using PartnerDesk.Platform.Auth;
@@ -30,9 +31,11 @@ public static class UiSetup
     {
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().AllowAnonymous();
 
-        app.MapGet("/culture/{culture}", async (string culture, string? returnUrl, HttpContext http, PartnerDesk.Platform.Data.PartnerDeskDb db) =>
+        // The language switch in the bar posts here: it sets a cookie and a contact's mail language, so it is a
+        // form with an antiforgery token (form binding makes UseAntiforgery check it), never a link another site can use.
+        app.MapPost("/culture", async ([FromForm] string? culture, [FromForm] string? returnUrl, HttpContext http, PartnerDesk.Platform.Data.PartnerDeskDb db) =>
         {
-            if (Cultures.Contains(culture))
+            if (culture is not null && Cultures.Contains(culture))
             {
                 http.Response.Cookies.Append(
                     CookieRequestCultureProvider.DefaultCookieName,

@@ -77,6 +77,41 @@ public sealed class SignInTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task An_account_without_a_password_confirms_a_new_token_with_its_authenticator_code_and_one_with_neither_cannot_over_the_api()
+    {
+        var helpdesk = await App.ClientFor(Demo.FabrikamHelpdesk);
+        string key;
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            // As an account made by Sign in with Microsoft: no password; its owner turned two-factor on.
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<UserAccount>>();
+            var user = (await users.FindByEmailAsync(Demo.FabrikamHelpdesk))!;
+            await users.RemovePasswordAsync(user);
+            await users.ResetAuthenticatorKeyAsync(user);
+            key = (await users.GetAuthenticatorKeyAsync(user))!;
+            await users.SetTwoFactorEnabledAsync(user, true);
+        }
+
+        Task<int> Tokens() => App.InDatabase(DemoWorld.Ids.Fabrikam, db => db.ApiTokens.CountAsync(t => t.Name == "Passwordless" && t.Kind == ApiTokenKind.Personal));
+        await (await helpdesk.PostAsJsonAsync("/api/v1/me/tokens", new { name = "Passwordless", password = TestDatabase.DemoPassword })).ProblemNaming("twoFactorCode");
+        await (await helpdesk.PostAsJsonAsync("/api/v1/me/tokens", new { name = "Passwordless", twoFactorCode = "000000" })).ProblemNaming("twoFactorCode");
+        Assert.Equal(0, await Tokens());
+        var code = new Totp(Base32Encoding.ToBytes(key)).ComputeTotp(App.Clock.GetUtcNow().UtcDateTime);
+        await (await helpdesk.PostAsJsonAsync("/api/v1/me/tokens", new { name = "Passwordless", twoFactorCode = code })).Read<CreatedPersonalToken>(HttpStatusCode.Created);
+        Assert.Equal(1, await Tokens());
+
+        // Without an authenticator either, only a fresh Microsoft sign-in on the account page vouches.
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<UserAccount>>();
+            await users.SetTwoFactorEnabledAsync((await users.FindByEmailAsync(Demo.FabrikamHelpdesk))!, false);
+        }
+
+        await (await helpdesk.PostAsJsonAsync("/api/v1/me/tokens", new { name = "Passwordless", password = "anything at all" })).ProblemNaming("password");
+        Assert.Equal(1, await Tokens());
+    }
+
+    [Fact]
     public async Task Token_expires_with_the_clock()
     {
         await using var app = await PartnerDeskApp.StartAsync();

@@ -95,7 +95,7 @@ public sealed class PartnerDeskApp(string connectionString, bool realClock = fal
         var client = CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = true });
         if (culture is not null)
         {
-            await client.GetAsync($"/culture/{culture}");
+            await SwitchLanguage(client, culture);
         }
 
         var form = await client.GetStringAsync("/signin");
@@ -114,6 +114,19 @@ public sealed class PartnerDeskApp(string connectionString, bool realClock = fal
         }
 
         return client;
+    }
+
+    /// <summary>Picks a language as the bar's switch does: a form post with the antiforgery token a page carries.</summary>
+    public static async Task<HttpResponseMessage> SwitchLanguage(HttpClient client, string culture, string returnUrl = "/", CancellationToken ct = default)
+    {
+        var page = await client.GetStringAsync("/signin", ct);
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        return await client.PostAsync("/culture", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["culture"] = culture,
+            ["returnUrl"] = returnUrl,
+        }), ct);
     }
 
     /// <summary>Runs work on the database as the system of one organisation, to arrange or check state.</summary>

@@ -456,12 +456,12 @@ public sealed class MailChannelTests(AppFixture fixture) : IClassFixture<AppFixt
     public async Task The_language_a_contact_picks_in_the_portal_is_the_language_of_its_mail()
     {
         var browser = await App.CookieClientFor(Demo.LitwareIt);
-        await browser.GetAsync("/culture/de", Ct);
+        await PartnerDeskApp.SwitchLanguage(browser, "de", ct: Ct);
         Assert.Equal("de", await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Contacts.Where(c => c.Id == DemoWorld.Ids.LitwareIt).Select(c => c.Language).FirstAsync(Ct)));
 
-        await browser.GetAsync("/culture/fr", Ct); // not offered: nothing changes
+        await PartnerDeskApp.SwitchLanguage(browser, "fr", ct: Ct); // not offered: nothing changes
         Assert.Equal("de", await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Contacts.Where(c => c.Id == DemoWorld.Ids.LitwareIt).Select(c => c.Language).FirstAsync(Ct)));
-        await browser.GetAsync("/culture/en", Ct);
+        await PartnerDeskApp.SwitchLanguage(browser, "en", ct: Ct);
         Assert.Equal("en", await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Contacts.Where(c => c.Id == DemoWorld.Ids.LitwareIt).Select(c => c.Language).FirstAsync(Ct)));
     }
 }

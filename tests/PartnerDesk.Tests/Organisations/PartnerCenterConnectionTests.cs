@@ -28,7 +28,8 @@ public sealed class PartnerCenterConnectionTests(MicrosoftSignInWorld world) : I
     public async Task An_admin_connects_partner_center_and_the_grant_is_stored_encrypted_and_replaced_by_each_rotated_token()
     {
         using var browser = await AdminBrowser(Demo.ContosoAdmin);
-        Assert.Equal(HttpStatusCode.NoContent, (await browser.DeleteAsync("/api/v1/partner-center/connection")).StatusCode);
+        var api = await App.ClientFor(Demo.ContosoAdmin); // the API changes state for a bearer token only
+        Assert.Equal(HttpStatusCode.NoContent, (await api.DeleteAsync("/api/v1/partner-center/connection")).StatusCode);
         Assert.False((await (await browser.GetAsync("/api/v1/partner-center/connection")).Read<PartnerCenterConnectionView>()).Connected);
         var escalate = await (await App.ClientFor(Demo.ContosoAdmin)).PostAsync("/api/v1/customers/import", null);
         Assert.Contains("not connected", (await escalate.Problem(HttpStatusCode.Conflict)).GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -42,7 +43,7 @@ public sealed class PartnerCenterConnectionTests(MicrosoftSignInWorld world) : I
         Assert.DoesNotContain("0.A", stored.ProtectedRefreshToken, StringComparison.Ordinal); // never the token itself
 
         // The first call redeems the grant; Entra ID hands back a new refresh token, which replaces the stored one.
-        var check = await browser.PostAsync("/api/v1/partner-center/connection/check", null);
+        var check = await api.PostAsync("/api/v1/partner-center/connection/check", null);
         var view = await check.Read<PartnerCenterConnectionView>();
         Assert.True(view.Connected);
         Assert.NotNull(view.RefreshedAt);
@@ -57,9 +58,10 @@ public sealed class PartnerCenterConnectionTests(MicrosoftSignInWorld world) : I
     public async Task A_revoked_grant_shows_as_broken_with_entra_s_reason_until_an_admin_connects_again()
     {
         using var browser = await AdminBrowser(Demo.FabrikamAdmin);
+        var api = await App.ClientFor(Demo.FabrikamAdmin); // the API changes state for a bearer token only
         world.Simulator.SignIn.RevokeGrants(DemoWorld.Ids.Fabrikam);
 
-        var view = await (await browser.PostAsync("/api/v1/partner-center/connection/check", null)).Read<PartnerCenterConnectionView>();
+        var view = await (await api.PostAsync("/api/v1/partner-center/connection/check", null)).Read<PartnerCenterConnectionView>();
         Assert.False(view.Connected);
         Assert.Contains("AADSTS50173", view.Broken, StringComparison.Ordinal);
         var step = (await (await browser.GetAsync("/api/v1/setup")).Read<SetupChecklistView>()).Steps.Single(s => s.Key == "partner-center");
@@ -71,16 +73,17 @@ public sealed class PartnerCenterConnectionTests(MicrosoftSignInWorld world) : I
         Assert.Contains("connected again", (await import.Problem(HttpStatusCode.Conflict)).GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         Assert.Equal("/console/setup?partnerCenter=connected", await world.ConnectPartnerCenter(browser, Demo.FabrikamAdmin));
-        Assert.True((await (await browser.PostAsync("/api/v1/partner-center/connection/check", null)).Read<PartnerCenterConnectionView>()).Connected);
+        Assert.True((await (await api.PostAsync("/api/v1/partner-center/connection/check", null)).Read<PartnerCenterConnectionView>()).Connected);
     }
 
     [Fact]
     public async Task An_outage_of_entra_id_is_a_502_and_changes_nothing_stored()
     {
         using var browser = await AdminBrowser(Demo.ContosoAdmin);
+        var api = await App.ClientFor(Demo.ContosoAdmin); // the API changes state for a bearer token only
         var before = await Stored(DemoWorld.Ids.Contoso);
         world.Simulator.SignIn.ArmTokenOutage();
-        var check = await browser.PostAsync("/api/v1/partner-center/connection/check", null);
+        var check = await api.PostAsync("/api/v1/partner-center/connection/check", null);
         Assert.Contains("without a token answer", (await check.Problem(HttpStatusCode.BadGateway)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         var after = await Stored(DemoWorld.Ids.Contoso);
         Assert.Equal((before?.ProtectedRefreshToken, before?.Broken), (after?.ProtectedRefreshToken, after?.Broken));

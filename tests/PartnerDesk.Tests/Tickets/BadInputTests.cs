@@ -150,7 +150,7 @@ public sealed class BadInputTests(AppFixture fixture) : IClassFixture<AppFixture
         using var client = App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         foreach (var target in new[] { "/%5Cevil.example", "//evil.example", "https://evil.example", "%0D%0Aevil" })
         {
-            var response = await client.GetAsync("/culture/de?returnUrl=" + target);
+            var response = await PartnerDeskApp.SwitchLanguage(client, "de", Uri.UnescapeDataString(target));
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
             Assert.Equal("/", response.Headers.Location?.OriginalString);
         }

@@ -54,7 +54,7 @@ public sealed partial class LocalisationTests(AppFixture fixture) : IClassFixtur
         using var client = fixture.App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         Assert.Contains(">Sign in<", await client.GetStringAsync("/signin"), StringComparison.Ordinal);
 
-        var switched = await client.GetAsync("/culture/de?returnUrl=%2Fsignin");
+        var switched = await PartnerDeskApp.SwitchLanguage(client, "de", "/signin");
         Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
         Assert.Equal("/signin", switched.Headers.Location?.OriginalString);
         var german = await client.GetStringAsync("/signin");
@@ -62,8 +62,24 @@ public sealed partial class LocalisationTests(AppFixture fixture) : IClassFixtur
         Assert.Contains("lang=\"de\"", german, StringComparison.Ordinal);
 
         // Only local return addresses: no open redirect.
-        var outside = await client.GetAsync("/culture/en?returnUrl=%2F%2Fevil.example");
+        var outside = await PartnerDeskApp.SwitchLanguage(client, "en", "//evil.example");
         Assert.Equal("/", outside.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Switching_the_language_is_a_form_post_with_an_antiforgery_token_never_a_link()
+    {
+        using var client = fixture.App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var page = await client.GetStringAsync("/signin");
+        Assert.Contains("action=\"/culture\"", page, StringComparison.Ordinal);
+        Assert.Contains("id=\"language-de\"", page, StringComparison.Ordinal);
+
+        // A link (or an image another site shows) changes nothing any more; a post without the token is refused.
+        var viaGet = await client.GetAsync("/culture/de?returnUrl=%2Fsignin");
+        Assert.DoesNotContain(viaGet.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith(".AspNetCore.Culture", StringComparison.Ordinal)));
+        var forged = await client.PostAsync("/culture", new FormUrlEncodedContent(new Dictionary<string, string> { ["culture"] = "de", ["returnUrl"] = "/signin" }));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Contains(">Sign in<", await client.GetStringAsync("/signin"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,8 +11,11 @@ public sealed record TokenRequest(string? Email, string? Password, string? TwoFa
 
 public sealed record TokenResponse(string AccessToken, int ExpiresIn, string TokenType = "Bearer");
 
-/// <summary>Over the API (bearer) the password is asked again: a stolen session token must not mint a year-long one.</summary>
-public sealed record CreatePersonalTokenRequest(string? Name, int? ExpiresInDays = null, string? Password = null);
+/// <summary>
+/// The password is asked again (an account without one: a current authenticator code): a stolen session token must not
+/// mint a year-long one.
+/// </summary>
+public sealed record CreatePersonalTokenRequest(string? Name, int? ExpiresInDays = null, string? Password = null, string? TwoFactorCode = null);
 
 public sealed record PersonalTokenView(Guid Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
 
@@ -64,22 +67,25 @@ public static class AccountEndpoints
         TypedResults.Ok(await PersonalTokens.List(db, ct));
 
     private static async Task<IResult> CreatePersonalToken(
-        CreatePersonalTokenRequest request, HttpContext http, UserManager<UserAccount> users, PartnerDeskDb db, TimeProvider clock, CancellationToken ct)
+        CreatePersonalTokenRequest request, UserManager<UserAccount> users, PartnerDeskDb db, TimeProvider clock, CancellationToken ct)
     {
-        if (http.User.Identity?.AuthenticationType == ApiTokenAuthenticationHandler.SchemeName)
+        // Only a bearer token gets here (the API changes nothing for the cookie), and it asks again who is there.
+        var user = await users.FindByIdAsync(db.Caller.UserId.ToString());
+        if (user is null)
         {
-            var user = await users.FindByIdAsync(db.Caller.UserId.ToString());
-            if (user is null || string.IsNullOrEmpty(request.Password) || await users.IsLockedOutAsync(user) || !await users.CheckPasswordAsync(user, request.Password))
+            return FieldErrors.One("password", "Confirm your password to create a personal access token over the API.");
+        }
+
+        var proof = await Reauthentication.ProofFor(users, user);
+        var secret = proof == ReauthenticationProof.AuthenticatorCode ? request.TwoFactorCode : request.Password;
+        if (!await Reauthentication.Confirms(users, user, secret, microsoftConfirmed: false))
+        {
+            return proof switch
             {
-                if (user is not null && !string.IsNullOrEmpty(request.Password))
-                {
-                    await users.AccessFailedAsync(user);
-                }
-
-                return FieldErrors.One("password", "Confirm your password to create a personal access token over the API.");
-            }
-
-            await users.ResetAccessFailedCountAsync(user);
+                ReauthenticationProof.Password => FieldErrors.One("password", "Confirm your password to create a personal access token over the API."),
+                ReauthenticationProof.AuthenticatorCode => FieldErrors.One("twoFactorCode", "Confirm with a code from your authenticator app to create a personal access token over the API."),
+                _ => FieldErrors.One("password", "Your account signs in with Microsoft only: create personal access tokens on the account page, confirmed with Microsoft."),
+            };
         }
 
         return (await PersonalTokens.Create(request, db, clock, ct)).ToResult(created => TypedResults.Created($"/api/v1/me/tokens/{created.Id}", created));

@@ -15,10 +15,11 @@ public static class MicrosoftSignInEndpoints
     private const string ReturnUrlItem = "returnUrl";
     private const string InvitationItem = "invitation";
     private const string LinkItem = "link";
+    private const string ConfirmItem = "confirm";
 
     public static IEndpointRouteBuilder MapMicrosoftSignIn(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/signin/microsoft", (string? returnUrl, string? invitation, string? link, HttpContext http, IOptions<MicrosoftSignInOptions> options, MicrosoftLinkTickets tickets) =>
+        app.MapGet("/signin/microsoft", (string? returnUrl, string? invitation, string? link, bool? confirm, HttpContext http, IOptions<MicrosoftSignInOptions> options, MicrosoftLinkTickets tickets) =>
         {
             if (!options.Value.Available)
             {
@@ -44,6 +45,18 @@ public static class MicrosoftSignInEndpoints
             }
 
             properties.Parameters["prompt"] = "select_account";
+            if (confirm == true)
+            {
+                // Signing in again instead of a password (an account without one): Entra ID asks for the credentials anew.
+                if (!Guid.TryParse(http.User.FindFirstValue(CallerClaims.UserId), out var me))
+                {
+                    return Results.LocalRedirect("/signin");
+                }
+
+                properties.Items[ConfirmItem] = me.ToString();
+                properties.Parameters["prompt"] = "login";
+            }
+
             return Results.Challenge(properties, [MicrosoftSignInOptions.Scheme]);
         }).AllowAnonymous().ExcludeFromDescription();
 
@@ -72,6 +85,25 @@ public static class MicrosoftSignInEndpoints
 
             var refused = await microsoft.LinkSignedIn(db, userId, who, ct);
             return Results.LocalRedirect(refused is null ? "/account?linked=microsoft" : $"/account?refused={refused}");
+        }
+
+        if (Item(external.Properties, ConfirmItem) is { } confirming)
+        {
+            // Vouches only for the person of this session, signed in again as the Microsoft account linked to it.
+            var session = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+            if (!Guid.TryParse(confirming, out var userId) || session.Principal?.FindFirstValue(CallerClaims.UserId) != confirming)
+            {
+                return Results.Redirect("/signin");
+            }
+
+            var me = await signIn.UserManager.FindByIdAsync(confirming);
+            if (me is null || me.EntraTenantId != who.TenantId || me.EntraObjectId != who.ObjectId)
+            {
+                return Results.LocalRedirect("/account?refused=NotYourMicrosoftAccount");
+            }
+
+            var ticket = http.RequestServices.GetRequiredService<MicrosoftLinkTickets>().IssueConfirmation(userId);
+            return Results.LocalRedirect($"/account?confirmed={Uri.EscapeDataString(ticket)}");
         }
 
         UserAccount? account;

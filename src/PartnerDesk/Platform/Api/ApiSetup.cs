@@ -57,9 +57,39 @@ public static class ApiSetup
         features(api);
 
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference("/api", o => o.WithTitle("PartnerDesk API")).AllowAnonymous();
+        app.MapScalarApiReference("/api", o => o.WithTitle("PartnerDesk API").DisableDefaultFonts().DisableTelemetry().DisableAgent()).AllowAnonymous(); // nothing from elsewhere (CSP)
         return app;
     }
+
+    /// <summary>
+    /// The API changes state for a bearer token only. A browser sends the sign-in cookie on its own, also to a form or
+    /// script another site made, and nothing in the console calls the API to change anything (its pages work on the
+    /// server), so a cookie is good for reading here (downloads, the ticket form's helps) and nothing else.
+    /// Runs after authentication; anonymous calls (sign-in, accepting an invitation) carry no cookie identity.
+    /// </summary>
+    public static IApplicationBuilder UseApiWritesByBearerOnly(this IApplicationBuilder app) =>
+        app.Use((http, next) =>
+        {
+            if (!http.Request.Path.StartsWithSegments("/api")
+                || HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method)
+                || http.User.Identity is not { IsAuthenticated: true } identity
+                || identity.AuthenticationType == ApiTokenAuthenticationHandler.SchemeName)
+            {
+                return next(http);
+            }
+
+            http.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status403Forbidden,
+                    Title = "A bearer token is required.",
+                    Detail = "The API changes nothing for the sign-in cookie: send Authorization: Bearer <token>.",
+                },
+            }).AsTask();
+        });
 
     /// <summary>
     /// Caps API bodies before they are read: a too-large one is a 413 problem, not buffered memory. The

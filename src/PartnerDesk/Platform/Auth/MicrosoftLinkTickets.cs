@@ -12,9 +12,19 @@ public sealed class MicrosoftLinkTickets(IDataProtectionProvider protection)
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
     private readonly ITimeLimitedDataProtector protector = protection.CreateProtector("PartnerDesk.MicrosoftLink").ToTimeLimitedDataProtector();
 
+    // A second kind: a fresh Microsoft sign-in, as the account's own Microsoft account, vouches for its owner instead of
+    // a password (an account that has none) before a personal access token or two-factor off (Features/Accounts).
+    private readonly ITimeLimitedDataProtector confirmations = protection.CreateProtector("PartnerDesk.MicrosoftConfirmation").ToTimeLimitedDataProtector();
+
     public string Issue(Guid userId) => protector.Protect(userId.ToString(), Lifetime);
 
-    public bool Names(string? ticket, Guid userId)
+    public string IssueConfirmation(Guid userId) => confirmations.Protect(userId.ToString(), Lifetime);
+
+    public bool Confirms(string? ticket, Guid userId) => Names(confirmations, ticket, userId);
+
+    public bool Names(string? ticket, Guid userId) => Names(protector, ticket, userId);
+
+    private static bool Names(ITimeLimitedDataProtector protector, string? ticket, Guid userId)
     {
         if (string.IsNullOrEmpty(ticket) || ticket.Length > 1000)
         {
