@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using PartnerDesk.Features.Demo;
+using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Audit;
 using PartnerDesk.Tests.Infrastructure;
 
@@ -28,7 +29,7 @@ public sealed class AuditTests(BrowserFixture browser) : IClassFixture<BrowserFi
         await admin.SelectOptionAsync("#audit-customer", new SelectOptionValue { Label = "Adatum Corporation" });
         await admin.SelectOptionAsync("#audit-action", "ticket.read");
         await admin.ClickAsync("#audit-search");
-        var row = admin.Locator("#audit tbody tr").Filter(new LocatorFilterOptions { HasText = PartnerDesk.Features.Tickets.TicketNumber.Format(number) }).First;
+        var row = admin.Locator("#audit tbody tr").Filter(new LocatorFilterOptions { HasText = TicketNumber.Format(number) }).First;
         await Assertions.Expect(row).ToContainTextAsync("Opened a ticket");
         await Assertions.Expect(row).ToContainTextAsync("AdminAgent");
         await Assertions.Expect(admin.Locator("#audit-csv")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("format=csv.*action=ticket.read"));
@@ -46,7 +47,7 @@ public sealed class AuditTests(BrowserFixture browser) : IClassFixture<BrowserFi
         var contact = await browser.SignedIn(Demo.AdatumIt);
         await contact.GotoAsync("/portal/audit");
         await BrowserFixture.WaitForInteractive(contact, "portal-audit");
-        await Assertions.Expect(contact.Locator("#audit tbody tr").Filter(new LocatorFilterOptions { HasText = PartnerDesk.Features.Tickets.TicketNumber.Format(number) }).First).ToContainTextAsync("Opened a ticket");
+        await Assertions.Expect(contact.Locator("#audit tbody tr").Filter(new LocatorFilterOptions { HasText = TicketNumber.Format(number) }).First).ToContainTextAsync("Opened a ticket");
         await Assertions.Expect(contact.Locator("#audit-customer")).ToHaveCountAsync(0);
         await BrowserFixture.Screenshot(contact, "audit-portal");
         await contact.SetViewportSizeAsync(390, 844);

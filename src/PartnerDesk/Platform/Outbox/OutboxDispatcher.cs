@@ -137,23 +137,26 @@ public sealed class OutboxDispatcher(
     /// </summary>
     public async Task<int> RunOnce(CancellationToken ct)
     {
-        await StartDue(ct);
-        return (await Task.WhenAll(Running())).Sum();
+        var started = await StartDue(ct);
+        await Task.WhenAll(Running());
+        return (await Task.WhenAll(started)).Sum();
     }
 
     private Task<int>[] Running()
     {
         lock (gate)
         {
-            return [.. lanes.Values.Select(l => l.Running)];
+            return [.. lanes.Values.Select(l => l.Running).Where(t => !t.IsCompleted)];
         }
     }
 
-    private async Task StartDue(CancellationToken ct)
+    /// <summary>Starts a lane for each organisation and destination with due messages that is neither sending nor resting.</summary>
+    private async Task<List<Task<int>>> StartDue(CancellationToken ct)
     {
+        var started = new List<Task<int>>();
         if (!await HoldLease(ct))
         {
-            return;
+            return started;
         }
 
         List<(Guid OrganisationId, string Kind)> due;
@@ -183,9 +186,12 @@ public sealed class OutboxDispatcher(
                 if (state.Running.IsCompleted && state.RestUntil <= today)
                 {
                     state.Running = Task.Run(() => RunLane(lane.Key.OrganisationId, kinds, state, ct), CancellationToken.None);
+                    started.Add(state.Running);
                 }
             }
         }
+
+        return started;
     }
 
     private string DestinationOf(string kind) => byKind.TryGetValue(kind, out var handler) ? handler.Destination : kind;
