@@ -48,8 +48,12 @@ public sealed class AccountTests(BrowserFixture browser) : IClassFixture<Browser
         Task<bool> TwoFactorOn() => WithUser(async (users, user) => user.TwoFactorEnabled);
         await WithUser(async (users, user) =>
         {
+            // Both calls renew the security stamp, which ends the browser's session; the page would have kept it.
+            var stamp = user.SecurityStamp;
             await users.ResetAuthenticatorKeyAsync(user);
-            return (await users.SetTwoFactorEnabledAsync(user, true)).Succeeded;
+            await users.SetTwoFactorEnabledAsync(user, true);
+            user.SecurityStamp = stamp;
+            return (await users.UpdateAsync(user)).Succeeded;
         });
         await page.GotoAsync("/account");
         await BrowserFixture.WaitForInteractive(page, "account");
