@@ -93,6 +93,9 @@ public class BrowserFixture : IAsyncLifetime
         var context = await NewContext();
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
+        // Navigations (a full page load after a click, the circuit's first render) wait as long as the sign-in does:
+        // under a loaded CI run a page took over 15 s to load. A wait, not an assertion.
+        page.SetDefaultNavigationTimeout(60_000);
         await page.GotoAsync("/signin");
         await page.FillAsync("#email", email);
         await page.FillAsync("#password", TestDatabase.DemoPassword);
