@@ -51,28 +51,14 @@ public sealed class AuditStep(IHttpContextAccessor http) : ISaveStep
             list.Add(what);
         }
 
-        if (touched is null || caller.OrganisationId is not { } organisationId)
+        if (touched is null || caller.OrganisationId is null)
         {
             return;
         }
 
-        var (address, via) = AuditOrigin.Of(http.HttpContext);
         foreach (var (customerId, what) in touched)
         {
-            db.AuditEntries.Add(new AuditEntry
-            {
-                OrganisationId = organisationId,
-                CustomerId = customerId,
-                At = db.Clock.GetUtcNow(),
-                ActorId = caller.UserId,
-                ActorName = AuditLimits.Cut(caller.DisplayName, AuditLimits.ActorName) ?? "",
-                Action = "change",
-                Subject = AuditLimits.Cut(string.Join("; ", what), AuditLimits.Subject),
-                Address = address,
-                Via = via,
-                Reach = caller.AgentRole?.ToString() ?? "Agent",
-                GdapRoles = await AuditTrail.GdapRolesOf(db, caller, customerId, ct),
-            });
+            db.AuditEntries.Add(await AuditTrail.Entry(db, http.HttpContext, customerId, "change", string.Join("; ", what), ct));
         }
     }
 }

@@ -35,17 +35,25 @@ public static class AuditTrail
     public static async Task AuditRead(this PartnerDeskDb db, Guid customerId, string action, string? subject, CancellationToken ct)
     {
         var caller = db.Caller;
-        if (!caller.IsAgent || caller.IsSystem || caller.OrganisationId is not { } organisationId)
+        if (!caller.IsAgent || caller.IsSystem || caller.OrganisationId is null)
         {
             return;
         }
 
         var services = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider
             ?? throw new InvalidOperationException("The database context has no application services.");
-        var (address, via) = AuditOrigin.Of(services.GetService<IHttpContextAccessor>()?.HttpContext);
-        services.GetRequiredService<AuditWriter>().Enqueue(new AuditEntry
+        services.GetRequiredService<AuditWriter>().Enqueue(
+            await Entry(db, services.GetService<IHttpContextAccessor>()?.HttpContext, customerId, action, subject, ct));
+    }
+
+    /// <summary>One entry of the agent calling now: read (queued) or change (saved with the change).</summary>
+    internal static async Task<AuditEntry> Entry(PartnerDeskDb db, HttpContext? http, Guid customerId, string action, string? subject, CancellationToken ct)
+    {
+        var caller = db.Caller;
+        var (address, via) = AuditOrigin.Of(http);
+        return new AuditEntry
         {
-            OrganisationId = organisationId,
+            OrganisationId = caller.RequireOrganisation(),
             CustomerId = customerId,
             At = db.Clock.GetUtcNow(),
             ActorId = caller.UserId,
@@ -56,7 +64,7 @@ public static class AuditTrail
             Via = via,
             Reach = caller.AgentRole?.ToString() ?? "Agent",
             GdapRoles = await GdapRolesOf(db, caller, customerId, ct),
-        });
+        };
     }
 
     /// <summary>
