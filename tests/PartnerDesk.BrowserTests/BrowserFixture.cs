@@ -118,8 +118,9 @@ public class BrowserFixture : IAsyncLifetime
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, name + ".png"), FullPage = true });
 
     /// <summary>
-    /// Blazor ignores input until its circuit is up; pages render a marker for that. It names the page,
-    /// because after an enhanced navigation the previous page's marker may still be there.
+    /// Blazor ignores input until its circuit is up; pages render a marker for that, set once the
+    /// interactive render has loaded its data too (the first interactive render shows "Loading…").
+    /// It names the page, because after an enhanced navigation the previous page's marker may still be there.
     /// </summary>
     public static Task WaitForInteractive(IPage page, string name) =>
         page.WaitForSelectorAsync($"[data-page='{name}'][data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 }); // a circuit's start on a loaded 2-core CI machine
