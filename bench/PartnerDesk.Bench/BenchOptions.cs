@@ -21,6 +21,12 @@ public sealed record BenchOptions(
 
     public int ProbeCreates { get; init; } = 2000;
 
+    /// <summary>A file holding the recorded create-path figures (<c>--gate bench/README.md</c>): the probe fails the run when the create path got more than 20 % dearer.</summary>
+    public string? Gate { get; init; }
+
+    /// <summary>Write this run's figures into that file as the new record (<c>--gate-record true</c>), after a change meant to move them.</summary>
+    public bool GateRecord { get; init; }
+
     public static BenchOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -59,6 +65,8 @@ public sealed record BenchOptions(
         {
             ProbeWarmUp = Int("probe-warmup", 1500),
             ProbeCreates = Int("probe-creates", 2000),
+            Gate = values.TryGetValue("gate", out var gate) ? Path.GetFullPath(gate) : null,
+            GateRecord = values.GetValueOrDefault("gate-record") == "true",
         };
         if (options.DatabaseNames.Contains("postgres") && options.PostgresServer is null)
         {

@@ -18,14 +18,22 @@ public static class KnownIssueLinks
 {
     public const string Matcher = "PartnerDesk";
 
+    /// <summary>Every ticket filed runs it (most find nothing): compiled once, the filters applied with each caller's values.</summary>
+    private static readonly CompiledQuery<Func<PartnerDeskDb, Guid, IAsyncEnumerable<IssueText>>> ActiveIssueTexts = new(() => EF.CompileAsyncQuery(
+        (PartnerDeskDb db, Guid customerId) => db.Set<AffectedCustomer>().AsNoTracking()
+            .Where(a => a.CustomerId == customerId && !a.Issue!.IsResolved)
+            .Select(a => new IssueText(a.Issue!.Id, a.Issue.Service, a.Issue.Feature, a.Issue.FeatureGroup, a.Issue.Title, a.Issue.ImpactDescription))));
+
     /// <summary>Active issues of one customer's tenant, ready for the matcher.</summary>
     public static async Task<List<PreparedIssue>> ActiveIssuesOf(PartnerDeskDb db, Guid customerId, CancellationToken ct)
     {
-        var issues = await db.AffectedCustomers.AsNoTracking()
-            .Where(a => a.CustomerId == customerId && !a.Issue!.IsResolved)
-            .Select(a => new IssueText(a.Issue!.Id, a.Issue.Service, a.Issue.Feature, a.Issue.FeatureGroup, a.Issue.Title, a.Issue.ImpactDescription))
-            .ToListAsync(ct);
-        return issues.ConvertAll(KnownIssueMatcher.Prepare);
+        var issues = new List<PreparedIssue>();
+        await foreach (var issue in ActiveIssueTexts.For(db)(db, customerId).WithCancellation(ct))
+        {
+            issues.Add(KnownIssueMatcher.Prepare(issue));
+        }
+
+        return issues;
     }
 
     /// <summary>Links for a ticket being filed, saved with it.</summary>

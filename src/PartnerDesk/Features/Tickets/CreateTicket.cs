@@ -18,6 +18,10 @@ public sealed record CreateTicketRequest(
 
 public static class CreateTicket
 {
+    /// <summary>Compiled once: the customer's filters still apply, with the caller's values at each call.</summary>
+    private static readonly CompiledQuery<Func<PartnerDeskDb, Guid, CancellationToken, Task<string?>>> CustomerName = new(() => EF.CompileAsyncQuery(
+        (PartnerDeskDb db, Guid customerId, CancellationToken ct) => db.Customers.Where(c => c.Id == customerId).Select(c => c.Name).FirstOrDefault()));
+
     public static FieldErrors Validate(CreateTicketRequest request, Caller caller)
     {
         var errors = new FieldErrors()
@@ -75,7 +79,7 @@ public static class CreateTicket
         }
 
         // The filtered set answers only for customers this caller may reach.
-        var customerName = await db.Customers.Where(c => c.Id == customerId).Select(c => c.Name).FirstOrDefaultAsync(ct);
+        var customerName = await CustomerName.For(db)(db, customerId, ct);
         if (customerName is null)
         {
             return errors.Add("customerId", "No customer with this id is reachable.");

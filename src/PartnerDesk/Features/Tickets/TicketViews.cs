@@ -117,8 +117,11 @@ internal static class TicketProjections
             t.SlaState,
             t.SlaDueAt));
 
-    public static IQueryable<TicketDetails> ToDetails(this IQueryable<Ticket> tickets) =>
-        tickets.Select(t => new TicketDetails(
+    public static IQueryable<TicketDetails> ToDetails(this IQueryable<Ticket> tickets) => tickets.Select(Details);
+
+    /// <summary>The details of a ticket, as a projection a compiled query can use.</summary>
+    public static readonly System.Linq.Expressions.Expression<Func<Ticket, TicketDetails>> Details =
+        t => new TicketDetails(
             t.Id,
             TicketNumber.Format(t.Number),
             t.Title,
@@ -137,5 +140,5 @@ internal static class TicketProjections
             t.CreatedAt,
             t.UpdatedAt,
             t.ResolvedAt,
-            new TicketSlaView(t.SlaState, t.SlaDueAt, t.FirstResponseDueAt, t.NextResponseDueAt, t.ResolutionDueAt, t.FirstRespondedAt, t.SlaBreached, t.PlanId)));
+            new TicketSlaView(t.SlaState, t.SlaDueAt, t.FirstResponseDueAt, t.NextResponseDueAt, t.ResolutionDueAt, t.FirstRespondedAt, t.SlaBreached, t.PlanId));
 }

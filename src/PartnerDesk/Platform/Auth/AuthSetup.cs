@@ -116,9 +116,12 @@ public static class AuthSetup
         }
 
         var db = context.HttpContext.RequestServices.GetRequiredService<PartnerDeskDb>();
-        var current = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.SecurityStamp).FirstOrDefaultAsync(context.HttpContext.RequestAborted);
-        return current == stamp;
+        return await CurrentStamp.For(db)(db, userId, context.HttpContext.RequestAborted) == stamp;
     }
+
+    /// <summary>Every cookie request runs it: compiled once, so no request spends time translating it.</summary>
+    private static readonly CompiledQuery<Func<PartnerDeskDb, Guid, CancellationToken, Task<string?>>> CurrentStamp = new(() => EF.CompileAsyncQuery(
+        (PartnerDeskDb db, Guid userId, CancellationToken ct) => db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.SecurityStamp).FirstOrDefault()));
 
     private static Task ApiAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
