@@ -161,5 +161,37 @@ public sealed class ApiWorkload(Uri address, int connections) : IDisposable
         return new CreateResult(connections, seconds, all.Count, errors, allRequests, all.Count / seconds, all.Summarise(), firstErrors);
     }
 
+    /// <summary>
+    /// The machine's yardstick: anonymous <c>GET /health/live</c> (no database, the whole middleware pipeline) from the
+    /// same number of workers for the same time. Creates per second divided by this holds across machines better than
+    /// either figure alone.
+    /// </summary>
+    public async Task<double> HealthChecksPerSecond(TimeSpan warmUp, TimeSpan duration)
+    {
+        using var anonymous = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections }) { BaseAddress = address };
+        var start = Stopwatch.GetTimestamp();
+        var measureFrom = start + (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
+        var end = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var counted = 0;
+        var workers = Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
+        {
+            while (Stopwatch.GetTimestamp() is var started && started < end)
+            {
+                using var response = await anonymous.GetAsync(new Uri("/health/live", UriKind.Relative));
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    throw new InvalidOperationException($"The health check answered {(int)response.StatusCode}.");
+                }
+
+                if (started >= measureFrom)
+                {
+                    Interlocked.Increment(ref counted);
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+        return counted / Math.Max(duration.TotalSeconds, (double)(Stopwatch.GetTimestamp() - measureFrom) / Stopwatch.Frequency);
+    }
+
     public void Dispose() => http.Dispose();
 }

@@ -189,6 +189,8 @@ async Task RunOne(BenchDatabase database)
     Line("");
     Line(string.Create(inv, $"Create over HTTP: {creates.PerSecond:N0} tickets/s ({creates.Created:N0} in {creates.Seconds:F1} s, {creates.Errors} errors) at {creates.Connections} connections; latency p50 {creates.Latency.P50:F1} ms, p95 {creates.Latency.P95:F1} ms, p99 {creates.Latency.P99:F1} ms, max {creates.Latency.Max:F1} ms."));
     Line(string.Create(inv, $"CPU during the measured create load: machine {busy:F0} % busy over {Environment.ProcessorCount} cores; host {perRequest:F2} ms CPU per request; bench client {benchPerRequest:F2} ms CPU per request; the rest is the database server and other work on the machine."));
+    var health = await api.HealthChecksPerSecond(TimeSpan.FromSeconds(3), options.Duration);
+    Line(string.Create(inv, $"Health checks over HTTP (anonymous `/health/live`, same connections and duration, right after): {health:N0}/s; **creates ÷ health checks = {creates.PerSecond / health:F3}** (the figure that holds across machines)."));
     foreach (var error in creates.FirstErrors)
     {
         Line($"  error: {error}");
