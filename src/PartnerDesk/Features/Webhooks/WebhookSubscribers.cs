@@ -20,31 +20,41 @@ public sealed class WebhookSubscribers(IOptions<WebhookOptions> options, TimePro
 {
     private static readonly Subscriber[] None = [];
     private readonly ConcurrentDictionary<Guid, (Subscriber[] Subscribers, DateTimeOffset Until)> byOrganisation = new();
-    private (bool Any, DateTimeOffset Until) anywhere;
+    private volatile Known? anywhere;
+
+    private sealed record Known(bool Any, DateTimeOffset Until);
 
     /// <summary>Whether any organisation of this installation has a subscription: false keeps every save free of the rest.</summary>
-    public async ValueTask<bool> AnyAnywhere(PartnerDeskDb db, CancellationToken ct)
+    /// <summary>True when it is known (cached) that no organisation has a subscription: the save step's free way out.</summary>
+    public bool NoneAnywhere => anywhere is { Any: false } known && known.Until > clock.GetUtcNow();
+
+    /// <summary>True when it is known (cached) that this organisation has no subscription.</summary>
+    public bool NoneIn(Guid organisationId) =>
+        byOrganisation.TryGetValue(organisationId, out var known) && known.Subscribers.Length == 0 && known.Until > clock.GetUtcNow();
+
+    public ValueTask<bool> AnyAnywhere(PartnerDeskDb db, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var known = anywhere;
-        if (known.Until > now)
-        {
-            return known.Any;
-        }
+        return anywhere is { } known && known.Until > now ? new ValueTask<bool>(known.Any) : new ValueTask<bool>(LoadAny(db, now, ct));
+    }
 
+    private async Task<bool> LoadAny(PartnerDeskDb db, DateTimeOffset now, CancellationToken ct)
+    {
         var any = await Unfiltered.AnySubscription(db, ct);
-        anywhere = (any, now + options.Value.SubscriberCacheTtl);
+        anywhere = new Known(any, now + options.Value.SubscriberCacheTtl);
         return any;
     }
 
-    public async ValueTask<Subscriber[]> Of(PartnerDeskDb db, Guid organisationId, CancellationToken ct)
+    public ValueTask<Subscriber[]> Of(PartnerDeskDb db, Guid organisationId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (byOrganisation.TryGetValue(organisationId, out var known) && known.Until > now)
-        {
-            return known.Subscribers;
-        }
+        return byOrganisation.TryGetValue(organisationId, out var known) && known.Until > now
+            ? new ValueTask<Subscriber[]>(known.Subscribers)
+            : new ValueTask<Subscriber[]>(Load(db, organisationId, now, ct));
+    }
 
+    private async Task<Subscriber[]> Load(PartnerDeskDb db, Guid organisationId, DateTimeOffset now, CancellationToken ct)
+    {
         var rows = await Unfiltered.SubscriptionsOf(db, organisationId, ct);
         var subscribers = rows.Count == 0 ? None : rows.ConvertAll(r => new Subscriber(r.Id, r.EventList)).ToArray();
         byOrganisation[organisationId] = (subscribers, now + options.Value.SubscriberCacheTtl);
@@ -55,6 +65,6 @@ public sealed class WebhookSubscribers(IOptions<WebhookOptions> options, TimePro
     public void Forget(Guid organisationId)
     {
         byOrganisation.TryRemove(organisationId, out _);
-        anywhere = default;
+        anywhere = null;
     }
 }
