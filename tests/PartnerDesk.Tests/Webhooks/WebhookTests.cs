@@ -199,6 +199,20 @@ public sealed class WebhookTests(AppFixture fixture) : IClassFixture<AppFixture>
             Assert.Equal(HttpStatusCode.NotFound, (await fabrikam.DeleteAsync($"/api/v1/webhooks/{hook.Id}", Ct)).StatusCode);
             Assert.DoesNotContain((await (await fabrikam.GetAsync("/api/v1/webhooks", Ct)).Read<List<WebhookView>>()), w => w.Id == hook.Id);
             Assert.Contains((await (await contoso.GetAsync("/api/v1/webhooks", Ct)).Read<List<WebhookView>>()), w => w.Id == hook.Id);
+            // The console page lists it for its organisation's admins only.
+            using (var browser = await App.CookieClientFor(Demo.ContosoAdmin))
+            {
+                var page = await browser.GetStringAsync("/console/webhooks", Ct);
+                Assert.Contains("data-page=\"webhooks\"", page, StringComparison.Ordinal);
+                Assert.Contains(receiver.Url, page, StringComparison.Ordinal);
+            }
+
+            foreach (var other in new[] { Demo.FabrikamAdmin, Demo.ContosoHelpdesk })
+            {
+                using var browser = await App.CookieClientFor(other);
+                Assert.DoesNotContain(receiver.Url, await (await browser.GetAsync("/console/webhooks", Ct)).Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            }
+
             // Agents who are not admins may not look, nor contacts.
             Assert.Equal(HttpStatusCode.Forbidden, (await (await App.ClientFor(Demo.ContosoHelpdesk)).GetAsync("/api/v1/webhooks", Ct)).StatusCode);
             Assert.Equal(HttpStatusCode.Forbidden, (await (await App.ClientFor(Demo.AdatumIt)).GetAsync("/api/v1/webhooks", Ct)).StatusCode);
