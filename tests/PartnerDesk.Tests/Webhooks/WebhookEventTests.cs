@@ -134,3 +134,40 @@ public sealed class WebhookPolicyTests
         Assert.Single(await (await admin.GetAsync("/api/v1/webhooks", ct)).Read<List<WebhookView>>());
     }
 }
+
+/// <summary>What keeps failing is parked, shown in the delivery log, and sent again on an admin's word.</summary>
+public sealed class WebhookParkingTests
+{
+    [Fact]
+    public async Task A_parked_delivery_is_sent_again_and_leaves_the_failed_list()
+    {
+        await using var app = new PartnerDeskApp(await TestDatabase.CreateAsync(), settings: new Dictionary<string, string>
+        {
+            ["PartnerDesk:Outbox:MaxAttempts"] = "1",
+        });
+        var ct = TestContext.Current.CancellationToken;
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.AnswerNext(503);
+        var admin = await app.ClientFor(Demo.ContosoAdmin);
+        var hook = await (await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = receiver.Url, events = new[] { "ticket.created" } }, ct)).Read<NewWebhookView>(HttpStatusCode.Created);
+        await (await admin.PostAsJsonAsync("/api/v1/tickets", new { customerId = DemoWorld.Ids.Adatum, title = "Teams calls drop", description = "After a minute.", severity = "B", kind = "Incident" }, ct))
+            .Read<TicketDetails>(HttpStatusCode.Created);
+        var outbox = app.Services.GetRequiredService<OutboxDispatcher>();
+        await outbox.RunOnce(ct);
+
+        var parked = Assert.Single((await (await admin.GetAsync($"/api/v1/webhooks/{hook.Id}/deliveries", ct)).Read<Platform.Api.Page<WebhookDeliveryView>>()).Items);
+        Assert.Equal(WebhookDeliveryState.Parked, parked.State);
+        Assert.Equal(503, Assert.Single(parked.Attempts).StatusCode);
+        Assert.StartsWith("Parked after 1 attempts: The receiver answered 503.", parked.LastError, StringComparison.Ordinal);
+        Assert.Contains((await (await admin.GetAsync("/api/v1/deliveries", ct)).Read<Platform.Api.Page<Features.Deliveries.DeliveryView>>()).Items, d => d.Kind == $"Webhook:{hook.Id}");
+
+        await (await admin.PostAsync($"/api/v1/webhooks/{hook.Id}/deliveries/{parked.Id}/redeliver", null, ct)).Read<WebhookDeliveryView>(HttpStatusCode.Accepted);
+        Assert.DoesNotContain((await (await admin.GetAsync("/api/v1/deliveries", ct)).Read<Platform.Api.Page<Features.Deliveries.DeliveryView>>()).Items, d => d.Kind == $"Webhook:{hook.Id}");
+        await outbox.RunOnce(ct);
+        var delivered = Assert.Single((await (await admin.GetAsync($"/api/v1/webhooks/{hook.Id}/deliveries", ct)).Read<Platform.Api.Page<WebhookDeliveryView>>()).Items);
+        Assert.Equal(WebhookDeliveryState.Delivered, delivered.State);
+        Assert.Equal([503, 200], delivered.Attempts.Select(a => a.StatusCode ?? 0));
+        Assert.Equal(2, receiver.All.Count);
+        Assert.Equal(receiver.All[0].Id, receiver.All[1].Id);
+    }
+}

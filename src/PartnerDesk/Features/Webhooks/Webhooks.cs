@@ -190,16 +190,26 @@ public static class Webhooks
             return Outcome<WebhookDeliveryView>.Missing;
         }
 
-        var current = await db.OutboxMessages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == delivery.OutboxMessageId, ct);
-        if (current is { SentAt: null, FailedAt: null })
+        var message = await db.OutboxMessages.FirstOrDefaultAsync(m => m.Id == delivery.OutboxMessageId, ct);
+        if (message is { SentAt: null, FailedAt: null })
         {
             return Outcome<WebhookDeliveryView>.Conflict("This delivery is still on its way: it is sent again by itself until it succeeds or is parked.");
         }
 
-        var message = WebhookSender.Message(delivery, db.Now);
-        delivery.OutboxMessageId = message.Id;
+        if (message is { SentAt: null })
+        {
+            // Parked: due again, as the Deliveries page's "send again" does (so it leaves that page's failed list too).
+            (message.FailedAt, message.Parked, message.Attempts, message.NextAttemptAt) = (null, false, 0, db.Now);
+        }
+        else
+        {
+            // Delivered (the receiver lost it): a new message, behind what is already on its way.
+            message = WebhookSender.Message(delivery, db.Now);
+            delivery.OutboxMessageId = message.Id;
+            db.Add(message);
+        }
+
         delivery.DeliveredAt = null;
-        db.Add(message);
         await db.SaveChangesAsync(ct);
         var attempts = await db.WebhookAttempts.AsNoTracking().Where(a => a.DeliveryId == delivery.Id).OrderBy(a => a.Id).ToListAsync(ct);
         return ViewOf(delivery, message, attempts);
