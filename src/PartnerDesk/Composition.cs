@@ -15,6 +15,7 @@ using PartnerDesk.Features.Sla;
 using PartnerDesk.Features.Subscriptions;
 using PartnerDesk.Features.SupportProviders;
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Features.Webhooks;
 using PartnerDesk.Features.Workspace;
 using PartnerDesk.Platform.Data;
 
@@ -40,6 +41,7 @@ public static class Composition
         services.AddPartnerDeskNotifications();
         services.AddPartnerDeskPeople(configuration);
         services.AddPartnerDeskSetup();
+        services.AddPartnerDeskWebhooks(configuration);
 
         // What follows every save, whoever saves, in this order:
         services.AddSaveSteps(
@@ -49,7 +51,8 @@ public static class Composition
             typeof(ProviderRouter),   // 3. hand a ticket to the plan's support provider: reads the plan step 2 found
             typeof(ResellerMirror),   // 4. carry a reseller's replies to its provider's copy of an escalated ticket
             typeof(MailNotifier),     // 5. the customer's mail: after 1–4, which may add the messages it tells of
-            typeof(TicketFeed));      // 6. after the commit: open consoles reload, and the filed-tickets metric counts
+            typeof(WebhookRecorder),  // 6. integrations' events, in the save's transaction: after 1–5, so they carry the SLA and what the steps added
+            typeof(TicketFeed));      // 7. after the commit: open consoles reload, and the filed-tickets metric counts
         return services;
     }
 
@@ -76,6 +79,7 @@ public static class Composition
         .MapSupportProfileEndpoints()
         .MapMailEndpoints()
         .MapDeliveryEndpoints()
+        .MapWebhookEndpoints()
         .MapAuditEndpoints()
         .MapSubscriptionEndpoints()
         .MapKnowledgeEndpoints()

@@ -54,7 +54,13 @@ public sealed record TicketDetails(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? ResolvedAt,
-    TicketSlaView? Sla = null);
+    TicketSlaView? Sla = null)
+{
+    /// <summary>A ticket in hand (being saved), as the API shows it: what a webhook sends of it.</summary>
+    public static TicketDetails Of(Ticket t, string customerName, string? requesterName, string? assigneeName) => new(
+        t.Id, TicketNumber.Format(t.Number), t.Title, t.Description, t.Kind, t.Severity, t.Status, t.Channel, t.Service, t.CustomerId, customerName,
+        t.RequesterContactId, requesterName, t.AssigneeAgentId, assigneeName, t.CreatedAt, t.UpdatedAt, t.ResolvedAt, TicketSlaView.Of(t));
+}
 
 public sealed record TicketMessageView(
     Guid Id,

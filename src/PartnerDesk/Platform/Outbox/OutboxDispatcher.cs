@@ -33,6 +33,8 @@ public interface IOutboxHandler
     /// <summary>
     /// Where its calls go (a mail server, Partner Center, a support provider). Messages of one organisation and
     /// one destination go out in order, one at a time; a destination that fails or hangs holds up only its own.
+    /// A message's kind may name a destination of its own after a colon ("Webhook:&lt;subscription&gt;" is carried by the
+    /// handler of kind "Webhook"): each such destination is a lane of its own (one webhook receiver per lane).
     /// </summary>
     string Destination => Kind.Split('.')[0];
 
@@ -64,7 +66,7 @@ public sealed class OutboxOptions
 
 /// <summary>
 /// Sends what the outbox holds on the instance that holds the outbox lease. Each organisation's messages to one
-/// destination form a lane: oldest due first, one at a time, so one ticket's messages keep their order; lanes run
+/// destination form a lane: in the order they were written, one at a time, so one ticket's messages keep their order; lanes run
 /// side by side, so a mail server that accepts connections and never answers delays its own organisation's mail
 /// and nothing else. Every attempt has a deadline; a lane whose destination failed rests until its message's next
 /// attempt; a message that keeps failing is parked with its reason for an admin to see and send again.
@@ -175,7 +177,9 @@ public sealed class OutboxDispatcher(
         var today = clock.GetUtcNow();
         foreach (var lane in due.GroupBy(d => (d.OrganisationId, Destination: DestinationOf(d.Kind))))
         {
-            var kinds = lane.Select(d => d.Kind).ToArray();
+            // Every kind of the lane, due or not: a message waiting for its retry must hold back the later ones.
+            var kinds = lane.Select(d => d.Kind)
+                .Union(byKind.Values.Where(h => h.Destination == lane.Key.Destination).Select(h => h.Kind), StringComparer.Ordinal).ToArray();
             lock (gate)
             {
                 if (!lanes.TryGetValue(lane.Key, out var state))
@@ -194,9 +198,20 @@ public sealed class OutboxDispatcher(
         return started;
     }
 
-    private string DestinationOf(string kind) => byKind.TryGetValue(kind, out var handler) ? handler.Destination : kind;
+    /// <summary>The handler of a kind: by its name, or, for "Kind:qualifier", by the part before the colon.</summary>
+    private IOutboxHandler? HandlerOf(string kind) =>
+        byKind.TryGetValue(kind, out var handler) ? handler
+        : kind.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon && byKind.TryGetValue(kind[..colon], out handler) ? handler
+        : null;
 
-    /// <summary>One organisation's messages to one destination, oldest due first, until none is due or one fails.</summary>
+    private string DestinationOf(string kind) => HandlerOf(kind) switch
+    {
+        null => kind,
+        { } handler when byKind.ContainsKey(kind) => handler.Destination,
+        { } handler => handler.Destination + kind[kind.IndexOf(':', StringComparison.Ordinal)..],
+    };
+
+    /// <summary>One organisation's messages to one destination, in the order written, until one is not due yet or fails.</summary>
     private async Task<int> RunLane(Guid organisationId, string[] kinds, LaneState state, CancellationToken ct)
     {
         var attempted = 0;
@@ -207,19 +222,28 @@ public sealed class OutboxDispatcher(
             {
                 while (!ct.IsCancellationRequested)
                 {
-                    List<Guid> ids;
+                    List<(Guid Id, DateTimeOffset DueAt)> pending;
                     await using (var scope = scopes.CreateAsyncScope())
                     {
                         scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(organisationId);
                         var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
-                        var now = clock.GetUtcNow();
-                        ids = await db.OutboxMessages
-                            .Where(m => m.SentAt == null && m.FailedAt == null && m.NextAttemptAt <= now && kinds.Contains(m.Kind))
-                            .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id).Take(options.Value.Batch).Select(m => m.Id).ToListAsync(ct);
+                        // In the order they were written, due or not: a message waiting for its next attempt holds
+                        // back the later ones of its lane, so that one ticket's messages never overtake each other.
+                        pending = (await db.OutboxMessages
+                                .Where(m => m.SentAt == null && m.FailedAt == null && kinds.Contains(m.Kind))
+                                .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).Take(options.Value.Batch)
+                                .Select(m => new { m.Id, m.NextAttemptAt }).ToListAsync(ct))
+                            .ConvertAll(m => (m.Id, m.NextAttemptAt));
                     }
 
-                    foreach (var id in ids)
+                    foreach (var (id, dueAt) in pending)
                     {
+                        if (dueAt > clock.GetUtcNow())
+                        {
+                            state.RestUntil = dueAt;
+                            return attempted;
+                        }
+
                         if (!await HoldLease(ct))
                         {
                             return attempted;
@@ -234,7 +258,7 @@ public sealed class OutboxDispatcher(
                         }
                     }
 
-                    if (ids.Count < options.Value.Batch)
+                    if (pending.Count < options.Value.Batch)
                     {
                         return attempted;
                     }
@@ -297,7 +321,7 @@ public sealed class OutboxDispatcher(
         }
 
         OutboxOutcome outcome;
-        if (!byKind.TryGetValue(message.Kind, out var handler))
+        if (HandlerOf(message.Kind) is not { } handler)
         {
             outcome = OutboxOutcome.Retry($"Nothing in this version sends {message.Kind} messages yet.", TimeSpan.FromHours(1));
         }
