@@ -78,6 +78,22 @@ public static class CreateTicket
             return errors.Add("customerId", "A contact files tickets for its own customer only.");
         }
 
+        // One connection for the reads and the save: on SQLite every open registers EF's functions on it again.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return await Open(request, defaultChannel, db, clock, caller, errors, alongside, ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task<Outcome<TicketDetails>> Open(
+        CreateTicketRequest request, Channel defaultChannel, PartnerDeskDb db, TimeProvider clock, Caller caller, FieldErrors errors, Func<Ticket, IEnumerable<object>>? alongside, CancellationToken ct)
+    {
+        var customerId = caller.IsContact ? caller.CustomerId!.Value : request.CustomerId!.Value;
         // The filtered set answers only for customers this caller may reach.
         var customerName = await CustomerName.For(db)(db, customerId, ct);
         if (customerName is null)
