@@ -25,6 +25,7 @@ public sealed class FieldLengthTests(AppFixture fixture) : IClassFixture<AppFixt
     {
         ["IdempotencyRecord.Body"] = "the answer replayed for an Idempotency-Key: as long as the answer",
         ["OutboxMessage.Payload"] = "JSON built by the host from bounded fields",
+        ["WebhookDelivery.Body"] = "the event's JSON, built by the host from bounded fields and fixed when the event happens",
         ["DataProtectionKey.FriendlyName"] = "ASP.NET Core's key ring, written by the host",
         ["DataProtectionKey.Xml"] = "ASP.NET Core's key ring, written by the host",
         ["UserAccount.ConcurrencyStamp"] = "ASP.NET Core Identity, written by Identity",
