@@ -67,6 +67,9 @@ public abstract class BenchDatabase
         // Columns without a default in SQLite, whose tables migrations rebuild from the model.
         + "\"AttentionNeeded\", \"SlaWarned\", \"SlaBreached\", \"SlaState\", \"Revision\"";
 
+    protected static string MessageColumns =>
+        "\"Id\", \"OrganisationId\", \"CustomerId\", \"TicketId\", \"AuthorUserId\", \"AuthorName\", \"AuthorIsAgent\", \"Body\", \"Visibility\", \"CreatedAt\"";
+
     protected static string CustomerColumns => "\"Id\", \"OrganisationId\", \"Name\", \"TenantId\", \"DefaultDomain\", \"CreatedAt\"";
 }
 
@@ -118,6 +121,13 @@ public sealed class SqliteBenchDatabase(string folder) : BenchDatabase
                 customers.ExecuteNonQuery();
             }
 
+            // The search index's triggers add each message to its ticket's row as the host's own inserts do.
+            await using var messages = connection.CreateCommand();
+            messages.CommandText = $"INSERT INTO \"TicketMessages\" ({MessageColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9)";
+            AddParameters(messages, 10);
+            messages.Prepare();
+            var words = new Random(7);
+
             await using var tickets = connection.CreateCommand();
             tickets.CommandText = $"INSERT INTO \"Tickets\" ({TicketColumns}) VALUES ({string.Join(", ", Enumerable.Range(0, 22).Select(i => "@p" + i))})";
             AddParameters(tickets, 22);
@@ -129,6 +139,12 @@ public sealed class SqliteBenchDatabase(string folder) : BenchDatabase
                     t.AssigneeAgentId is { } a ? Text(a) : null, t.CreatedAt.UtcTicks, t.UpdatedAt.UtcTicks, t.ResolvedAt?.UtcTicks,
                     0, 0, 0, "None", 0);
                 tickets.ExecuteNonQuery();
+                foreach (var m in SeedPlan.Messages(SeedThread.Of(t), words))
+                {
+                    Bind(messages, Text(m.Id), organisation, Text(m.CustomerId), Text(m.TicketId), Text(m.AuthorUserId), m.AuthorName, m.AuthorIsAgent ? 1 : 0,
+                        m.Body, m.Visibility.ToString(), m.CreatedAt.UtcTicks);
+                    messages.ExecuteNonQuery();
+                }
             }
 
             await using var counter = connection.CreateCommand();
@@ -230,10 +246,12 @@ public sealed class PostgresBenchDatabase(string serverConnectionString) : Bench
             await customers.CompleteAsync();
         }
 
+        var threads = new List<SeedThread>(plan.TicketCount);
         await using (var tickets = await connection.BeginBinaryImportAsync($"COPY \"Tickets\" ({TicketColumns}) FROM STDIN (FORMAT BINARY)"))
         {
             foreach (var t in plan.Tickets())
             {
+                threads.Add(SeedThread.Of(t));
                 await tickets.StartRowAsync();
                 await tickets.WriteAsync(t.Id, NpgsqlDbType.Uuid);
                 await tickets.WriteAsync(SeedPlan.Organisation, NpgsqlDbType.Uuid);
@@ -262,6 +280,28 @@ public sealed class PostgresBenchDatabase(string serverConnectionString) : Bench
             await tickets.CompleteAsync();
         }
 
+        // One COPY: the search index's statement trigger adds the messages' words to their tickets at its end.
+        await using (var messages = await connection.BeginBinaryImportAsync($"COPY \"TicketMessages\" ({MessageColumns}) FROM STDIN (FORMAT BINARY)"))
+        {
+            var words = new Random(7);
+            foreach (var m in threads.SelectMany(t => SeedPlan.Messages(t, words)))
+            {
+                await messages.StartRowAsync();
+                await messages.WriteAsync(m.Id, NpgsqlDbType.Uuid);
+                await messages.WriteAsync(SeedPlan.Organisation, NpgsqlDbType.Uuid);
+                await messages.WriteAsync(m.CustomerId, NpgsqlDbType.Uuid);
+                await messages.WriteAsync(m.TicketId, NpgsqlDbType.Uuid);
+                await messages.WriteAsync(m.AuthorUserId, NpgsqlDbType.Uuid);
+                await messages.WriteAsync(m.AuthorName, NpgsqlDbType.Varchar);
+                await messages.WriteAsync(m.AuthorIsAgent, NpgsqlDbType.Boolean);
+                await messages.WriteAsync(m.Body, NpgsqlDbType.Varchar);
+                await messages.WriteAsync(m.Visibility.ToString(), NpgsqlDbType.Varchar);
+                await messages.WriteAsync(m.CreatedAt, NpgsqlDbType.TimestampTz);
+            }
+
+            await messages.CompleteAsync();
+        }
+
         await using (var counter = new NpgsqlCommand("UPDATE \"TicketNumberCounters\" SET \"LastNumber\" = $1 WHERE \"OrganisationId\" = $2", connection, transaction))
         {
             counter.Parameters.Add(new NpgsqlParameter { Value = plan.LastNumber });
@@ -274,7 +314,7 @@ public sealed class PostgresBenchDatabase(string serverConnectionString) : Bench
 
         await transaction.CommitAsync();
         // Autovacuum would get here a minute later on a real server; the bench should not measure that minute.
-        await using var vacuum = new NpgsqlCommand("VACUUM ANALYZE \"Customers\", \"Tickets\"", connection);
+        await using var vacuum = new NpgsqlCommand("VACUUM ANALYZE \"Customers\", \"Tickets\", \"TicketMessages\", \"TicketSearch\"", connection);
         vacuum.CommandTimeout = 600;
         await vacuum.ExecuteNonQueryAsync();
     }
