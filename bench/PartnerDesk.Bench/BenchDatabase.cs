@@ -249,6 +249,8 @@ public sealed class PostgresBenchDatabase(string serverConnectionString) : Bench
         var threads = new List<SeedThread>(plan.TicketCount);
         await using (var tickets = await connection.BeginBinaryImportAsync($"COPY \"Tickets\" ({TicketColumns}) FROM STDIN (FORMAT BINARY)"))
         {
+            // The search index's statement trigger runs at the COPY's end, over every row: more than the default 30 s.
+            tickets.Timeout = TimeSpan.FromMinutes(30);
             foreach (var t in plan.Tickets())
             {
                 threads.Add(SeedThread.Of(t));
@@ -283,6 +285,7 @@ public sealed class PostgresBenchDatabase(string serverConnectionString) : Bench
         // One COPY: the search index's statement trigger adds the messages' words to their tickets at its end.
         await using (var messages = await connection.BeginBinaryImportAsync($"COPY \"TicketMessages\" ({MessageColumns}) FROM STDIN (FORMAT BINARY)"))
         {
+            messages.Timeout = TimeSpan.FromMinutes(30);
             var words = new Random(7);
             foreach (var m in threads.SelectMany(t => SeedPlan.Messages(t, words)))
             {
