@@ -16,6 +16,11 @@ public sealed record BenchOptions(
     string ReportPath,
     string? Only = null)
 {
+    /// <summary>Creates the in-process probe (<c>--only create-probe</c>) sends before it measures, and measures.</summary>
+    public int ProbeWarmUp { get; init; } = 1500;
+
+    public int ProbeCreates { get; init; } = 2000;
+
     public static BenchOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -50,7 +55,11 @@ public sealed record BenchOptions(
             Int("list-requests", 300),
             work,
             Path.GetFullPath(Get("report", Path.Combine(work, "report.md"))),
-            values.GetValueOrDefault("only"));
+            values.GetValueOrDefault("only"))
+        {
+            ProbeWarmUp = Int("probe-warmup", 1500),
+            ProbeCreates = Int("probe-creates", 2000),
+        };
         if (options.DatabaseNames.Contains("postgres") && options.PostgresServer is null)
         {
             throw new ArgumentException("--postgres <server connection string> is required for the postgres run.");

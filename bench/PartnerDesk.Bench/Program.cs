@@ -65,6 +65,12 @@ async Task RunOne(BenchDatabase database)
     var bulkSeconds = watch.Elapsed.TotalSeconds;
     Line(string.Create(inv, $"Seed: schema and demo world {schemaSeconds:F1} s (host migrations + DemoWorld), bulk {options.Customers:N0} customers + {options.Tickets:N0} tickets + {options.Tickets * 3:N0} messages (search index by its triggers) {bulkSeconds:F1} s ({options.Tickets / bulkSeconds:N0} tickets/s), total {schemaSeconds + bulkSeconds:F1} s."));
 
+    if (options.Only == "create-probe")
+    {
+        await ProbeRun(database, plan);
+        return;
+    }
+
     if (options.Only == "service-health")
     {
         await IncidentRun(database, plan);
@@ -204,6 +210,55 @@ async Task RunOne(BenchDatabase database)
     Line(string.Create(inv, $"Queue (status=New,Open) after the load: p50 {after.P50:F2} ms, p95 {after.P95:F2} ms, p99 {after.P99:F2} ms."));
     Line(string.Create(inv, $"Host memory: RSS {rssBeforeLoad:F0} MiB before the create load, peak sampled RSS {host.PeakSampledRssMiB:F0} MiB, kernel peak (VmHWM) {host.PeakRssMiB():F0} MiB."));
     await IncidentRun(database, plan);
+}
+
+async Task ProbeRun(BenchDatabase database, SeedPlan plan)
+{
+    var adatum = PartnerDesk.Features.Demo.DemoWorld.Ids.Adatum;
+    var bare = plan.Customers[plan.Customers.Count * 4 / 5].Id;
+    var figures = await CreateProbe.Run(database, Path.GetDirectoryName(options.HostDll)!, [("Adatum (demo: contract with SLA, Microsoft incidents, routing)", adatum), ("bare customer (bench seed)", bare)], options.ProbeWarmUp, options.ProbeCreates);
+    Line("");
+    Line(string.Create(inv, $"Create, one at a time in process ({options.ProbeWarmUp:N0} warm-up, {options.ProbeCreates:N0} measured; the health check through the same pipeline as the floor):"));
+    Line("");
+    Line("| Customer | allocated KB per create | CPU ms per create | EF commands per create | health check: KB, CPU ms |");
+    Line("|---|---|---|---|---|");
+    foreach (var f in figures)
+    {
+        Line(string.Create(inv, $"| {f.Customer} | {f.AllocatedKiB:F1} | {f.CpuMs:F2} | {f.Commands:F2} (+1 number upsert) | {f.HealthAllocatedKiB:F1}, {f.HealthCpuMs:F3} |"));
+    }
+
+    foreach (var f in figures)
+    {
+        Line("");
+        Line($"Commands per create, {f.Customer}:");
+        Line("");
+        Line("| per create | mean ms | command |");
+        Line("|---|---|---|");
+        foreach (var (command, perCreate, meanMs) in f.ByCommand)
+        {
+            Line(string.Create(inv, $"| {perCreate:F2} | {meanMs:F3} | `{command.Replace("|", "\\|", StringComparison.Ordinal)}` |"));
+        }
+
+        Line("");
+        Line($"Allocations by type (the runtime's samples, about one per 100 KB), {f.Customer}:");
+        Line("");
+        Line("| KB per create | type |");
+        Line("|---|---|");
+        foreach (var (type, kib) in f.ByType)
+        {
+            Line(string.Create(inv, $"| {kib:F1} | `{type}` |"));
+        }
+
+        Line("");
+        Line("Allocations by type of the health check, for comparison:");
+        Line("");
+        Line("| KB per request | type |");
+        Line("|---|---|");
+        foreach (var (type, kib) in f.HealthByType)
+        {
+            Line(string.Create(inv, $"| {kib:F1} | `{type}` |"));
+        }
+    }
 }
 
 async Task SlaSweepRun(BenchDatabase database)
