@@ -21,6 +21,9 @@ public sealed record BenchOptions(
 
     public int ProbeCreates { get; init; } = 2000;
 
+    /// <summary><c>--probe-search-triggers off</c>: the probe runs without the search index's triggers, to see what they add to a create.</summary>
+    public bool ProbeSearchTriggers { get; init; } = true;
+
     public static BenchOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -59,6 +62,7 @@ public sealed record BenchOptions(
         {
             ProbeWarmUp = Int("probe-warmup", 1500),
             ProbeCreates = Int("probe-creates", 2000),
+            ProbeSearchTriggers = Get("probe-search-triggers", "on") != "off",
         };
         if (options.DatabaseNames.Contains("postgres") && options.PostgresServer is null)
         {

@@ -216,6 +216,13 @@ async Task ProbeRun(BenchDatabase database, SeedPlan plan)
 {
     var adatum = PartnerDesk.Features.Demo.DemoWorld.Ids.Adatum;
     var bare = plan.Customers[plan.Customers.Count * 4 / 5].Id;
+    if (!options.ProbeSearchTriggers)
+    {
+        await database.DropSearchTriggers();
+        Line("");
+        Line("Search index's triggers dropped before the probe (--probe-search-triggers off): creates without the search index.");
+    }
+
     var figures = await CreateProbe.Run(database, Path.GetDirectoryName(options.HostDll)!, [("Adatum (demo: contract with SLA, Microsoft incidents, routing)", adatum), ("bare customer (bench seed)", bare)], options.ProbeWarmUp, options.ProbeCreates);
     Line("");
     Line(string.Create(inv, $"Create, one at a time in process ({options.ProbeWarmUp:N0} warm-up, {options.ProbeCreates:N0} measured; the health check through the same pipeline as the floor):"));

@@ -89,10 +89,11 @@ public static class ListTickets
         else
         {
             words = SearchWords.Of(q);
-            tickets = await TicketSearch.Newest(tickets, words, db, before, ct);
         }
 
-        var items = await tickets.Take(limit + 1).ToSummaries().ToListAsync(ct);
+        var items = words is null
+            ? await tickets.Take(limit + 1).ToSummaries().ToListAsync(ct)
+            : await TicketSearch.NewestPage(tickets, words, db, before, 0, limit + 1, ct);
         string? next = null;
         if (items.Count > limit)
         {

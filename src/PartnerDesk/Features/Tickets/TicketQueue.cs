@@ -93,14 +93,21 @@ public static class TicketQueue
             }
             else
             {
-                // Newest first already; another sort orders the found tickets its own way.
+                // Newest first: a page read in two steps (index, then tickets); another sort orders every match its own way.
                 words = SearchWords.Of(text.Length > MaxSearch ? text[..MaxSearch] : text);
-                tickets = await TicketSearch.Newest(tickets, words, db, null, ct);
+                if (query.Sort != QueueSort.Newest)
+                {
+                    tickets = await TicketSearch.Matching(tickets, words, db, ct);
+                }
             }
         }
 
         QueuePage page;
-        if (query.Sort == QueueSort.DueSoonest)
+        if (words is not null && query.Sort == QueueSort.Newest)
+        {
+            page = Paged(await TicketSearch.NewestPage(tickets, words, db, null, skip, size + 1, ct), size);
+        }
+        else if (query.Sort == QueueSort.DueSoonest)
         {
             page = await ByDueTime(tickets, skip, size, ct);
         }
@@ -111,7 +118,6 @@ public static class TicketQueue
                 QueueSort.Oldest => tickets.OrderBy(t => t.Number),
                 QueueSort.RecentlyUpdated => tickets.OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Number),
                 QueueSort.Severity => tickets.OrderBy(t => t.Severity).ThenByDescending(t => t.Number),
-                _ when words is not null => tickets,
                 _ => tickets.OrderByDescending(t => t.Number),
             };
 

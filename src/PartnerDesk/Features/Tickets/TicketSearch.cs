@@ -177,46 +177,136 @@ public static class TicketSearch
     /// <summary>SQLite: a ticket's FTS5 row id is its organisation's slot shifted by this many bits, plus its number.</summary>
     private const int NumberBits = 40;
 
-    /// <summary>The tickets the words find, newest first; <paramref name="before"/> is the list's cursor (a number).</summary>
-    public static async Task<IQueryable<Ticket>> Newest(IQueryable<Ticket> tickets, SearchWords words, PartnerDeskDb db, long? before, CancellationToken ct)
+    /// <summary>The most candidates one round reads from the index (each is a parameter of the tickets' query).</summary>
+    internal const int MaxBatch = 2000;
+
+    /// <summary>After this many candidates the filters evidently leave few of them: the rest in one query.</summary>
+    internal const int MaxCandidates = 6000;
+
+    /// <summary>
+    /// A page of the tickets the words find, newest first, from below <paramref name="before"/> (the list's cursor):
+    /// the <paramref name="take"/> after the first <paramref name="skip"/>. In two steps, because neither database
+    /// orders a join of the ticket set (its filters, the summary's joins) with the index the way a page wants: first the
+    /// newest numbers the index holds for the words (SQLite walks its row ids down from the cursor and stops at the
+    /// LIMIT; PostgreSQL walks (organisation, number) or reads the GIN index, whichever it finds cheaper), then the
+    /// ticket set's page among those numbers: isolation, a contact's own tickets and every filter apply there, never
+    /// in the index. When the filters leave out some candidates the next round reads more (four times as many);
+    /// when they leave out nearly all, one query reads the rest of the matches as a set.
+    /// </summary>
+    public static async Task<List<TicketSummary>> NewestPage(IQueryable<Ticket> tickets, SearchWords words, PartnerDeskDb db, long? before, int skip, int take, CancellationToken ct)
     {
-        if (words.IsEmpty || db.CallerOrganisationId is not { } organisation)
+        if (await SearchIndex.Of(db, words, ct) is not { } index)
+        {
+            return [];
+        }
+
+        var wanted = skip + take;
+        var found = new List<TicketSummary>(Math.Min(wanted, MaxBatch));
+        var below = before ?? long.MaxValue;
+        var batch = Math.Clamp(wanted, 20, MaxBatch);
+        var read = 0;
+        while (found.Count < wanted)
+        {
+            if (read >= MaxCandidates)
+            {
+                var rest = index.Numbers(below);
+                found.AddRange(await tickets.Where(t => rest.Contains(t.Number)).OrderByDescending(t => t.Number)
+                    .Take(wanted - found.Count).ToSummaries().ToListAsync(ct));
+                break;
+            }
+
+            var numbers = await index.Newest(below, batch).ToListAsync(ct);
+            if (numbers.Count > 0)
+            {
+                found.AddRange(await tickets.Where(t => numbers.Contains(t.Number)).OrderByDescending(t => t.Number)
+                    .Take(wanted - found.Count).ToSummaries().ToListAsync(ct));
+            }
+
+            if (numbers.Count < batch)
+            {
+                break;
+            }
+
+            read += numbers.Count;
+            below = numbers[^1];
+            batch = Math.Min(batch * 4, MaxBatch);
+        }
+
+        return found.Count > skip ? found.GetRange(skip, found.Count - skip) : [];
+    }
+
+    /// <summary>
+    /// Every ticket of the set the words find, in no order (for the console queue's other sorts): the set's filters
+    /// with the index's matches as a subquery, so the cost grows with the number of matches.
+    /// </summary>
+    public static async Task<IQueryable<Ticket>> Matching(IQueryable<Ticket> tickets, SearchWords words, PartnerDeskDb db, CancellationToken ct)
+    {
+        if (await SearchIndex.Of(db, words, ct) is not { } index)
         {
             return tickets.Where(_ => false);
         }
 
-        var publicOnly = db.Caller.IsContact;
-        IQueryable<SearchHit> hits;
-        if (db.Database.IsNpgsql())
+        var numbers = index.Numbers(long.MaxValue);
+        return tickets.Where(t => numbers.Contains(t.Number));
+    }
+
+    /// <summary>The caller's organisation's part of the index and the query for the words (raw SQL: the index is outside the EF model).</summary>
+    private sealed class SearchIndex
+    {
+        private readonly PartnerDeskDb db;
+        private readonly bool postgres;
+        private readonly object organisation;
+        private readonly string query;
+        private readonly bool publicOnly;
+
+        // {0} the organisation, {1} the cursor (a number), {2} the tsquery; a contact reads the public text only.
+        private const string PostgresPublic = """SELECT "Number" AS "Value" FROM "TicketSearch" WHERE "OrganisationId" = {0} AND "Number" < {1} AND "PublicText" @@ to_tsquery('simple', {2})""";
+        private const string PostgresAll = """SELECT "Number" AS "Value" FROM "TicketSearch" WHERE "OrganisationId" = {0} AND "Number" < {1} AND "AllText" @@ to_tsquery('simple', {2})""";
+        private const string NewestFirst = """ ORDER BY "Number" DESC LIMIT {3}""";
+
+        // {0} the organisation's lowest row id, {1} the FTS5 query (the column filter in it for a contact), {2} the row id of the cursor.
+        private const string Sqlite = """SELECT rowid - {0} AS "Value" FROM "TicketSearchTexts" WHERE "TicketSearchTexts" MATCH {1} AND rowid > {0} AND rowid < {2}""";
+
+        private SearchIndex(PartnerDeskDb db, bool postgres, object organisation, string query, bool publicOnly)
         {
-            var query = words.TsQuery();
-            var below = before ?? long.MaxValue;
-            hits = publicOnly
-                ? db.Database.SqlQuery<SearchHit>($"""SELECT "Number" AS "Key", "Number" FROM "TicketSearch" WHERE "OrganisationId" = {organisation} AND "Number" < {below} AND "PublicText" @@ to_tsquery('simple', {query})""")
-                : db.Database.SqlQuery<SearchHit>($"""SELECT "Number" AS "Key", "Number" FROM "TicketSearch" WHERE "OrganisationId" = {organisation} AND "Number" < {below} AND "AllText" @@ to_tsquery('simple', {query})""");
+            this.db = db;
+            this.postgres = postgres;
+            this.organisation = organisation;
+            this.query = query;
+            this.publicOnly = publicOnly;
         }
-        else
+
+        public static async Task<SearchIndex?> Of(PartnerDeskDb db, SearchWords words, CancellationToken ct)
         {
-            // The organisation's range of row ids, walked from the top: FTS5 reads its matches in row id order and the
-            // LIMIT stops it early, so a common word costs no more than a rare one.
-            var slot = await db.Database.SqlQuery<long>($"""SELECT "Slot" AS "Value" FROM "TicketSearchOrganisations" WHERE "OrganisationId" = {organisation}""")
-                .FirstOrDefaultAsync(ct);
-            if (slot == 0)
+            if (words.IsEmpty || db.CallerOrganisationId is not { } organisation)
             {
-                return tickets.Where(_ => false);
+                return null;
             }
 
-            var lowest = slot << NumberBits;
-            var above = lowest + Math.Min(before ?? (1L << NumberBits), 1L << NumberBits);
-            var match = words.Fts5Match(publicOnly);
-            hits = db.Database.SqlQuery<SearchHit>(
-                $"""SELECT rowid AS "Key", rowid - {lowest} AS "Number" FROM "TicketSearchTexts" WHERE "TicketSearchTexts" MATCH {match} AND rowid > {lowest} AND rowid < {above}""");
+            var publicOnly = db.Caller.IsContact;
+            if (db.Database.IsNpgsql())
+            {
+                return new SearchIndex(db, true, organisation, words.TsQuery(), publicOnly);
+            }
+
+            var slot = await db.Database.SqlQuery<long>($"""SELECT "Slot" AS "Value" FROM "TicketSearchOrganisations" WHERE "OrganisationId" = {organisation}""")
+                .FirstOrDefaultAsync(ct);
+            return slot == 0 ? null : new SearchIndex(db, false, slot << NumberBits, words.Fts5Match(publicOnly), publicOnly);
         }
 
-        return from t in tickets
-               join h in hits on t.Number equals h.Number
-               orderby h.Key descending
-               select t;
+        /// <summary>The numbers of the newest matches below a number, newest first.</summary>
+        public IQueryable<long> Newest(long below, int count) => postgres
+            ? db.Database.SqlQueryRaw<long>(publicOnly ? PostgresPublic + NewestFirst : PostgresAll + NewestFirst, organisation, below, query, count)
+            // One organisation is one range of row ids: FTS5 walks it from the top in row id order and stops at the LIMIT.
+            : db.Database.SqlQueryRaw<long>(Sqlite + " ORDER BY rowid DESC LIMIT {3}", organisation, query, Top(below), count);
+
+        /// <summary>The numbers of every match below a number (to compose, not ordered).</summary>
+        public IQueryable<long> Numbers(long below) => postgres
+            ? db.Database.SqlQueryRaw<long>(publicOnly ? PostgresPublic : PostgresAll, organisation, below, query)
+            : db.Database.SqlQueryRaw<long>(Sqlite, organisation, query, Top(below));
+
+        /// <summary>SQLite: the row id below which the organisation's tickets under a number lie.</summary>
+        private long Top(long below) => (long)organisation + Math.Min(below, 1L << NumberBits);
     }
 
     /// <summary>
@@ -257,12 +347,5 @@ public static class TicketSearch
         }
 
         return items.Select(t => t with { Snippet = snippets.GetValueOrDefault(t.Id) ?? TicketSnippets.Of(t.Title, words) }).ToList();
-    }
-
-    /// <summary>A row of the search index: its order key and the ticket's number in the caller's organisation.</summary>
-    public sealed class SearchHit
-    {
-        public long Key { get; init; }
-        public long Number { get; init; }
     }
 }
