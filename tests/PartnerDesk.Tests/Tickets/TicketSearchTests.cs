@@ -180,6 +180,34 @@ public sealed class TicketSearchTests(AppFixture fixture) : IClassFixture<AppFix
     }
 
     [Fact]
+    public async Task A_page_fills_from_past_newer_matches_the_caller_may_not_see_or_the_filters_leave_out()
+    {
+        // The index is read in rounds (the page's size first): here the first rounds hold only other customers' tickets.
+        var (ticket, w) = await Filed();
+        var agent = await App.ClientFor(Demo.ContosoAdmin);
+        var newer = new List<Guid>();
+        for (var i = 0; i < 30; i++)
+        {
+            var t = await (await agent.PostAsJsonAsync("/api/v1/tickets", new { customerId = DemoWorld.Ids.Litware, title = $"Also {w.Title} {i}", description = "Another customer's ticket.", severity = "C", kind = "Incident" }, Ct))
+                .Read<TicketDetails>(HttpStatusCode.Created);
+            newer.Add(t.Id);
+        }
+
+        var contact = await App.ClientFor(Demo.AdatumIt);
+        var own = await Search(contact, w.Title, "&limit=1");
+        Assert.Equal([ticket.Id], own.Items.Select(t => t.Id));
+        Assert.Null(own.NextCursor);
+        Assert.Equal([ticket.Id], (await Search(agent, w.Title, $"&customerId={DemoWorld.Ids.Adatum}&limit=1")).Items.Select(t => t.Id));
+
+        // All 31 for the agent, newest first, over pages; the console queue's second page skips the first.
+        var all = await Search(agent, w.Title, "&limit=200");
+        Assert.Equal(Enumerable.Reverse(newer).Append(ticket.Id), all.Items.Select(t => t.Id));
+        var second = await App.InDatabase(DemoWorld.Ids.Contoso, db => TicketQueue.Handle(new QueueQuery { Search = w.Title, Status = QueueQuery.All, PageSize = 10, Page = 1 }, db));
+        Assert.Equal(all.Items.Skip(10).Take(10).Select(t => t.Id), second.Items.Select(t => t.Id));
+        Assert.True(second.HasMore);
+    }
+
+    [Fact]
     public async Task The_console_queue_searches_the_same_way()
     {
         var (ticket, w) = await Filed();
