@@ -42,7 +42,11 @@ foreach (var database in options.Databases())
     }
     finally
     {
-        await database.Drop();
+        // --only seed leaves the database for inspection (SQLite: the file in --work; PostgreSQL: partnerdesk_bench).
+        if (options.Only != "seed")
+        {
+            await database.Drop();
+        }
     }
 }
 
@@ -64,6 +68,11 @@ async Task RunOne(BenchDatabase database)
     await database.BulkInsert(plan);
     var bulkSeconds = watch.Elapsed.TotalSeconds;
     Line(string.Create(inv, $"Seed: schema and demo world {schemaSeconds:F1} s (host migrations + DemoWorld), bulk {options.Customers:N0} customers + {options.Tickets:N0} tickets + {options.Tickets * 3:N0} messages (search index by its triggers) {bulkSeconds:F1} s ({options.Tickets / bulkSeconds:N0} tickets/s), total {schemaSeconds + bulkSeconds:F1} s."));
+
+    if (options.Only == "seed")
+    {
+        return;
+    }
 
     if (options.Only == "create-probe")
     {
@@ -158,6 +167,21 @@ async Task RunOne(BenchDatabase database)
     {
         plans.AppendLine(inv, $"--- {name}\n{await queries.Explain(call)}\n");
         queryFigures[name] = await queries.Measure(call, 20, options.ListRequests);
+    }
+
+    // --only queries: the handlers in process and their plans, without the host (a quick look while developing).
+    if (options.Only == "queries")
+    {
+        Line("");
+        Line("| List query | handler in process p50 / p95 / p99 ms |");
+        Line("|---|---|");
+        foreach (var (name, _, _) in lists)
+        {
+            var q = queryFigures[name];
+            Line(string.Create(inv, $"| {name} | {q.P50:F2} / {q.P95:F2} / {q.P99:F2} |"));
+        }
+
+        return;
     }
 
     var logPath = Path.Combine(options.WorkFolder, $"host-{database.HostSetting.ToLowerInvariant()}.log");

@@ -321,22 +321,41 @@ public static class TicketSearch
             return items;
         }
 
-        var ids = items.Select(t => t.Id).ToList();
-        var descriptions = await db.Tickets.AsNoTracking().Where(t => ids.Contains(t.Id)).Select(t => new { t.Id, t.Description }).ToDictionaryAsync(t => t.Id, t => t.Description, ct);
+        // By number, not by id: SQLite (no statistics) reads a ticket set filtered by id through the organisation's
+        // index, every ticket of it; (organisation, number) is one lookup per ticket.
+        var numbers = new List<long>(items.Count);
+        foreach (var t in items)
+        {
+            if (TicketNumber.TryParse(t.Number, out var number))
+            {
+                numbers.Add(number);
+            }
+        }
+
+        var tickets = db.Tickets.AsNoTracking();
+        var descriptions = await tickets.Where(t => numbers.Contains(t.Number)).Select(t => new { t.Id, t.Description }).ToDictionaryAsync(t => t.Id, t => t.Description, ct);
         var snippets = new Dictionary<Guid, TicketSnippet>();
+        var rest = new List<long>();
         foreach (var t in items)
         {
             if (TicketSnippets.Of(descriptions.GetValueOrDefault(t.Id), words) is { } s)
             {
                 snippets[t.Id] = s;
             }
+            else if (TicketNumber.TryParse(t.Number, out var number))
+            {
+                rest.Add(number);
+            }
         }
 
-        var rest = ids.Where(id => !snippets.ContainsKey(id)).ToList();
         if (rest.Count > 0)
         {
-            var messages = await db.TicketMessages.AsNoTracking().Where(m => rest.Contains(m.TicketId))
-                .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).Select(m => new { m.TicketId, m.Body }).ToListAsync(ct);
+            // From the tickets to their messages (the message set's filters still apply: a contact reads no note).
+            var messages = await (from t in tickets
+                                  where rest.Contains(t.Number)
+                                  join m in db.TicketMessages.AsNoTracking() on t.Id equals m.TicketId
+                                  orderby m.CreatedAt, m.Id
+                                  select new { m.TicketId, m.Body }).ToListAsync(ct);
             foreach (var m in messages)
             {
                 if (!snippets.ContainsKey(m.TicketId) && TicketSnippets.Of(m.Body, words) is { } s)
