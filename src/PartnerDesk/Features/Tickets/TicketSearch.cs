@@ -178,10 +178,10 @@ public static class TicketSearch
     private const int NumberBits = 40;
 
     /// <summary>The most candidates one round reads from the index (each is a parameter of the tickets' query).</summary>
-    internal const int MaxBatch = 2000;
+    internal const int MaxBatch = 1000;
 
     /// <summary>After this many candidates the filters evidently leave few of them: the rest in one query.</summary>
-    internal const int MaxCandidates = 6000;
+    internal const int MaxCandidates = 2000;
 
     /// <summary>
     /// A page of the tickets the words find, newest first, from below <paramref name="before"/> (the list's cursor):
