@@ -20,6 +20,7 @@ stop_all() {
 run_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
 trap stop_all EXIT INT TERM
 
+mkdir -p bench/results # not in git: a fresh clone has no such folder
 dotnet build bench/PartnerDesk.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
 
 POSTGRES=${PD_BENCH_POSTGRES:-}

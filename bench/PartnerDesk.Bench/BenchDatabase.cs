@@ -36,6 +36,9 @@ public abstract class BenchDatabase
 
     public abstract Task Drop();
 
+    /// <summary>Removes the search index's triggers (for the create probe's comparison: what they add to a create).</summary>
+    public abstract Task DropSearchTriggers();
+
     /// <summary>Runs the host's migrations and demo world in process, as the host does at its first start.</summary>
     public async Task MigrateAndSeedDemo()
     {
@@ -66,6 +69,9 @@ public abstract class BenchDatabase
         + "\"Service\", \"Channel\", \"RequesterContactId\", \"CreatedByUserId\", \"AssigneeAgentId\", \"CreatedAt\", \"UpdatedAt\", \"ResolvedAt\", "
         // Columns without a default in SQLite, whose tables migrations rebuild from the model.
         + "\"AttentionNeeded\", \"SlaWarned\", \"SlaBreached\", \"SlaState\", \"Revision\"";
+
+    protected static string MessageColumns =>
+        "\"Id\", \"OrganisationId\", \"CustomerId\", \"TicketId\", \"AuthorUserId\", \"AuthorName\", \"AuthorIsAgent\", \"Body\", \"Visibility\", \"CreatedAt\"";
 
     protected static string CustomerColumns => "\"Id\", \"OrganisationId\", \"Name\", \"TenantId\", \"DefaultDomain\", \"CreatedAt\"";
 }
@@ -107,6 +113,14 @@ public sealed class SqliteBenchDatabase(string folder) : BenchDatabase
         await Execute(connection, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=OFF; PRAGMA cache_size=-524288;");
         await using (var transaction = connection.BeginTransaction())
         {
+            // The search index's triggers rewrite a ticket's FTS5 row for each of its messages (four writes a ticket):
+            // off during the load, the rows written in one statement at the end, the triggers back as they were.
+            var triggers = await SearchTriggers(connection);
+            foreach (var name in triggers.Keys)
+            {
+                await Execute(connection, $"DROP TRIGGER \"{name}\"");
+            }
+
             await using var customers = connection.CreateCommand();
             customers.CommandText = $"INSERT INTO \"Customers\" ({CustomerColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5)";
             AddParameters(customers, 6);
@@ -117,6 +131,12 @@ public sealed class SqliteBenchDatabase(string folder) : BenchDatabase
                 Bind(customers, Text(c.Id), organisation, c.Name, Text(c.TenantId), c.DefaultDomain, c.CreatedAt.UtcTicks);
                 customers.ExecuteNonQuery();
             }
+
+            await using var messages = connection.CreateCommand();
+            messages.CommandText = $"INSERT INTO \"TicketMessages\" ({MessageColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9)";
+            AddParameters(messages, 10);
+            messages.Prepare();
+            var words = new Random(7);
 
             await using var tickets = connection.CreateCommand();
             tickets.CommandText = $"INSERT INTO \"Tickets\" ({TicketColumns}) VALUES ({string.Join(", ", Enumerable.Range(0, 22).Select(i => "@p" + i))})";
@@ -129,6 +149,12 @@ public sealed class SqliteBenchDatabase(string folder) : BenchDatabase
                     t.AssigneeAgentId is { } a ? Text(a) : null, t.CreatedAt.UtcTicks, t.UpdatedAt.UtcTicks, t.ResolvedAt?.UtcTicks,
                     0, 0, 0, "None", 0);
                 tickets.ExecuteNonQuery();
+                foreach (var m in SeedPlan.Messages(SeedThread.Of(t), words))
+                {
+                    Bind(messages, Text(m.Id), organisation, Text(m.CustomerId), Text(m.TicketId), Text(m.AuthorUserId), m.AuthorName, m.AuthorIsAgent ? 1 : 0,
+                        m.Body, m.Visibility.ToString(), m.CreatedAt.UtcTicks);
+                    messages.ExecuteNonQuery();
+                }
             }
 
             await using var counter = connection.CreateCommand();
@@ -140,10 +166,59 @@ public sealed class SqliteBenchDatabase(string folder) : BenchDatabase
                 throw new InvalidOperationException("Contoso has no ticket number counter: the demo world is missing.");
             }
 
+            // As the migration's backfill (TicketSearch, SQLite): public text, then the notes; row id = slot << 40 + number.
+            await using (var index = connection.CreateCommand())
+            {
+                index.CommandText = """
+                    INSERT OR IGNORE INTO "TicketSearchOrganisations" ("OrganisationId") VALUES (@p0);
+                    INSERT INTO "TicketSearchTexts" (rowid, "PublicText", "InternalText")
+                    SELECT (s."Slot" << 40) + t."Number",
+                           t."Title" || char(10) || t."Description"
+                               || coalesce((SELECT char(10) || group_concat(m."Body", char(10)) FROM "TicketMessages" m WHERE m."TicketId" = t."Id" AND m."Visibility" = 'Public'), ''),
+                           coalesce((SELECT group_concat(m."Body", char(10)) FROM "TicketMessages" m WHERE m."TicketId" = t."Id" AND m."Visibility" <> 'Public'), '')
+                    FROM "Tickets" t JOIN "TicketSearchOrganisations" s ON s."OrganisationId" = t."OrganisationId"
+                    WHERE t."OrganisationId" = @p0 AND t."Number" >= @p1
+                    ORDER BY t."Number";
+                    """;
+                AddParameters(index, 2);
+                Bind(index, organisation, plan.FirstNumber);
+                await index.ExecuteNonQueryAsync();
+            }
+
+            foreach (var sql in triggers.Values)
+            {
+                await Execute(connection, sql);
+            }
+
             transaction.Commit();
         }
 
         await Execute(connection, "PRAGMA journal_mode=WAL;");
+    }
+
+    public override async Task DropSearchTriggers()
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        foreach (var name in (await SearchTriggers(connection)).Keys)
+        {
+            await Execute(connection, $"DROP TRIGGER \"{name}\"");
+        }
+    }
+
+    /// <summary>The search index's triggers (migration TicketSearch) by name, with the SQL that creates each.</summary>
+    private static async Task<Dictionary<string, string>> SearchTriggers(SqliteConnection connection)
+    {
+        var triggers = new Dictionary<string, string>();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'TicketSearch%'";
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            triggers[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return triggers.Count > 0 ? triggers : throw new InvalidOperationException("The search index's triggers are missing: migration TicketSearch?");
     }
 
     public override Task Drop()
@@ -214,6 +289,24 @@ public sealed class PostgresBenchDatabase(string serverConnectionString) : Bench
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
+        // The search index's triggers and indexes are off during the COPYs (its statement trigger would update every
+        // ticket's row, GIN entries and all, a second time for the messages); the rows are written in one statement
+        // at the end and the indexes built after them, as the migration's backfill does.
+        var searchIndexes = new List<string>();
+        await using (var read = new NpgsqlCommand("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'TicketSearch' AND indexname <> 'TicketSearch_pkey'", connection, transaction))
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                searchIndexes.Add(reader.GetString(1));
+            }
+        }
+
+        await Execute(connection, transaction, """
+            ALTER TABLE "Tickets" DISABLE TRIGGER ticket_search_tickets_added;
+            ALTER TABLE "TicketMessages" DISABLE TRIGGER ticket_search_messages_added;
+            DROP INDEX "IX_TicketSearch_OrganisationId_Number", "IX_TicketSearch_PublicText", "IX_TicketSearch_AllText";
+            """);
         await using (var customers = await connection.BeginBinaryImportAsync($"COPY \"Customers\" ({CustomerColumns}) FROM STDIN (FORMAT BINARY)"))
         {
             foreach (var c in plan.Customers)
@@ -230,10 +323,13 @@ public sealed class PostgresBenchDatabase(string serverConnectionString) : Bench
             await customers.CompleteAsync();
         }
 
+        var threads = new List<SeedThread>(plan.TicketCount);
         await using (var tickets = await connection.BeginBinaryImportAsync($"COPY \"Tickets\" ({TicketColumns}) FROM STDIN (FORMAT BINARY)"))
         {
+            tickets.Timeout = TimeSpan.FromMinutes(30);
             foreach (var t in plan.Tickets())
             {
+                threads.Add(SeedThread.Of(t));
                 await tickets.StartRowAsync();
                 await tickets.WriteAsync(t.Id, NpgsqlDbType.Uuid);
                 await tickets.WriteAsync(SeedPlan.Organisation, NpgsqlDbType.Uuid);
@@ -262,6 +358,28 @@ public sealed class PostgresBenchDatabase(string serverConnectionString) : Bench
             await tickets.CompleteAsync();
         }
 
+        await using (var messages = await connection.BeginBinaryImportAsync($"COPY \"TicketMessages\" ({MessageColumns}) FROM STDIN (FORMAT BINARY)"))
+        {
+            messages.Timeout = TimeSpan.FromMinutes(30);
+            var words = new Random(7);
+            foreach (var m in threads.SelectMany(t => SeedPlan.Messages(t, words)))
+            {
+                await messages.StartRowAsync();
+                await messages.WriteAsync(m.Id, NpgsqlDbType.Uuid);
+                await messages.WriteAsync(SeedPlan.Organisation, NpgsqlDbType.Uuid);
+                await messages.WriteAsync(m.CustomerId, NpgsqlDbType.Uuid);
+                await messages.WriteAsync(m.TicketId, NpgsqlDbType.Uuid);
+                await messages.WriteAsync(m.AuthorUserId, NpgsqlDbType.Uuid);
+                await messages.WriteAsync(m.AuthorName, NpgsqlDbType.Varchar);
+                await messages.WriteAsync(m.AuthorIsAgent, NpgsqlDbType.Boolean);
+                await messages.WriteAsync(m.Body, NpgsqlDbType.Varchar);
+                await messages.WriteAsync(m.Visibility.ToString(), NpgsqlDbType.Varchar);
+                await messages.WriteAsync(m.CreatedAt, NpgsqlDbType.TimestampTz);
+            }
+
+            await messages.CompleteAsync();
+        }
+
         await using (var counter = new NpgsqlCommand("UPDATE \"TicketNumberCounters\" SET \"LastNumber\" = $1 WHERE \"OrganisationId\" = $2", connection, transaction))
         {
             counter.Parameters.Add(new NpgsqlParameter { Value = plan.LastNumber });
@@ -272,9 +390,24 @@ public sealed class PostgresBenchDatabase(string serverConnectionString) : Bench
             }
         }
 
+        // The migration's backfill (TicketSearch, PostgreSQL) for the seeded tickets, then the indexes as they were.
+        await Execute(connection, transaction, $$"""
+            INSERT INTO "TicketSearch" ("TicketId", "OrganisationId", "Number", "PublicText", "AllText")
+            SELECT t."Id", t."OrganisationId", t."Number", p.words, p.words || ticket_search_words(i.body)
+            FROM "Tickets" t
+                LEFT JOIN LATERAL (SELECT string_agg(m."Body", E'\n') FILTER (WHERE m."Visibility" = 'Public') AS public_body,
+                                          string_agg(m."Body", E'\n') FILTER (WHERE m."Visibility" <> 'Public') AS body
+                                   FROM "TicketMessages" m WHERE m."TicketId" = t."Id") i ON true
+                CROSS JOIN LATERAL (SELECT ticket_search_words(t."Title" || E'\n' || t."Description" || E'\n' || coalesce(i.public_body, ''))) AS p(words)
+            WHERE NOT EXISTS (SELECT 1 FROM "TicketSearch" s WHERE s."TicketId" = t."Id");
+            {{string.Join(";\n", searchIndexes)}};
+            ALTER TABLE "Tickets" ENABLE TRIGGER ticket_search_tickets_added;
+            ALTER TABLE "TicketMessages" ENABLE TRIGGER ticket_search_messages_added;
+            """);
+
         await transaction.CommitAsync();
         // Autovacuum would get here a minute later on a real server; the bench should not measure that minute.
-        await using var vacuum = new NpgsqlCommand("VACUUM ANALYZE \"Customers\", \"Tickets\"", connection);
+        await using var vacuum = new NpgsqlCommand("VACUUM ANALYZE \"Customers\", \"Tickets\", \"TicketMessages\", \"TicketSearch\"", connection);
         vacuum.CommandTimeout = 600;
         await vacuum.ExecuteNonQueryAsync();
     }
@@ -283,6 +416,24 @@ public sealed class PostgresBenchDatabase(string serverConnectionString) : Bench
     {
         NpgsqlConnection.ClearAllPools();
         await ExecuteOnServer($"DROP DATABASE IF EXISTS {DatabaseName} WITH (FORCE)");
+    }
+
+    public override async Task DropSearchTriggers()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await Execute(connection, null, """
+            DROP TRIGGER ticket_search_tickets_added ON "Tickets";
+            DROP TRIGGER ticket_search_ticket_changed ON "Tickets";
+            DROP TRIGGER ticket_search_messages_added ON "TicketMessages";
+            DROP TRIGGER ticket_search_message_changed ON "TicketMessages";
+            """);
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 1800 };
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task WriteNullable<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type)

@@ -26,6 +26,8 @@ public sealed record BenchOptions(
 
     /// <summary>Write this run's figures into that file as the new record (<c>--gate-record true</c>), after a change meant to move them.</summary>
     public bool GateRecord { get; init; }
+    /// <summary><c>--probe-search-triggers off</c>: the probe runs without the search index's triggers, to see what they add to a create.</summary>
+    public bool ProbeSearchTriggers { get; init; } = true;
 
     public static BenchOptions Parse(string[] args)
     {
@@ -67,6 +69,7 @@ public sealed record BenchOptions(
             ProbeCreates = Int("probe-creates", 2000),
             Gate = values.TryGetValue("gate", out var gate) ? Path.GetFullPath(gate) : null,
             GateRecord = values.GetValueOrDefault("gate-record") == "true",
+            ProbeSearchTriggers = Get("probe-search-triggers", "on") != "off",
         };
         if (options.DatabaseNames.Contains("postgres") && options.PostgresServer is null)
         {

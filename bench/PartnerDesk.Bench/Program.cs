@@ -42,7 +42,11 @@ foreach (var database in options.Databases())
     }
     finally
     {
-        await database.Drop();
+        // --only seed leaves the database for inspection (SQLite: the file in --work; PostgreSQL: partnerdesk_bench).
+        if (options.Only != "seed")
+        {
+            await database.Drop();
+        }
     }
 }
 
@@ -63,7 +67,12 @@ async Task RunOne(BenchDatabase database)
     watch.Restart();
     await database.BulkInsert(plan);
     var bulkSeconds = watch.Elapsed.TotalSeconds;
-    Line(string.Create(inv, $"Seed: schema and demo world {schemaSeconds:F1} s (host migrations + DemoWorld), bulk {options.Customers:N0} customers + {options.Tickets:N0} tickets {bulkSeconds:F1} s ({options.Tickets / bulkSeconds:N0} tickets/s), total {schemaSeconds + bulkSeconds:F1} s."));
+    Line(string.Create(inv, $"Seed: schema and demo world {schemaSeconds:F1} s (host migrations + DemoWorld), bulk {options.Customers:N0} customers + {options.Tickets:N0} tickets + {options.Tickets * 3:N0} messages (search index by its triggers) {bulkSeconds:F1} s ({options.Tickets / bulkSeconds:N0} tickets/s), total {schemaSeconds + bulkSeconds:F1} s."));
+
+    if (options.Only == "seed")
+    {
+        return;
+    }
 
     if (options.Only == "create-probe")
     {
@@ -137,6 +146,17 @@ async Task RunOne(BenchDatabase database)
         ("Console queue: active, page 11 (offset 500)", QueryWorkload.ConsoleQueue(new() { PageSize = 50, Page = 10 }), null),
         ("Console queue: active, recently updated", QueryWorkload.ConsoleQueue(new() { PageSize = 50, Sort = QueueSort.RecentlyUpdated }), null),
         ("Console queue: active, by severity", QueryWorkload.ConsoleQueue(new() { PageSize = 50, Sort = QueueSort.Severity }), null),
+        // Full-text search (title, description, three messages a ticket): a word in 1 of 10,000 tickets' notes, one
+        // in about 1 in 16 titles, one in every description, prefixes, two words, and the same with a filter.
+        ("Search: rare word (kerberos)", QueryWorkload.Api(new(Q: "kerberos")), "/api/v1/tickets?q=kerberos&limit=50"),
+        ("Search: common word (outlook)", QueryWorkload.Api(new(Q: "outlook")), "/api/v1/tickets?q=outlook&limit=50"),
+        ("Search: word in every ticket (restart)", QueryWorkload.Api(new(Q: "restart")), "/api/v1/tickets?q=restart&limit=50"),
+        ("Search: prefix (licen)", QueryWorkload.Api(new(Q: "licen")), "/api/v1/tickets?q=licen&limit=50"),
+        ("Search: umlaut prefix (postfä)", QueryWorkload.Api(new(Q: "postfä")), $"/api/v1/tickets?q={Uri.EscapeDataString("postfä")}&limit=50"),
+        ("Search: two words (mailbox databa)", QueryWorkload.Api(new(Q: "mailbox databa")), "/api/v1/tickets?q=mailbox%20databa&limit=50"),
+        ("Search: common word, small customer", QueryWorkload.Api(new(Q: "outlook", CustomerId: small)), $"/api/v1/tickets?q=outlook&customerId={small}&limit=50"),
+        ("Search: common word + status=New,Open", QueryWorkload.Api(new(Q: "outlook", Status: "New,Open")), "/api/v1/tickets?q=outlook&status=New,Open&limit=50"),
+        ("Console queue: active, search outlook", QueryWorkload.ConsoleQueue(new() { PageSize = 50, Search = "outlook" }), null),
     ];
 
     // The queries and the SLA sweep alone first, before the host competes for the two cores.
@@ -147,6 +167,21 @@ async Task RunOne(BenchDatabase database)
     {
         plans.AppendLine(inv, $"--- {name}\n{await queries.Explain(call)}\n");
         queryFigures[name] = await queries.Measure(call, 20, options.ListRequests);
+    }
+
+    // --only queries: the handlers in process and their plans, without the host (a quick look while developing).
+    if (options.Only == "queries")
+    {
+        Line("");
+        Line("| List query | handler in process p50 / p95 / p99 ms |");
+        Line("|---|---|");
+        foreach (var (name, _, _) in lists)
+        {
+            var q = queryFigures[name];
+            Line(string.Create(inv, $"| {name} | {q.P50:F2} / {q.P95:F2} / {q.P99:F2} |"));
+        }
+
+        return;
     }
 
     var logPath = Path.Combine(options.WorkFolder, $"host-{database.HostSetting.ToLowerInvariant()}.log");
@@ -207,6 +242,13 @@ async Task ProbeRun(BenchDatabase database, SeedPlan plan)
 {
     var adatum = PartnerDesk.Features.Demo.DemoWorld.Ids.Adatum;
     var bare = plan.Customers[plan.Customers.Count * 4 / 5].Id;
+    if (!options.ProbeSearchTriggers)
+    {
+        await database.DropSearchTriggers();
+        Line("");
+        Line("Search index's triggers dropped before the probe (--probe-search-triggers off): creates without the search index.");
+    }
+
     var figures = await CreateProbe.Run(database, Path.GetDirectoryName(options.HostDll)!, [("Adatum (demo: contract with SLA, Microsoft incidents, routing)", adatum), ("bare customer (bench seed)", bare)], options.ProbeWarmUp, options.ProbeCreates);
     if (options.Gate is { } gateFile)
     {

@@ -46,7 +46,7 @@ public sealed class QueryWorkload(BenchDatabase database)
         return latencies.Summarise();
     }
 
-    /// <summary>The SQL the handler sends and the database's plan for it (EXPLAIN ANALYZE on PostgreSQL).</summary>
+    /// <summary>The SQL of every command the handler sends and the database's plan for each (EXPLAIN ANALYZE on PostgreSQL).</summary>
     public async Task<string> Explain(ListCall call)
     {
         var capture = new PlanCapture();
@@ -91,7 +91,8 @@ public sealed class QueryWorkload(BenchDatabase database)
                 }
             }
 
-            Text = command.CommandText + "\n\n" + string.Join('\n', lines);
+            // Every command of the call (a search reads the index, then the tickets, in rounds).
+            Text += (Text.Length > 0 ? "\n\n" : "") + command.CommandText + "\n\n" + string.Join('\n', lines);
             return result;
         }
     }

@@ -22,6 +22,14 @@ public sealed record SeedTicket(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? ResolvedAt);
 
+/// <summary>What a ticket's messages need of it (small: the PostgreSQL seed keeps one per ticket between its two COPYs).</summary>
+public sealed record SeedThread(Guid Id, Guid CustomerId, long Number, DateTimeOffset CreatedAt, Guid CreatedByUserId)
+{
+    public static SeedThread Of(SeedTicket t) => new(t.Id, t.CustomerId, t.Number, t.CreatedAt, t.CreatedByUserId);
+}
+
+public sealed record SeedMessage(Guid Id, Guid CustomerId, Guid TicketId, Guid AuthorUserId, string AuthorName, bool AuthorIsAgent, string Body, MessageVisibility Visibility, DateTimeOffset CreatedAt);
+
 /// <summary>
 /// A deterministic Contoso with many customers and two years of tickets. The spread follows a real desk:
 /// a few customers file most tickets, most tickets are closed, the open queue is the last weeks' work.
@@ -108,6 +116,36 @@ public sealed class SeedPlan(int customerCount, int ticketCount, DateTimeOffset 
                 updated,
                 status is TicketStatus.Resolved or TicketStatus.Closed ? updated : null);
         }
+    }
+
+    /// <summary>Words of a conversation: German and English, as a desk's are.</summary>
+    private static readonly string[] Replies =
+    [
+        "Wir haben die Postfächer geprüft und die Berechtigungen neu gesetzt.", "Please try again after signing out of every session.",
+        "Die Synchronisierung läuft wieder, bitte kurz bestätigen.", "The licence is assigned now; it can take an hour to apply.",
+        "Bitte senden Sie uns einen Screenshot der Fehlermeldung.", "We moved the mailbox to the new database overnight.",
+    ];
+
+    private static readonly string[] Notes =
+    [
+        "Checked the admin center, nothing in service health.", "Kunde hat kein Premium-Abo, Eskalation nicht möglich.",
+        "Same tenant had this last month, see the older ticket.", "Conditional access policy changed by the customer's own admin.",
+    ];
+
+    /// <summary>
+    /// Three messages of a ticket: the customer's question, an agent's reply, an internal note. One ticket in 10,000 has
+    /// a rare word in its note. Called once per ticket in the tickets' order, with one Random for the whole seed.
+    /// </summary>
+    public static IEnumerable<SeedMessage> Messages(SeedThread t, Random random)
+    {
+        var at = t.CreatedAt;
+        yield return new SeedMessage(Guid.CreateVersion7(at.AddMinutes(1)), t.CustomerId, t.Id, Guid.Empty, "Customer", false,
+            $"Still broken for {random.Next(1, 50)} colleagues, any news? Ticket {t.Number}.", MessageVisibility.Public, at.AddMinutes(1));
+        yield return new SeedMessage(Guid.CreateVersion7(at.AddMinutes(2)), t.CustomerId, t.Id, t.CreatedByUserId, "Contoso agent", true,
+            Replies[random.Next(Replies.Length)], MessageVisibility.Public, at.AddMinutes(2));
+        var note = Notes[random.Next(Notes.Length)];
+        yield return new SeedMessage(Guid.CreateVersion7(at.AddMinutes(3)), t.CustomerId, t.Id, t.CreatedByUserId, "Contoso agent", true,
+            t.Number % 10_000 == 0 ? note + " Kerberos ticket lifetime looked wrong." : note, MessageVisibility.Internal, at.AddMinutes(3));
     }
 
     private static TicketStatus StatusFor(TimeSpan age, Random random) => age.TotalDays switch

@@ -20,7 +20,11 @@ public static class ListTickets
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
-    /// <summary>Newest first, by number inside the organisation; the cursor is the last number seen.</summary>
+    /// <summary>
+    /// Newest first, by number inside the organisation; the cursor is the last number seen. With <c>q</c>: a ticket
+    /// number, or words searched for in the title, description and conversation (<see cref="TicketSearch"/>), each
+    /// item then with the snippet the words were found in.
+    /// </summary>
     public static async Task<Outcome<Page<TicketSummary>>> Handle(ListTicketsQuery query, PartnerDeskDb db, CancellationToken ct)
     {
         var errors = new FieldErrors();
@@ -66,17 +70,30 @@ public static class ListTickets
             tickets = tickets.Where(t => t.Service == query.Service);
         }
 
-        if (!string.IsNullOrWhiteSpace(query.Q))
-        {
-            tickets = TextSearch(tickets, query.Q.Trim(), db);
-        }
-
         if (before is { } last)
         {
             tickets = tickets.Where(t => t.Number < last);
         }
 
-        var items = await tickets.OrderByDescending(t => t.Number).Take(limit + 1).ToSummaries().ToListAsync(ct);
+        // A number (PD-12) is looked up; any other text is searched for, newest first as without it.
+        var q = query.Q?.Trim();
+        SearchWords? words = null;
+        if (string.IsNullOrEmpty(q))
+        {
+            tickets = tickets.OrderByDescending(t => t.Number);
+        }
+        else if (q.StartsWith(TicketNumber.Prefix, StringComparison.OrdinalIgnoreCase) && TicketNumber.TryParse(q, out var number))
+        {
+            tickets = tickets.Where(t => t.Number == number);
+        }
+        else
+        {
+            words = SearchWords.Of(q);
+        }
+
+        var items = words is null
+            ? await tickets.Take(limit + 1).ToSummaries().ToListAsync(ct)
+            : await TicketSearch.NewestPage(tickets, words, db, before, 0, limit + 1, ct);
         string? next = null;
         if (items.Count > limit)
         {
@@ -87,20 +104,12 @@ public static class ListTickets
             }
         }
 
-        return new Page<TicketSummary>(items, next);
-    }
-
-    private static IQueryable<Ticket> TextSearch(IQueryable<Ticket> tickets, string q, PartnerDeskDb db)
-    {
-        if (TicketNumber.TryParse(q, out var number) && q.StartsWith(TicketNumber.Prefix, StringComparison.OrdinalIgnoreCase))
+        if (words is not null)
         {
-            return tickets.Where(t => t.Number == number);
+            items = await TicketSearch.WithSnippets(items, words, db, ct);
         }
 
-        var pattern = TextPatterns.Contains(q);
-        return db.Database.IsNpgsql()
-            ? tickets.Where(t => EF.Functions.ILike(t.Title, pattern, "\\") || EF.Functions.ILike(t.Description, pattern, "\\"))
-            : tickets.Where(t => EF.Functions.Like(t.Title, pattern, "\\") || EF.Functions.Like(t.Description, pattern, "\\"));
+        return new Page<TicketSummary>(items, next);
     }
 
     private static List<T>? ParseList<T>(string? text, string field, FieldErrors errors)

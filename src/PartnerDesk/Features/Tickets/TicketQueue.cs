@@ -29,6 +29,9 @@ public sealed record QueueQuery
     /// <summary>An agent id, <see cref="Unassigned"/>, or empty for anyone.</summary>
     public string? Assignee { get; set; }
     public string? Service { get; set; }
+
+    /// <summary>Words to search for in the tickets' text (as the API's <c>q</c>), or a ticket number (PD-12).</summary>
+    public string? Search { get; set; }
     public QueueSort Sort { get; set; } = QueueSort.Newest;
     public int Page { get; set; }
     public int PageSize { get; set; } = 25;
@@ -80,21 +83,52 @@ public static class TicketQueue
 
         var size = Math.Clamp(query.PageSize, 1, 100);
         var skip = Math.Max(query.Page, 0) * size;
-        if (query.Sort == QueueSort.DueSoonest)
+        var text = query.Search?.Trim();
+        SearchWords? words = null;
+        if (!string.IsNullOrEmpty(text))
         {
-            return await ByDueTime(tickets, skip, size, ct);
+            if (text.StartsWith(TicketNumber.Prefix, StringComparison.OrdinalIgnoreCase) && TicketNumber.TryParse(text, out var number))
+            {
+                tickets = tickets.Where(t => t.Number == number);
+            }
+            else
+            {
+                // Newest first: a page read in two steps (index, then tickets); another sort orders every match its own way.
+                words = SearchWords.Of(text.Length > MaxSearch ? text[..MaxSearch] : text);
+                if (query.Sort != QueueSort.Newest)
+                {
+                    tickets = await TicketSearch.Matching(tickets, words, db, ct);
+                }
+            }
         }
 
-        tickets = query.Sort switch
+        QueuePage page;
+        if (words is not null && query.Sort == QueueSort.Newest)
         {
-            QueueSort.Oldest => tickets.OrderBy(t => t.Number),
-            QueueSort.RecentlyUpdated => tickets.OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Number),
-            QueueSort.Severity => tickets.OrderBy(t => t.Severity).ThenByDescending(t => t.Number),
-            _ => tickets.OrderByDescending(t => t.Number),
-        };
+            page = Paged(await TicketSearch.NewestPage(tickets, words, db, null, skip, size + 1, ct), size);
+        }
+        else if (query.Sort == QueueSort.DueSoonest)
+        {
+            page = await ByDueTime(tickets, skip, size, ct);
+        }
+        else
+        {
+            tickets = query.Sort switch
+            {
+                QueueSort.Oldest => tickets.OrderBy(t => t.Number),
+                QueueSort.RecentlyUpdated => tickets.OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Number),
+                QueueSort.Severity => tickets.OrderBy(t => t.Severity).ThenByDescending(t => t.Number),
+                _ => tickets.OrderByDescending(t => t.Number),
+            };
 
-        return Paged(await tickets.Skip(skip).Take(size + 1).ToSummaries().ToListAsync(ct), size);
+            page = Paged(await tickets.Skip(skip).Take(size + 1).ToSummaries().ToListAsync(ct), size);
+        }
+
+        return words is null ? page : page with { Items = await TicketSearch.WithSnippets([.. page.Items], words, db, ct) };
     }
+
+    /// <summary>As long as the API's q may be.</summary>
+    public const int MaxSearch = 200;
 
     /// <summary>
     /// Due soonest: the tickets with a due time in its order (through the partial index on it), then those

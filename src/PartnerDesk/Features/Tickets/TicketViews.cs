@@ -18,7 +18,8 @@ public sealed record TicketSummary(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     SlaState SlaState = SlaState.None,
-    DateTimeOffset? SlaDueAt = null);
+    DateTimeOffset? SlaDueAt = null,
+    TicketSnippet? Snippet = null);
 
 /// <summary>A ticket's SLA as agents and contacts see it: the state, each target's due time (null when met, paused or not set) and what was missed.</summary>
 public sealed record TicketSlaView(

@@ -1,0 +1,309 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using PartnerDesk.Features.Demo;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Api;
+using PartnerDesk.Platform.Auth;
+using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Tenancy;
+using PartnerDesk.Tests.Infrastructure;
+
+namespace PartnerDesk.Tests.Tickets;
+
+/// <summary>Full-text search of tickets (GET /api/v1/tickets?q=, the console queue's search) on a real database.</summary>
+public sealed class TicketSearchTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private PartnerDeskApp App => fixture.App;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A word no other ticket holds (letters only, so that it is one word to every tokenizer).</summary>
+    private static string Unique(string lead) => lead + new string([.. Guid.NewGuid().ToString("N").Select(c => (char)('a' + (Convert.ToInt32(c.ToString(), 16) % 26)))])[..12];
+
+    private static async Task<Page<TicketSummary>> Search(HttpClient client, string q, string more = "") =>
+        await (await client.GetAsync($"/api/v1/tickets?q={Uri.EscapeDataString(q)}{more}", Ct)).Read<Page<TicketSummary>>();
+
+    private sealed record Words(string Title, string Description, string Reply, string Note);
+
+    /// <summary>A ticket filed by Adatum's admin contact, with a public reply and an internal note of an agent.</summary>
+    private async Task<(TicketDetails Ticket, Words Words)> Filed()
+    {
+        var words = new Words(Unique("ti"), Unique("de"), Unique("re"), Unique("no"));
+        var contact = await App.ClientFor(Demo.AdatumIt);
+        var ticket = await (await contact.PostAsJsonAsync("/api/v1/tickets", new
+        {
+            title = $"Postfächer {words.Title} voll",
+            description = $"Seit heute früh meldet Outlook für {words.Description}: <b>\"Postfach voll\"</b> (Kontingent überschritten).",
+            severity = "B",
+            kind = "Incident",
+        }, Ct)).Read<TicketDetails>(HttpStatusCode.Created);
+        var agent = await App.ClientFor(Demo.ContosoAdmin);
+        await (await agent.PostAsJsonAsync($"/api/v1/tickets/{ticket.Id}/messages", new { body = $"Wir haben das Archiv für {words.Reply} aktiviert.", visibility = "Public" }, Ct))
+            .Read<TicketMessageView>(HttpStatusCode.Created);
+        await (await agent.PostAsJsonAsync($"/api/v1/tickets/{ticket.Id}/messages", new { body = $"Lizenz fehlt, Kunde weiß es nicht: {words.Note}", visibility = "Internal" }, Ct))
+            .Read<TicketMessageView>(HttpStatusCode.Created);
+        return (ticket, words);
+    }
+
+    [Fact]
+    public async Task Finds_a_ticket_by_any_word_of_its_text_and_conversation_right_after_it_is_written()
+    {
+        var (ticket, w) = await Filed();
+        var agent = await App.ClientFor(Demo.ContosoAdmin);
+        foreach (var q in new[] { w.Title, w.Description, w.Reply, w.Note, w.Reply[..9], $"{w.Title} {w.Reply[..5]}", w.Title.ToUpperInvariant() })
+        {
+            var found = await Search(agent, q);
+            Assert.True(found.Items.Count == 1 && found.Items[0].Id == ticket.Id, $"'{q}' found {found.Items.Count} tickets");
+        }
+
+        // German umlauts: a prefix with them, and without (accents folded on both databases).
+        Assert.Contains((await Search(agent, $"postfä {w.Title}")).Items, t => t.Id == ticket.Id);
+        Assert.Contains((await Search(agent, $"Postfacher {w.Title}")).Items, t => t.Id == ticket.Id);
+        Assert.Contains((await Search(agent, $"überschritt {w.Title}")).Items, t => t.Id == ticket.Id);
+
+        // Every word must be found.
+        Assert.Empty((await Search(agent, $"{w.Title} {Unique("zz")}")).Items);
+    }
+
+    [Fact]
+    public async Task A_snippet_shows_where_the_words_were_found_as_plain_text_with_marks()
+    {
+        var (ticket, w) = await Filed();
+        var agent = await App.ClientFor(Demo.ContosoAdmin);
+
+        var inReply = Assert.Single((await Search(agent, w.Reply)).Items);
+        Assert.NotNull(inReply.Snippet);
+        Assert.Contains(w.Reply, inReply.Snippet.Text, StringComparison.Ordinal);
+        var mark = Assert.Single(inReply.Snippet.Marks);
+        Assert.Equal(w.Reply, inReply.Snippet.Text.Substring(mark.Start, mark.Length));
+
+        var inDescription = Assert.Single((await Search(agent, $"postfa {w.Description}")).Items).Snippet!;
+        var marked = inDescription.Marks.Select(m => inDescription.Text.Substring(m.Start, m.Length)).ToList();
+        Assert.Contains(w.Description, marked);
+        Assert.Contains("Postfach", marked);
+
+        // Without q, no snippet; the other fields as they were.
+        var plain = (await (await agent.GetAsync($"/api/v1/tickets?customerId={DemoWorld.Ids.Adatum}&limit=200", Ct)).Read<Page<TicketSummary>>()).Items.Single(t => t.Id == ticket.Id);
+        Assert.Null(plain.Snippet);
+        Assert.Equal(inReply with { Snippet = null, UpdatedAt = plain.UpdatedAt }, plain);
+    }
+
+    [Fact]
+    public async Task A_contact_never_finds_a_ticket_by_words_only_an_internal_note_holds()
+    {
+        var (ticket, w) = await Filed();
+        var contact = await App.ClientFor(Demo.AdatumIt);
+        Assert.Single((await Search(contact, w.Reply)).Items, t => t.Id == ticket.Id);
+        Assert.Empty((await Search(contact, w.Note)).Items);
+        Assert.Empty((await Search(contact, w.Note[..7])).Items);
+        Assert.Empty((await Search(contact, $"{w.Title} {w.Note}")).Items);
+
+        Assert.Empty((await Search(contact, "lizenz " + w.Title)).Items);
+
+        // The agents find it by the note; a helpdesk agent through GDAP to Adatum too.
+        Assert.Single((await Search(await App.ClientFor(Demo.ContosoAdmin), w.Note)).Items, t => t.Id == ticket.Id);
+        Assert.Single((await Search(await App.ClientFor(Demo.ContosoHelpdesk), w.Note)).Items, t => t.Id == ticket.Id);
+    }
+
+    [Fact]
+    public async Task Nobody_finds_what_they_may_not_see()
+    {
+        var (ticket, w) = await Filed();
+        // Another organisation, a contact of another customer, a contact who sees only her own tickets, a sales agent.
+        foreach (var who in new[] { Demo.FabrikamAdmin, Demo.WideWorldIt, Demo.LitwareIt, Demo.AdatumAnna, Demo.ContosoSales, Demo.AlpineAgent })
+        {
+            var client = await App.ClientFor(who);
+            Assert.DoesNotContain((await Search(client, w.Title)).Items, t => t.Id == ticket.Id);
+            Assert.DoesNotContain((await Search(client, ticket.Number)).Items, t => t.Id == ticket.Id);
+        }
+
+        Assert.Empty((await Search(await App.ClientFor(Demo.FabrikamAdmin), w.Title)).Items);
+    }
+
+    [Fact]
+    public async Task A_ticket_number_is_looked_up_and_odd_input_never_fails()
+    {
+        var (ticket, w) = await Filed();
+        var agent = await App.ClientFor(Demo.ContosoAdmin);
+        Assert.Equal(ticket.Id, Assert.Single((await Search(agent, ticket.Number)).Items).Id);
+        Assert.Equal(ticket.Id, Assert.Single((await Search(agent, ticket.Number.ToLowerInvariant())).Items).Id);
+
+        foreach (var q in new[] { $"\"{w.Title}\"", $"{w.Title}*", $"-{w.Title}", $"({w.Title})", $"{w.Title}\"", $"'{w.Title}'", $"{w.Title}:*", $"{w.Title} &|!" })
+        {
+            var found = await Search(agent, q);
+            Assert.True(found.Items.Count == 1 && found.Items[0].Id == ticket.Id, $"'{q}' found {found.Items.Count} tickets");
+        }
+
+        foreach (var q in new[] { "\"", "*", "-", "(", ")", "\"\"", "NEAR", "AND", "OR NOT", "a AND (b OR", "NEAR(a b, 2)", "^x", ":*", "&", "!", "\\", "%", "_", "'", "''", "x' OR '1'='1", "{PublicText}:x", "InternalText:x", "—", "😀", "ß", "a" })
+        {
+            var response = await agent.GetAsync($"/api/v1/tickets?q={Uri.EscapeDataString(q)}", Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"q '{q}' answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
+        }
+
+        await (await agent.GetAsync($"/api/v1/tickets?q={new string('x', 201)}", Ct)).ProblemNaming("q");
+    }
+
+    [Fact]
+    public async Task Results_are_newest_first_and_page_with_the_cursor_through_every_match()
+    {
+        var word = Unique("pg");
+        var agent = await App.ClientFor(Demo.ContosoAdmin);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            var t = await (await agent.PostAsJsonAsync("/api/v1/tickets", new { customerId = DemoWorld.Ids.Litware, title = $"Paging {i}", description = $"About {word} number {i}", severity = "C", kind = "Incident" }, Ct))
+                .Read<TicketDetails>(HttpStatusCode.Created);
+            ids.Add(t.Id);
+        }
+
+        var seen = new List<Guid>();
+        string? cursor = null;
+        do
+        {
+            var page = await Search(agent, word, "&limit=2" + (cursor is null ? "" : "&cursor=" + cursor));
+            Assert.True(page.Items.Count <= 2);
+            seen.AddRange(page.Items.Select(t => t.Id));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(Enumerable.Reverse(ids), seen);
+
+        // Filters combine with the words.
+        await agent.PatchAsJsonAsync($"/api/v1/tickets/{ids[2]}", new { status = "Resolved" });
+        Assert.Equal([ids[2]], (await Search(agent, word, "&status=Resolved")).Items.Select(t => t.Id));
+        Assert.Empty((await Search(agent, word, $"&customerId={DemoWorld.Ids.Adatum}")).Items);
+    }
+
+    [Fact]
+    public async Task A_page_fills_from_past_newer_matches_the_caller_may_not_see_or_the_filters_leave_out()
+    {
+        // The index is read in rounds (the page's size first): here the first rounds hold only other customers' tickets.
+        var (ticket, w) = await Filed();
+        var agent = await App.ClientFor(Demo.ContosoAdmin);
+        var newer = new List<Guid>();
+        for (var i = 0; i < 30; i++)
+        {
+            var t = await (await agent.PostAsJsonAsync("/api/v1/tickets", new { customerId = DemoWorld.Ids.Litware, title = $"Also {w.Title} {i}", description = "Another customer's ticket.", severity = "C", kind = "Incident" }, Ct))
+                .Read<TicketDetails>(HttpStatusCode.Created);
+            newer.Add(t.Id);
+        }
+
+        var contact = await App.ClientFor(Demo.AdatumIt);
+        var own = await Search(contact, w.Title, "&limit=1");
+        Assert.Equal([ticket.Id], own.Items.Select(t => t.Id));
+        Assert.Null(own.NextCursor);
+        Assert.Equal([ticket.Id], (await Search(agent, w.Title, $"&customerId={DemoWorld.Ids.Adatum}&limit=1")).Items.Select(t => t.Id));
+
+        // All 31 for the agent, newest first, over pages; the console queue's second page skips the first.
+        var all = await Search(agent, w.Title, "&limit=200");
+        Assert.Equal(Enumerable.Reverse(newer).Append(ticket.Id), all.Items.Select(t => t.Id));
+        var second = await App.InDatabase(DemoWorld.Ids.Contoso, db => TicketQueue.Handle(new QueueQuery { Search = w.Title, Status = QueueQuery.All, PageSize = 10, Page = 1 }, db));
+        Assert.Equal(all.Items.Skip(10).Take(10).Select(t => t.Id), second.Items.Select(t => t.Id));
+        Assert.True(second.HasMore);
+    }
+
+    [Fact]
+    public async Task The_console_queue_searches_the_same_way()
+    {
+        var (ticket, w) = await Filed();
+        var found = await App.InDatabase(DemoWorld.Ids.Contoso, db => TicketQueue.Handle(new QueueQuery { Search = w.Note[..10], Status = QueueQuery.All }, db));
+        var hit = Assert.Single(found.Items);
+        Assert.Equal(ticket.Id, hit.Id);
+        Assert.Contains(TicketSnippets.Parts(hit.Snippet!), p => p.Marked && p.Text == w.Note);
+
+        var bySeverity = await App.InDatabase(DemoWorld.Ids.Contoso, db => TicketQueue.Handle(new QueueQuery { Search = w.Title, Sort = QueueSort.Severity }, db));
+        Assert.Equal(ticket.Id, Assert.Single(bySeverity.Items).Id);
+        var byNumber = await App.InDatabase(DemoWorld.Ids.Contoso, db => TicketQueue.Handle(new QueueQuery { Search = ticket.Number }, db));
+        Assert.Equal(ticket.Id, Assert.Single(byNumber.Items).Id);
+    }
+
+    [Fact]
+    public async Task The_portal_searches_a_contacts_tickets_and_marks_nothing_as_markup()
+    {
+        var (ticket, w) = await Filed();
+        var contact = await App.CookieClientFor(Demo.AdatumIt);
+        var page = await contact.GetStringAsync($"/portal?q={Uri.EscapeDataString(w.Reply)}", Ct);
+        Assert.Contains($"<mark>{w.Reply}</mark>", page, StringComparison.Ordinal);
+        Assert.Contains(ticket.Id.ToString(), page, StringComparison.Ordinal);
+        var escaped = await contact.GetStringAsync($"/portal?q={Uri.EscapeDataString("postfach " + w.Description)}", Ct);
+        Assert.Contains("&lt;b&gt;", escaped, StringComparison.Ordinal);
+        Assert.Contains("<mark>Postfach</mark>", escaped, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>", escaped, StringComparison.Ordinal);
+        Assert.DoesNotContain(ticket.Id.ToString(), await contact.GetStringAsync($"/portal?q={Uri.EscapeDataString(w.Note)}", Ct), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The migration indexes the tickets a database already has (the demo world of an installation before it).</summary>
+public sealed class TicketSearchMigrationTests
+{
+    [Fact]
+    public async Task Tickets_written_before_the_migration_are_found_after_it()
+    {
+        var connection = await TestDatabase.CreateEmptyAsync();
+        PartnerDeskDb db = TestDatabase.IsPostgres
+            ? new PostgresDb(new DbContextOptionsBuilder<PostgresDb>().UseNpgsql(connection, n => n.MigrationsHistoryTable("__ef_migrations")).Options)
+            : new SqliteDb(new DbContextOptionsBuilder<SqliteDb>().UseSqlite(connection, s => s.MigrationsHistoryTable("__ef_migrations")).Options);
+        await using (db)
+        {
+            var migrator = db.GetService<IMigrator>();
+            var before = db.Database.GetMigrations().TakeWhile(m => !m.EndsWith("_TicketSearch", StringComparison.Ordinal)).Last();
+            await migrator.MigrateAsync(before, TestContext.Current.CancellationToken);
+            await DemoWorld.Seed(db, new PasswordHasher<UserAccount>(), TestDatabase.DemoPassword, TimeProvider.System);
+            var outlook = await db.Set<Ticket>().IgnoreQueryFilters().SingleAsync(t => t.Title.StartsWith("Outlook cannot send"), TestContext.Current.CancellationToken);
+            db.Set<TicketMessage>().Add(TicketMessages.SystemNote(outlook.OrganisationId, outlook.CustomerId, outlook.Id, "PartnerDesk", "Seen before: Exchange queue backlog", DateTimeOffset.UtcNow));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+
+            await migrator.MigrateAsync(cancellationToken: TestContext.Current.CancellationToken);
+            var caller = new Caller();
+            caller.ActAsSystem(DemoWorld.Ids.Contoso);
+            db.For(caller, TimeProvider.System);
+            db.ChangeTracker.Clear();
+            foreach (var q in new[] { "0x800CCC0F", "munich outbox", "backlog" })
+            {
+                var found = (await ListTickets.Handle(new ListTicketsQuery(Q: q), db, TestContext.Current.CancellationToken)).Value!;
+                Assert.True(found.Items.Count == 1 && found.Items[0].Id == outlook.Id, $"'{q}' found {found.Items.Count} tickets");
+            }
+
+            // Another organisation's demo ticket is there too, and only for it.
+            Assert.Empty((await ListTickets.Handle(new ListTicketsQuery(Q: "AADSTS53003"), db, TestContext.Current.CancellationToken)).Value!.Items);
+        }
+    }
+}
+
+/// <summary>The words of a search and the snippet (pure).</summary>
+public sealed class SearchWordsTests
+{
+    [Fact]
+    public void Words_are_letters_and_digits_folded_and_quoted_by_the_code_never_by_the_caller()
+    {
+        var words = SearchWords.Of("Postfä \"O365\" (NEAR) AND* -ß x'--");
+        Assert.Equal(["postfa", "o365", "near", "and", "ß", "x"], words.Words);
+        Assert.Equal("\"postfa\"* AND \"o365\"* AND \"near\"* AND \"and\"* AND \"ß\" AND \"x\"", words.Fts5Match(publicOnly: false));
+        Assert.StartsWith("{PublicText} : (", words.Fts5Match(publicOnly: true), StringComparison.Ordinal);
+        Assert.Equal("'postfa':* & 'o365':* & 'near':* & 'and':* & 'ß' & 'x'", words.TsQuery());
+        Assert.True(SearchWords.Of("*()\"-").IsEmpty);
+        Assert.Equal(SearchWords.MaxWords, SearchWords.Of(string.Join(' ', Enumerable.Range(0, 30).Select(i => "w" + i))).Words.Count);
+        Assert.Equal(SearchWords.FoldFrom.Length, SearchWords.FoldTo.Length);
+        Assert.Equal("eaouaeiouc", SearchWords.Fold("ÉÄÖÜàéíóúç"));
+    }
+
+    [Fact]
+    public void A_snippet_cuts_around_the_first_match_and_marks_every_match_in_it()
+    {
+        var text = new string('x', 10) + " " + string.Join(' ', Enumerable.Repeat("filler", 20)) + " Die Postfächer sind voll <script>alert(1)</script> postfach " + string.Join(' ', Enumerable.Repeat("tail", 60));
+        var snippet = TicketSnippets.Of(text, SearchWords.Of("postfä"))!;
+        Assert.StartsWith("…", snippet.Text, StringComparison.Ordinal);
+        Assert.EndsWith("…", snippet.Text, StringComparison.Ordinal);
+        Assert.True(snippet.Text.Length <= TicketSnippets.Length + 2);
+        Assert.Equal(["Postfächer", "postfach"], snippet.Marks.Select(m => snippet.Text.Substring(m.Start, m.Length)));
+        var parts = TicketSnippets.Parts(snippet).ToList();
+        Assert.Equal(snippet.Text, string.Concat(parts.Select(p => p.Text)));
+        Assert.Equal(2, parts.Count(p => p.Marked));
+        Assert.Null(TicketSnippets.Of("nothing here", SearchWords.Of("postfä")));
+    }
+}
