@@ -208,6 +208,37 @@ public sealed class TicketSearchTests(AppFixture fixture) : IClassFixture<AppFix
     }
 
     [Fact]
+    public async Task A_match_the_filters_keep_among_thousands_they_leave_out_is_found_by_walking_the_filtered_tickets()
+    {
+        // More newer matches of another customer than the index's rounds read: the filtered tickets are walked instead.
+        var (ticket, w) = await Filed();
+        var others = TicketSearch.MaxCandidates + TicketSearch.MaxBatch + 500;
+        await App.InDatabase(DemoWorld.Ids.Contoso, async db =>
+        {
+            var last = (await db.Database.SqlQuery<long>($"""UPDATE "TicketNumberCounters" SET "LastNumber" = "LastNumber" + {others} WHERE "OrganisationId" = {DemoWorld.Ids.Contoso} RETURNING "LastNumber" AS "Value" """)
+                .ToListAsync(Ct)).Single();
+            for (var i = 0; i < others; i++)
+            {
+                db.Add(new Ticket { OrganisationId = DemoWorld.Ids.Contoso, CustomerId = DemoWorld.Ids.Litware, Number = last - others + 1 + i, Title = $"Also {w.Title}", Description = "Another customer's ticket." });
+            }
+
+            return await db.SaveChangesAsync(Ct);
+        });
+
+        var contact = await App.ClientFor(Demo.AdatumIt);
+        var own = await Search(contact, w.Title, "&limit=5");
+        Assert.Equal([ticket.Id], own.Items.Select(t => t.Id));
+        Assert.Null(own.NextCursor);
+        var agent = await App.ClientFor(Demo.ContosoAdmin);
+        Assert.Equal([ticket.Id], (await Search(agent, w.Title, $"&customerId={DemoWorld.Ids.Adatum}&limit=5")).Items.Select(t => t.Id));
+        Assert.Equal([ticket.Id], (await Search(agent, w.Note, $"&customerId={DemoWorld.Ids.Adatum}&limit=5")).Items.Select(t => t.Id));
+        Assert.Empty((await Search(contact, w.Note, "&limit=5")).Items);
+        var newest = await Search(agent, w.Title, "&limit=3");
+        Assert.Equal(3, newest.Items.Count);
+        Assert.All(newest.Items, t => Assert.Equal(DemoWorld.Ids.Litware, t.CustomerId));
+    }
+
+    [Fact]
     public async Task The_console_queue_searches_the_same_way()
     {
         var (ticket, w) = await Filed();
@@ -288,6 +319,12 @@ public sealed class SearchWordsTests
         Assert.Equal("'postfa':* & 'o365':* & 'near':* & 'and':* & 'ß' & 'x'", words.TsQuery());
         Assert.True(SearchWords.Of("*()\"-").IsEmpty);
         Assert.Equal(SearchWords.MaxWords, SearchWords.Of(string.Join(' ', Enumerable.Range(0, 30).Select(i => "w" + i))).Words.Count);
+
+        // A word counts with its first 12 letters (the longest prefix SQLite's index holds), on both databases alike.
+        var cut = SearchWords.Of("Konfigurationsdatei");
+        Assert.Equal(["konfiguratio"], cut.Words);
+        Assert.True(cut.Finds("konfigurationen"));
+        Assert.False(cut.Finds("konfigurati"));
         Assert.Equal(SearchWords.FoldFrom.Length, SearchWords.FoldTo.Length);
         Assert.Equal("eaouaeiouc", SearchWords.Fold("ÉÄÖÜàéíóúç"));
     }

@@ -7,13 +7,18 @@ namespace PartnerDesk.Features.Tickets;
 /// <summary>
 /// The words of a search (pure): runs of letters and digits, lower case, the accents of Latin letters folded
 /// (ä → a, é → e; ß stays), at most <see cref="MaxWords"/>. Every word must be found in the ticket; a word of two
-/// letters or more also finds the words it begins ("postfä" finds "Postfächer"). Everything else in the text
+/// letters or more also finds the words it begins ("postfä" finds "Postfächer"); a longer word than
+/// <see cref="MaxLetters"/> letters counts with its first <see cref="MaxLetters"/> (SQLite indexes prefixes up to that
+/// length, so every prefix is one list to read, never a merge of every word it begins). Everything else in the text
 /// (quotes, *, -, parentheses, AND, NEAR) is a separator or a plain word: the database's query syntax is written
 /// here, from these words only, never from what the caller typed.
 /// </summary>
 public sealed class SearchWords
 {
     public const int MaxWords = 10;
+
+    /// <summary>The longest prefix SQLite's index holds (the migration's <c>prefix</c> list ends there).</summary>
+    public const int MaxLetters = 12;
 
     /// <summary>Folded as PostgreSQL's <c>ticket_search_words</c> does with translate() (the migration holds the same two strings).</summary>
     internal const string FoldFrom = "ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöùúûüýÿ";
@@ -31,7 +36,7 @@ public sealed class SearchWords
         text ??= "";
         foreach (var (start, length) in Spans(text))
         {
-            var word = Fold(text.AsSpan(start, length));
+            var word = Fold(text.AsSpan(start, Math.Min(length, MaxLetters)));
             if (!words.Contains(word, StringComparer.Ordinal))
             {
                 words.Add(word);
@@ -180,7 +185,7 @@ public static class TicketSearch
     /// <summary>The most candidates one round reads from the index (each is a parameter of the tickets' query).</summary>
     internal const int MaxBatch = 1000;
 
-    /// <summary>After this many candidates the filters evidently leave few of them: the rest in one query.</summary>
+    /// <summary>After this many candidates the filters evidently leave few of them: the filtered set is walked instead.</summary>
     internal const int MaxCandidates = 2000;
 
     /// <summary>
@@ -191,7 +196,7 @@ public static class TicketSearch
     /// LIMIT; PostgreSQL walks (organisation, number) or reads the GIN index, whichever it finds cheaper), then the
     /// ticket set's page among those numbers: isolation, a contact's own tickets and every filter apply there, never
     /// in the index. When the filters leave out some candidates the next round reads more (four times as many);
-    /// when they leave out nearly all, one query reads the rest of the matches as a set.
+    /// when they leave out nearly all, the filtered set is walked instead and the index asked about each of its tickets.
     /// </summary>
     public static async Task<List<TicketSummary>> NewestPage(IQueryable<Ticket> tickets, SearchWords words, PartnerDeskDb db, long? before, int skip, int take, CancellationToken ct)
     {
@@ -209,9 +214,7 @@ public static class TicketSearch
         {
             if (read >= MaxCandidates)
             {
-                var rest = index.Numbers(below);
-                found.AddRange(await tickets.Where(t => rest.Contains(t.Number)).OrderByDescending(t => t.Number)
-                    .Take(wanted - found.Count).ToSummaries().ToListAsync(ct));
+                found.AddRange(await WalkFiltered(tickets, index, below, wanted - found.Count, ct));
                 break;
             }
 
@@ -233,6 +236,43 @@ public static class TicketSearch
         }
 
         return found.Count > skip ? found.GetRange(skip, found.Count - skip) : [];
+    }
+
+    /// <summary>
+    /// The filters keep few of the index's matches (a small customer, a contact's own tickets): the filtered set's
+    /// numbers newest first, a batch at a time, and the index asked which of them it holds (one lookup each), so the
+    /// cost grows with the filtered set, not with every ticket the words find in the organisation.
+    /// </summary>
+    private static async Task<List<TicketSummary>> WalkFiltered(IQueryable<Ticket> tickets, SearchIndex index, long below, int wanted, CancellationToken ct)
+    {
+        var found = new List<TicketSummary>();
+        var batch = 250;
+        while (found.Count < wanted)
+        {
+            var from = below;
+            var numbers = await tickets.Where(t => t.Number < from).OrderByDescending(t => t.Number).Select(t => t.Number).Take(batch).ToListAsync(ct);
+            if (numbers.Count == 0)
+            {
+                break;
+            }
+
+            var matching = await index.Among(numbers).ToListAsync(ct);
+            if (matching.Count > 0)
+            {
+                found.AddRange(await tickets.Where(t => matching.Contains(t.Number)).OrderByDescending(t => t.Number)
+                    .Take(wanted - found.Count).ToSummaries().ToListAsync(ct));
+            }
+
+            if (numbers.Count < batch)
+            {
+                break;
+            }
+
+            below = numbers[^1];
+            batch = Math.Min(batch * 4, MaxBatch);
+        }
+
+        return found;
     }
 
     /// <summary>
@@ -262,10 +302,14 @@ public static class TicketSearch
         // {0} the organisation, {1} the cursor (a number), {2} the tsquery; a contact reads the public text only.
         private const string PostgresPublic = """SELECT "Number" AS "Value" FROM "TicketSearch" WHERE "OrganisationId" = {0} AND "Number" < {1} AND "PublicText" @@ to_tsquery('simple', {2})""";
         private const string PostgresAll = """SELECT "Number" AS "Value" FROM "TicketSearch" WHERE "OrganisationId" = {0} AND "Number" < {1} AND "AllText" @@ to_tsquery('simple', {2})""";
+        private const string PostgresPublicAmong = """SELECT "Number" AS "Value" FROM "TicketSearch" WHERE "OrganisationId" = {0} AND "Number" = ANY({1}) AND "PublicText" @@ to_tsquery('simple', {2})""";
+        private const string PostgresAllAmong = """SELECT "Number" AS "Value" FROM "TicketSearch" WHERE "OrganisationId" = {0} AND "Number" = ANY({1}) AND "AllText" @@ to_tsquery('simple', {2})""";
         private const string NewestFirst = """ ORDER BY "Number" DESC LIMIT {3}""";
 
         // {0} the organisation's lowest row id, {1} the FTS5 query (the column filter in it for a contact), {2} the row id of the cursor.
         private const string Sqlite = """SELECT rowid - {0} AS "Value" FROM "TicketSearchTexts" WHERE "TicketSearchTexts" MATCH {1} AND rowid > {0} AND rowid < {2}""";
+
+        private const string SqliteAmong = """SELECT rowid - {0} AS "Value" FROM "TicketSearchTexts" WHERE "TicketSearchTexts" MATCH {1} AND rowid IN (SELECT {0} + "value" FROM json_each({2}))""";
 
         private SearchIndex(PartnerDeskDb db, bool postgres, object organisation, string query, bool publicOnly)
         {
@@ -304,6 +348,19 @@ public static class TicketSearch
         public IQueryable<long> Numbers(long below) => postgres
             ? db.Database.SqlQueryRaw<long>(publicOnly ? PostgresPublic : PostgresAll, organisation, below, query)
             : db.Database.SqlQueryRaw<long>(Sqlite, organisation, query, Top(below));
+
+        /// <summary>Which of these numbers the index finds (each one lookup: SQLite by row id, PostgreSQL by (organisation, number)).</summary>
+        public IQueryable<long> Among(List<long> numbers)
+        {
+            if (postgres)
+            {
+                return db.Database.SqlQueryRaw<long>(publicOnly ? PostgresPublicAmong : PostgresAllAmong, organisation, numbers.ToArray(), query);
+            }
+
+
+            // The numbers as one JSON array parameter: one statement text whatever their count, as EF does for Contains.
+            return db.Database.SqlQueryRaw<long>(SqliteAmong, organisation, query, System.Text.Json.JsonSerializer.Serialize(numbers));
+        }
 
         /// <summary>SQLite: the row id below which the organisation's tickets under a number lie.</summary>
         private long Top(long below) => (long)organisation + Math.Min(below, 1L << NumberBits);
