@@ -186,7 +186,7 @@ public static class TicketSearch
     internal const int MaxBatch = 1000;
 
     /// <summary>After this many candidates the filters evidently leave few of them: the filtered set is walked instead.</summary>
-    internal const int MaxCandidates = 2000;
+    internal const int MaxCandidates = 250;
 
     /// <summary>
     /// A page of the tickets the words find, newest first, from below <paramref name="before"/> (the list's cursor):
