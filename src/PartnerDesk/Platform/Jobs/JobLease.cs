@@ -63,6 +63,17 @@ public static class JobLeases
         }
     }
 
+    /// <summary>
+    /// Hands back every lease this instance holds (it is stopping, its jobs have ended): another instance takes each
+    /// at its next round instead of waiting for it to expire. Long ago rather than now: another machine's clock may be behind.
+    /// </summary>
+    public static Task<int> ReleaseHeld(PartnerDeskDb db, CancellationToken ct)
+    {
+        var holder = ThisInstance;
+        var expired = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        return db.JobLeases.Where(l => l.Holder == holder).ExecuteUpdateAsync(s => s.SetProperty(l => l.ExpiresAt, expired), ct);
+    }
+
     /// <summary>For a job that works through the organisations in turn: takes its lease and lists them; null while another instance holds it.</summary>
     public static async Task<List<Guid>?> TakeForOrganisations(IServiceScopeFactory scopes, string job, TimeSpan lease, TimeProvider clock, CancellationToken ct)
     {
