@@ -22,8 +22,9 @@ public sealed class InstanceBus(IEnumerable<InstanceBusTopic> topics, IServicePr
     private readonly ConcurrentDictionary<string, Action<string>> handlers = new(StringComparer.Ordinal);
     private readonly string? connectionString = configuration["PartnerDesk:Redis"] is { Length: > 0 } redis ? redis : null;
     private readonly RedisChannel channel = RedisChannel.Literal("partnerdesk:bus");
+    private readonly CancellationTokenSource stopping = new();
     private ConnectionMultiplexer? redis;
-    private int down;
+    private volatile bool up;
 
     /// <summary>This instance on the bus: its own messages come back to it and are ignored.</summary>
     public string Instance { get; } = Guid.NewGuid().ToString("N");
@@ -31,8 +32,8 @@ public sealed class InstanceBus(IEnumerable<InstanceBusTopic> topics, IServicePr
     /// <summary>Whether Redis is configured (several instances may be running).</summary>
     public bool Configured => connectionString is not null;
 
-    /// <summary>Whether the other instances can be reached right now.</summary>
-    public bool Connected => redis?.IsConnected ?? false;
+    /// <summary>Whether the other instances can be reached (Redis answered, and has for a few seconds after an outage).</summary>
+    public bool Connected => redis is not null && up;
 
     /// <summary>Tells the other instances; returns at once, whatever becomes of it.</summary>
     public void Publish(string topic, string message)
@@ -70,47 +71,70 @@ public sealed class InstanceBus(IEnumerable<InstanceBusTopic> topics, IServicePr
 
     private async Task Connect(ConfigurationOptions options)
     {
+        ConnectionMultiplexer connection;
         try
         {
-            var connection = await ConnectionMultiplexer.ConnectAsync(options);
-            connection.ConnectionFailed += (_, e) => Lost(e);
-            connection.ConnectionRestored += (_, e) => Restored(e);
+            connection = await ConnectionMultiplexer.ConnectAsync(options);
             // Subscriptions are kept by the connection and made again after each reconnect.
             await connection.GetSubscriber().SubscribeAsync(channel, (_, message) => Heard(message));
             redis = connection;
-            if (!connection.IsConnected)
-            {
-                Lost(null);
-            }
         }
         catch (Exception e)
         {
             // The connection itself could not be set up (a malformed setting): one instance keeps working alone.
             log.LogWarning(e, "Redis ({Redis}) could not be used; this instance works alone: consoles see other instances' tickets at their next reload.", Describe(options));
-        }
-    }
-
-    private void Lost(ConnectionFailedEventArgs? e)
-    {
-        if (Interlocked.Exchange(ref down, 1) == 0)
-        {
-            log.LogWarning("Redis is unreachable ({Failure}); this instance keeps serving, live updates from other instances resume when it is back.",
-                e?.FailureType.ToString() ?? "not connected at start");
-        }
-    }
-
-    private void Restored(ConnectionFailedEventArgs e)
-    {
-        if (e.ConnectionType != ConnectionType.Subscription || Interlocked.Exchange(ref down, 0) == 0)
-        {
             return;
         }
 
-        log.LogInformation("Redis is reachable again; live updates from other instances resume.");
-        // What was said meanwhile is lost: every topic forgets what it keeps.
-        foreach (var topic in byTopic.Keys)
+        await Watch(connection);
+    }
+
+    /// <summary>
+    /// Tells of an outage once, and of the way back once: the connection's own events come per connection and per
+    /// attempt and can flap while a server restarts, so the state is read every second and counts as back only
+    /// after it has held for a few seconds.
+    /// </summary>
+    private async Task Watch(ConnectionMultiplexer connection)
+    {
+        up = true;
+        var upFor = 0;
+        if (!connection.IsConnected)
         {
-            Deliver(topic, Everything);
+            up = false;
+            log.LogWarning("Redis ({Redis}) is unreachable at start; this instance serves alone until it answers.", Describe(connection));
+        }
+
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping.Token))
+            {
+                var connected = connection.IsConnected;
+                if (up && !connected)
+                {
+                    up = false;
+                    upFor = 0;
+                    log.LogWarning("Redis is unreachable; this instance keeps serving, live updates from other instances resume when it is back.");
+                }
+                else if (!up)
+                {
+                    upFor = connected ? upFor + 1 : 0;
+                    if (upFor >= 3)
+                    {
+                        up = true;
+                        log.LogInformation("Redis is reachable again; live updates from other instances resume.");
+                        // What was said meanwhile is lost: every topic forgets what it keeps, open consoles reload.
+                        foreach (var topic in byTopic.Keys)
+                        {
+                            Deliver(topic, Everything);
+                        }
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
         }
     }
 
@@ -150,8 +174,11 @@ public sealed class InstanceBus(IEnumerable<InstanceBusTopic> topics, IServicePr
 
     private static string Describe(ConfigurationOptions options) => string.Join(",", options.EndPoints.Select(e => e.ToString()));
 
+    private static string Describe(ConnectionMultiplexer connection) => string.Join(",", connection.GetEndPoints().Select(e => e.ToString()));
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await stopping.CancelAsync();
         if (redis is { } connection)
         {
             redis = null;
@@ -161,6 +188,7 @@ public sealed class InstanceBus(IEnumerable<InstanceBusTopic> topics, IServicePr
 
     public async ValueTask DisposeAsync()
     {
+        stopping.Dispose();
         if (redis is { } connection)
         {
             redis = null;
