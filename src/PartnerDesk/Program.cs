@@ -30,6 +30,7 @@ var app = builder.Build();
 await app.MigrateDatabase();
 await app.FillEmptyDatabase();
 
+app.UseDraining("/health/ready");
 app.UsePartnerDeskWebSecurity(options);
 app.UseExceptionHandler();
 app.UseStatusCodePages();

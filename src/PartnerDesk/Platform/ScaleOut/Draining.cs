@@ -10,9 +10,9 @@ namespace PartnerDesk.Platform.ScaleOut;
 /// a few seconds behind a balancer that probes) it keeps serving while that is noticed; then the server stops
 /// taking connections and finishes the requests under way (HostOptions.ShutdownTimeout, 30 s by default), the jobs
 /// end their round, and last the instance hands back its job leases so that another takes each over at once instead
-/// of after the lease's expiry.
+/// of after the lease's expiry (not the long "done until" ones, see <see cref="JobLeases.ReleaseHeld"/>).
 /// </summary>
-public sealed class Draining(IHostApplicationLifetime lifetime, IServiceScopeFactory scopes, IConfiguration configuration, ILogger<Draining> log)
+public sealed class Draining(IHostApplicationLifetime lifetime, IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider clock, ILogger<Draining> log)
     : IHostedLifecycleService
 {
     public bool Stopping => lifetime.ApplicationStopping.IsCancellationRequested;
@@ -38,8 +38,10 @@ public sealed class Draining(IHostApplicationLifetime lifetime, IServiceScopeFac
     {
         try
         {
+            // Its own bound, not the shutdown's token: a slow stop may have used that up, and this is one short UPDATE.
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await using var scope = scopes.CreateAsyncScope();
-            var released = await JobLeases.ReleaseHeld(scope.ServiceProvider.GetRequiredService<PartnerDeskDb>(), cancellationToken);
+            var released = await JobLeases.ReleaseHeld(scope.ServiceProvider.GetRequiredService<PartnerDeskDb>(), clock, bound.Token);
             if (released > 0)
             {
                 log.LogInformation("Handed back {Count} job leases for another instance to take.", released);
@@ -48,7 +50,7 @@ public sealed class Draining(IHostApplicationLifetime lifetime, IServiceScopeFac
         catch (Exception e)
         {
             // They expire on their own; stopping must not fail for it.
-            log.LogInformation(e, "The job leases could not be handed back; they expire on their own.");
+            log.LogWarning(e, "The job leases could not be handed back; they expire on their own.");
         }
     }
 
@@ -59,13 +61,6 @@ public sealed class Draining(IHostApplicationLifetime lifetime, IServiceScopeFac
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-/// <summary>Not ready while stopping: the proxy takes this instance out before it goes.</summary>
-internal sealed class DrainingHealthCheck(Draining draining) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(draining.Stopping ? HealthCheckResult.Unhealthy("Stopping.") : HealthCheckResult.Healthy());
 }
 
 /// <summary>
@@ -90,9 +85,26 @@ public static class ScaleOutSetup
         services.AddInstanceBus();
         services.AddSingleton<Draining>();
         services.AddHostedService(sp => sp.GetRequiredService<Draining>());
-        services.AddHealthChecks()
-            .AddCheck<DrainingHealthCheck>("draining", tags: [ReadyTag])
-            .AddCheck<InstanceBusHealthCheck>("redis", tags: [ReadyTag]);
+        services.AddHealthChecks().AddCheck<InstanceBusHealthCheck>("redis", tags: [ReadyTag]);
+        // The health check service logs every probe's degraded result as a warning: with a proxy probing every few
+        // seconds, Redis away would be a storm. Unhealthy (the database) stays an error; the bus warns once itself.
+        services.AddLogging(l => l.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Error));
         return services;
+    }
+
+    /// <summary>
+    /// Readiness answers 503 "Stopping" while the instance drains, before the health checks run (they would log each
+    /// probe as a failure): the proxy takes the instance out before it goes.
+    /// </summary>
+    public static WebApplication UseDraining(this WebApplication app, string readyPath)
+    {
+        var draining = app.Services.GetRequiredService<Draining>();
+        app.UseWhen(http => draining.Stopping && http.Request.Path == readyPath, stopping => stopping.Run(async http =>
+        {
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            http.Response.ContentType = "text/plain";
+            await http.Response.WriteAsync("Stopping");
+        }));
+        return app;
     }
 }

@@ -75,6 +75,9 @@ public sealed class InstanceBus(IEnumerable<InstanceBusTopic> topics, IServicePr
         try
         {
             connection = await ConnectionMultiplexer.ConnectAsync(options);
+            // The client's own events, per connection and attempt, for whoever looks closer (the watcher below warns).
+            connection.ConnectionFailed += (_, e) => log.LogDebug(e.Exception, "Redis connection {Type} to {EndPoint} failed: {Failure}.", e.ConnectionType, e.EndPoint, e.FailureType);
+            connection.ConnectionRestored += (_, e) => log.LogDebug("Redis connection {Type} to {EndPoint} restored.", e.ConnectionType, e.EndPoint);
             // Subscriptions are kept by the connection and made again after each reconnect.
             await connection.GetSubscriber().SubscribeAsync(channel, (_, message) => Heard(message));
             redis = connection;
