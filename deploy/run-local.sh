@@ -8,7 +8,8 @@
 #
 # Settings (environment): PD_INSTANCES (2), PD_PORT (8080, nginx), PD_FIRST_PORT (5101, the instances),
 # PD_POSTGRES (a connection string; else a throwaway server in the run directory), PD_REDIS_PORT (6390),
-# PD_CONFIGURATION (Debug), PD_RUN_DIR (/tmp/partnerdesk-run), PD_DEMO_PASSWORD (Demo-Password-2026!).
+# PD_CONFIGURATION (Debug), PD_APP (a published PartnerDesk.dll, run as Production: for benchmarks),
+# PD_RUN_DIR (/tmp/partnerdesk-run), PD_DEMO_PASSWORD (Demo-Password-2026!).
 # The instances run in demo mode against PartnerDesk.Simulator (started once, for all of them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,15 +22,21 @@ REDIS_PORT=${PD_REDIS_PORT:-6390}
 SIM_PORT=${PD_SIMULATOR_PORT:-5080}
 CONFIGURATION=${PD_CONFIGURATION:-Debug}
 DEMO_PASSWORD=${PD_DEMO_PASSWORD:-Demo-Password-2026!}
-APP="$ROOT/src/PartnerDesk/bin/$CONFIGURATION/net10.0/PartnerDesk.dll"
+# A build (dotnet build) serves the framework's scripts from its static web assets manifest, which ASP.NET Core reads
+# in Development only; a published app (PD_APP=…/publish/PartnerDesk.dll) has them in its wwwroot and runs as Production.
+APP=${PD_APP:-"$ROOT/src/PartnerDesk/bin/$CONFIGURATION/net10.0/PartnerDesk.dll"}
+if [ -n "${PD_APP:-}" ]; then APP_DIR=$(dirname "$APP"); ENVIRONMENT=${PD_ENVIRONMENT:-Production}
+else APP_DIR="$ROOT/src/PartnerDesk"; ENVIRONMENT=${PD_ENVIRONMENT:-Development}; fi
 SIM="$ROOT/src/PartnerDesk.Simulator/bin/$CONFIGURATION/net10.0/PartnerDesk.Simulator.dll"
 
 log() { printf '== %s\n' "$*"; }
 as_postgres() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
 
-wait_ready() { # url, what
+wait_ready() { # url, what[, any: any HTTP answer will do]
   for _ in $(seq 1 240); do
-    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
+    if [ "${3:-}" = any ]; then
+      [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null)" != 000 ] && return 0
+    elif curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
     sleep 0.5
   done
   echo "$2 did not become ready ($1); see $RUN/*.log" >&2
@@ -66,12 +73,12 @@ start() {
   nohup dotnet "$SIM" --urls "http://127.0.0.1:$SIM_PORT" --scenario "$ROOT/src/PartnerDesk/bin/$CONFIGURATION/net10.0/scenarios/demo.json" \
     >"$RUN/simulator.log" 2>&1 &
   echo $! >"$RUN/simulator.pid"
-  wait_ready "http://127.0.0.1:$SIM_PORT/" "the simulator" || true
+  wait_ready "http://127.0.0.1:$SIM_PORT/" "the simulator" any
 
   local i port
   for i in $(seq 1 "$INSTANCES"); do
     port=$((FIRST_PORT + i - 1))
-    ASPNETCORE_ENVIRONMENT=Production \
+    ASPNETCORE_ENVIRONMENT=$ENVIRONMENT \
     ASPNETCORE_FORWARDEDHEADERS_ENABLED=true \
     PartnerDesk__Database=Postgres \
     ConnectionStrings__PartnerDesk="$postgres" \
@@ -84,7 +91,7 @@ start() {
     PartnerDesk__Microsoft__GraphBaseUrl="http://127.0.0.1:$SIM_PORT/v1.0" \
     PartnerDesk__Microsoft__LoginBaseUrl="http://127.0.0.1:$SIM_PORT/" \
     PartnerDesk__Microsoft__PartnerCenterBaseUrl="http://127.0.0.1:$SIM_PORT/" \
-    nohup dotnet "$APP" --urls "http://127.0.0.1:$port" >"$RUN/instance$i.log" 2>&1 &
+    nohup dotnet "$APP" --urls "http://127.0.0.1:$port" --contentRoot "$APP_DIR" >"$RUN/instance$i.log" 2>&1 &
     echo $! >"$RUN/instance$i.pid"
     # The first instance migrates and, on an empty database, seeds the demo world: the others start after it.
     if [ "$i" = 1 ]; then wait_ready "http://127.0.0.1:$port/health/ready" "instance 1"; fi
