@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of PartnerDesk on a fresh machine that has the .NET SDK:
-# installs what the tests need (Debian: postgresql, chromium, postfix and dovecot), starts a throwaway PostgreSQL
-# on a free loopback port (the tests start their own Postfix and Dovecot through tools/mailservers.sh), runs the format check, the whole suite on SQLite and on PostgreSQL (browser tests
+# installs what the tests need (Debian: postgresql, chromium, postfix and dovecot, redis-server), starts a throwaway PostgreSQL
+# on a free loopback port (the tests start their own Postfix and Dovecot through tools/mailservers.sh, and their own
+# redis-server for the two-instance tests, which run on PostgreSQL only), runs the format check, the whole suite on SQLite and on PostgreSQL (browser tests
 # included), stops what it started (also on failure) and ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -16,6 +17,7 @@ PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 missing=()
 [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
 { [ -x /usr/sbin/postfix ] && [ -x /usr/sbin/dovecot ] && [ -d /usr/lib/dovecot/modules ] && [ -x /usr/lib/dovecot/lmtp ]; } || missing+=(postfix dovecot-imapd dovecot-lmtpd)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"

@@ -18,6 +18,7 @@ using PartnerDesk.Features.Tickets;
 using PartnerDesk.Features.Webhooks;
 using PartnerDesk.Features.Workspace;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.ScaleOut;
 
 namespace PartnerDesk;
 
@@ -53,6 +54,8 @@ public static class Composition
             typeof(MailNotifier),     // 5. the customer's mail: after 1–4, which may add the messages it tells of
             typeof(WebhookRecorder),  // 6. integrations' events, in the save's transaction: after 1–5, so they carry the SLA and what the steps added
             typeof(TicketFeed));      // 7. after the commit: open consoles reload, and the filed-tickets metric counts
+        // With several instances (Redis), a change made on another instance reaches this one's consoles too.
+        services.HearOtherInstances<TicketFeed>(TicketFeed.Topic, (feed, change) => feed.Heard(change));
         return services;
     }
 

@@ -8,6 +8,7 @@ using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Outbound;
+using PartnerDesk.Platform.ScaleOut;
 
 var builder = WebApplication.CreateBuilder(args);
 var options = builder.Configuration.GetSection(PartnerDeskOptions.Section).Get<PartnerDeskOptions>() ?? new();
@@ -23,11 +24,13 @@ await builder.AddPartnerDeskMicrosoft(options.DemoMode ?? builder.Environment.Is
 builder.Services.AddPartnerDeskOutbound(builder.Configuration, options.DemoMode ?? builder.Environment.IsDevelopment());
 builder.Services.AddPartnerDeskFeatures(builder.Configuration);
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.Tag]);
+builder.Services.AddPartnerDeskScaleOut(); // several instances: Redis between them, an orderly stop (docs/deployment.md)
 
 var app = builder.Build();
 await app.MigrateDatabase();
 await app.FillEmptyDatabase();
 
+app.UseDraining("/health/ready");
 app.UsePartnerDeskWebSecurity(options);
 app.UseExceptionHandler();
 app.UseStatusCodePages();

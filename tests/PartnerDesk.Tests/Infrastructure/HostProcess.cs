@@ -28,6 +28,11 @@ public sealed class HostProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The operating system's id of the host (lease holders carry it).</summary>
+    public int ProcessId => process.Id;
+
+    public bool HasExited => process.HasExited;
+
     /// <summary>What the host wrote, for a failing test's message.</summary>
     public string Output
     {
@@ -111,6 +116,17 @@ public sealed class HostProcess : IAsyncDisposable
     {
         process.Kill(entireProcessTree: true);
         process.WaitForExit();
+    }
+
+    /// <summary>SIGTERM, as an orchestrator or systemd stops it: the host stops in order; waits until it has.</summary>
+    public async Task Terminate()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
     }
 
     public async ValueTask DisposeAsync()

@@ -46,6 +46,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var hook = new ReceivedHook(await reader.ReadToEndAsync(), http.Request.Headers["X-PartnerDesk-Signature"], http.Request.Headers["X-PartnerDesk-Event"]);
             receiver.all.Enqueue(hook);
             await receiver.arrivals.Writer.WriteAsync(hook);
+            if (receiver.Hold is { } hold)
+            {
+                await hold.Task.WaitAsync(http.RequestAborted);
+            }
+
             return Results.StatusCode(receiver.answers.TryDequeue(out var status) ? status : 200);
         });
         await app.StartAsync();
@@ -62,6 +67,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
             answers.Enqueue(status);
         }
     }
+
+    /// <summary>While set, a POST is recorded but not answered until it completes (a sender that dies mid-call).</summary>
+    public TaskCompletionSource? Hold { get; set; }
 
     /// <summary>Every POST so far, in the order they came.</summary>
     public IReadOnlyList<ReceivedHook> All => [.. all];

@@ -87,9 +87,14 @@ public sealed class MailNotifier(OutboundMailboxes mailboxes, TimeProvider clock
         OutboxMessage.New(organisationId, Kind, notice, notice.TicketId ?? notice.ContactId, now);
 }
 
-/// <summary>Which organisations can send mail (have an enabled mailbox): asked on saves that would write mail, so cached for a minute.</summary>
-public sealed class OutboundMailboxes(TimeProvider clock)
+/// <summary>
+/// Which organisations can send mail (have an enabled mailbox): asked on saves that would write mail, so cached for a
+/// minute; a change is forgotten at once here and, through Redis, on the other instances.
+/// </summary>
+public sealed class OutboundMailboxes(TimeProvider clock, Platform.ScaleOut.InstanceBus bus)
 {
+    public const string Topic = "outbound-mailboxes";
+
     private readonly ConcurrentDictionary<Guid, (bool Has, DateTimeOffset At)> known = new();
 
     public async ValueTask<bool> Has(PartnerDeskDb db, Guid organisationId, CancellationToken ct)
@@ -105,5 +110,22 @@ public sealed class OutboundMailboxes(TimeProvider clock)
         return has;
     }
 
-    public void Forget(Guid organisationId) => known.TryRemove(organisationId, out _);
+    public void Forget(Guid organisationId)
+    {
+        known.TryRemove(organisationId, out _);
+        bus.Publish(Topic, organisationId.ToString("N"));
+    }
+
+    /// <summary>Another instance's change ("*": perhaps several).</summary>
+    public void ForgetHere(string what)
+    {
+        if (Guid.TryParse(what, out var organisationId))
+        {
+            known.TryRemove(organisationId, out _);
+        }
+        else
+        {
+            known.Clear();
+        }
+    }
 }

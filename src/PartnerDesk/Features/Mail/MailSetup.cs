@@ -1,5 +1,6 @@
 using PartnerDesk.Platform;
 using PartnerDesk.Platform.Outbox;
+using PartnerDesk.Platform.ScaleOut;
 
 namespace PartnerDesk.Features.Mail;
 
@@ -11,6 +12,7 @@ public static class MailSetup
         services.Configure<MailOptions>(configuration.GetSection(MailOptions.Section));
         services.AddSingleton<MailConnections>();
         services.AddSingleton<OutboundMailboxes>();
+        services.HearOtherInstances<OutboundMailboxes>(OutboundMailboxes.Topic, (m, what) => m.ForgetHere(what));
         services.AddSingleton<SendMailHandler>();
         services.AddSingleton<IOutboxHandler>(sp => sp.GetRequiredService<SendMailHandler>());
         services.AddSingleton<IOutboxHandler, ProviderEscalationMailHandler>();

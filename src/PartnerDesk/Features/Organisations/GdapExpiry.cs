@@ -8,6 +8,7 @@ using PartnerDesk.MicrosoftApis;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Jobs;
+using PartnerDesk.Platform.ScaleOut;
 using PartnerDesk.Platform.Tenancy;
 
 namespace PartnerDesk.Features.Organisations;
@@ -205,10 +206,12 @@ public static class OrganisationsSetup
         services.AddSingleton<PartnerCenterConnections>();
         services.AddHttpClient(nameof(PartnerCenterTokens), http => http.Timeout = TimeSpan.FromSeconds(60));
         services.AddSingleton<PartnerCenterTokens>();
+        services.HearOtherInstances<PartnerCenterTokens>(PartnerCenterTokens.Topic, (t, what) => t.ForgetHere(what));
         services.AddSingleton<IPartnerCenterTokens>(sp => sp.GetRequiredService<PartnerCenterTokens>());
         services.AddPartnerCenterConsent();
         services.AddMemoryCache();
         services.AddSingleton<PortalBrands>();
+        services.HearOtherInstances<PortalBrands>(PortalBrands.Topic, (b, what) => b.ForgetHere(what));
         services.AddSingleton<Platform.Ui.IPortalBrands>(sp => sp.GetRequiredService<PortalBrands>());
         services.AddHostedService<CustomerImportJob>();
         return services;

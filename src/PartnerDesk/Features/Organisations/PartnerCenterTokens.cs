@@ -13,9 +13,14 @@ namespace PartnerDesk.Features.Organisations;
 /// before it expires, and the refresh token Entra ID hands back in its place stored at once. Plain OAuth 2.0
 /// instead of MSAL, because MSAL keeps rotated refresh tokens to itself.
 /// </summary>
-public sealed class PartnerCenterTokens(IHttpClientFactory clients, PartnerCenterConnections connections, IOptions<MicrosoftOptions> microsoft, TimeProvider clock, ILogger<PartnerCenterTokens> log)
+public sealed class PartnerCenterTokens(
+    IHttpClientFactory clients, PartnerCenterConnections connections, IOptions<MicrosoftOptions> microsoft, TimeProvider clock, ILogger<PartnerCenterTokens> log,
+    Platform.ScaleOut.InstanceBus bus)
     : IPartnerCenterTokens
 {
+    /// <summary>A disconnect on one instance must stop the others' use of the token they keep, not an hour later.</summary>
+    public const string Topic = "partner-center-tokens";
+
     private static readonly TimeSpan Margin = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<Guid, (string Token, DateTimeOffset Until)> cache = new();
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> gates = new();
@@ -73,8 +78,29 @@ public sealed class PartnerCenterTokens(IHttpClientFactory clients, PartnerCente
         }
     }
 
-    /// <summary>The grant changed (connected, disconnected): the next call redeems the stored one.</summary>
+    /// <summary>The grant changed (connected, disconnected): the next call redeems the stored one, on every instance.</summary>
     public void Forget(Guid organisationId)
+    {
+        ForgetHere(organisationId);
+        bus.Publish(Topic, organisationId.ToString("N"));
+    }
+
+    /// <summary>Another instance's change ("*": perhaps several missed while Redis was away: every token goes).</summary>
+    public void ForgetHere(string what)
+    {
+        if (Guid.TryParse(what, out var organisationId))
+        {
+            ForgetHere(organisationId);
+            return;
+        }
+
+        foreach (var known in cache.Keys)
+        {
+            ForgetHere(known);
+        }
+    }
+
+    private void ForgetHere(Guid organisationId)
     {
         generations.AddOrUpdate(organisationId, 1, (_, g) => g + 1);
         cache.TryRemove(organisationId, out _);

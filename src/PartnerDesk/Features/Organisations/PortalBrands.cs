@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.ScaleOut;
 using PartnerDesk.Platform.Tenancy;
 using PartnerDesk.Platform.Ui;
 
@@ -8,10 +9,13 @@ namespace PartnerDesk.Features.Organisations;
 
 /// <summary>
 /// The brand of the organisation a customer's contact belongs to: every portal page shows it, so it is read
-/// once a minute per organisation (a change of brand reaches open portals within that minute).
+/// once a minute per organisation (a change of brand reaches open portals within that minute; new pages at once,
+/// on every instance that hears of it through Redis).
 /// </summary>
-public sealed class PortalBrands(IServiceScopeFactory scopes, IMemoryCache cache) : IPortalBrands
+public sealed class PortalBrands(IServiceScopeFactory scopes, IMemoryCache cache, InstanceBus bus) : IPortalBrands
 {
+    public const string Topic = "portal-brands";
+
     private static readonly TimeSpan KeepFor = TimeSpan.FromMinutes(1);
 
     public async Task<PortalBrand> For(Guid organisationId, CancellationToken ct)
@@ -31,6 +35,19 @@ public sealed class PortalBrands(IServiceScopeFactory scopes, IMemoryCache cache
         return brand;
     }
 
-    /// <summary>The organisation changed its brand: this instance shows it at once.</summary>
-    public void Forget(Guid organisationId) => cache.Remove((nameof(PortalBrands), organisationId));
+    /// <summary>The organisation changed its brand: this instance shows it at once, the others when they hear of it.</summary>
+    public void Forget(Guid organisationId)
+    {
+        cache.Remove((nameof(PortalBrands), organisationId));
+        bus.Publish(Topic, organisationId.ToString("N"));
+    }
+
+    /// <summary>Another instance's change ("*": perhaps several, which the minute's lifetime covers).</summary>
+    public void ForgetHere(string what)
+    {
+        if (Guid.TryParse(what, out var organisationId))
+        {
+            cache.Remove((nameof(PortalBrands), organisationId));
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using PartnerDesk.Platform.ScaleOut;
+
 namespace PartnerDesk.Features.Plans;
 
 public static class PlansSetup
@@ -6,6 +8,7 @@ public static class PlansSetup
     public static IServiceCollection AddPartnerDeskPlans(this IServiceCollection services)
     {
         services.AddSingleton<SlaPolicies>();
+        services.HearOtherInstances<SlaPolicies>(SlaPolicies.Topic, (p, what) => p.ForgetHere(what));
         return services;
     }
 }

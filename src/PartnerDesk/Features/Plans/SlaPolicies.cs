@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.ScaleOut;
 
 namespace PartnerDesk.Features.Plans;
 
@@ -25,18 +26,38 @@ public sealed record SlaPolicy(Guid PlanId, BusinessCalendar Calendar, bool Paus
 
 /// <summary>
 /// Plans as the SLA clock needs them, kept for a minute (the sweep and every ticket change read them).
-/// A plan or calendar changed on this instance is forgotten at once; on other instances within the minute.
+/// A plan or calendar changed on this instance is forgotten at once; with Redis, on the other instances as soon as
+/// they hear of it (else, or while Redis is away, within the minute).
 /// </summary>
-public sealed class SlaPolicies(TimeProvider clock)
+public sealed class SlaPolicies(TimeProvider clock, InstanceBus bus)
 {
+    public const string Topic = "sla-policies";
+
     private static readonly TimeSpan KeepFor = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<Guid, (SlaPolicy? Policy, DateTimeOffset LoadedAt)> plans = new();
     private readonly ConcurrentDictionary<Guid, (List<(Guid PlanId, DateOnly StartsOn, DateOnly? EndsOn, string TimeZone)> Contracts, DateTimeOffset LoadedAt)> contracts = new();
 
-    public void Forget(Guid planId) => plans.TryRemove(planId, out _);
+    public void Forget(Guid planId)
+    {
+        plans.TryRemove(planId, out _);
+        bus.Publish(Topic, planId.ToString("N"));
+    }
 
     public void ForgetAll()
     {
+        ForgetHere(InstanceBus.Everything);
+        bus.Publish(Topic, InstanceBus.Everything);
+    }
+
+    /// <summary>What another instance changed (a plan's id, or everything).</summary>
+    public void ForgetHere(string what)
+    {
+        if (Guid.TryParse(what, out var planId))
+        {
+            plans.TryRemove(planId, out _);
+            return;
+        }
+
         plans.Clear();
         contracts.Clear(); // a calendar's time zone decides a contract's days
     }

@@ -293,7 +293,7 @@ public sealed record ChangePayload(Guid ChangeId);
 /// fixed at approval (or status "deleted"), and tells the customer. A repeat after a crash finds the change made
 /// and only records it.
 /// </summary>
-public sealed class ApplySubscriptionChangeHandler(PartnerCenterClient partnerCenter, IMemoryCache cache, TimeProvider clock) : IOutboxHandler
+public sealed class ApplySubscriptionChangeHandler(PartnerCenterClient partnerCenter, IMemoryCache cache, Platform.ScaleOut.InstanceBus bus, TimeProvider clock) : IOutboxHandler
 {
     public const string KindName = "PartnerCenter.UpdateSubscription";
 
@@ -329,7 +329,7 @@ public sealed class ApplySubscriptionChangeHandler(PartnerCenterClient partnerCe
             }
 
             (change.State, change.DoneAt) = (SubscriptionChangeState.Done, now);
-            TenantFactsCache.Forget(cache, message.OrganisationId, change.CustomerId); // the workspace shows the new count at once
+            TenantFactsCache.Forget(cache, bus, message.OrganisationId, change.CustomerId); // the workspace shows the new count at once
             SubscriptionChanges.Tell(db, ticket, Guid.Empty, author,
                 cancel ? $"Done: {change.SubscriptionName} is cancelled." : $"Done: {change.SubscriptionName} now has {change.ToQuantity} licences.", TicketStatus.Resolved, now);
             return OutboxOutcome.Sent;

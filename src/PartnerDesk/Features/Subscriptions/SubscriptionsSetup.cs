@@ -1,4 +1,5 @@
 using PartnerDesk.Platform.Outbox;
+using PartnerDesk.Platform.ScaleOut;
 
 namespace PartnerDesk.Features.Subscriptions;
 
@@ -8,6 +9,8 @@ public static class SubscriptionsSetup
     public static IServiceCollection AddPartnerDeskSubscriptions(this IServiceCollection services)
     {
         services.AddSingleton<IOutboxHandler, ApplySubscriptionChangeHandler>();
+        // The outbox may apply a change on another instance than the one whose workspace shows the customer's facts.
+        services.HearOtherInstances<Microsoft.Extensions.Caching.Memory.IMemoryCache>(TenantFactsCache.Topic, TenantFactsCache.ForgetHere);
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.ScaleOut;
 
 namespace PartnerDesk.Features.Tickets;
 
@@ -8,11 +9,15 @@ public readonly record struct TicketChanged(Guid OrganisationId, Guid TicketId, 
 
 /// <summary>
 /// Tells open consoles that tickets changed, after the change is committed, whichever channel made it.
-/// In-process: with several instances, a SignalR backplane (Redis) carries it further (DESIGN section 5).
-/// Listeners only learn an id and reload through their own, filtered, queries.
+/// With several instances the <see cref="InstanceBus"/> (Redis) carries each change to the others, whose consoles
+/// hear it as their own; without Redis, or while it is away, it stays in this process.
+/// Listeners only learn an id and reload through their own, filtered, queries. A change with an empty organisation
+/// means "anything may have changed" (the bus was away and is back): every open console reloads once.
 /// </summary>
-public sealed class TicketFeed(ILogger<TicketFeed> log, Platform.SupportMetrics metrics) : ISaveStep
+public sealed class TicketFeed(ILogger<TicketFeed> log, Platform.SupportMetrics metrics, InstanceBus bus) : ISaveStep
 {
+    public const string Topic = "ticket";
+
     public ValueTask Saving(PartnerDeskDb db, CancellationToken ct)
     {
         Collect(db);
@@ -75,6 +80,37 @@ public sealed class TicketFeed(ILogger<TicketFeed> log, Platform.SupportMetrics 
             metrics.TicketFiled(filed.FiledThrough!.Value.ToString());
         }
 
+        var distinct = changes.DistinctBy(c => c.TicketId).ToList();
+        if (bus.Configured)
+        {
+            // Fire and forget: the writer's request does not wait for Redis, nor fail for it.
+            foreach (var change in distinct)
+            {
+                bus.Publish(Topic, $"{change.OrganisationId:N} {change.TicketId:N} {change.FiledThrough}");
+            }
+        }
+
+        Announce(distinct);
+    }
+
+    /// <summary>A change made on another instance (or, <see cref="InstanceBus.Everything"/>, perhaps several missed).</summary>
+    public void Heard(string message)
+    {
+        if (message == InstanceBus.Everything)
+        {
+            Announce([new TicketChanged(Guid.Empty, Guid.Empty)]);
+            return;
+        }
+
+        var parts = message.Split(' ');
+        if (parts.Length == 3 && Guid.TryParse(parts[0], out var organisationId) && Guid.TryParse(parts[1], out var ticketId))
+        {
+            Announce([new TicketChanged(organisationId, ticketId, Enum.TryParse<Channel>(parts[2], out var channel) ? channel : null)]);
+        }
+    }
+
+    private void Announce(List<TicketChanged> changes)
+    {
         if (Changed is not { } listeners)
         {
             return;
@@ -83,7 +119,7 @@ public sealed class TicketFeed(ILogger<TicketFeed> log, Platform.SupportMetrics 
         // A change made inside an open transaction (an idempotent write) is announced a moment early;
         // listeners reload and, should it roll back, simply find nothing new.
         // The save has committed: a listener's failure must not turn it into an error for the writer.
-        foreach (var change in changes.DistinctBy(c => c.TicketId))
+        foreach (var change in changes)
         {
             foreach (var listener in listeners.GetInvocationList().Cast<Action<TicketChanged>>())
             {

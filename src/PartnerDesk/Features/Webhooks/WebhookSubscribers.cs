@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.ScaleOut;
 
 namespace PartnerDesk.Features.Webhooks;
 
@@ -13,11 +14,14 @@ public sealed record Subscriber(Guid Id, IReadOnlyList<string> Events)
 /// <summary>
 /// Which organisations have subscriptions, cached, so that a save in an organisation without any (most of them, and
 /// every ticket filed in a PartnerDesk without integrations) costs a dictionary look-up and no query. A change on
-/// this instance forgets at once; another instance's cache lives <see cref="WebhookOptions.SubscriberCacheTtl"/> at
-/// most, so a subscription made or deleted there is heard of here within that time (documented in docs/decisions.md).
+/// this instance forgets at once, and tells the others through Redis; without it (or while it is away) another
+/// instance's cache lives <see cref="WebhookOptions.SubscriberCacheTtl"/> at most, so a subscription made or deleted
+/// there is heard of here within that time (documented in docs/decisions.md).
 /// </summary>
-public sealed class WebhookSubscribers(IOptions<WebhookOptions> options, TimeProvider clock)
+public sealed class WebhookSubscribers(IOptions<WebhookOptions> options, TimeProvider clock, InstanceBus bus)
 {
+    public const string Topic = "webhook-subscribers";
+
     private static readonly Subscriber[] None = [];
     private readonly ConcurrentDictionary<Guid, (Subscriber[] Subscribers, DateTimeOffset Until)> byOrganisation = new();
     private volatile Known? anywhere;
@@ -64,7 +68,22 @@ public sealed class WebhookSubscribers(IOptions<WebhookOptions> options, TimePro
     /// <summary>A subscription of the organisation was made, changed or deleted on this instance.</summary>
     public void Forget(Guid organisationId)
     {
-        byOrganisation.TryRemove(organisationId, out _);
+        ForgetHere(organisationId.ToString("N"));
+        bus.Publish(Topic, organisationId.ToString("N"));
+    }
+
+    /// <summary>Another instance changed an organisation's subscriptions (or, "*", perhaps several).</summary>
+    public void ForgetHere(string what)
+    {
+        if (Guid.TryParse(what, out var organisationId))
+        {
+            byOrganisation.TryRemove(organisationId, out _);
+        }
+        else
+        {
+            byOrganisation.Clear();
+        }
+
         anywhere = null;
     }
 }

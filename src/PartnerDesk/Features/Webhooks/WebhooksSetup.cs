@@ -1,4 +1,5 @@
 using PartnerDesk.Platform.Outbox;
+using PartnerDesk.Platform.ScaleOut;
 
 namespace PartnerDesk.Features.Webhooks;
 
@@ -9,6 +10,7 @@ public static class WebhooksSetup
     {
         services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
         services.AddSingleton<WebhookSubscribers>();
+        services.HearOtherInstances<WebhookSubscribers>(WebhookSubscribers.Topic, (s, what) => s.ForgetHere(what));
         services.AddSingleton<IOutboxHandler, WebhookSender>();
         return services;
     }

@@ -63,6 +63,25 @@ public static class JobLeases
         }
     }
 
+    /// <summary>
+    /// Hands back the leases this instance holds to run a job (it is stopping, its jobs have ended), so that another
+    /// instance takes each at its next round instead of waiting for it to expire. A lease that runs longer than
+    /// <see cref="LongestHandedBack"/> is a "done until" mark (the daily customer import holds its lease for nearly a
+    /// day so that nobody imports again that day): it is kept. Expired as of long ago rather than now: another
+    /// machine's clock may be behind.
+    /// </summary>
+    public static Task<int> ReleaseHeld(PartnerDeskDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var holder = ThisInstance;
+        var running = clock.GetUtcNow() + LongestHandedBack;
+        var expired = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        return db.JobLeases.Where(l => l.Holder == holder && l.ExpiresAt <= running)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.ExpiresAt, expired), ct);
+    }
+
+    /// <summary>Leases up to this long say who runs a job now (outbox, mail, SLA sweep, health); longer ones say it is done for a while.</summary>
+    public static readonly TimeSpan LongestHandedBack = TimeSpan.FromMinutes(10);
+
     /// <summary>For a job that works through the organisations in turn: takes its lease and lists them; null while another instance holds it.</summary>
     public static async Task<List<Guid>?> TakeForOrganisations(IServiceScopeFactory scopes, string job, TimeSpan lease, TimeProvider clock, CancellationToken ct)
     {
