@@ -306,7 +306,7 @@ public static class DemoWorld
             new SupportProfile { OrganisationId = Ids.Fabrikam, Email = "support@fabrikam-solutions.example", Telephone = "+49 30 555 0100", Website = "https://fabrikam-solutions.example/support", UpdatedAt = now });
 
         // Contoso asks its customers how satisfied they are after each resolution; Fabrikam does not (the default).
-        db.Add(new SatisfactionSettings { OrganisationId = Ids.Contoso, Enabled = true, UpdatedAt = now });
+        db.Add(new SatisfactionSurvey { OrganisationId = Ids.Contoso, Enabled = true, UpdatedAt = now });
 
         var since = DateOnly.FromDateTime(now.UtcDateTime).AddMonths(-6);
         db.AddRange(

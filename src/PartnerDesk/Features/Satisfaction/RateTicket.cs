@@ -52,7 +52,7 @@ public static class RateTicket
             return Outcome<RatingView>.Conflict(Refusals[SurveyRefusal.Reopened]);
         }
 
-        var settings = await db.SatisfactionSettings.AsNoTracking().FirstOrDefaultAsync(ct);
+        var settings = await db.SatisfactionSurveys.AsNoTracking().FirstOrDefaultAsync(ct);
         var rated = ticket.ResolvedAt is { } resolvedAt && await db.SatisfactionRatings.AnyAsync(r => r.TicketId == ticketId && r.ResolvedAt == resolvedAt, ct);
         if (SurveyRules.MayRate(settings?.Enabled == true, ticket.Status, ticket.ResolvedAt, ticket.RequesterContactId, caller.UserId, rated) is { } refusal)
         {
@@ -123,7 +123,7 @@ public static class RateTicket
             .Select(r => new RatingView(r.Id, r.TicketId, r.ContactId, db.Contacts.Where(c => c.Id == r.ContactId).Select(c => c.DisplayName).FirstOrDefault(),
                 r.Score, r.Comment, r.Channel, r.ResolvedAt, r.RatedAt))
             .ToListAsync(ct);
-        var settings = await db.SatisfactionSettings.AsNoTracking().FirstOrDefaultAsync(ct);
+        var settings = await db.SatisfactionSurveys.AsNoTracking().FirstOrDefaultAsync(ct);
         var rated = ticket.ResolvedAt is { } at && ratings.Any(r => r.ResolvedAt.UtcTicks == at.UtcTicks);
         var refusal = db.Caller.IsContact
             ? SurveyRules.MayRate(settings?.Enabled == true, ticket.Status, ticket.ResolvedAt, ticket.RequesterContactId, db.Caller.UserId, rated)

@@ -23,7 +23,7 @@ public static class RatingLink
             return null;
         }
 
-        var settings = await db.SatisfactionSettings.AsNoTracking().FirstOrDefaultAsync(ct);
+        var settings = await db.SatisfactionSurveys.AsNoTracking().FirstOrDefaultAsync(ct);
         var rated = await db.SatisfactionRatings.AsNoTracking().Where(r => r.TicketId == link.TicketId && r.ResolvedAt == link.ResolvedAt)
             .Select(r => new RatingView(r.Id, r.TicketId, r.ContactId, null, r.Score, r.Comment, r.Channel, r.ResolvedAt, r.RatedAt)).FirstOrDefaultAsync(ct);
         var refusal = rated is not null ? null

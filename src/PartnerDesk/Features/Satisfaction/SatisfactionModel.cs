@@ -41,7 +41,7 @@ public sealed class SatisfactionRating : IOrganisationOwned
 /// An organisation's survey: whether requesters are asked at all (off until an admin turns it on), the score at
 /// or below which the agents are alerted, and the question and thank-you in English and German (null: the defaults).
 /// </summary>
-public sealed class SatisfactionSettings : IOrganisationOwned
+public sealed class SatisfactionSurvey : IOrganisationOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid OrganisationId { get; set; }
@@ -72,9 +72,9 @@ internal sealed class SatisfactionRatingConfiguration : IEntityTypeConfiguration
     }
 }
 
-internal sealed class SatisfactionSettingsConfiguration : IEntityTypeConfiguration<SatisfactionSettings>
+internal sealed class SatisfactionSurveyConfiguration : IEntityTypeConfiguration<SatisfactionSurvey>
 {
-    public void Configure(EntityTypeBuilder<SatisfactionSettings> b)
+    public void Configure(EntityTypeBuilder<SatisfactionSurvey> b)
     {
         b.Property(s => s.QuestionEn).HasMaxLength(SurveyRules.WordingLength);
         b.Property(s => s.QuestionDe).HasMaxLength(SurveyRules.WordingLength);
@@ -91,7 +91,7 @@ public static class SatisfactionSets
     extension(PartnerDeskDb db)
     {
         public DbSet<SatisfactionRating> SatisfactionRatings => db.Set<SatisfactionRating>();
-        public DbSet<SatisfactionSettings> SatisfactionSettings => db.Set<SatisfactionSettings>();
+        public DbSet<SatisfactionSurvey> SatisfactionSurveys => db.Set<SatisfactionSurvey>();
     }
 }
 
@@ -102,6 +102,6 @@ internal sealed class SatisfactionVisibility : IVisibilityRules
     {
         // A rating follows its ticket: whoever sees the ticket (its agents, its requester, a customer admin) sees its rating.
         visible.ReachableCustomer<SatisfactionRating>(r => r.CustomerId, (db, r) => db.Set<Ticket>().Any(t => t.Id == r.TicketId));
-        visible.OwnedByOrganisation<SatisfactionSettings>();
+        visible.OwnedByOrganisation<SatisfactionSurvey>();
     }
 }

@@ -19,7 +19,7 @@ public static class SurveyInvitation
 {
     public static async Task<SurveyOffer?> ForResolution(PartnerDeskDb db, SurveyLinks links, Guid ticketId, string language, CancellationToken ct)
     {
-        var settings = await db.SatisfactionSettings.AsNoTracking().FirstOrDefaultAsync(ct);
+        var settings = await db.SatisfactionSurveys.AsNoTracking().FirstOrDefaultAsync(ct);
         if (settings is not { Enabled: true } || links.Site() is not { } site)
         {
             return null;

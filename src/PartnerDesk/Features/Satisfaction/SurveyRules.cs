@@ -81,11 +81,11 @@ public static class SurveyRules
     /// <summary>Low enough to alert the ticket's agent and the admins (a threshold of 0 alerts never).</summary>
     public static bool IsLow(int score, int alertAtOrBelow) => score <= alertAtOrBelow;
 
-    public static string Question(SatisfactionSettings? settings, string language) => language == "de"
+    public static string Question(SatisfactionSurvey? settings, string language) => language == "de"
         ? Words(settings?.QuestionDe) ?? "Wie zufrieden sind Sie mit der Lösung Ihres Anliegens?"
         : Words(settings?.QuestionEn) ?? "How satisfied are you with how we handled your request?";
 
-    public static string Thanks(SatisfactionSettings? settings, string language) => language == "de"
+    public static string Thanks(SatisfactionSurvey? settings, string language) => language == "de"
         ? Words(settings?.ThanksDe) ?? "Vielen Dank für Ihre Bewertung! Sie hilft uns, besser zu werden."
         : Words(settings?.ThanksEn) ?? "Thank you for your rating! It helps us get better.";
 

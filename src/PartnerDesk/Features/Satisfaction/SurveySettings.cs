@@ -15,7 +15,7 @@ public sealed record SurveySettingsRequest(bool? Enabled, int? AlertAtOrBelow, s
 public static class SurveySettings
 {
     public static async Task<SurveySettingsView> Get(PartnerDeskDb db, CancellationToken ct) =>
-        View(await db.SatisfactionSettings.AsNoTracking().FirstOrDefaultAsync(ct));
+        View(await db.SatisfactionSurveys.AsNoTracking().FirstOrDefaultAsync(ct));
 
     public static async Task<Outcome<SurveySettingsView>> Update(SurveySettingsRequest request, PartnerDeskDb db, DateTimeOffset now, CancellationToken ct)
     {
@@ -33,11 +33,11 @@ public static class SurveySettings
             return errors;
         }
 
-        var settings = await db.SatisfactionSettings.FirstOrDefaultAsync(ct);
+        var settings = await db.SatisfactionSurveys.FirstOrDefaultAsync(ct);
         if (settings is null)
         {
-            settings = new SatisfactionSettings { OrganisationId = db.Caller.RequireOrganisation() };
-            db.SatisfactionSettings.Add(settings);
+            settings = new SatisfactionSurvey { OrganisationId = db.Caller.RequireOrganisation() };
+            db.SatisfactionSurveys.Add(settings);
         }
 
         settings.Enabled = request.Enabled!.Value;
@@ -51,7 +51,7 @@ public static class SurveySettings
         return View(settings);
     }
 
-    private static SurveySettingsView View(SatisfactionSettings? s) => new(
+    private static SurveySettingsView View(SatisfactionSurvey? s) => new(
         s?.Enabled ?? false, s?.AlertAtOrBelow ?? SurveyRules.DefaultAlertAtOrBelow, s?.QuestionEn, s?.QuestionDe, s?.ThanksEn, s?.ThanksDe,
         SurveyRules.Question(null, "en"), SurveyRules.Question(null, "de"), SurveyRules.Thanks(null, "en"), SurveyRules.Thanks(null, "de"));
 
