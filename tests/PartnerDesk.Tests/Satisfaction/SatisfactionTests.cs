@@ -104,6 +104,34 @@ public sealed partial class SatisfactionTests(AppFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_portal_ticket_page_asks_the_requester_and_records_the_rating_sent_from_it()
+    {
+        var (id, _) = await Resolved("Portal rating");
+        var anna = await App.CookieClientFor(Demo.AdatumAnna);
+        var page = await anna.GetStringAsync($"/portal/tickets/{id}", Ct);
+        Assert.Contains("id=\"rating-question\"", page, StringComparison.Ordinal);
+        var sent = await anna.PostAsync($"/portal/tickets/{id}", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "rate-ticket",
+            ["__RequestVerificationToken"] = Antiforgery().Match(page).Groups[1].Value,
+            ["Form.Score"] = "2",
+            ["Form.Comment"] = "Needed three replies.",
+        }), Ct);
+        var after = await sent.Content.ReadAsStringAsync(Ct);
+        Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+        Assert.Contains("Thank you for your rating!", after, StringComparison.Ordinal); // redirected to the page, which thanks
+        Assert.DoesNotContain("id=\"rating-question\"", after, StringComparison.Ordinal);
+        var rating = Assert.Single(await Ratings(id));
+        Assert.Equal((2, "Needed three replies.", RatingChannel.Portal), (rating.Score, rating.Comment, rating.Channel));
+
+        // The customer admin sees the ticket and its rating, but is not asked.
+        var colleague = await App.CookieClientFor(Demo.AdatumIt);
+        var seen = await colleague.GetStringAsync($"/portal/tickets/{id}", Ct);
+        Assert.Contains("Needed three replies.", seen, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"rating-question\"", seen, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_reopened_and_again_resolved_ticket_may_be_rated_again()
     {
         var (id, _) = await Resolved("Printer mapping lost");
