@@ -9,6 +9,7 @@ using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.People;
 using PartnerDesk.Features.Plans;
+using PartnerDesk.Features.Satisfaction;
 using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Features.Setup;
 using PartnerDesk.Features.Sla;
@@ -43,6 +44,7 @@ public static class Composition
         services.AddPartnerDeskPeople(configuration);
         services.AddPartnerDeskSetup();
         services.AddPartnerDeskWebhooks(configuration);
+        services.AddPartnerDeskSatisfaction();
 
         // What follows every save, whoever saves, in this order:
         services.AddSaveSteps(
@@ -83,6 +85,7 @@ public static class Composition
         .MapMailEndpoints()
         .MapDeliveryEndpoints()
         .MapWebhookEndpoints()
+        .MapSatisfactionEndpoints()
         .MapAuditEndpoints()
         .MapSubscriptionEndpoints()
         .MapKnowledgeEndpoints()

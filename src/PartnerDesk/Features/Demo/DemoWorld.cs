@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.Plans;
+using PartnerDesk.Features.Satisfaction;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
@@ -303,6 +304,9 @@ public static class DemoWorld
         db.AddRange(
             new SupportProfile { OrganisationId = Ids.Contoso, Email = "support@contoso-cloud.example", Telephone = "+49 89 1234 5670", Website = "https://contoso-cloud.example/support", UpdatedAt = now },
             new SupportProfile { OrganisationId = Ids.Fabrikam, Email = "support@fabrikam-solutions.example", Telephone = "+49 30 555 0100", Website = "https://fabrikam-solutions.example/support", UpdatedAt = now });
+
+        // Contoso asks its customers how satisfied they are after each resolution; Fabrikam does not (the default).
+        db.Add(new SatisfactionSurvey { OrganisationId = Ids.Contoso, Enabled = true, UpdatedAt = now });
 
         var since = DateOnly.FromDateTime(now.UtcDateTime).AddMonths(-6);
         db.AddRange(

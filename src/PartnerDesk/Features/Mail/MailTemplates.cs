@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using PartnerDesk.Features.Satisfaction;
 
 namespace PartnerDesk.Features.Mail;
 
@@ -34,7 +35,8 @@ public sealed record LetterFacts(
     string? Reference = null,
     DateTimeOffset? RespondBy = null,
     TimeZoneInfo? Zone = null,
-    IReadOnlyList<string>? Lines = null);
+    IReadOnlyList<string>? Lines = null,
+    SurveyOffer? Survey = null);
 
 public sealed record RenderedMail(string Subject, string Text, string Html);
 
@@ -168,6 +170,17 @@ public static class MailTemplates
             text.Append(p).Append("\n\n");
         }
 
+        if (facts.Survey is { } survey)
+        {
+            text.Append(survey.Question).Append('\n');
+            foreach (var choice in survey.Choices)
+            {
+                text.Append(choice.Score).Append(" – ").Append(choice.Label).Append(": ").Append(choice.Url).Append('\n');
+            }
+
+            text.Append('\n');
+        }
+
         if (signature is not null)
         {
             text.Append(signature).Append("\n\n");
@@ -196,6 +209,21 @@ public static class MailTemplates
         foreach (var p in paragraphs)
         {
             html.Append("<p>").Append(enc.Encode(p).Replace("&#xA;", "<br>", StringComparison.Ordinal)).Append("</p>");
+        }
+
+        if (facts.Survey is { } offer)
+        {
+            // Five plain links styled as buttons: mail clients show them without images or scripts.
+            html.Append("<p style=\"font-weight:600\" id=\"survey-question\">").Append(enc.Encode(offer.Question)).Append("</p><p>");
+            foreach (var choice in offer.Choices)
+            {
+                html.Append("<a href=\"").Append(enc.Encode(choice.Url)).Append("\" data-score=\"").Append(choice.Score)
+                    .Append("\" style=\"display:inline-block;margin:0 6px 6px 0;padding:6px 12px;border:1px solid ").Append(enc.Encode(brand.Accent ?? "#0f6cbd"))
+                    .Append(";border-radius:4px;color:").Append(enc.Encode(brand.Accent ?? "#0f6cbd")).Append(";text-decoration:none\">")
+                    .Append(choice.Score).Append(" – ").Append(enc.Encode(choice.Label)).Append("</a>");
+            }
+
+            html.Append("</p>");
         }
 
         if (signature is not null)

@@ -6,6 +6,7 @@ using PartnerDesk.Features.Escalations;
 using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.Plans;
+using PartnerDesk.Features.Satisfaction;
 using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Data;
@@ -19,14 +20,14 @@ namespace PartnerDesk.Features.Mail;
 /// The Message-ID is made from the outbox message's id, so a resend after a crash is the same mail to every
 /// mail client. Its Message-ID joins the ticket's conversation in the same save that marks it sent.
 /// </summary>
-public sealed class SendMailHandler(MailConnections connections, TimeProvider clock, ILogger<SendMailHandler> log) : IOutboxHandler
+public sealed class SendMailHandler(MailConnections connections, SurveyLinks surveys, TimeProvider clock, ILogger<SendMailHandler> log) : IOutboxHandler
 {
     public string Kind => MailNotifier.Kind;
 
     public async Task<OutboxOutcome> Carry(OutboxMessage message, PartnerDeskDb db, CancellationToken ct)
     {
         var notice = JsonSerializer.Deserialize<MailNotice>(message.Payload)!;
-        var letter = await Compose(db, notice, clock.GetUtcNow(), ct);
+        var letter = await Compose(db, notice, surveys, clock.GetUtcNow(), ct);
         if (letter is null)
         {
             log.LogDebug("Outbox mail {Id} ({Letter}) has nobody to go to.", message.Id, notice.Letter);
@@ -79,7 +80,7 @@ public sealed class SendMailHandler(MailConnections connections, TimeProvider cl
 
     private sealed record Composed(LetterFacts Facts, string To, string? ToName, string Language, Guid? TicketCustomerId);
 
-    private static async Task<Composed?> Compose(PartnerDeskDb db, MailNotice notice, DateTimeOffset now, CancellationToken ct)
+    private static async Task<Composed?> Compose(PartnerDeskDb db, MailNotice notice, SurveyLinks surveys, DateTimeOffset now, CancellationToken ct)
     {
         if (notice.Letter == Letter.Terms)
         {
@@ -157,6 +158,11 @@ public sealed class SendMailHandler(MailConnections connections, TimeProvider cl
 
                 var whom = escalation.Target == EscalationTarget.Microsoft ? "Microsoft" : language == "de" ? "unseren Distributionspartner" : "our distribution partner";
                 facts = new LetterFacts(Letter.Escalation, number, ticket.Title, Service: whom, Reference: escalation.ServiceRequestId, Resolved: notice.Status == nameof(EscalationState.Closed));
+                break;
+            case Letter.Status when notice.Status == nameof(TicketStatus.Resolved):
+                // The satisfaction survey rides on the resolution mail only, and only to the requester's own address.
+                var survey = ticket.Contact is not null && string.Equals(to, ticket.Contact.Email, StringComparison.OrdinalIgnoreCase) ? await SurveyInvitation.ForResolution(db, surveys, ticket.Id, language, ct) : null;
+                facts = new LetterFacts(notice.Letter, number, ticket.Title, Status: notice.Status, Survey: survey);
                 break;
             default:
                 facts = new LetterFacts(notice.Letter, number, ticket.Title, Status: notice.Status);
