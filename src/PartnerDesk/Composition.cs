@@ -1,5 +1,6 @@
 using PartnerDesk.Features.Accounts;
 using PartnerDesk.Features.Audit;
+using PartnerDesk.Features.Reports;
 using PartnerDesk.Features.Billing;
 using PartnerDesk.Features.Deliveries;
 using PartnerDesk.Features.Escalations;
@@ -81,6 +82,7 @@ public static class Composition
         .MapDeliveryEndpoints()
         .MapWebhookEndpoints()
         .MapAuditEndpoints()
+        .MapReportEndpoints()
         .MapSubscriptionEndpoints()
         .MapKnowledgeEndpoints()
         .MapGdapEndpoints()
