@@ -158,7 +158,7 @@ public static class SvgChart
             return (1, 1);
         }
 
-        var rough = max / 4;
+        var rough = max / 5; // about five gridlines
         var power = Math.Pow(10, Math.Floor(Math.Log10(rough)));
         var step = new[] { 1.0, 2, 5, 10 }.Select(m => m * power).First(s => s >= rough);
         if (step < 1 && max >= 1)
