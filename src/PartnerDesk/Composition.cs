@@ -1,6 +1,5 @@
 using PartnerDesk.Features.Accounts;
 using PartnerDesk.Features.Audit;
-using PartnerDesk.Features.Reports;
 using PartnerDesk.Features.Billing;
 using PartnerDesk.Features.Deliveries;
 using PartnerDesk.Features.Escalations;
@@ -10,6 +9,7 @@ using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.People;
 using PartnerDesk.Features.Plans;
+using PartnerDesk.Features.Reports;
 using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Features.Setup;
 using PartnerDesk.Features.Sla;

@@ -22,6 +22,7 @@ public sealed class ReportTests(BrowserFixture browser) : IClassFixture<BrowserF
 
         // Another report through the picker, narrowed by a filter: the form is a GET, the address keeps it.
         await admin.ClickAsync("a[data-report-link=response-times]");
+        await Assertions.Expect(admin.Locator("h1")).ToContainTextAsync("Response times and SLA");
         await admin.SelectOptionAsync("#report-severity", "B");
         await admin.ClickAsync("#report-show");
         await Assertions.Expect(admin).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/reports/response-times\\?.*severity=B"));

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.Tickets;
@@ -88,14 +87,31 @@ public static class ResponseTimes
             .Select(t => new TicketTimes(t.CustomerId, t.PlanId, t.Severity, t.CreatedAt, t.FirstRespondedAt, t.FirstResponseDueAt, t.ResolvedAt, t.ResolutionDueAt, t.SlaBreached))
             .ToListAsync(ct);
 
-        var severities = new List<SeverityTimes> { Times(null, rows, now) };
-        severities.AddRange(Enum.GetValues<Severity>().Select(s => Times(s, rows.Where(r => r.Severity == s).ToList(), now)));
+        // One pass: each ticket's two outcomes are decided once, then counted for all, its severity, customer and plan.
+        var all = new Tally();
+        var bySeverity = Enum.GetValues<Severity>().ToDictionary(s => s, _ => new Tally());
+        var customerBreaches = new Dictionary<Guid, int[]>();
+        var planBreaches = new Dictionary<Guid, int[]>();
+        var noPlan = new int[4];
+        foreach (var r in rows)
+        {
+            var fr = r.FirstResponse(now);
+            var res = r.Resolution(now);
+            all.Add(r, fr, res);
+            bySeverity[r.Severity].Add(r, fr, res);
+            Count(Slot(customerBreaches, r.CustomerId), r, fr, res);
+            Count(r.PlanId is { } plan ? Slot(planBreaches, plan) : noPlan, r, fr, res);
+        }
 
-        var customerIds = rows.Select(r => r.CustomerId).Distinct().ToList();
-        var customers = customerIds.Count == 0 ? [] : await db.Customers.AsNoTracking().Where(c => customerIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
-        var plans = await db.SupportPlans.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Name, ct);
-        var byCustomer = Breaches(rows, r => r.CustomerId, id => id is { } c && customers.TryGetValue(c, out var n) ? n : "?", now);
-        var byPlan = Breaches(rows, r => r.PlanId, id => id is { } p && plans.TryGetValue(p, out var n) ? n : "—", now);
+        var severities = new List<SeverityTimes> { all.Times(null) };
+        severities.AddRange(bySeverity.Select(s => s.Value.Times(s.Key)));
+
+        var breachedCustomers = customerBreaches.Where(c => c.Value[1] > 0).Select(c => c.Key).ToList();
+        var customers = breachedCustomers.Count == 0 ? []
+            : await db.Customers.AsNoTracking().Where(c => breachedCustomers.Contains(c.Id)).Select(c => new { c.Id, c.Name }).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        var plans = await db.SupportPlans.AsNoTracking().Select(p => new { p.Id, p.Name }).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        var byCustomer = Breaches(customerBreaches.Select(c => ((Guid?)c.Key, customers.GetValueOrDefault(c.Key, "?"), c.Value)));
+        var byPlan = Breaches(planBreaches.Select(p => ((Guid?)p.Key, plans.GetValueOrDefault(p.Key, "?"), p.Value)).Append((null, "—", noPlan)));
         return new ResponseTimesReport(period, severities, byCustomer, byPlan);
     }
 
@@ -110,13 +126,36 @@ public static class ResponseTimes
             ReportRules.Outcome(ResolutionDueAt, ResolvedAt, SlaBreached.HasFlag(SlaTargets.Resolution), now);
     }
 
-    private static SeverityTimes Times(Severity? severity, List<TicketTimes> rows, DateTimeOffset now)
+    /// <summary>Counts of one group: tickets, breached tickets, first responses missed, resolutions missed.</summary>
+    private static void Count(int[] counts, TicketTimes r, TargetOutcome fr, TargetOutcome res)
     {
-        var firstResponses = new List<double>();
-        var resolutions = new List<double>();
-        int frWith = 0, frMet = 0, frMissed = 0, resWith = 0, resMet = 0, resMissed = 0;
-        foreach (var r in rows)
+        counts[0]++;
+        if (fr == TargetOutcome.Missed || res == TargetOutcome.Missed || r.SlaBreached != SlaTargets.None)
         {
+            counts[1]++;
+        }
+
+        counts[2] += fr == TargetOutcome.Missed ? 1 : 0;
+        counts[3] += res == TargetOutcome.Missed ? 1 : 0;
+    }
+
+    private static int[] Slot(Dictionary<Guid, int[]> groups, Guid key) => groups.TryGetValue(key, out var counts) ? counts : groups[key] = new int[4];
+
+    private static List<BreachCount> Breaches(IEnumerable<(Guid? Id, string Name, int[] Counts)> groups) =>
+        [.. groups.Where(g => g.Counts[1] > 0)
+            .Select(g => new BreachCount(g.Id, g.Name, g.Counts[0], g.Counts[1], g.Counts[2], g.Counts[3]))
+            .OrderByDescending(b => b.Breached).ThenBy(b => b.Name, StringComparer.CurrentCulture)];
+
+    /// <summary>Durations and target outcomes of one group of tickets, added up ticket by ticket.</summary>
+    private sealed class Tally
+    {
+        private readonly List<double> firstResponses = [];
+        private readonly List<double> resolutions = [];
+        private int tickets, frWith, frMet, frMissed, resWith, resMet, resMissed;
+
+        public void Add(TicketTimes r, TargetOutcome fr, TargetOutcome res)
+        {
+            tickets++;
             if (r.FirstRespondedAt is { } responded)
             {
                 firstResponses.Add(ReportRules.Minutes(r.CreatedAt, responded));
@@ -127,42 +166,18 @@ public static class ResponseTimes
                 resolutions.Add(ReportRules.Minutes(r.CreatedAt, resolved));
             }
 
-            Count(r.FirstResponse(now), ref frWith, ref frMet, ref frMissed);
-            Count(r.Resolution(now), ref resWith, ref resMet, ref resMissed);
+            Target(fr, ref frWith, ref frMet, ref frMissed);
+            Target(res, ref resWith, ref resMet, ref resMissed);
         }
 
-        return new SeverityTimes(severity, rows.Count, ReportRules.Durations(firstResponses), new TargetStats(frWith, frMet, frMissed),
+        public SeverityTimes Times(Severity? severity) => new(severity, tickets, ReportRules.Durations(firstResponses), new TargetStats(frWith, frMet, frMissed),
             ReportRules.Durations(resolutions), new TargetStats(resWith, resMet, resMissed));
-    }
 
-    private static void Count(TargetOutcome outcome, ref int with, ref int met, ref int missed)
-    {
-        if (outcome != TargetOutcome.NoTarget)
+        private static void Target(TargetOutcome outcome, ref int with, ref int met, ref int missed)
         {
-            with++;
-        }
-
-        if (outcome == TargetOutcome.Met)
-        {
-            met++;
-        }
-        else if (outcome == TargetOutcome.Missed)
-        {
-            missed++;
+            with += outcome == TargetOutcome.NoTarget ? 0 : 1;
+            met += outcome == TargetOutcome.Met ? 1 : 0;
+            missed += outcome == TargetOutcome.Missed ? 1 : 0;
         }
     }
-
-    private static List<BreachCount> Breaches(List<TicketTimes> rows, Func<TicketTimes, Guid?> key, Func<Guid?, string> name, DateTimeOffset now) =>
-        [.. rows.GroupBy(key)
-            .Select(g =>
-            {
-                var fr = g.Count(r => r.FirstResponse(now) == TargetOutcome.Missed);
-                var res = g.Count(r => r.Resolution(now) == TargetOutcome.Missed);
-                var any = g.Count(r => r.FirstResponse(now) == TargetOutcome.Missed || r.Resolution(now) == TargetOutcome.Missed || r.SlaBreached != SlaTargets.None);
-                return new BreachCount(g.Key, name(g.Key), g.Count(), any, fr, res);
-            })
-            .Where(b => b.Breached > 0)
-            .OrderByDescending(b => b.Breached).ThenBy(b => b.Name, StringComparer.CurrentCulture)];
-
-    internal static string Format(double? minutes) => minutes is { } m ? m.ToString("0.#", CultureInfo.InvariantCulture) : "";
 }
