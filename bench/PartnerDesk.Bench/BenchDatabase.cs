@@ -68,7 +68,9 @@ public abstract class BenchDatabase
         "\"Id\", \"OrganisationId\", \"CustomerId\", \"Number\", \"Title\", \"Description\", \"Kind\", \"Severity\", \"Status\", "
         + "\"Service\", \"Channel\", \"RequesterContactId\", \"CreatedByUserId\", \"AssigneeAgentId\", \"CreatedAt\", \"UpdatedAt\", \"ResolvedAt\", "
         // Columns without a default in SQLite, whose tables migrations rebuild from the model.
-        + "\"AttentionNeeded\", \"SlaWarned\", \"SlaBreached\", \"SlaState\", \"Revision\"";
+        + "\"AttentionNeeded\", \"SlaWarned\", \"SlaBreached\", \"SlaState\", \"Revision\", "
+        // The SLA's times the reports read.
+        + "\"FirstRespondedAt\", \"FirstResponseDueAt\", \"ResolutionDueAt\"";
 
     protected static string MessageColumns =>
         "\"Id\", \"OrganisationId\", \"CustomerId\", \"TicketId\", \"AuthorUserId\", \"AuthorName\", \"AuthorIsAgent\", \"Body\", \"Visibility\", \"CreatedAt\"";
@@ -139,15 +141,15 @@ public sealed class SqliteBenchDatabase(string folder) : BenchDatabase
             var words = new Random(7);
 
             await using var tickets = connection.CreateCommand();
-            tickets.CommandText = $"INSERT INTO \"Tickets\" ({TicketColumns}) VALUES ({string.Join(", ", Enumerable.Range(0, 22).Select(i => "@p" + i))})";
-            AddParameters(tickets, 22);
+            tickets.CommandText = $"INSERT INTO \"Tickets\" ({TicketColumns}) VALUES ({string.Join(", ", Enumerable.Range(0, 25).Select(i => "@p" + i))})";
+            AddParameters(tickets, 25);
             tickets.Prepare();
             foreach (var t in plan.Tickets())
             {
                 Bind(tickets, Text(t.Id), organisation, Text(t.CustomerId), t.Number, t.Title, t.Description, t.Kind.ToString(),
                     t.Severity.ToString(), t.Status.ToString(), t.Service, t.Channel.ToString(), null, Text(t.CreatedByUserId),
                     t.AssigneeAgentId is { } a ? Text(a) : null, t.CreatedAt.UtcTicks, t.UpdatedAt.UtcTicks, t.ResolvedAt?.UtcTicks,
-                    0, 0, 0, "None", 0);
+                    0, 0, t.SlaBreached, "None", 0, t.FirstRespondedAt?.UtcTicks, t.FirstResponseDueAt?.UtcTicks, t.ResolutionDueAt?.UtcTicks);
                 tickets.ExecuteNonQuery();
                 foreach (var m in SeedPlan.Messages(SeedThread.Of(t), words))
                 {
@@ -350,9 +352,12 @@ public sealed class PostgresBenchDatabase(string serverConnectionString) : Bench
                 await WriteNullable(tickets, t.ResolvedAt, NpgsqlDbType.TimestampTz);
                 await tickets.WriteAsync(false, NpgsqlDbType.Boolean);
                 await tickets.WriteAsync(0, NpgsqlDbType.Integer);
-                await tickets.WriteAsync(0, NpgsqlDbType.Integer);
+                await tickets.WriteAsync(t.SlaBreached, NpgsqlDbType.Integer);
                 await tickets.WriteAsync("None", NpgsqlDbType.Varchar);
                 await tickets.WriteAsync(0, NpgsqlDbType.Integer);
+                await WriteNullable(tickets, t.FirstRespondedAt, NpgsqlDbType.TimestampTz);
+                await WriteNullable(tickets, t.FirstResponseDueAt, NpgsqlDbType.TimestampTz);
+                await WriteNullable(tickets, t.ResolutionDueAt, NpgsqlDbType.TimestampTz);
             }
 
             await tickets.CompleteAsync();

@@ -133,6 +133,25 @@ async Task RunOne(BenchDatabase database)
 
     var largest = plan.Customers[0].Id;
     var small = plan.Customers[plan.Customers.Count * 4 / 5].Id;
+    if (options.Only == "reports")
+    {
+        plans.AppendLine(inv, $"===== {database.Name} (reports)");
+        var cases = await ReportWorkload.Run(database, plan, largest, Math.Min(options.ListRequests, 30));
+        Line("");
+        Line("| Report | scope | in process p50 / p95 / max ms |");
+        Line("|---|---|---|");
+        foreach (var c in cases)
+        {
+            Line(string.Create(inv, $"| {c.Report} | {c.Scope} | {c.Figures.P50:F1} / {c.Figures.P95:F1} / {c.Figures.Max:F1} |"));
+            if (c.Plans.Length > 0)
+            {
+                plans.AppendLine(inv, $"--- report {c.Report}, {c.Scope}\n{c.Plans}\n");
+            }
+        }
+
+        return;
+    }
+
     (string Name, QueryWorkload.ListCall Call, string? Url)[] lists =
     [
         ("API: all, newest 50", QueryWorkload.Api(new()), "/api/v1/tickets?limit=50"),

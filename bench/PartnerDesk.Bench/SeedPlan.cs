@@ -20,7 +20,11 @@ public sealed record SeedTicket(
     Guid? AssigneeAgentId,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? ResolvedAt);
+    DateTimeOffset? ResolvedAt,
+    DateTimeOffset? FirstRespondedAt = null,
+    DateTimeOffset? FirstResponseDueAt = null,
+    DateTimeOffset? ResolutionDueAt = null,
+    int SlaBreached = 0);
 
 /// <summary>What a ticket's messages need of it (small: the PostgreSQL seed keeps one per ticket between its two COPYs).</summary>
 public sealed record SeedThread(Guid Id, Guid CustomerId, long Number, DateTimeOffset CreatedAt, Guid CreatedByUserId)
@@ -83,6 +87,7 @@ public sealed class SeedPlan(int customerCount, int ticketCount, DateTimeOffset 
     public IEnumerable<SeedTicket> Tickets()
     {
         var random = new Random(42);
+        var sla = new Random(43);
         var span = TimeSpan.FromDays(730);
         var start = now - span - TimeSpan.FromHours(3); // the demo world's tickets stay the newest
         for (var i = 0; i < ticketCount; i++)
@@ -99,22 +104,25 @@ public sealed class SeedPlan(int customerCount, int ticketCount, DateTimeOffset 
                 updated = now;
             }
 
+            // The same draws in the same order as before the SLA's times were seeded, so the tickets stay those earlier runs measured.
+            var description = $"{problem} since {created:yyyy-MM-dd HH:mm} UTC for {random.Next(1, 400)} users of {customer.Name}. Steps tried: restart, new profile, another device. Ticket {i}.";
+            var kind = Pick(random, (60, TicketKind.Incident), (30, TicketKind.ServiceRequest), (10, TicketKind.SubscriptionChange));
+            var severity = Pick(random, (5, Severity.A), (35, Severity.B), (60, Severity.C));
+            var service = Services[random.Next(Services.Length)];
+            var channel = Pick(random, (40, Channel.Portal), (35, Channel.Email), (15, Channel.Phone), (10, Channel.Api));
+            var createdBy = Agents[random.Next(Agents.Length)];
+            Guid? assignee = status == TicketStatus.New ? null : Agents[random.Next(Agents.Length)];
+            DateTimeOffset? resolved = status is TicketStatus.Resolved or TicketStatus.Closed ? updated : null;
+
+            // The SLA's times, for the reports (a random of their own): a first response minutes to hours after filing
+            // (none while New), due times by severity in calendar time, and the breaches they make.
+            DateTimeOffset? responded = status == TicketStatus.New ? null : created + TimeSpan.FromMinutes(5 + (Math.Pow(sla.NextDouble(), 3) * 1440));
+            var responseDue = created + TimeSpan.FromMinutes(severity switch { Severity.A => 60, Severity.B => 240, _ => 480 });
+            var resolutionDue = created + TimeSpan.FromHours(severity switch { Severity.A => 8, Severity.B => 40, _ => 80 });
+            var breached = ((responded ?? now) > responseDue ? 1 : 0) | ((resolved ?? now) > resolutionDue ? 4 : 0);
             yield return new SeedTicket(
-                Guid.CreateVersion7(created),
-                customer.Id,
-                FirstNumber + i,
-                $"{problem} ({customer.DefaultDomain})",
-                $"{problem} since {created:yyyy-MM-dd HH:mm} UTC for {random.Next(1, 400)} users of {customer.Name}. Steps tried: restart, new profile, another device. Ticket {i}.",
-                Pick(random, (60, TicketKind.Incident), (30, TicketKind.ServiceRequest), (10, TicketKind.SubscriptionChange)),
-                Pick(random, (5, Severity.A), (35, Severity.B), (60, Severity.C)),
-                status,
-                Services[random.Next(Services.Length)],
-                Pick(random, (40, Channel.Portal), (35, Channel.Email), (15, Channel.Phone), (10, Channel.Api)),
-                Agents[random.Next(Agents.Length)],
-                status == TicketStatus.New ? null : Agents[random.Next(Agents.Length)],
-                created,
-                updated,
-                status is TicketStatus.Resolved or TicketStatus.Closed ? updated : null);
+                Guid.CreateVersion7(created), customer.Id, FirstNumber + i, $"{problem} ({customer.DefaultDomain})", description, kind, severity, status, service,
+                channel, createdBy, assignee, created, updated, resolved, responded, responseDue, resolutionDue, breached);
         }
     }
 

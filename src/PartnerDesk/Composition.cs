@@ -9,6 +9,7 @@ using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.People;
 using PartnerDesk.Features.Plans;
+using PartnerDesk.Features.Reports;
 using PartnerDesk.Features.Satisfaction;
 using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Features.Setup;
@@ -87,6 +88,7 @@ public static class Composition
         .MapWebhookEndpoints()
         .MapSatisfactionEndpoints()
         .MapAuditEndpoints()
+        .MapReportEndpoints()
         .MapSubscriptionEndpoints()
         .MapKnowledgeEndpoints()
         .MapGdapEndpoints()

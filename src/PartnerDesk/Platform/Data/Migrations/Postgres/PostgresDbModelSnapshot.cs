@@ -2337,6 +2337,10 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.HasIndex(new[] { "OrganisationId", "AttentionNeeded" }, "IX_Tickets_AttentionNeeded")
                         .HasFilter("\"AttentionNeeded\"");
 
+                    b.HasIndex(new[] { "OrganisationId", "CreatedAt", "CustomerId", "Kind", "RequesterContactId", "Severity", "Channel", "AssigneeAgentId", "PlanId", "Service", "ResolvedAt", "FirstRespondedAt", "FirstResponseDueAt", "ResolutionDueAt", "SlaBreached" }, "IX_Tickets_Report_CreatedAt");
+
+                    b.HasIndex(new[] { "OrganisationId", "ResolvedAt", "CreatedAt", "CustomerId", "Kind", "RequesterContactId", "Severity", "Channel", "AssigneeAgentId", "PlanId", "Service" }, "IX_Tickets_Report_ResolvedAt");
+
                     b.HasIndex(new[] { "SlaCheckAt" }, "IX_Tickets_SlaCheckAt")
                         .HasFilter("\"SlaCheckAt\" IS NOT NULL");
 

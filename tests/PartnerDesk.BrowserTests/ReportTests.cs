@@ -1,0 +1,57 @@
+using Microsoft.Playwright;
+using PartnerDesk.Tests.Infrastructure;
+
+namespace PartnerDesk.BrowserTests;
+
+/// <summary>A report in the console with its chart and table, its CSV link and print; the customer's service report in the portal.</summary>
+public sealed class ReportTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task An_admin_opens_a_report_and_sees_its_chart_and_table()
+    {
+        var admin = await browser.SignedIn(Demo.ContosoAdmin);
+        await admin.GotoAsync("/console/reports");
+        await Assertions.Expect(admin.Locator("h1")).ToContainTextAsync("Created and resolved");
+        var chart = admin.Locator("figure.report-chart svg.chart").First;
+        await Assertions.Expect(chart).ToBeVisibleAsync();
+        Assert.True(await chart.Locator("rect.bar").CountAsync() > 0, "The chart has no bars: the demo world files tickets today.");
+        await Assertions.Expect(chart.Locator("title").First).ToContainTextAsync("Created and resolved per day");
+        await Assertions.Expect(admin.Locator("#table-days tbody tr").First).ToBeVisibleAsync();
+        await Assertions.Expect(admin.Locator("a[data-csv=days]")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("^/api/v1/reports/volume.*format=csv&table=days$"));
+        await BrowserFixture.Screenshot(admin, "report-volume");
+
+        // Another report through the picker, narrowed by a filter: the form is a GET, the address keeps it.
+        await admin.ClickAsync("a[data-report-link=response-times]");
+        await Assertions.Expect(admin.Locator("h1")).ToContainTextAsync("Response times and SLA");
+        await admin.SelectOptionAsync("#report-severity", "B");
+        await admin.ClickAsync("#report-show");
+        await Assertions.Expect(admin).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/reports/response-times\\?.*severity=B"));
+        await Assertions.Expect(admin.Locator("#table-times tbody tr")).ToHaveCountAsync(4);
+        await BrowserFixture.Screenshot(admin, "report-response-times");
+        await admin.SetViewportSizeAsync(390, 844);
+        await admin.GotoAsync("/console/reports/volume");
+        await Assertions.Expect(admin.Locator("figure.report-chart svg.chart").First).ToBeVisibleAsync();
+        await BrowserFixture.Screenshot(admin, "report-volume-phone");
+        await admin.SetViewportSizeAsync(1280, 800);
+
+        // Printed, the navigation and the filters go; charts and tables stay.
+        await admin.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+        await Assertions.Expect(admin.Locator("#report-filters")).ToBeHiddenAsync();
+        await Assertions.Expect(admin.Locator("nav.topnav")).ToBeHiddenAsync();
+        await Assertions.Expect(admin.Locator("figure.report-chart svg.chart").First).ToBeVisibleAsync();
+        await BrowserFixture.Screenshot(admin, "report-volume-print");
+
+        // A bad period is said beside the form, not a failure.
+        await admin.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Screen });
+        await admin.GotoAsync("/console/reports/volume?from=2025-03-05&to=2025-03-01");
+        await Assertions.Expect(admin.Locator("#report-errors li[data-field=from]")).ToBeVisibleAsync();
+
+        var contact = await browser.SignedIn(Demo.AdatumIt);
+        await contact.GotoAsync("/portal/report");
+        await Assertions.Expect(contact.Locator("figure.report-chart svg.chart").First).ToBeVisibleAsync();
+        await Assertions.Expect(contact.Locator("#table-targets")).ToBeVisibleAsync();
+        await BrowserFixture.Screenshot(contact, "report-portal");
+        await contact.SetViewportSizeAsync(390, 844);
+        await BrowserFixture.Screenshot(contact, "report-portal-phone");
+    }
+}
