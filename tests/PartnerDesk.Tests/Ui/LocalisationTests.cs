@@ -49,6 +49,21 @@ public sealed partial class LocalisationTests(AppFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public void No_two_texts_differ_only_in_case()
+    {
+        // The resource build keeps the first of two names that differ only in case and drops the second with a
+        // mere warning (MSB3568), so the second text would silently show in English.
+        var clashes = Directory.EnumerateFiles(SourceFolder(), "*.resx", SearchOption.AllDirectories)
+            .SelectMany(file => System.Xml.Linq.XDocument.Load(file).Root!.Elements("data")
+                .Select(d => (File: Path.GetFileName(file), Name: (string)d.Attribute("name")!)))
+            .GroupBy(e => (e.File, e.Name.ToUpperInvariant()))
+            .Where(g => g.Count() > 1)
+            .Select(g => string.Join(" / ", g.Select(e => e.Name)))
+            .ToList();
+        Assert.True(clashes.Count == 0, "Texts that differ only in case: " + string.Join(" | ", clashes));
+    }
+
+    [Fact]
     public async Task The_language_switch_turns_the_pages_german()
     {
         using var client = fixture.App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });

@@ -30,13 +30,13 @@ public sealed record BillingReport(ReportPeriod Period, IReadOnlyList<CustomerMa
                 [.. top.Select(c => c.Name)],
                 [
                     new ChartSeries(text("Billable hours"), [.. top.Select(c => (double?)c.BillableHours)]),
-                    new ChartSeries(text("Not billable"), [.. top.Select(c => (double?)(c.Hours - c.BillableHours))]),
+                    new ChartSeries(text("Non-billable hours"), [.. top.Select(c => (double?)(c.Hours - c.BillableHours))]),
                 ],
                 Stacked: true, Unit: text("Hours")),
             new(text("Billed, provider cost and margin"), text("Closed statements of the months in the period, per customer."),
                 [.. top.Select(c => c.Name)],
                 [
-                    new ChartSeries(text("Billed"), [.. top.Select(c => (double?)c.Billed)]),
+                    new ChartSeries(text("Billed amount"), [.. top.Select(c => (double?)c.Billed)]),
                     new ChartSeries(text("Provider cost"), [.. top.Select(c => (double?)c.ProviderCost)]),
                     new ChartSeries(text("Margin"), [.. top.Select(c => (double?)c.Margin)]),
                 ],
