@@ -181,7 +181,15 @@ public sealed class InstanceBus(IEnumerable<InstanceBusTopic> topics, IServicePr
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await stopping.CancelAsync();
+        try
+        {
+            await stopping.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            return; // disposed before it was stopped (a test host torn down out of order): nothing runs any more
+        }
+
         if (redis is { } connection)
         {
             redis = null;
