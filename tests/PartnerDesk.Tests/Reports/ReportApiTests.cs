@@ -7,6 +7,7 @@ using PartnerDesk.Features.Escalations;
 using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.Reports;
 using PartnerDesk.Features.Tickets;
+using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Tenancy;
 using PartnerDesk.Tests.Infrastructure;
 
@@ -69,6 +70,27 @@ public sealed class ReportApiTests(AppFixture fixture) : IClassFixture<AppFixtur
 
         var csv = await admin.GetStringAsync($"/api/v1/reports/response-times?{Period}&customerId={customer}&format=csv&table=customers", Ct);
         Assert.Equal($"customer_id,customer,tickets,breached,first_response_missed,resolution_missed\r\n{customer},Report Test Ltd,4,2,1,2\r\n", csv);
+    }
+
+    [Fact]
+    public async Task The_database_counts_utc_days_and_whole_minutes_as_the_report_rules_do()
+    {
+        var (customer, _) = await Arrange();
+        var lastTick = new DateTimeOffset(2025, 3, 6, 0, 0, 0, TimeSpan.Zero).AddMilliseconds(-1);
+        var rows = await App.InDatabase(DemoWorld.Ids.Contoso, async db =>
+        {
+            var n = Random.Shared.NextInt64(100_000_000, 900_000_000);
+            await AddTicket(db, customer, n, lastTick, Severity.C, Channel.Portal, null, resolved: lastTick.AddMilliseconds(2)); // 23:59:59.999, resolved just after midnight
+            await AddTicket(db, customer, n + 1, At(5, 1), Severity.C, Channel.Portal, null, resolved: At(5, 2, 30).AddSeconds(59)); // 90 minutes 59 seconds
+            await db.SaveChangesAsync(Ct);
+            return await db.Tickets.Where(t => t.Number == n || t.Number == n + 1).OrderBy(t => t.Number)
+                .Select(t => new { Filed = SqlTime.DayNumber(t.CreatedAt), Resolved = SqlTime.DayNumber(t.ResolvedAt!.Value), Minutes = SqlTime.WholeMinutes(t.CreatedAt, t.ResolvedAt) })
+                .ToListAsync(Ct);
+        });
+
+        var (march5, march6) = (new DateOnly(2025, 3, 5).DayNumber, new DateOnly(2025, 3, 6).DayNumber);
+        Assert.Equal((march5, (long)march6, (long?)0), (rows[0].Filed, rows[0].Resolved, rows[0].Minutes));
+        Assert.Equal((march5, (long)march5, (long?)90), (rows[1].Filed, rows[1].Resolved, rows[1].Minutes));
     }
 
     [Fact]

@@ -120,6 +120,7 @@ public abstract class PartnerDeskDb(DbContextOptions options)
             ((IVisibilityRules)Activator.CreateInstance(rules)!).Declare(visible);
         }
 
+        SqlTime.Map(builder, IsSqlite);
         TableNames.MakePlural(builder);
     }
 
