@@ -13,6 +13,7 @@ using PartnerDesk.Platform.ScaleOut;
 var builder = WebApplication.CreateBuilder(args);
 var options = builder.Configuration.GetSection(PartnerDeskOptions.Section).Get<PartnerDeskOptions>() ?? new();
 builder.Services.Configure<PartnerDeskOptions>(builder.Configuration.GetSection(PartnerDeskOptions.Section));
+builder.Services.AddSingleton<SiteAddress>();
 builder.Services.AddPartnerDeskData(builder.Configuration);
 builder.Services.AddPartnerDeskAuth(builder.Configuration);
 builder.Services.AddPartnerDeskApi();

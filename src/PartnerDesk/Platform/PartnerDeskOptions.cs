@@ -20,12 +20,8 @@ public sealed class PartnerDeskOptions
     /// <summary>Largest request body the API accepts, in bytes.</summary>
     public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
 
-    /// <summary>The address people reach PartnerDesk at (https://support.contoso.example), for links in mail; else the request's own.</summary>
+    /// <summary>The address people reach PartnerDesk at (https://support.contoso.example), for links in mail (see <see cref="SiteAddress"/>).</summary>
     public Uri? PublicUrl { get; set; }
-
-    /// <summary>The site address for links that leave the site (invitations): the configured one, or the one the request came to.</summary>
-    public string SiteAddress(HttpRequest request) =>
-        PublicUrl?.ToString().TrimEnd('/') ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
 
     public bool UsePostgres => string.Equals(Database, "Postgres", StringComparison.OrdinalIgnoreCase)
         || string.Equals(Database, "PostgreSQL", StringComparison.OrdinalIgnoreCase);

@@ -2,12 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Notifications;
@@ -320,8 +317,7 @@ public sealed partial class SatisfactionTests(AppFixture fixture) : IClassFixtur
         // Expired: made 31 days ago.
         var past = new FakeTimeProvider(App.Clock.GetUtcNow() - TimeSpan.FromDays(31));
         var old = new SurveyLinks(
-            App.Services.GetRequiredService<IDataProtectionProvider>(), App.Services.GetRequiredService<IOptions<PartnerDeskOptions>>(),
-            App.Services.GetRequiredService<IHostEnvironment>(), App.Services.GetRequiredService<IServer>(), past).Token(DemoWorld.Ids.Contoso, id, DemoWorld.Ids.AdatumAnna, resolvedAt);
+            App.Services.GetRequiredService<IDataProtectionProvider>(), App.Services.GetRequiredService<SiteAddress>(), past).Token(DemoWorld.Ids.Contoso, id, DemoWorld.Ids.AdatumAnna, resolvedAt);
         var (_, expired) = await OpenAndSend(browser, $"/rate/{old}?score=5", 5);
         Assert.Contains("This rating link has expired.", expired, StringComparison.Ordinal);
 

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using PartnerDesk.Platform;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Data;
@@ -30,7 +29,7 @@ public sealed record InvitationMail(Guid InvitationId, string ProtectedLink);
 /// Who may invite whom, and the invitation's life: one open invitation per address in an organisation, a link
 /// valid for <see cref="Lifetime"/> and used once, withdrawn or sent anew by the people who could send it.
 /// </summary>
-public sealed class Invitations(IDataProtectionProvider protection, IOptions<PartnerDeskOptions> options, IHostEnvironment environment, TimeProvider clock)
+public sealed class Invitations(IDataProtectionProvider protection, SiteAddress siteAddress, TimeProvider clock)
 {
     public const string MailKind = "invitation-mail";
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
@@ -39,15 +38,6 @@ public sealed class Invitations(IDataProtectionProvider protection, IOptions<Par
     public string UnprotectLink(string protectedLink) => protection.CreateProtector(Purpose).Unprotect(protectedLink);
 
     public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
-
-    /// <summary>
-    /// Where links point: the configured public address. Without one, the address the request came to serves the
-    /// inviter (who sees the link), but is not mailed outside the demo: a Host header is the caller's to choose,
-    /// and the partner's mailbox must not send a customer admin's made-up host to anyone.
-    /// </summary>
-    private (string Site, bool Mail) LinkBase(string requestAddress) =>
-        options.Value.PublicUrl is { } configured ? (configured.ToString().TrimEnd('/'), true)
-        : (requestAddress, options.Value.DemoMode ?? environment.IsDevelopment());
 
     public async Task<Outcome<CreatedInvitation>> Invite(PartnerDeskDb db, InviteRequest request, string siteAddress, CancellationToken ct)
     {
@@ -213,8 +203,9 @@ public sealed class Invitations(IDataProtectionProvider protection, IOptions<Par
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         invitation.TokenHash = Hash(token);
         invitation.ExpiresAt = now + Lifetime;
-        var (site, mail) = LinkBase(requestAddress);
-        var link = $"{site.TrimEnd('/')}/invite/{token}";
+        // The inviter sees the link either way; it is mailed only where SiteAddress says a mail may carry it.
+        var (site, mail) = siteAddress.ForRequest(requestAddress);
+        var link = $"{site}/invite/{token}";
         if (mail)
         {
             var payload = new InvitationMail(invitation.Id, protection.CreateProtector(Purpose).Protect(link));

@@ -38,13 +38,13 @@ public static class PeopleEndpoints
         invitations.MapGet("/", async (Guid? customerId, bool? open, Invitations service, PartnerDeskDb db, CancellationToken ct) =>
                 CustomerPeople.MayManage(db.Caller) ? Results.Ok(await service.List(db, customerId, open ?? false, ct)) : Forbidden())
             .Produces<List<InvitationView>>().WithSummary("Invitations: of agents, or with customerId, of that customer's contacts.");
-        invitations.MapPost("/", async (InviteRequest request, HttpContext http, IOptions<PartnerDeskOptions> options, Invitations service, PartnerDeskDb db, CancellationToken ct) =>
-                (await service.Invite(db, request, options.Value.SiteAddress(http.Request), ct)).ToResult(created =>
+        invitations.MapPost("/", async (InviteRequest request, HttpContext http, Invitations service, PartnerDeskDb db, CancellationToken ct) =>
+                (await service.Invite(db, request, SiteAddress.Of(http.Request), ct)).ToResult(created =>
                     TypedResults.Created($"/api/v1/invitations/{created.Invitation.Id}", created)))
             .Produces<CreatedInvitation>(201).ProducesValidationProblem().ProducesProblem(409)
             .WithSummary("Invites an agent (admins) or a customer's contact (agents who reach the customer, the customer's admins); mails a one-time link.");
-        invitations.MapPost("/{id:guid}/resend", async (Guid id, HttpContext http, IOptions<PartnerDeskOptions> options, Invitations service, PartnerDeskDb db, CancellationToken ct) =>
-                (await service.Resend(db, id, options.Value.SiteAddress(http.Request), ct)).ToResult(TypedResults.Ok))
+        invitations.MapPost("/{id:guid}/resend", async (Guid id, HttpContext http, Invitations service, PartnerDeskDb db, CancellationToken ct) =>
+                (await service.Resend(db, id, SiteAddress.Of(http.Request), ct)).ToResult(TypedResults.Ok))
             .Produces<CreatedInvitation>().ProducesProblem(404).ProducesProblem(409).WithSummary("A new link (the old one stops working), mailed again.");
         invitations.MapDelete("/{id:guid}", async (Guid id, Invitations service, PartnerDeskDb db, CancellationToken ct) =>
                 (await service.Withdraw(db, id, ct)).ToResult(TypedResults.Ok))

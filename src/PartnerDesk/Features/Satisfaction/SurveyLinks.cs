@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Options;
 using PartnerDesk.Platform;
 
 namespace PartnerDesk.Features.Satisfaction;
@@ -23,7 +20,7 @@ public enum SurveyLinkProblem
 /// link for another ticket, contact or organisation. It works once because a resolution is rated once
 /// (the unique index), and the expiry is checked against <see cref="TimeProvider"/> so tests can move time.
 /// </summary>
-public sealed class SurveyLinks(IDataProtectionProvider protection, IOptions<PartnerDeskOptions> options, IHostEnvironment environment, IServer server, TimeProvider clock)
+public sealed class SurveyLinks(IDataProtectionProvider protection, SiteAddress siteAddress, TimeProvider clock)
 {
     private const string Purpose = "PartnerDesk.Satisfaction.Link";
     private const string Version = "s1";
@@ -68,27 +65,8 @@ public sealed class SurveyLinks(IDataProtectionProvider protection, IOptions<Par
         return link.ExpiresAt <= clock.GetUtcNow() ? (link, SurveyLinkProblem.Expired) : (link, null);
     }
 
-    /// <summary>
-    /// Where links point: the configured public address. Without one, a demo or development host uses the address
-    /// it listens on; a production host without a public address mails no links (the portal still asks).
-    /// </summary>
-    public string? Site()
-    {
-        if (options.Value.PublicUrl is { } configured)
-        {
-            return configured.ToString().TrimEnd('/');
-        }
-
-        if (!(options.Value.DemoMode ?? environment.IsDevelopment()))
-        {
-            return null;
-        }
-
-        var listening = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        return listening is null
-            ? "http://localhost"
-            : listening.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal).TrimEnd('/');
-    }
+    /// <summary>Where links point (<see cref="SiteAddress.ForMail"/>): none on a production host without a public address (the portal still asks).</summary>
+    public string? Site() => siteAddress.ForMail();
 
     public static string Url(string site, string token, int score, string language) =>
         $"{site}/rate/{token}?score={score.ToString(CultureInfo.InvariantCulture)}{(language == "de" ? "&culture=de" : "")}";
