@@ -1,4 +1,5 @@
 using PartnerDesk.Features.Accounts;
+using PartnerDesk.Features.AgentConsole;
 using PartnerDesk.Features.Audit;
 using PartnerDesk.Features.Billing;
 using PartnerDesk.Features.Deliveries;
@@ -91,6 +92,7 @@ public static class Composition
         .MapReportEndpoints()
         .MapSubscriptionEndpoints()
         .MapKnowledgeEndpoints()
+        .MapAgentConsoleEndpoints()
         .MapGdapEndpoints()
         .MapWorkspaceEndpoints()
         .MapSetupEndpoints();
