@@ -37,7 +37,7 @@ public sealed class ReportTests(BrowserFixture browser) : IClassFixture<BrowserF
         // Printed, the navigation and the filters go; charts and tables stay.
         await admin.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
         await Assertions.Expect(admin.Locator("#report-filters")).ToBeHiddenAsync();
-        await Assertions.Expect(admin.Locator("nav.topnav")).ToBeHiddenAsync();
+        await Assertions.Expect(admin.Locator("#console-nav")).ToBeHiddenAsync();
         await Assertions.Expect(admin.Locator("figure.report-chart svg.chart").First).ToBeVisibleAsync();
         await BrowserFixture.Screenshot(admin, "report-volume-print");
 

@@ -1,0 +1,228 @@
+using System.Net.Http.Json;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using PartnerDesk.Features.Demo;
+using PartnerDesk.Features.Knowledge;
+using PartnerDesk.Features.ServiceHealth;
+using PartnerDesk.Features.Tickets;
+using PartnerDesk.Tests.Infrastructure;
+
+namespace PartnerDesk.BrowserTests;
+
+/// <summary>
+/// Every page of the console and the portal under axe (WCAG rules as axe-core runs them): a serious or critical
+/// violation fails, with the list of them. The shell is checked on every page; see
+/// <see cref="PagesWhoseContentIsExcused"/> for the two pages whose content another change fixes.
+/// Also the screenshots of the main pages at desktop and phone width (docs/screenshots comes from them).
+/// </summary>
+public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    /// <summary>
+    /// Pages whose content (inside main) is not yet held to the rule: the queue and the ticket page are reworked in
+    /// their own change (keyboard shortcuts, saved views, bulk actions), which fixes their violations and empties
+    /// this list. Their violations are still written to artifacts/axe-excused.txt; the shell around them is checked.
+    /// </summary>
+    private static readonly string[] PagesWhoseContentIsExcused = ["/console", "/console/tickets/{ticket}"];
+
+    private const int PhoneWidth = 390;
+
+    [Fact]
+    public async Task Every_console_page_has_no_serious_or_critical_violation()
+    {
+        var ids = await ConsoleIds();
+        string[] pages =
+        [
+            "/console", "/console/tickets/new", "/console/tickets/{ticket}", "/console/mail", "/console/articles",
+            "/console/customers", "/console/customers/{customer}", "/console/customers/{customer}/people", "/console/people",
+            "/console/service-health", "/console/service-health/{issue}", "/console/subscription-changes",
+            "/console/plans", "/console/calendars", "/console/billing", "/console/reports", "/console/reports/volume",
+            "/console/profile", "/console/setup", "/console/deliveries", "/console/webhooks", "/console/satisfaction",
+            "/console/audit", "/console/search?q=outlook", "/account",
+        ];
+
+        var page = await browser.SignedIn(Demo.ContosoAdmin);
+        var found = await Audit(page, pages, ids);
+        Assert.True(found.Count == 0, "Serious or critical accessibility violations:\n" + string.Join("\n", found));
+    }
+
+    [Fact]
+    public async Task Every_portal_page_has_no_serious_or_critical_violation_and_fits_a_phone()
+    {
+        var ids = await PortalIds();
+        string[] pages =
+        [
+            "/portal", "/portal/new", "/portal/tickets/{ticket}", "/portal/service-health", "/portal/support-terms",
+            "/portal/subscriptions", "/portal/people", "/portal/audit", "/portal/report", "/portal/articles/{article}", "/account",
+        ];
+
+        var page = await browser.SignedIn(Demo.AdatumIt);
+        var found = await Audit(page, pages, ids);
+
+        // On a phone: nothing scrolls sideways, the menu opens from its button.
+        await page.SetViewportSizeAsync(PhoneWidth, 844);
+        var wide = new List<string>();
+        foreach (var path in pages)
+        {
+            await Open(page, Fill(path, ids));
+            var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+            if (width > PhoneWidth)
+            {
+                wide.Add($"{path}: {width} px wide");
+            }
+
+            found.AddRange((await Violations(page, null)).Select(v => $"{path} (phone): {v}"));
+        }
+
+        await Assertions.Expect(page.Locator("#portal-nav")).ToBeHiddenAsync();
+        await page.ClickAsync("#nav-toggle");
+        await Assertions.Expect(page.Locator("#portal-nav")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#nav-toggle")).ToHaveAttributeAsync("aria-expanded", "true");
+        await BrowserFixture.Screenshot(page, "portal-phone-menu");
+
+        Assert.True(wide.Count == 0, "Portal pages scroll sideways on a phone:\n" + string.Join("\n", wide));
+        Assert.True(found.Count == 0, "Serious or critical accessibility violations:\n" + string.Join("\n", found));
+    }
+
+    [Fact]
+    public async Task The_sign_in_page_has_no_serious_or_critical_violation()
+    {
+        var page = await (await browser.NewContext()).NewPageAsync();
+        await page.GotoAsync("/signin");
+        var found = await Violations(page, null);
+        Assert.True(found.Count == 0, "Serious or critical accessibility violations:\n" + string.Join("\n", found));
+    }
+
+    /// <summary>Visits each page at desktop width, runs axe, and keeps the serious and critical violations.</summary>
+    private static async Task<List<string>> Audit(IPage page, IEnumerable<string> pages, IReadOnlyDictionary<string, string> ids)
+    {
+        await page.SetViewportSizeAsync(1280, 800);
+        var found = new List<string>();
+        var excused = new List<string>();
+        foreach (var path in pages)
+        {
+            await Open(page, Fill(path, ids));
+            if (PagesWhoseContentIsExcused.Contains(path))
+            {
+                excused.AddRange((await Violations(page, null)).Select(v => $"{path}: {v}"));
+                found.AddRange((await Violations(page, "#content")).Select(v => $"{path} (shell): {v}"));
+            }
+            else
+            {
+                found.AddRange((await Violations(page, null)).Select(v => $"{path}: {v}"));
+            }
+        }
+
+        if (excused.Count > 0)
+        {
+            await File.AppendAllLinesAsync(Path.Combine(BrowserFixture.Artifacts, "axe-excused.txt"), excused);
+            TestContext.Current.SendDiagnosticMessage("Excused (queue, ticket page):\n" + string.Join("\n", excused));
+        }
+
+        return found;
+    }
+
+    private static async Task Open(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        // An interactive page is checked as it is used: after its circuit has rendered it.
+        if (await page.Locator("[data-interactive]").CountAsync() > 0)
+        {
+            await page.WaitForSelectorAsync("[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+        }
+    }
+
+    private static async Task<List<string>> Violations(IPage page, string? exclude)
+    {
+        var context = new AxeRunContext();
+        if (exclude is not null)
+        {
+            context.Exclude = [new AxeSelector(exclude)];
+        }
+
+        var result = exclude is null ? await page.RunAxe() : await page.RunAxe(context);
+        return [.. result.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .SelectMany(v => v.Nodes.Select(n => $"{v.Impact} {v.Id} ({v.Help}) at {n.Target}: {Shorten(n.Html)}"))];
+    }
+
+    private static string Shorten(string html) => html.Length > 160 ? html[..160] + "…" : html;
+
+    private static string Fill(string path, IReadOnlyDictionary<string, string> ids) =>
+        ids.Aggregate(path, (p, id) => p.Replace("{" + id.Key + "}", id.Value, StringComparison.Ordinal));
+
+    private async Task<Dictionary<string, string>> ConsoleIds() => await ShellWorld.Arrange(browser) is var arranged ? await browser.App.InDatabase(DemoWorld.Ids.Contoso, async db => new Dictionary<string, string>
+    {
+        ["ticket"] = (await db.Tickets.Where(t => t.CustomerId == DemoWorld.Ids.Adatum).OrderBy(t => t.Number).Select(t => t.Id).FirstAsync()).ToString(),
+        ["customer"] = DemoWorld.Ids.Adatum.ToString(),
+        ["issue"] = arranged.Issue.ToString(),
+    }) : [];
+
+    private async Task<Dictionary<string, string>> PortalIds() => await ShellWorld.Arrange(browser) is var arranged ? await browser.App.InDatabase(DemoWorld.Ids.Contoso, async db => new Dictionary<string, string>
+    {
+        ["ticket"] = (await db.Tickets.Where(t => t.CustomerId == DemoWorld.Ids.Adatum).OrderBy(t => t.Number).Select(t => t.Id).FirstAsync()).ToString(),
+        ["article"] = arranged.Article.ToString(),
+    }) : [];
+}
+
+/// <summary>What the demo world lacks for a visit of every page: a Microsoft issue for Adatum and a public article.</summary>
+internal static class ShellWorld
+{
+    public const string IssueId = "EX700042";
+    public const string ArticleTitle = "Shared calendar permissions after a mailbox move";
+
+    private static readonly SemaphoreSlim Once = new(1, 1);
+
+    public static async Task<(Guid Issue, Guid Article)> Arrange(BrowserFixture browser)
+    {
+        await Once.WaitAsync();
+        try
+        {
+            var issue = await browser.App.InDatabase(DemoWorld.Ids.Contoso, async db =>
+            {
+                var now = DateTimeOffset.UtcNow;
+                var issue = await db.Set<ServiceHealthIssue>().FirstOrDefaultAsync(i => i.MicrosoftId == IssueId);
+                if (issue is null)
+                {
+                    issue = new ServiceHealthIssue
+                    {
+                        OrganisationId = DemoWorld.Ids.Contoso,
+                        MicrosoftId = IssueId,
+                        Service = "Exchange Online",
+                        Feature = "Calendar",
+                        Title = "Users may not see shared calendars after a mailbox move",
+                        ImpactDescription = "Shared calendars may be missing in Outlook.",
+                        Status = "serviceDegradation",
+                        Classification = IssueClassification.Advisory,
+                        StartDateTime = now.AddHours(-2),
+                        LastModifiedDateTime = now,
+                        LatestPostAt = now,
+                        FirstSeenAt = now,
+                    };
+                    db.Add(issue);
+                    db.Add(new ServiceHealthPost { OrganisationId = DemoWorld.Ids.Contoso, IssueId = issue.Id, CreatedDateTime = now, PostType = "regular", Text = "We're reviewing the mailbox move logs." });
+                    db.Add(new AffectedCustomer { OrganisationId = DemoWorld.Ids.Contoso, IssueId = issue.Id, CustomerId = DemoWorld.Ids.Adatum, FirstSeenAt = now });
+                    await db.SaveChangesAsync();
+                }
+
+                return issue.Id;
+            });
+
+            var article = await browser.App.InDatabase(DemoWorld.Ids.Contoso, db => db.Articles.Where(a => a.Title == ArticleTitle).Select(a => (Guid?)a.Id).FirstOrDefaultAsync());
+            if (article is null)
+            {
+                var agent = await browser.App.ClientFor(Demo.ContosoHelpdesk);
+                var written = await agent.PostAsJsonAsync("/api/v1/articles", new { title = ArticleTitle, body = "Remove the permission and **add it again** after the move.", service = "Exchange Online", visibility = "Public", language = "en" });
+                written.EnsureSuccessStatusCode();
+                article = (await written.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
+            }
+
+            return (issue, article.Value);
+        }
+        finally
+        {
+            Once.Release();
+        }
+    }
+}
