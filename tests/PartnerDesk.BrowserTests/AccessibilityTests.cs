@@ -13,19 +13,11 @@ namespace PartnerDesk.BrowserTests;
 
 /// <summary>
 /// Every page of the console and the portal under axe (WCAG rules as axe-core runs them): a serious or critical
-/// violation fails, with the list of them. The shell is checked on every page; see
-/// <see cref="PagesWhoseContentIsExcused"/> for the two pages whose content another change fixes.
+/// violation fails, with the list of them.
 /// Also the screenshots of the main pages at desktop and phone width (docs/screenshots comes from them).
 /// </summary>
 public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    /// <summary>
-    /// Pages whose content (inside main) is not yet held to the rule: the queue and the ticket page are reworked in
-    /// their own change (keyboard shortcuts, saved views, bulk actions), which fixes their violations and empties
-    /// this list. Their violations are still written to artifacts/axe-excused.txt; the shell around them is checked.
-    /// </summary>
-    private static readonly string[] PagesWhoseContentIsExcused = ["/console", "/console/tickets/{ticket}"];
-
     private const int PhoneWidth = 390;
 
     [Fact]
@@ -39,7 +31,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
             "/console/service-health", "/console/service-health/{issue}", "/console/subscription-changes",
             "/console/plans", "/console/calendars", "/console/billing", "/console/reports", "/console/reports/volume",
             "/console/profile", "/console/setup", "/console/deliveries", "/console/webhooks", "/console/satisfaction",
-            "/console/audit", "/console/search?q=outlook", "/account",
+            "/console/audit", "/console/canned-replies", "/console/search?q=outlook", "/account",
         ];
 
         var page = await browser.SignedIn(Demo.ContosoAdmin);
@@ -99,25 +91,10 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
     {
         await page.SetViewportSizeAsync(1280, 800);
         var found = new List<string>();
-        var excused = new List<string>();
         foreach (var path in pages)
         {
             await Open(page, Fill(path, ids));
-            if (PagesWhoseContentIsExcused.Contains(path))
-            {
-                excused.AddRange((await Violations(page, null)).Select(v => $"{path}: {v}"));
-                found.AddRange((await Violations(page, "#content")).Select(v => $"{path} (shell): {v}"));
-            }
-            else
-            {
-                found.AddRange((await Violations(page, null)).Select(v => $"{path}: {v}"));
-            }
-        }
-
-        if (excused.Count > 0)
-        {
-            await File.AppendAllLinesAsync(Path.Combine(BrowserFixture.Artifacts, "axe-excused.txt"), excused);
-            TestContext.Current.SendDiagnosticMessage("Excused (queue, ticket page):\n" + string.Join("\n", excused));
+            found.AddRange((await Violations(page, null)).Select(v => $"{path}: {v}"));
         }
 
         return found;

@@ -73,7 +73,7 @@ public sealed class ReportApiTests(AppFixture fixture) : IClassFixture<AppFixtur
     }
 
     [Fact]
-    public async Task The_database_counts_utc_days_and_whole_minutes_as_the_report_rules_do()
+    public async Task The_database_counts_utc_days_as_the_report_rules_do()
     {
         var (customer, _) = await Arrange();
         var lastTick = new DateTimeOffset(2025, 3, 6, 0, 0, 0, TimeSpan.Zero).AddMilliseconds(-1);
@@ -81,16 +81,16 @@ public sealed class ReportApiTests(AppFixture fixture) : IClassFixture<AppFixtur
         {
             var n = Random.Shared.NextInt64(100_000_000, 900_000_000);
             await AddTicket(db, customer, n, lastTick, Severity.C, Channel.Portal, null, resolved: lastTick.AddMilliseconds(2)); // 23:59:59.999, resolved just after midnight
-            await AddTicket(db, customer, n + 1, At(5, 1), Severity.C, Channel.Portal, null, resolved: At(5, 2, 30).AddSeconds(59)); // 90 minutes 59 seconds
+            await AddTicket(db, customer, n + 1, At(5, 1), Severity.C, Channel.Portal, null, resolved: At(5, 23, 59).AddSeconds(59)); // the same day's last second
             await db.SaveChangesAsync(Ct);
             return await db.Tickets.Where(t => t.Number == n || t.Number == n + 1).OrderBy(t => t.Number)
-                .Select(t => new { Filed = SqlTime.DayNumber(t.CreatedAt), Resolved = SqlTime.DayNumber(t.ResolvedAt!.Value), Minutes = SqlTime.WholeMinutes(t.CreatedAt, t.ResolvedAt) })
+                .Select(t => new { Filed = SqlTime.DayNumber(t.CreatedAt), Resolved = SqlTime.DayNumber(t.ResolvedAt!.Value) })
                 .ToListAsync(Ct);
         });
 
         var (march5, march6) = (new DateOnly(2025, 3, 5).DayNumber, new DateOnly(2025, 3, 6).DayNumber);
-        Assert.Equal((march5, (long)march6, (long?)0), (rows[0].Filed, rows[0].Resolved, rows[0].Minutes));
-        Assert.Equal((march5, (long)march5, (long?)90), (rows[1].Filed, rows[1].Resolved, rows[1].Minutes));
+        Assert.Equal((march5, (long)march6), (rows[0].Filed, rows[0].Resolved));
+        Assert.Equal((march5, (long)march5), (rows[1].Filed, rows[1].Resolved));
     }
 
     [Fact]

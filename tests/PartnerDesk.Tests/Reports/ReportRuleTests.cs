@@ -22,31 +22,6 @@ public sealed partial class ReportRuleTests
     }
 
     [Fact]
-    public void Percentiles_of_buckets_are_those_of_the_values_one_by_one()
-    {
-        Assert.Null(ReportRules.PercentileOfBuckets([], 0.5));
-        Assert.Equal(30, ReportRules.PercentileOfBuckets([(10, 1), (30, 1), (120, 1)], 0.5));
-        Assert.Equal(102, ReportRules.PercentileOfBuckets([(10, 1), (30, 1), (120, 1)], 0.9)!.Value, 6);
-
-        // Five 10s and five 20s: the median falls between ranks 4 and 5, the 90th percentile inside the 20s.
-        Assert.Equal(ReportRules.Percentile([10, 10, 10, 10, 10, 20, 20, 20, 20, 20], 0.5), ReportRules.PercentileOfBuckets([(10, 5), (20, 5)], 0.5));
-        Assert.Equal(20, ReportRules.PercentileOfBuckets([(10, 5), (20, 5)], 0.9));
-
-        // Buckets come from the database in any order and a clock set back gives a negative duration: 0.
-        Assert.Equal(new DurationStats(3, 30, 102), ReportRules.DurationsOfBuckets([(120, 1), (10, 1), (30, 1)]));
-        Assert.Equal(new DurationStats(2, 0, 0), ReportRules.DurationsOfBuckets([(-5, 1), (0, 1)]));
-        Assert.Equal(DurationStats.None, ReportRules.DurationsOfBuckets([]));
-    }
-
-    [Fact]
-    public void Durations_are_counted_to_the_minute_under_a_day_then_to_the_quarter_hour_then_to_the_hour()
-    {
-        Assert.Equal((0, 59, 1439), (ReportRules.MinuteBucket(0), ReportRules.MinuteBucket(59), ReportRules.MinuteBucket(1439)));
-        Assert.Equal((1440, 1440, 1455), (ReportRules.MinuteBucket(1440), ReportRules.MinuteBucket(1454), ReportRules.MinuteBucket(1455)));
-        Assert.Equal((43185, 43200, 43200, 43260), (ReportRules.MinuteBucket(43199), ReportRules.MinuteBucket(43200), ReportRules.MinuteBucket(43259), ReportRules.MinuteBucket(43260)));
-    }
-
-    [Fact]
     public void A_target_is_met_by_its_due_time_missed_after_it_and_running_before()
     {
         var due = Now.AddHours(-1);

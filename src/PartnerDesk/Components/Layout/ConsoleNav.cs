@@ -40,7 +40,8 @@ public static class ConsoleNav
         [
             new("/console/profile", "Support profile", NavAudience.Admins), new("/console/setup", "Going live", NavAudience.Admins),
             new("/console/deliveries", "Deliveries", NavAudience.Admins), new("/console/webhooks", "Webhooks", NavAudience.Admins),
-            new("/console/satisfaction", "Satisfaction", NavAudience.Admins), new("/console/audit", "Audit log", NavAudience.Admins),
+            new("/console/satisfaction", "Satisfaction", NavAudience.Admins), new("/console/canned-replies", "Canned replies", NavAudience.Admins),
+            new("/console/audit", "Audit log", NavAudience.Admins),
         ]),
     ];
 

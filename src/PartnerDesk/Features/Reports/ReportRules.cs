@@ -131,62 +131,6 @@ public static class ReportRules
         return sorted[lower] + ((sorted[upper] - sorted[lower]) * (rank - lower));
     }
 
-    /// <summary>Durations under a day are counted to the minute.</summary>
-    public const long ExactMinutesBelow = 24 * 60;
-
-    /// <summary>Durations under 30 days are counted to the quarter hour, longer ones to the hour.</summary>
-    public const long QuarterHoursBelow = 30 * 24 * 60;
-
-    /// <summary>
-    /// The histogram bucket a duration is counted in (its lower bound): a median or 90th percentile read from the
-    /// buckets is exact to the minute under a day, to 15 minutes under 30 days and to the hour beyond, while a year of
-    /// tickets comes back from the database as a few thousand rows. The reports' SQL writes the same rule.
-    /// </summary>
-    public static long MinuteBucket(long minutes) =>
-        minutes < ExactMinutesBelow ? minutes : minutes < QuarterHoursBelow ? minutes / 15 * 15 : minutes / 60 * 60;
-
-    /// <summary>
-    /// The p-th percentile (0–1) of durations counted in buckets (value, how many), interpolated between the two nearest
-    /// ranks as <see cref="Percentile(IReadOnlyList{double}, double)"/> does over the values one by one.
-    /// </summary>
-    public static double? PercentileOfBuckets(IReadOnlyList<(long Minutes, int Count)> sorted, double p)
-    {
-        var total = sorted.Sum(b => (long)b.Count);
-        if (total == 0)
-        {
-            return null;
-        }
-
-        var rank = p * (total - 1);
-        var lower = (long)Math.Floor(rank);
-        var upper = (long)Math.Ceiling(rank);
-        double At(long k)
-        {
-            long seen = 0;
-            foreach (var (minutes, count) in sorted)
-            {
-                seen += count;
-                if (k < seen)
-                {
-                    return minutes;
-                }
-            }
-
-            return sorted[^1].Minutes;
-        }
-
-        var low = At(lower);
-        return low + ((At(upper) - low) * (rank - lower));
-    }
-
-    /// <summary>Median and 90th percentile of durations counted in buckets; a negative one (a clock set back) counts as 0.</summary>
-    public static DurationStats DurationsOfBuckets(IEnumerable<(long Minutes, int Count)> buckets)
-    {
-        var sorted = buckets.GroupBy(b => Math.Max(0, b.Minutes)).Select(g => (Minutes: g.Key, Count: g.Sum(b => b.Count))).OrderBy(b => b.Minutes).ToList();
-        var count = sorted.Sum(b => b.Count);
-        return count == 0 ? DurationStats.None : new DurationStats(count, Round(PercentileOfBuckets(sorted, 0.5)), Round(PercentileOfBuckets(sorted, 0.9)));
-    }
-
     public static DurationStats Durations(List<double> minutes)
     {
         if (minutes.Count == 0)

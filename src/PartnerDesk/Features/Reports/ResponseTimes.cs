@@ -75,120 +75,111 @@ public sealed record ResponseTimesReport(ReportPeriod Period, IReadOnlyList<Seve
 
 public static class ResponseTimes
 {
-    private const int NoTarget = (int)TargetOutcome.NoTarget, Running = (int)TargetOutcome.Running, Met = (int)TargetOutcome.Met, Missed = (int)TargetOutcome.Missed;
-
     /// <summary>
-    /// Counted in the database over the period's index range, in three grouped reads: target outcomes per severity,
-    /// customer and plan (each ticket's two outcomes decided in SQL as <see cref="ReportRules.Outcome"/> decides them),
-    /// and the first-response and resolution minutes per severity as histograms (<see cref="ReportRules.MinuteBucket"/>),
-    /// from which the median and 90th percentile are read. Rows per group come back, not per ticket: a year of a large
-    /// partner is hundreds of thousands of tickets. Measured in bench/README.md.
+    /// Reads the few times of each ticket filed in the period (no text) and does the arithmetic in memory: the median
+    /// needs every duration, which no SQL both databases share computes. Grouping in SQL instead (outcomes per
+    /// customer and plan, durations as histograms) was measured slower on SQLite, whose GROUP BY sorts every row in a
+    /// temporary B-tree (decisions 8t.2). Measured in bench/README.md.
     /// </summary>
     public static async Task<ResponseTimesReport> Run(PartnerDeskDb db, ReportPeriod period, ReportFilter filter, DateTimeOffset now, CancellationToken ct)
     {
         var (start, end) = (period.Start, period.End);
-        var tickets = filter.Apply(db.Tickets.AsNoTracking()).Where(t => t.CreatedAt >= start && t.CreatedAt < end);
-        var groups = await tickets
-            .Select(t => new
-            {
-                t.Severity,
-                t.CustomerId,
-                t.PlanId,
-                FirstResponse = t.FirstResponseDueAt == null
-                    ? (t.SlaBreached.HasFlag(SlaTargets.FirstResponse) ? Missed : NoTarget)
-                    : t.FirstRespondedAt != null
-                        ? (t.FirstRespondedAt <= t.FirstResponseDueAt && !t.SlaBreached.HasFlag(SlaTargets.FirstResponse) ? Met : Missed)
-                        : (t.SlaBreached.HasFlag(SlaTargets.FirstResponse) || t.FirstResponseDueAt < now ? Missed : Running),
-                Resolution = t.ResolutionDueAt == null
-                    ? (t.SlaBreached.HasFlag(SlaTargets.Resolution) ? Missed : NoTarget)
-                    : t.ResolvedAt != null
-                        ? (t.ResolvedAt <= t.ResolutionDueAt && !t.SlaBreached.HasFlag(SlaTargets.Resolution) ? Met : Missed)
-                        : (t.SlaBreached.HasFlag(SlaTargets.Resolution) || t.ResolutionDueAt < now ? Missed : Running),
-                Marked = t.SlaBreached != SlaTargets.None,
-            })
-            .GroupBy(o => new { o.Severity, o.CustomerId, o.PlanId })
-            .Select(g => new OutcomeGroup(g.Key.Severity, g.Key.CustomerId, g.Key.PlanId, g.Count(),
-                g.Count(o => o.FirstResponse != NoTarget), g.Count(o => o.FirstResponse == Met), g.Count(o => o.FirstResponse == Missed),
-                g.Count(o => o.Resolution != NoTarget), g.Count(o => o.Resolution == Met), g.Count(o => o.Resolution == Missed),
-                g.Count(o => o.FirstResponse == Missed || o.Resolution == Missed || o.Marked)))
+        var rows = await filter.Apply(db.Tickets.AsNoTracking())
+            .Where(t => t.CreatedAt >= start && t.CreatedAt < end)
+            .Select(t => new TicketTimes(t.CustomerId, t.PlanId, t.Severity, t.CreatedAt, t.FirstRespondedAt, t.FirstResponseDueAt, t.ResolvedAt, t.ResolutionDueAt, t.SlaBreached))
             .ToListAsync(ct);
 
-        var firstResponses = await Histogram(tickets.Where(t => t.FirstRespondedAt != null)
-            .Select(t => new SeverityMinutes { Severity = t.Severity, Minutes = SqlTime.WholeMinutes(t.CreatedAt, t.FirstRespondedAt) }), ct);
-        var resolutions = await Histogram(tickets.Where(t => t.ResolvedAt != null)
-            .Select(t => new SeverityMinutes { Severity = t.Severity, Minutes = SqlTime.WholeMinutes(t.CreatedAt, t.ResolvedAt) }), ct);
+        // One pass: each ticket's two outcomes are decided once, then counted for all, its severity, customer and plan.
+        var all = new Tally();
+        var bySeverity = Enum.GetValues<Severity>().ToDictionary(s => s, _ => new Tally());
+        var customerBreaches = new Dictionary<Guid, int[]>();
+        var planBreaches = new Dictionary<Guid, int[]>();
+        var noPlan = new int[4];
+        foreach (var r in rows)
+        {
+            var fr = r.FirstResponse(now);
+            var res = r.Resolution(now);
+            all.Add(r, fr, res);
+            bySeverity[r.Severity].Add(r, fr, res);
+            Count(Slot(customerBreaches, r.CustomerId), r, fr, res);
+            Count(r.PlanId is { } plan ? Slot(planBreaches, plan) : noPlan, r, fr, res);
+        }
 
-        var severities = new List<SeverityTimes> { Times(null, groups, firstResponses, resolutions) };
-        severities.AddRange(Enum.GetValues<Severity>().Select(s => Times(s, groups, firstResponses, resolutions)));
+        var severities = new List<SeverityTimes> { all.Times(null) };
+        severities.AddRange(bySeverity.Select(s => s.Value.Times(s.Key)));
 
-        var customerBreaches = Breaches(groups, g => g.CustomerId);
-        var planBreaches = Breaches(groups, g => g.PlanId);
-        var breachedCustomers = customerBreaches.Where(c => c.Value.Breached > 0).Select(c => c.Key).ToList();
+        var breachedCustomers = customerBreaches.Where(c => c.Value[1] > 0).Select(c => c.Key).ToList();
         var customers = breachedCustomers.Count == 0 ? []
             : await db.Customers.AsNoTracking().Where(c => breachedCustomers.Contains(c.Id)).Select(c => new { c.Id, c.Name }).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
         var plans = await db.SupportPlans.AsNoTracking().Select(p => new { p.Id, p.Name }).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
-        var byCustomer = Ranked(customerBreaches.Select(c => c.Value with { Name = customers.GetValueOrDefault(c.Key, "?") }));
-        var byPlan = Ranked(planBreaches.Select(p => p.Value.Id is { } plan ? p.Value with { Name = plans.GetValueOrDefault(plan, "?") } : p.Value with { Name = "—" }));
+        var byCustomer = Breaches(customerBreaches.Select(c => ((Guid?)c.Key, customers.GetValueOrDefault(c.Key, "?"), c.Value)));
+        var byPlan = Breaches(planBreaches.Select(p => ((Guid?)p.Key, plans.GetValueOrDefault(p.Key, "?"), p.Value)).Append((null, "—", noPlan)));
         return new ResponseTimesReport(period, severities, byCustomer, byPlan);
     }
 
-    /// <summary>Tickets of one severity, customer and plan, with how their two targets came out.</summary>
-    internal sealed record OutcomeGroup(
-        Severity Severity, Guid CustomerId, Guid? PlanId, int Tickets,
-        int FirstResponseWith, int FirstResponseMet, int FirstResponseMissed, int ResolutionWith, int ResolutionMet, int ResolutionMissed, int Breached);
-
-    /// <summary>A duration of one ticket, as the database computes it (a class with setters: EF groups by its members).</summary>
-    internal sealed class SeverityMinutes
+    internal sealed record TicketTimes(
+        Guid CustomerId, Guid? PlanId, Severity Severity, DateTimeOffset CreatedAt, DateTimeOffset? FirstRespondedAt, DateTimeOffset? FirstResponseDueAt,
+        DateTimeOffset? ResolvedAt, DateTimeOffset? ResolutionDueAt, SlaTargets SlaBreached)
     {
-        public Severity Severity { get; init; }
+        public TargetOutcome FirstResponse(DateTimeOffset now) =>
+            ReportRules.Outcome(FirstResponseDueAt, FirstRespondedAt, SlaBreached.HasFlag(SlaTargets.FirstResponse), now);
 
-        public long? Minutes { get; init; }
+        public TargetOutcome Resolution(DateTimeOffset now) =>
+            ReportRules.Outcome(ResolutionDueAt, ResolvedAt, SlaBreached.HasFlag(SlaTargets.Resolution), now);
     }
 
-    internal sealed record MinuteCount(Severity Severity, long Minutes, int Count);
-
-    private static Task<List<MinuteCount>> Histogram(IQueryable<SeverityMinutes> durations, CancellationToken ct) =>
-        durations
-            .GroupBy(d => new
-            {
-                d.Severity,
-                // ReportRules.MinuteBucket, written for SQL.
-                Minutes = d.Minutes < ReportRules.ExactMinutesBelow ? d.Minutes
-                    : d.Minutes < ReportRules.QuarterHoursBelow ? d.Minutes / 15 * 15 : d.Minutes / 60 * 60,
-            })
-            .Select(g => new MinuteCount(g.Key.Severity, g.Key.Minutes ?? 0, g.Count()))
-            .ToListAsync(ct);
-
-    private static SeverityTimes Times(Severity? severity, List<OutcomeGroup> groups, List<MinuteCount> firstResponses, List<MinuteCount> resolutions)
+    /// <summary>Counts of one group: tickets, breached tickets, first responses missed, resolutions missed.</summary>
+    private static void Count(int[] counts, TicketTimes r, TargetOutcome fr, TargetOutcome res)
     {
-        var mine = groups.Where(g => severity is null || g.Severity == severity).ToList();
-        return new SeverityTimes(severity, mine.Sum(g => g.Tickets),
-            ReportRules.DurationsOfBuckets(firstResponses.Where(m => severity is null || m.Severity == severity).Select(m => (m.Minutes, m.Count))),
-            new TargetStats(mine.Sum(g => g.FirstResponseWith), mine.Sum(g => g.FirstResponseMet), mine.Sum(g => g.FirstResponseMissed)),
-            ReportRules.DurationsOfBuckets(resolutions.Where(m => severity is null || m.Severity == severity).Select(m => (m.Minutes, m.Count))),
-            new TargetStats(mine.Sum(g => g.ResolutionWith), mine.Sum(g => g.ResolutionMet), mine.Sum(g => g.ResolutionMissed)));
-    }
-
-    /// <summary>Adds the groups up per customer or plan (tickets without a plan under <see cref="Guid.Empty"/>, id null).</summary>
-    private static Dictionary<Guid, BreachCount> Breaches(List<OutcomeGroup> groups, Func<OutcomeGroup, Guid?> key)
-    {
-        var counts = new Dictionary<Guid, BreachCount>();
-        foreach (var g in groups)
+        counts[0]++;
+        if (fr == TargetOutcome.Missed || res == TargetOutcome.Missed || r.SlaBreached != SlaTargets.None)
         {
-            var id = key(g);
-            var c = counts.GetValueOrDefault(id ?? Guid.Empty) ?? new BreachCount(id, "", 0, 0, 0, 0);
-            counts[id ?? Guid.Empty] = c with
-            {
-                Tickets = c.Tickets + g.Tickets,
-                Breached = c.Breached + g.Breached,
-                FirstResponseMissed = c.FirstResponseMissed + g.FirstResponseMissed,
-                ResolutionMissed = c.ResolutionMissed + g.ResolutionMissed,
-            };
+            counts[1]++;
         }
 
-        return counts;
+        counts[2] += fr == TargetOutcome.Missed ? 1 : 0;
+        counts[3] += res == TargetOutcome.Missed ? 1 : 0;
     }
 
-    private static List<BreachCount> Ranked(IEnumerable<BreachCount> groups) =>
-        [.. groups.Where(g => g.Breached > 0).OrderByDescending(b => b.Breached).ThenBy(b => b.Name, StringComparer.CurrentCulture)];
+    private static int[] Slot(Dictionary<Guid, int[]> groups, Guid key) => groups.TryGetValue(key, out var counts) ? counts : groups[key] = new int[4];
+
+    private static List<BreachCount> Breaches(IEnumerable<(Guid? Id, string Name, int[] Counts)> groups) =>
+        [.. groups.Where(g => g.Counts[1] > 0)
+            .Select(g => new BreachCount(g.Id, g.Name, g.Counts[0], g.Counts[1], g.Counts[2], g.Counts[3]))
+            .OrderByDescending(b => b.Breached).ThenBy(b => b.Name, StringComparer.CurrentCulture)];
+
+    /// <summary>Durations and target outcomes of one group of tickets, added up ticket by ticket.</summary>
+    private sealed class Tally
+    {
+        private readonly List<double> firstResponses = [];
+        private readonly List<double> resolutions = [];
+        private int tickets, frWith, frMet, frMissed, resWith, resMet, resMissed;
+
+        public void Add(TicketTimes r, TargetOutcome fr, TargetOutcome res)
+        {
+            tickets++;
+            if (r.FirstRespondedAt is { } responded)
+            {
+                firstResponses.Add(ReportRules.Minutes(r.CreatedAt, responded));
+            }
+
+            if (r.ResolvedAt is { } resolved)
+            {
+                resolutions.Add(ReportRules.Minutes(r.CreatedAt, resolved));
+            }
+
+            Target(fr, ref frWith, ref frMet, ref frMissed);
+            Target(res, ref resWith, ref resMet, ref resMissed);
+        }
+
+        public SeverityTimes Times(Severity? severity) => new(severity, tickets, ReportRules.Durations(firstResponses), new TargetStats(frWith, frMet, frMissed),
+            ReportRules.Durations(resolutions), new TargetStats(resWith, resMet, resMissed));
+
+        private static void Target(TargetOutcome outcome, ref int with, ref int met, ref int missed)
+        {
+            with += outcome == TargetOutcome.NoTarget ? 0 : 1;
+            met += outcome == TargetOutcome.Met ? 1 : 0;
+            missed += outcome == TargetOutcome.Missed ? 1 : 0;
+        }
+    }
 }

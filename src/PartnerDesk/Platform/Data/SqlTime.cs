@@ -7,23 +7,18 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace PartnerDesk.Platform.Data;
 
 /// <summary>
-/// Time arithmetic a query can hand to the database, so that reports count per day and per minute in SQL and read a
-/// few grouped rows instead of every ticket's times. SQLite keeps a moment as UTC ticks (see
+/// Time arithmetic a query can hand to the database, so that reports count per day in SQL and read a row a day
+/// instead of every ticket's time. SQLite keeps a moment as UTC ticks (see
 /// <see cref="PartnerDeskDb"/>), PostgreSQL as <c>timestamptz</c>; each method is translated for both and cannot run
 /// in memory.
 /// </summary>
 public static class SqlTime
 {
-    private const long TicksPerMinute = TimeSpan.TicksPerMinute;
-
     // DateOnly.DayNumber of 1970-01-01, where PostgreSQL's epoch seconds start.
     private static readonly long UnixEpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 
     /// <summary>The UTC day a moment falls on, as <see cref="DateOnly.DayNumber"/>.</summary>
     public static long DayNumber(DateTimeOffset at) => throw OnlyInQueries();
-
-    /// <summary>Whole minutes from one moment to a later one (null when the later one is); rounded down.</summary>
-    public static long? WholeMinutes(DateTimeOffset from, DateTimeOffset? to) => throw OnlyInQueries();
 
     internal static void Map(ModelBuilder builder, bool sqlite)
     {
@@ -44,10 +39,6 @@ public static class SqlTime
         builder.HasDbFunction(typeof(SqlTime).GetMethod(nameof(DayNumber))!).HasTranslation(args => sqlite
             ? Binary(ExpressionType.Divide, args[0], Integer(TimeSpan.TicksPerDay), integer)
             : Binary(ExpressionType.Add, Floor(Binary(ExpressionType.Divide, Epoch(args[0]), Real(86400), real)), Integer(UnixEpochDay), integer));
-
-        builder.HasDbFunction(typeof(SqlTime).GetMethod(nameof(WholeMinutes))!).HasTranslation(args => sqlite
-            ? Binary(ExpressionType.Divide, Binary(ExpressionType.Subtract, args[1], args[0], integer), Integer(TicksPerMinute), integer)
-            : Floor(Binary(ExpressionType.Divide, Binary(ExpressionType.Subtract, Epoch(args[1]), Epoch(args[0]), real), Real(60), real)));
     }
 
     private static InvalidOperationException OnlyInQueries() => new("SqlTime is translated to SQL; it runs only inside a query.");
