@@ -2,6 +2,8 @@
 // - known Microsoft issues of the tenant (GET /api/v1/service-health/matches), above the send button;
 // - the partner's articles and Microsoft's help (GET /api/v1/articles/suggest). An article opens in a new tab,
 //   so the form keeps what was written; that visit counts as deflected unless a ticket follows (R14).
+// Beside each known issue and each article, "This solved my problem" records the ticket avoided
+// (POST /api/v1/self-help/deflections, with what the form holds) and files nothing.
 // Listens on the document, so it keeps working across Blazor's enhanced navigation. Each is a help, never a gate.
 (() => {
     // A form with the attribute gets the help: its value is the address asked, with the form's title,
@@ -61,6 +63,7 @@
                 latest.textContent = `${box.dataset.latest} ${match.latestPost}`;
                 article.append(latest);
             }
+            article.append(solvedButton(form, { issueId: match.issueId }));
             box.append(article);
         }
         if (matches.length > 0) {
@@ -68,6 +71,42 @@
             hint.className = "muted";
             hint.textContent = box.dataset.hint;
             box.append(hint);
+        }
+    }
+
+    // A plain button (type=button: it never sends the ticket form) that records what answered the contact.
+    function solvedButton(form, answer) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "solved";
+        button.dataset.solved = answer.issueId ?? answer.articleId;
+        button.textContent = form.dataset.solved;
+        button.addEventListener("click", () => solved(form, button, answer));
+        return button;
+    }
+
+    async function solved(form, button, answer) {
+        button.disabled = true;
+        const value = selector => form.querySelector(selector)?.value || null;
+        const body = { ...answer, title: value("#title"), service: value("#service"), severity: value("#severity"), kind: value("#kind") };
+        try {
+            const response = await fetch(form.dataset.deflect, {
+                method: "POST",
+                credentials: "same-origin",
+                headers: { "Content-Type": "application/json", Accept: "application/json" },
+                body: JSON.stringify(body),
+            });
+            if (!response.ok) throw new Error(String(response.status));
+            // Nothing was filed: the form goes, and the page says so.
+            form.closest("section")?.setAttribute("hidden", "");
+            const done = document.getElementById("deflected");
+            if (done) {
+                done.hidden = false;
+                done.focus?.();
+            }
+        } catch {
+            button.disabled = false;
+            button.textContent = form.dataset.solvedFailed;
         }
     }
 
@@ -89,7 +128,7 @@
             link.rel = "noopener";
             link.className = "self-help-article";
             link.textContent = article.title;
-            item.append(link);
+            item.append(link, " ", solvedButton(form, { articleId: article.id }));
             list.append(item);
         }
         for (const resource of help.resources) {
