@@ -28,11 +28,45 @@ public sealed class ReportTests(BrowserFixture browser) : IClassFixture<BrowserF
         await Assertions.Expect(admin).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/reports/response-times\\?.*severity=B"));
         await Assertions.Expect(admin.Locator("#table-times tbody tr")).ToHaveCountAsync(4);
         await BrowserFixture.Screenshot(admin, "report-response-times");
+        // On a phone (390 px) no report page scrolls sideways: the chart scrolls in its own box and opens on the newest
+        // days; a table scrolls in its own box with its first column held.
         await admin.SetViewportSizeAsync(390, 844);
+        foreach (var slug in new[] { "volume", "response-times", "escalations", "workload", "billing", "deflection", "satisfaction" })
+        {
+            await admin.GotoAsync($"/console/reports/{slug}");
+            await Assertions.Expect(admin.Locator("figure.report-chart").First).ToBeVisibleAsync();
+            Assert.True(await admin.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 390, $"The {slug} report scrolls sideways on a phone.");
+        }
+
         await admin.GotoAsync("/console/reports/volume");
-        await Assertions.Expect(admin.Locator("figure.report-chart svg.chart").First).ToBeVisibleAsync();
+        // The newest day's bars are inside the chart's box as it opens (the box starts at its right end).
+        const string NewestInView = """
+            () => {
+                const box = document.querySelector('figure.report-chart .chart-scroll');
+                const bars = [...box.querySelectorAll('rect.bar')];
+                const frame = box.getBoundingClientRect();
+                const right = Math.max(...bars.map(b => b.getBoundingClientRect().right));
+                return bars.length > 0 && right <= frame.right + 1 && right > frame.left && frame.right <= window.innerWidth;
+            }
+            """;
+        Assert.True(await admin.EvaluateAsync<bool>(NewestInView), "The newest day's bars are off-screen on a phone.");
+        await Assertions.Expect(admin.Locator("#table-days tbody tr td").First).ToHaveCSSAsync("position", "sticky");
         await BrowserFixture.Screenshot(admin, "report-volume-phone");
+        await admin.GotoAsync("/console/reports/response-times");
+        await BrowserFixture.Screenshot(admin, "report-response-times-phone");
+        await admin.GotoAsync("/console/reports/deflection");
+        await BrowserFixture.Screenshot(admin, "report-deflection-phone");
+        await admin.GotoAsync("/console/reports/satisfaction");
+        await BrowserFixture.Screenshot(admin, "report-satisfaction-phone");
         await admin.SetViewportSizeAsync(1280, 800);
+        await admin.GotoAsync("/console/reports/deflection");
+        await Assertions.Expect(admin.Locator("h1")).ToContainTextAsync("Known issues and self-help");
+        await Assertions.Expect(admin.Locator("#table-days")).ToBeVisibleAsync();
+        await BrowserFixture.Screenshot(admin, "report-deflection");
+        await admin.GotoAsync("/console/reports/satisfaction");
+        await Assertions.Expect(admin.Locator("#table-agents")).ToBeVisibleAsync();
+        await BrowserFixture.Screenshot(admin, "report-satisfaction");
+        await admin.GotoAsync("/console/reports/volume");
 
         // Printed, the navigation and the filters go; charts and tables stay.
         await admin.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
@@ -52,6 +86,8 @@ public sealed class ReportTests(BrowserFixture browser) : IClassFixture<BrowserF
         await Assertions.Expect(contact.Locator("#table-targets")).ToBeVisibleAsync();
         await BrowserFixture.Screenshot(contact, "report-portal");
         await contact.SetViewportSizeAsync(390, 844);
+        await contact.ReloadAsync();
+        Assert.True(await contact.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 390, "The service report scrolls sideways on a phone.");
         await BrowserFixture.Screenshot(contact, "report-portal-phone");
     }
 }

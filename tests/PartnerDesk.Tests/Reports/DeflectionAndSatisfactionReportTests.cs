@@ -44,7 +44,7 @@ public sealed class DeflectionAndSatisfactionReportTests(AppFixture fixture) : I
         Assert.Equal(ticketsBefore, await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Tickets.CountAsync(t => t.CustomerId == DemoWorld.Ids.Adatum, Ct)));
 
         // Today's report counts both for Adatum (the fake clock's today).
-        var today = DateOnly.FromDateTime(App.Clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd");
+        var today = DateOnly.FromDateTime(App.Clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var report = await (await (await App.ClientFor(Demo.ContosoAdmin)).GetAsync($"/api/v1/reports/deflection?from={today}&to={today}&customerId={DemoWorld.Ids.Adatum}", Ct)).Read<DeflectionReport>();
         Assert.True(report.AvoidedByIncident >= 1 && report.AvoidedByArticle >= 1, $"{report.AvoidedByIncident} by an issue, {report.AvoidedByArticle} by an article");
     }
