@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using PartnerDesk.Features.Knowledge;
+using PartnerDesk.Features.Tickets;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.ServiceHealth;
 using PartnerDesk.Tests.Infrastructure;

@@ -2,8 +2,8 @@
 // - known Microsoft issues of the tenant (GET /api/v1/service-health/matches), above the send button;
 // - the partner's articles and Microsoft's help (GET /api/v1/articles/suggest). An article opens in a new tab,
 //   so the form keeps what was written; that visit counts as deflected unless a ticket follows (R14).
-// Beside each known issue and each article, "This solved my problem" records the ticket avoided
-// (POST /api/v1/self-help/deflections, with what the form holds) and files nothing.
+// Beside each known issue and each article, "This solved my problem" submits the form as "solved by" that answer:
+// the page records the ticket avoided and files nothing (API clients: POST /api/v1/self-help/deflections).
 // Listens on the document, so it keeps working across Blazor's enhanced navigation. Each is a help, never a gate.
 (() => {
     // A form with the attribute gets the help: its value is the address asked, with the form's title,
@@ -74,40 +74,30 @@
         }
     }
 
-    // A plain button (type=button: it never sends the ticket form) that records what answered the contact.
+    // A plain button (never the form's default one, which Enter in a field presses) that sends the ticket form as
+    // "solved by" this answer, in a hidden field named as the form's own fields are: the page records what answered the
+    // contact, with what was written, and files nothing. A half-written form may say "solved", so no validation.
     function solvedButton(form, answer) {
         const button = document.createElement("button");
         button.type = "button";
         button.className = "solved";
         button.dataset.solved = answer.issueId ?? answer.articleId;
         button.textContent = form.dataset.solved;
-        button.addEventListener("click", () => solved(form, button, answer));
-        return button;
-    }
-
-    async function solved(form, button, answer) {
-        button.disabled = true;
-        const value = selector => form.querySelector(selector)?.value || null;
-        const body = { ...answer, title: value("#title"), service: value("#service"), severity: value("#severity"), kind: value("#kind") };
-        try {
-            const response = await fetch(form.dataset.deflect, {
-                method: "POST",
-                credentials: "same-origin",
-                headers: { "Content-Type": "application/json", Accept: "application/json" },
-                body: JSON.stringify(body),
-            });
-            if (!response.ok) throw new Error(String(response.status));
-            // Nothing was filed: the form goes, and the page says so.
-            form.closest("section")?.setAttribute("hidden", "");
-            const done = document.getElementById("deflected");
-            if (done) {
-                done.hidden = false;
-                done.focus?.();
+        button.addEventListener("click", () => {
+            let field = form.querySelector("input[data-solved-by]");
+            if (!field) {
+                field = document.createElement("input");
+                field.type = "hidden";
+                field.dataset.solvedBy = "";
+                field.name = (form.querySelector("#title")?.name ?? "Form.Title").replace(/Title$/, "SolvedBy");
+                form.append(field);
             }
-        } catch {
-            button.disabled = false;
-            button.textContent = form.dataset.solvedFailed;
-        }
+            field.value = answer.issueId ? `issue:${answer.issueId}` : `article:${answer.articleId}`;
+            button.disabled = true;
+            form.noValidate = true;
+            form.requestSubmit();
+        });
+        return button;
     }
 
     function renderHelp(form, help) {

@@ -54,10 +54,11 @@ public sealed class DeflectionAndSatisfactionReportTests(AppFixture fixture) : I
     {
         var (issue, otherCustomersIssue, article, internalArticle) = await Answers();
 
-        // Litware's contact cannot name an issue of Adatum's tenant; what it records is Litware's.
+        // Litware's contact cannot name an issue of Adatum's tenant, nor a customer; what it records is Litware's.
         var litware = await App.ClientFor(Demo.LitwareIt);
         await (await litware.PostAsJsonAsync("/api/v1/self-help/deflections", new { issueId = issue }, Ct)).ProblemNaming("issueId");
-        var own = await (await litware.PostAsJsonAsync("/api/v1/self-help/deflections", new { issueId = otherCustomersIssue, customerId = DemoWorld.Ids.Adatum }, Ct)).Read<SelfHelpDeflectionView>(HttpStatusCode.Created);
+        await (await litware.PostAsJsonAsync("/api/v1/self-help/deflections", new { issueId = otherCustomersIssue, customerId = DemoWorld.Ids.Adatum }, Ct)).ProblemNaming("customerId");
+        var own = await (await litware.PostAsJsonAsync("/api/v1/self-help/deflections", new { issueId = otherCustomersIssue }, Ct)).Read<SelfHelpDeflectionView>(HttpStatusCode.Created);
         Assert.Equal(DemoWorld.Ids.Litware, own.CustomerId);
 
         // Another organisation's contact knows neither Contoso's issues nor its articles.
