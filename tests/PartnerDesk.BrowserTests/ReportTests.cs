@@ -1,4 +1,10 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
+using PartnerDesk.Features.Demo;
+using PartnerDesk.Features.Knowledge;
+using PartnerDesk.Features.Satisfaction;
+using PartnerDesk.Features.ServiceHealth;
+using PartnerDesk.Features.Tickets;
 using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.BrowserTests;
@@ -9,6 +15,7 @@ public sealed class ReportTests(BrowserFixture browser) : IClassFixture<BrowserF
     [Fact]
     public async Task An_admin_opens_a_report_and_sees_its_chart_and_table()
     {
+        await SelfHelpAndRatingsToday();
         var admin = await browser.SignedIn(Demo.ContosoAdmin);
         await admin.GotoAsync("/console/reports");
         await Assertions.Expect(admin.Locator("h1")).ToContainTextAsync("Created and resolved");
@@ -90,4 +97,60 @@ public sealed class ReportTests(BrowserFixture browser) : IClassFixture<BrowserF
         Assert.True(await contact.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 390, "The service report scrolls sideways on a phone.");
         await BrowserFixture.Screenshot(contact, "report-portal-phone");
     }
+
+    /// <summary>A few tickets avoided by self-help and a few ratings today, so that the two newer reports have figures to draw.</summary>
+    private Task<int> SelfHelpAndRatingsToday() => browser.App.InDatabase(DemoWorld.Ids.Contoso, async db =>
+    {
+        var now = DateTimeOffset.UtcNow;
+        var issue = new ServiceHealthIssue
+        {
+            OrganisationId = DemoWorld.Ids.Contoso,
+            MicrosoftId = "EX790001",
+            Service = "Exchange Online",
+            Feature = "Mail flow",
+            Title = "Mail delivery delays",
+            ImpactDescription = "Mail may be delayed.",
+            Status = "serviceDegradation",
+            Classification = IssueClassification.Incident,
+            StartDateTime = now.AddHours(-2),
+            LastModifiedDateTime = now,
+            LatestPostAt = now,
+            FirstSeenAt = now,
+        };
+        db.Add(issue);
+        foreach (var (hours, service) in new[] { (1, "Exchange Online"), (2, "Exchange Online"), (3, "Microsoft Teams") })
+        {
+            db.Add(new SelfHelpDeflection
+            {
+                OrganisationId = DemoWorld.Ids.Contoso,
+                CustomerId = DemoWorld.Ids.Adatum,
+                ContactId = DemoWorld.Ids.AdatumAnna,
+                At = now.AddHours(-hours),
+                IssueId = service == "Exchange Online" ? issue.Id : null,
+                Service = service,
+                Title = "Answered by self-help",
+            });
+        }
+
+        var tickets = await db.Tickets.Where(t => t.CustomerId == DemoWorld.Ids.Adatum).OrderBy(t => t.Number).Select(t => new { t.Id, t.AssigneeAgentId }).Take(4).ToListAsync();
+        var scores = new[] { 5, 4, 2, 1 };
+        for (var i = 0; i < tickets.Count; i++)
+        {
+            db.Add(new SatisfactionRating
+            {
+                OrganisationId = DemoWorld.Ids.Contoso,
+                CustomerId = DemoWorld.Ids.Adatum,
+                ContactId = DemoWorld.Ids.AdatumAnna,
+                TicketId = tickets[i].Id,
+                ResolvedAt = now.AddDays(-1).AddMinutes(i),
+                AgentId = tickets[i].AssigneeAgentId,
+                Score = scores[i],
+                Comment = scores[i] <= 2 ? "The answer took two days." : null,
+                Channel = RatingChannel.Mail,
+                RatedAt = now.AddMinutes(-i),
+            });
+        }
+
+        return await db.SaveChangesAsync();
+    });
 }
