@@ -1,10 +1,10 @@
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
-using PartnerDesk.Features.Knowledge;
-using PartnerDesk.Features.Tickets;
 using PartnerDesk.Features.Demo;
+using PartnerDesk.Features.Knowledge;
 using PartnerDesk.Features.ServiceHealth;
+using PartnerDesk.Features.Tickets;
 using PartnerDesk.Tests.Infrastructure;
 
 namespace PartnerDesk.BrowserTests;
