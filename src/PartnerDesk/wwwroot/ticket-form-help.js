@@ -2,6 +2,8 @@
 // - known Microsoft issues of the tenant (GET /api/v1/service-health/matches), above the send button;
 // - the partner's articles and Microsoft's help (GET /api/v1/articles/suggest). An article opens in a new tab,
 //   so the form keeps what was written; that visit counts as deflected unless a ticket follows (R14).
+// Beside each known issue and each article, "This solved my problem" submits the form as "solved by" that answer:
+// the page records the ticket avoided and files nothing (API clients: POST /api/v1/self-help/deflections).
 // Listens on the document, so it keeps working across Blazor's enhanced navigation. Each is a help, never a gate.
 (() => {
     // A form with the attribute gets the help: its value is the address asked, with the form's title,
@@ -61,6 +63,7 @@
                 latest.textContent = `${box.dataset.latest} ${match.latestPost}`;
                 article.append(latest);
             }
+            article.append(solvedButton(form, { issueId: match.issueId }));
             box.append(article);
         }
         if (matches.length > 0) {
@@ -69,6 +72,32 @@
             hint.textContent = box.dataset.hint;
             box.append(hint);
         }
+    }
+
+    // A plain button (never the form's default one, which Enter in a field presses) that sends the ticket form as
+    // "solved by" this answer, in a hidden field named as the form's own fields are: the page records what answered the
+    // contact, with what was written, and files nothing. A half-written form may say "solved", so no validation.
+    function solvedButton(form, answer) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "solved";
+        button.dataset.solved = answer.issueId ?? answer.articleId;
+        button.textContent = form.dataset.solved;
+        button.addEventListener("click", () => {
+            let field = form.querySelector("input[data-solved-by]");
+            if (!field) {
+                field = document.createElement("input");
+                field.type = "hidden";
+                field.dataset.solvedBy = "";
+                field.name = (form.querySelector("#title")?.name ?? "Form.Title").replace(/Title$/, "SolvedBy");
+                form.append(field);
+            }
+            field.value = answer.issueId ? `issue:${answer.issueId}` : `article:${answer.articleId}`;
+            button.disabled = true;
+            form.noValidate = true;
+            form.requestSubmit();
+        });
+        return button;
     }
 
     function renderHelp(form, help) {
@@ -89,7 +118,7 @@
             link.rel = "noopener";
             link.className = "self-help-article";
             link.textContent = article.title;
-            item.append(link);
+            item.append(link, " ", solvedButton(form, { articleId: article.id }));
             list.append(item);
         }
         for (const resource of help.resources) {

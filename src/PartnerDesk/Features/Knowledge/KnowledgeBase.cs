@@ -85,7 +85,7 @@ public static class KnowledgeBase
         api.MapPost("/tickets/{id:guid}/article", async (Guid id, ArticleFromTicketRequest request, PartnerDeskDb db, TimeProvider clock, CancellationToken ct) =>
                 (await FromTicket(db, id, request, clock.GetUtcNow(), ct)).ToResult(v => TypedResults.Created($"/api/v1/articles/{v.Id}", v)))
             .WithTags("Knowledge").RequireAuthorization(Policies.Agent).WithSummary("Turns a ticket's answer (an agent's public reply; the last one unless named) into an article.");
-        return api;
+        return api.MapSelfHelpDeflectionEndpoints();
     }
 
     private static Task<List<ArticleSummary>> Newest(PartnerDeskDb db, string? language, string? service, int take, CancellationToken ct) =>

@@ -11,6 +11,7 @@ public static class KnowledgeSets
         public DbSet<Article> Articles => db.Set<Article>();
         public DbSet<ArticleTerm> ArticleTerms => db.Set<ArticleTerm>();
         public DbSet<ArticleVisit> ArticleVisits => db.Set<ArticleVisit>();
+        public DbSet<SelfHelpDeflection> SelfHelpDeflections => db.Set<SelfHelpDeflection>();
     }
 }
 
@@ -23,5 +24,9 @@ internal sealed class KnowledgeVisibility : IVisibilityRules
         visible.OwnedByOrganisation<Article>((db, a) => !db.CallerIsContact || a.Visibility == ArticleVisibility.Public);
         visible.OwnedByOrganisation<ArticleTerm>((db, t) => !db.CallerIsContact || t.Visibility == ArticleVisibility.Public);
         visible.OwnedByOrganisation<ArticleVisit>((db, v) => !db.CallerIsContact);
+
+        // An avoided ticket is its customer's, as its tickets are (GDAP decides for helpdesk agents); a contact reads
+        // only its own.
+        visible.ReachableCustomer<SelfHelpDeflection>(d => d.CustomerId, (db, d) => !db.CallerIsContact || d.ContactId == db.CallerUserId);
     }
 }

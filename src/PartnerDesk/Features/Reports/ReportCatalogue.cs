@@ -9,8 +9,7 @@ public delegate Task<IReport> RunReport(PartnerDeskDb db, ReportPeriod period, R
 public sealed record ReportEntry(string Slug, string Title, string Summary, RunReport Run);
 
 /// <summary>
-/// The console's reports, in the order the picker shows them. A new report (the customer satisfaction report of the
-/// ratings feature, for one) is one entry here: the API route, the page, the CSV export and the print view follow.
+/// The console's reports, in the order the picker shows them. A new report is one entry here: the API route, the page, the CSV export and the print view follow.
 /// </summary>
 public static class ReportCatalogue
 {
@@ -26,6 +25,10 @@ public static class ReportCatalogue
             async (db, p, f, now, ct) => await Workload.Run(db, p, f, ct)),
         new("billing", "Billable hours and margin", "Hours per customer, and what closed statements billed, cost and earned.",
             async (db, p, f, now, ct) => await BillingFigures.Run(db, p, f, ct)),
+        new("deflection", "Known issues and self-help", "Tickets linked to Microsoft issues, and tickets avoided because a known issue or an article answered the customer.",
+            async (db, p, f, now, ct) => await TicketDeflection.Run(db, p, f, ct)),
+        new("satisfaction", "Customer satisfaction", "Ratings, their average and distribution, the share of low ones per customer and agent, and the low ratings' comments.",
+            async (db, p, f, now, ct) => await SatisfactionFigures.Run(db, p, f, ct)),
     ];
 
     /// <summary>The portal's one report: a customer's own service.</summary>

@@ -30,6 +30,14 @@ public static class ReportEndpoints
                 Answer(http, db, clock, request, ReportCatalogue.Find("billing")!, ct))
             .RequireAuthorization(Policies.Reports).Produces<BillingReport>()
             .WithSummary("Per customer: hours logged in the period (billable and not), and billed, provider cost and margin of the closed statements of its months.");
+        reports.MapGet("/deflection", (HttpContext http, PartnerDeskDb db, TimeProvider clock, [AsParameters] ReportRequest request, CancellationToken ct) =>
+                Answer(http, db, clock, request, ReportCatalogue.Find("deflection")!, ct))
+            .RequireAuthorization(Policies.Reports).Produces<DeflectionReport>()
+            .WithSummary("Per day and per service: tickets filed in the period linked to a Microsoft issue (not dismissed), and tickets avoided by self-help (a contact said a known issue or an article solved it); per issue and per article; format=csv&table=days|services|incidents|articles.");
+        reports.MapGet("/satisfaction", (HttpContext http, PartnerDeskDb db, TimeProvider clock, [AsParameters] ReportRequest request, CancellationToken ct) =>
+                Answer(http, db, clock, request, ReportCatalogue.Find("satisfaction")!, ct))
+            .RequireAuthorization(Policies.Reports).Produces<SatisfactionReport>()
+            .WithSummary("Ratings given in the period: count, average, distribution 1-5, low ones (at or below the survey's alert threshold), per customer and per agent (the assignee when rated), and the low ratings' comments; format=csv&table=scores|days|customers|agents|low_ratings.");
         reports.MapGet("/service", async (HttpContext http, PartnerDeskDb db, TimeProvider clock, [AsParameters] ReportRequest request, CancellationToken ct) =>
             {
                 // A customer's admin sees its own customer's report (the query filters keep it to that customer); an agent

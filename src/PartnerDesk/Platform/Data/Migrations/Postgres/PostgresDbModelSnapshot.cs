@@ -782,6 +782,61 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("ArticleVisits");
                 });
 
+            modelBuilder.Entity("PartnerDesk.Features.Knowledge.SelfHelpDeflection", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ArticleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("IssueId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Service")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Severity")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ArticleId");
+
+                    b.HasIndex("ContactId");
+
+                    b.HasIndex("IssueId");
+
+                    b.HasIndex("CustomerId", "At");
+
+                    b.HasIndex("OrganisationId", "At");
+
+                    b.ToTable("SelfHelpDeflections");
+                });
+
             modelBuilder.Entity("PartnerDesk.Features.Mail.InboundMail", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3586,6 +3641,31 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         .HasForeignKey("ArticleId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Knowledge.SelfHelpDeflection", b =>
+                {
+                    b.HasOne("PartnerDesk.Features.Knowledge.Article", null)
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PartnerDesk.Features.ServiceHealth.ServiceHealthIssue", null)
+                        .WithMany()
+                        .HasForeignKey("IssueId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("PartnerDesk.Features.Mail.InboundMail", b =>
