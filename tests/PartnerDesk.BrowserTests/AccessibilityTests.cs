@@ -67,6 +67,12 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
             found.AddRange((await Violations(page, null)).Select(v => $"{path} (phone): {v}"));
         }
 
+        // My tickets as cards: every cell inside the screen, not in a box that scrolls sideways.
+        await Open(page, "/portal");
+        var rightmost = await page.EvaluateAsync<double>("() => Math.max(...[...document.querySelectorAll('#my-tickets td')].map(td => td.getBoundingClientRect().right))");
+        Assert.True(rightmost <= PhoneWidth, $"A cell of My tickets ends at {rightmost} px on a {PhoneWidth} px screen.");
+        await BrowserFixture.Screenshot(page, "portal-tickets-phone");
+
         await Assertions.Expect(page.Locator("#portal-nav")).ToBeHiddenAsync();
         await page.ClickAsync("#nav-toggle");
         await Assertions.Expect(page.Locator("#portal-nav")).ToBeVisibleAsync();
