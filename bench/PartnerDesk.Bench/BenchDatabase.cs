@@ -47,6 +47,30 @@ public abstract class BenchDatabase
         await DemoWorld.Seed(db, new PasswordHasher<UserAccount>(), DemoPassword, TimeProvider.System);
     }
 
+    /// <summary>
+    /// Whether the database already holds a seed of at least that many tickets (<c>--reuse-seed true</c>: experiments on a
+    /// large seed without seeding again). Any failure to read it means no.
+    /// </summary>
+    public virtual async Task<bool> HoldsSeed(int tickets)
+    {
+        try
+        {
+            await using var db = NewContext(new Caller());
+            return await db.Tickets.IgnoreQueryFilters().CountAsync(t => t.OrganisationId == SeedPlan.Organisation) >= tickets;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A seeded customer's id, found by its name (ids are made anew by every seed plan).</summary>
+    public async Task<Guid> CustomerNamed(string name)
+    {
+        await using var db = NewContext(new Caller());
+        return await db.Customers.IgnoreQueryFilters().Where(c => c.OrganisationId == SeedPlan.Organisation && c.Name == name).Select(c => c.Id).SingleAsync();
+    }
+
     public async Task<long> ContosoLastNumber()
     {
         await using var db = NewContext(new Caller());
@@ -90,9 +114,13 @@ public sealed class SqliteBenchDatabase(string folder) : BenchDatabase
     public override Task CreateEmpty()
     {
         Directory.CreateDirectory(folder);
+        SqliteConnection.ClearAllPools();
         DeleteFiles();
         return Task.CompletedTask;
     }
+
+    // Opening a missing file would make an empty one.
+    public override async Task<bool> HoldsSeed(int tickets) => File.Exists(path) && await base.HoldsSeed(tickets);
 
     public override PartnerDeskDb NewContext(Caller caller, DbCommandInterceptor? interceptor = null)
     {

@@ -29,6 +29,12 @@ public sealed record BenchOptions(
     /// <summary><c>--probe-search-triggers off</c>: the probe runs without the search index's triggers, to see what they add to a create.</summary>
     public bool ProbeSearchTriggers { get; init; } = true;
 
+    /// <summary><c>--reuse-seed true</c>: keep the seeded database and, when it already holds the seed, measure it again without seeding.</summary>
+    public bool ReuseSeed { get; init; }
+
+    /// <summary><c>--reports volume,response-times</c>: only these reports (with <c>--only reports</c>).</summary>
+    public IReadOnlyList<string>? Reports { get; init; }
+
     public static BenchOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -70,6 +76,8 @@ public sealed record BenchOptions(
             Gate = values.TryGetValue("gate", out var gate) ? Path.GetFullPath(gate) : null,
             GateRecord = values.GetValueOrDefault("gate-record") == "true",
             ProbeSearchTriggers = Get("probe-search-triggers", "on") != "off",
+            ReuseSeed = values.GetValueOrDefault("reuse-seed") == "true",
+            Reports = values.TryGetValue("reports", out var reports) ? reports.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null,
         };
         if (options.DatabaseNames.Contains("postgres") && options.PostgresServer is null)
         {

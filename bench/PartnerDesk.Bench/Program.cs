@@ -43,7 +43,7 @@ foreach (var database in options.Databases())
     finally
     {
         // --only seed leaves the database for inspection (SQLite: the file in --work; PostgreSQL: partnerdesk_bench).
-        if (options.Only != "seed")
+        if (options.Only != "seed" && !options.ReuseSeed)
         {
             await database.Drop();
         }
@@ -59,15 +59,25 @@ return;
 async Task RunOne(BenchDatabase database)
 {
     var watch = Stopwatch.StartNew();
-    await database.CreateEmpty();
-    await database.MigrateAndSeedDemo();
-    var schemaSeconds = watch.Elapsed.TotalSeconds;
+    var reused = options.ReuseSeed && await database.HoldsSeed(options.Tickets);
+    SeedPlan plan;
+    if (reused)
+    {
+        plan = new SeedPlan(options.Customers, options.Tickets, DateTimeOffset.UtcNow);
+        Line(string.Create(inv, $"Seed: reused (--reuse-seed true): the database already holds {options.Tickets:N0} tickets or more."));
+    }
+    else
+    {
+        await database.CreateEmpty();
+        await database.MigrateAndSeedDemo();
+        var schemaSeconds = watch.Elapsed.TotalSeconds;
 
-    var plan = new SeedPlan(options.Customers, options.Tickets, DateTimeOffset.UtcNow) { FirstNumber = await database.ContosoLastNumber() + 1 };
-    watch.Restart();
-    await database.BulkInsert(plan);
-    var bulkSeconds = watch.Elapsed.TotalSeconds;
-    Line(string.Create(inv, $"Seed: schema and demo world {schemaSeconds:F1} s (host migrations + DemoWorld), bulk {options.Customers:N0} customers + {options.Tickets:N0} tickets + {options.Tickets * 3:N0} messages (search index by its triggers) {bulkSeconds:F1} s ({options.Tickets / bulkSeconds:N0} tickets/s), total {schemaSeconds + bulkSeconds:F1} s."));
+        plan = new SeedPlan(options.Customers, options.Tickets, DateTimeOffset.UtcNow) { FirstNumber = await database.ContosoLastNumber() + 1 };
+        watch.Restart();
+        await database.BulkInsert(plan);
+        var bulkSeconds = watch.Elapsed.TotalSeconds;
+        Line(string.Create(inv, $"Seed: schema and demo world {schemaSeconds:F1} s (host migrations + DemoWorld), bulk {options.Customers:N0} customers + {options.Tickets:N0} tickets + {options.Tickets * 3:N0} messages (search index by its triggers) {bulkSeconds:F1} s ({options.Tickets / bulkSeconds:N0} tickets/s), total {schemaSeconds + bulkSeconds:F1} s."));
+    }
 
     if (options.Only == "seed")
     {
@@ -131,12 +141,12 @@ async Task RunOne(BenchDatabase database)
         return;
     }
 
-    var largest = plan.Customers[0].Id;
-    var small = plan.Customers[plan.Customers.Count * 4 / 5].Id;
+    var largest = reused ? await database.CustomerNamed(plan.Customers[0].Name) : plan.Customers[0].Id;
+    var small = reused ? await database.CustomerNamed(plan.Customers[plan.Customers.Count * 4 / 5].Name) : plan.Customers[plan.Customers.Count * 4 / 5].Id;
     if (options.Only == "reports")
     {
         plans.AppendLine(inv, $"===== {database.Name} (reports)");
-        var cases = await ReportWorkload.Run(database, plan, largest, Math.Min(options.ListRequests, 30));
+        var cases = await ReportWorkload.Run(database, plan, largest, Math.Min(options.ListRequests, 30), options.Reports);
         Line("");
         Line("| Report | scope | in process p50 / p95 / max ms |");
         Line("|---|---|---|");

@@ -11,7 +11,7 @@ public static class ReportWorkload
 {
     public sealed record Case(string Report, string Scope, LatencySummary Figures, string Plans);
 
-    public static async Task<List<Case>> Run(BenchDatabase database, SeedPlan plan, Guid largest, int requests)
+    public static async Task<List<Case>> Run(BenchDatabase database, SeedPlan plan, Guid largest, int requests, IReadOnlyList<string>? only = null)
     {
         var queries = new QueryWorkload(database);
         var now = plan.Now;
@@ -24,7 +24,7 @@ public static class ReportWorkload
             ("365 days, severity A", ReportPeriod.LastDays(now, 365), new(Severity: Severity.A)),
         };
         var cases = new List<Case>();
-        foreach (var entry in ReportCatalogue.Console)
+        foreach (var entry in ReportCatalogue.Console.Where(e => only is null || only.Contains(e.Slug)))
         {
             foreach (var (name, period, filter) in scopes)
             {

@@ -73,6 +73,11 @@ public sealed class ReportTests(BrowserFixture browser) : IClassFixture<BrowserF
         await admin.GotoAsync("/console/reports/satisfaction");
         await Assertions.Expect(admin.Locator("#table-agents")).ToBeVisibleAsync();
         await BrowserFixture.Screenshot(admin, "report-satisfaction");
+
+        // Ids are the CSV's: the page's tables open on the name.
+        await admin.GotoAsync("/console/reports/workload");
+        await Assertions.Expect(admin.Locator("#table-agents thead th").First).ToHaveTextAsync("Agent");
+        await Assertions.Expect(admin.Locator("#table-agents tbody tr").First).ToBeVisibleAsync();
         await admin.GotoAsync("/console/reports/volume");
 
         // Printed, the navigation and the filters go; charts and tables stay.

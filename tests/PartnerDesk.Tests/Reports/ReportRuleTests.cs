@@ -36,6 +36,17 @@ public sealed partial class ReportRuleTests
     }
 
     [Fact]
+    public void Sorted_durations_merge_into_the_figures_of_all_of_them()
+    {
+        List<double> a = [1, 4, 9], b = [], c = [2, 3, 10, 11];
+        var merged = ReportRules.MergeSorted([a, b, c]);
+        Assert.Equal([1, 2, 3, 4, 9, 10, 11], merged);
+        Assert.Equal(ReportRules.Durations([11, 3, 9, 1, 10, 4, 2]), ReportRules.DurationsOfSorted(merged));
+        Assert.Empty(ReportRules.MergeSorted([[], []]));
+        Assert.Equal(DurationStats.None, ReportRules.DurationsOfSorted([]));
+    }
+
+    [Fact]
     public void The_backlog_carries_the_open_tickets_from_day_to_day()
     {
         Assert.Equal([3, 3, 3], ReportRules.Backlog(2, [2, 1, 1], [1, 1, 1]));

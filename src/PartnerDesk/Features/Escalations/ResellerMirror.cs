@@ -18,6 +18,9 @@ public sealed record MirrorPayload(Guid ResellerOrganisationId, Guid ResellerEsc
 /// </summary>
 public sealed class ResellerMirror(TimeProvider clock) : ISaveStep
 {
+    /// <summary>Only adds to the save.</summary>
+    public bool ChangesTracked => false;
+
     public ValueTask Saving(PartnerDeskDb db, CancellationToken ct) => new(Collect(db, ct));
 
     private async Task Collect(PartnerDeskDb db, CancellationToken ct)

@@ -19,6 +19,9 @@ public sealed record MailNotice(
 /// </summary>
 public sealed class MailNotifier(OutboundMailboxes mailboxes, TimeProvider clock) : ISaveStep
 {
+    /// <summary>Only adds to the save.</summary>
+    public bool ChangesTracked => false;
+
     public ValueTask Saving(PartnerDeskDb db, CancellationToken ct) => new(Notice(db, ct));
 
     public const string Kind = "Email.Send";

@@ -139,7 +139,36 @@ public static class ReportRules
         }
 
         minutes.Sort();
-        return new DurationStats(minutes.Count, Round(Percentile(minutes, 0.5)), Round(Percentile(minutes, 0.9)));
+        return DurationsOfSorted(minutes);
+    }
+
+    public static DurationStats DurationsOfSorted(List<double> sorted) => sorted.Count == 0
+        ? DurationStats.None
+        : new DurationStats(sorted.Count, Round(Percentile(sorted, 0.5)), Round(Percentile(sorted, 0.9)));
+
+    /// <summary>Lists each sorted ascending, merged into one sorted list: linear, where sorting them together again is not.</summary>
+    public static List<double> MergeSorted(IReadOnlyList<List<double>> lists)
+    {
+        var merged = new List<double>(lists.Sum(l => l.Count));
+        var next = new int[lists.Count];
+        while (true)
+        {
+            var from = -1;
+            for (var i = 0; i < lists.Count; i++)
+            {
+                if (next[i] < lists[i].Count && (from < 0 || lists[i][next[i]] < lists[from][next[from]]))
+                {
+                    from = i;
+                }
+            }
+
+            if (from < 0)
+            {
+                return merged;
+            }
+
+            merged.Add(lists[from][next[from]++]);
+        }
     }
 
     /// <summary>Whole minutes between two moments (never negative: a clock set back must not make a reply precede its question).</summary>

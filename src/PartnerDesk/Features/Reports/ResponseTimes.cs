@@ -79,46 +79,53 @@ public static class ResponseTimes
     /// Reads the few times of each ticket filed in the period (no text) and does the arithmetic in memory: the median
     /// needs every duration, which no SQL both databases share computes. Grouping in SQL instead (outcomes per
     /// customer and plan, durations as histograms) was measured slower on SQLite, whose GROUP BY sorts every row in a
-    /// temporary B-tree (decisions 8t.2). Measured in bench/README.md.
+    /// temporary B-tree (decisions 8t.2). The rows are streamed, not listed, and the severity comes as a number (it is
+    /// stored as text). Measured in bench/README.md (decisions 8t.4).
     /// </summary>
     public static async Task<ResponseTimesReport> Run(PartnerDeskDb db, ReportPeriod period, ReportFilter filter, DateTimeOffset now, CancellationToken ct)
     {
         var (start, end) = (period.Start, period.End);
-        var rows = await filter.Apply(db.Tickets.AsNoTracking())
+        var rows = filter.Apply(db.Tickets.AsNoTracking())
             .Where(t => t.CreatedAt >= start && t.CreatedAt < end)
-            .Select(t => new TicketTimes(t.CustomerId, t.PlanId, t.Severity, t.CreatedAt, t.FirstRespondedAt, t.FirstResponseDueAt, t.ResolvedAt, t.ResolutionDueAt, t.SlaBreached))
-            .ToListAsync(ct);
+            .Select(t => new TicketTimes(t.CustomerId, t.PlanId,
+                // Microsoft's three severities; a fourth would be counted as C until named here.
+                t.Severity == Severity.A ? 0 : t.Severity == Severity.B ? 1 : 2,
+                t.CreatedAt, t.FirstRespondedAt, t.FirstResponseDueAt, t.ResolvedAt, t.ResolutionDueAt, t.SlaBreached))
+            .AsAsyncEnumerable();
 
         // One pass: each ticket's two outcomes are decided once, then counted for all, its severity, customer and plan.
-        var all = new Tally();
-        var bySeverity = Enum.GetValues<Severity>().ToDictionary(s => s, _ => new Tally());
+        var bySeverity = new[] { new Tally(), new Tally(), new Tally() };
+        var all = new Tally(bySeverity);
         var customerBreaches = new Dictionary<Guid, int[]>();
         var planBreaches = new Dictionary<Guid, int[]>();
         var noPlan = new int[4];
-        foreach (var r in rows)
+        await foreach (var r in rows.WithCancellation(ct))
         {
             var fr = r.FirstResponse(now);
             var res = r.Resolution(now);
             all.Add(r, fr, res);
-            bySeverity[r.Severity].Add(r, fr, res);
+            bySeverity[r.SeverityIndex].Add(r, fr, res);
             Count(Slot(customerBreaches, r.CustomerId), r, fr, res);
             Count(r.PlanId is { } plan ? Slot(planBreaches, plan) : noPlan, r, fr, res);
         }
 
-        var severities = new List<SeverityTimes> { all.Times(null) };
-        severities.AddRange(bySeverity.Select(s => s.Value.Times(s.Key)));
+        // The severities first: they sort their durations, which the overall figures then merge instead of sorting again.
+        var severities = bySeverity.Select((tally, i) => tally.Times((Severity)i)).ToList();
+        severities.Insert(0, all.Times(null));
 
+        // The names in one parameter, not one per customer: a year's breaches name thousands.
         var breachedCustomers = customerBreaches.Where(c => c.Value[1] > 0).Select(c => c.Key).ToList();
         var customers = breachedCustomers.Count == 0 ? []
-            : await db.Customers.AsNoTracking().Where(c => breachedCustomers.Contains(c.Id)).Select(c => new { c.Id, c.Name }).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+            : await db.Customers.AsNoTracking().Where(c => EF.Parameter(breachedCustomers).Contains(c.Id)).Select(c => new { c.Id, c.Name }).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
         var plans = await db.SupportPlans.AsNoTracking().Select(p => new { p.Id, p.Name }).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         var byCustomer = Breaches(customerBreaches.Select(c => ((Guid?)c.Key, customers.GetValueOrDefault(c.Key, "?"), c.Value)));
         var byPlan = Breaches(planBreaches.Select(p => ((Guid?)p.Key, plans.GetValueOrDefault(p.Key, "?"), p.Value)).Append((null, "—", noPlan)));
         return new ResponseTimesReport(period, severities, byCustomer, byPlan);
     }
 
-    internal sealed record TicketTimes(
-        Guid CustomerId, Guid? PlanId, Severity Severity, DateTimeOffset CreatedAt, DateTimeOffset? FirstRespondedAt, DateTimeOffset? FirstResponseDueAt,
+    /// <summary>What the report reads of a ticket, its severity as 0–2 (A–C).</summary>
+    internal readonly record struct TicketTimes(
+        Guid CustomerId, Guid? PlanId, int SeverityIndex, DateTimeOffset CreatedAt, DateTimeOffset? FirstRespondedAt, DateTimeOffset? FirstResponseDueAt,
         DateTimeOffset? ResolvedAt, DateTimeOffset? ResolutionDueAt, SlaTargets SlaBreached)
     {
         public TargetOutcome FirstResponse(DateTimeOffset now) =>
@@ -129,7 +136,7 @@ public static class ResponseTimes
     }
 
     /// <summary>Counts of one group: tickets, breached tickets, first responses missed, resolutions missed.</summary>
-    private static void Count(int[] counts, TicketTimes r, TargetOutcome fr, TargetOutcome res)
+    private static void Count(int[] counts, in TicketTimes r, TargetOutcome fr, TargetOutcome res)
     {
         counts[0]++;
         if (fr == TargetOutcome.Missed || res == TargetOutcome.Missed || r.SlaBreached != SlaTargets.None)
@@ -148,22 +155,25 @@ public static class ResponseTimes
             .Select(g => new BreachCount(g.Id, g.Name, g.Counts[0], g.Counts[1], g.Counts[2], g.Counts[3]))
             .OrderByDescending(b => b.Breached).ThenBy(b => b.Name, StringComparer.CurrentCulture)];
 
-    /// <summary>Durations and target outcomes of one group of tickets, added up ticket by ticket.</summary>
-    private sealed class Tally
+    /// <summary>
+    /// Durations and target outcomes of one group of tickets, added up ticket by ticket. A tally made of parts (all
+    /// severities) keeps no durations of its own: it merges theirs once they are sorted.
+    /// </summary>
+    private sealed class Tally(Tally[]? parts = null)
     {
         private readonly List<double> firstResponses = [];
         private readonly List<double> resolutions = [];
         private int tickets, frWith, frMet, frMissed, resWith, resMet, resMissed;
 
-        public void Add(TicketTimes r, TargetOutcome fr, TargetOutcome res)
+        public void Add(in TicketTimes r, TargetOutcome fr, TargetOutcome res)
         {
             tickets++;
-            if (r.FirstRespondedAt is { } responded)
+            if (parts is null && r.FirstRespondedAt is { } responded)
             {
                 firstResponses.Add(ReportRules.Minutes(r.CreatedAt, responded));
             }
 
-            if (r.ResolvedAt is { } resolved)
+            if (parts is null && r.ResolvedAt is { } resolved)
             {
                 resolutions.Add(ReportRules.Minutes(r.CreatedAt, resolved));
             }
@@ -172,8 +182,12 @@ public static class ResponseTimes
             Target(res, ref resWith, ref resMet, ref resMissed);
         }
 
-        public SeverityTimes Times(Severity? severity) => new(severity, tickets, ReportRules.Durations(firstResponses), new TargetStats(frWith, frMet, frMissed),
-            ReportRules.Durations(resolutions), new TargetStats(resWith, resMet, resMissed));
+        public SeverityTimes Times(Severity? severity) => new(severity, tickets, Durations(t => t.firstResponses), new TargetStats(frWith, frMet, frMissed),
+            Durations(t => t.resolutions), new TargetStats(resWith, resMet, resMissed));
+
+        private DurationStats Durations(Func<Tally, List<double>> of) => parts is null
+            ? ReportRules.Durations(of(this))
+            : ReportRules.DurationsOfSorted(ReportRules.MergeSorted([.. parts.Select(of)]));
 
         private static void Target(TargetOutcome outcome, ref int with, ref int met, ref int missed)
         {

@@ -263,6 +263,9 @@ public static class KnownIssueLinks
 /// </summary>
 public sealed class KnownIssueLinker : ISaveStep
 {
+    /// <summary>Only adds to the save.</summary>
+    public bool ChangesTracked => false;
+
     public async ValueTask Saving(PartnerDeskDb db, CancellationToken ct)
     {
         List<Ticket>? filed = null;

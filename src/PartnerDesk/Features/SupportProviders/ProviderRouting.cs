@@ -109,6 +109,9 @@ public sealed record ProviderNewsPayload(Guid PartnerOrganisationId, Guid Partne
 /// </summary>
 public sealed class ProviderRouter(SlaPolicies policies, TimeProvider clock) : ISaveStep
 {
+    /// <summary>Only adds to the save.</summary>
+    public bool ChangesTracked => false;
+
     public ValueTask Saving(PartnerDeskDb db, CancellationToken ct) => new(Collect(db, ct));
 
     public const string RouteKind = "SupportProvider.Route";

@@ -16,6 +16,9 @@ public readonly record struct TicketChanged(Guid OrganisationId, Guid TicketId, 
 /// </summary>
 public sealed class TicketFeed(ILogger<TicketFeed> log, Platform.SupportMetrics metrics, InstanceBus bus) : ISaveStep
 {
+    /// <summary>Only adds to the save.</summary>
+    public bool ChangesTracked => false;
+
     public const string Topic = "ticket";
 
     public ValueTask Saving(PartnerDeskDb db, CancellationToken ct)

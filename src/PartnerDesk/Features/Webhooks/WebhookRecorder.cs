@@ -21,6 +21,9 @@ namespace PartnerDesk.Features.Webhooks;
 /// </summary>
 public sealed class WebhookRecorder(WebhookSubscribers subscribers, OutboxDispatcher outbox, TimeProvider clock) : ISaveStep
 {
+    /// <summary>Only adds to the save.</summary>
+    public bool ChangesTracked => false;
+
     /// <summary>How the bodies are written: as the API writes (camelCase, enums by name).</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 

@@ -144,6 +144,21 @@ internal sealed class BadRequestProblemHandler(IProblemDetailsService problems) 
             });
         }
 
+        if (IsUnreachable(exception))
+        {
+            // PostgreSQL restarting, failing over, or out of connections: a moment's outage, not a fault of the request.
+            // A broken connection may have cut a commit short, so "nothing was saved" cannot be promised; a retry with
+            // the same Idempotency-Key is applied once.
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            http.Response.Headers.RetryAfter = "2";
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = { Status = 503, Title = "The database cannot be reached.", Detail = "Please retry in a moment. A write sent with an Idempotency-Key is applied once, however often it is sent." },
+                Exception = exception,
+            });
+        }
+
         if (exception is Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException)
         {
             // Someone (or the SLA sweep) changed the same record a moment earlier; nothing of this request was saved.
@@ -183,6 +198,29 @@ internal sealed class BadRequestProblemHandler(IProblemDetailsService problems) 
 
         http.Response.StatusCode = bad.StatusCode;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>
+    /// The database server went away or refused the connection: Npgsql's transient failures (the socket broke, a
+    /// timeout, too many connections) and the server shutting down or starting (57P01–57P03) or a connection failure
+    /// (class 08). A constraint or syntax error is never one of these.
+    /// </summary>
+    internal static bool IsUnreachable(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.PostgresException pg)
+            {
+                return pg.IsTransient || pg.SqlState is "57P01" or "57P02" or "57P03" || pg.SqlState.StartsWith("08", StringComparison.Ordinal);
+            }
+
+            if (e is Npgsql.NpgsqlException { IsTransient: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsBusy(Exception? e)

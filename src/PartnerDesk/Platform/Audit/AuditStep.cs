@@ -11,6 +11,9 @@ namespace PartnerDesk.Platform.Audit;
 /// </summary>
 public sealed class AuditStep(IHttpContextAccessor http) : ISaveStep
 {
+    /// <summary>Only adds to the save.</summary>
+    public bool ChangesTracked => false;
+
     // The story of a change, not a change of its own: the ticket's history, links and letters that follow.
     private static readonly HashSet<string> NotRecorded = ["TicketEvent", "MailLink", "Notification", "AuditEntry"];
 

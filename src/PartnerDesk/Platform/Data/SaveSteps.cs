@@ -13,6 +13,13 @@ public interface ISaveStep
     /// <summary>Before the changes are written, in the save's transaction: may add or change tracked entities.</summary>
     ValueTask Saving(PartnerDeskDb db, CancellationToken ct);
 
+    /// <summary>
+    /// Whether <see cref="Saving"/> may change entities that were already tracked, not only add new ones: the change
+    /// tracker then compares again after it, so that the steps after it see those changes. A step that only adds says
+    /// false and spares every save that comparison.
+    /// </summary>
+    bool ChangesTracked => true;
+
     /// <summary>After the changes are written (committed, unless the caller holds a transaction open).</summary>
     void Saved(PartnerDeskDb db)
     {
@@ -42,12 +49,37 @@ public static class SaveStepsSetup
     {
         public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
         {
-            if (eventData.Context is PartnerDeskDb db)
+            if (eventData.Context is not PartnerDeskDb db)
             {
-                foreach (var step in steps)
+                return result;
+            }
+
+            // Each step reads the change tracker's entries, and each such read compared every tracked entity with
+            // its snapshot again (EF's automatic DetectChanges): nine comparisons a save, a sixth of what a create
+            // allocated. Compared once here, and again only after a step that changes what was tracked; the save
+            // itself compares once more after the steps, so nothing a step changed goes unwritten.
+            var tracker = db.ChangeTracker;
+            var detect = tracker.AutoDetectChangesEnabled;
+            if (detect)
+            {
+                tracker.DetectChanges();
+            }
+
+            tracker.AutoDetectChangesEnabled = false;
+            try
+            {
+                for (var i = 0; i < steps.Length; i++)
                 {
-                    await step.Saving(db, cancellationToken);
+                    await steps[i].Saving(db, cancellationToken);
+                    if (detect && steps[i].ChangesTracked && i < steps.Length - 1)
+                    {
+                        tracker.DetectChanges();
+                    }
                 }
+            }
+            finally
+            {
+                tracker.AutoDetectChangesEnabled = detect;
             }
 
             return result;
