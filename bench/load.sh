@@ -114,9 +114,13 @@ phase() { # name, title, instances, extra options…
   shift 3
   [ "$started" = "$instances" ] || start_instances "$instances"
   log "phase $name: $title"
+  local access="$PD_RUN_DIR/nginx/access.log" before
+  before=$(wc -l <"$access")
   "${BENCH[@]}" phase --url "http://127.0.0.1:$PD_PORT" --postgres "$PD_POSTGRES" --people "$WORK/people.json" --name "$name" --title "$title" \
     --instances "$instances" --warmup "$WARMUP" --duration "$DURATION" --agent-think "$AGENT_THINK" --contact-think "$CONTACT_THINK" \
     --out "$WORK/phase-$name.json" "$@"
+  # Which instance answered (nginx's log names it last on each line): proof that both took their share.
+  tail -n +$((before + 1)) "$access" | awk '{print $NF}' | sort | uniq -c | awk '{print $2, $1}' >"$WORK/split-$name.txt"
 }
 
 # Failures come a third into the measured time, so that a steady stretch comes before and after them.

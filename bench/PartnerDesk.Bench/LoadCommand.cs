@@ -75,7 +75,11 @@ public static class LoadCommand
                 var phases = Get("phases").Split(',', StringSplitOptions.RemoveEmptyEntries)
                     .Select(name => Path.Combine(Get("work"), $"phase-{name}.json")).Where(File.Exists)
                     .Select(path => JsonSerializer.Deserialize<LoadPhaseResult>(File.ReadAllText(path), LoadJson.Options)!).ToList();
-                var report = LoadReport.Write(phases, File.ReadAllText(Path.Combine(Get("work"), "seed.txt")), Or("command", "bench/load.sh"));
+                // nginx's access log, counted by bench/load.sh: the instance that answered each request.
+                var splits = phases.ToDictionary(p => p.Name, p => Path.Combine(Get("work"), $"split-{p.Name}.txt") is var split && File.Exists(split)
+                    ? string.Join(", ", File.ReadAllLines(split).Where(l => l.Length > 0).Select(l => l.Split(' ')).Select(f => $"{f[0]} {f[^1]}"))
+                    : "");
+                var report = LoadReport.Write(phases, splits, File.ReadAllText(Path.Combine(Get("work"), "seed.txt")), Or("command", "bench/load.sh"));
                 await File.WriteAllTextAsync(Get("out"), report);
                 Console.WriteLine(report);
                 // The suite fails when a write the clients saw succeed is missing or doubled.

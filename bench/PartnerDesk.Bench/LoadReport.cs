@@ -14,7 +14,7 @@ public static class LoadReport
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static string Write(IReadOnlyList<LoadPhaseResult> phases, string seed, string command)
+    public static string Write(IReadOnlyList<LoadPhaseResult> phases, IReadOnlyDictionary<string, string> splits, string seed, string command)
     {
         var text = new StringBuilder();
         void Line(string line = "") => text.AppendLine(line);
@@ -41,6 +41,11 @@ public static class LoadReport
             Line($"## {p.Title}");
             Line();
             Line(string.Create(Inv, $"{p.Agents} agents and {p.Contacts} contacts against {p.Instances} instance(s) through nginx, started {p.StartedAt:HH:mm:ss} UTC: {p.WarmUpSeconds:F0} s warm-up (not measured), then {p.MeasuredSeconds:F0} s measured. Load average before {p.LoadAverageBefore}, after {p.LoadAverageAfter}. Seconds count from the phase's start."));
+            if (splits.GetValueOrDefault(p.Name) is { Length: > 0 } split)
+            {
+                Line($"- Requests by the instance that answered them (nginx's access log, warm-up included; `-`: nginx answered itself): {split}.");
+            }
+
             foreach (var e in p.Events)
             {
                 Line(string.Create(Inv, $"- {e.What} at {e.At:F1} s, done at {e.Done:F1} s (exit code {e.ExitCode})."));
