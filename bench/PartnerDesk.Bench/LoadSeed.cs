@@ -71,13 +71,28 @@ public static class LoadSeed
                 var relationship = $"load-rel-{i:D6}";
                 db.DelegatedAdminRelationships.Add(new DelegatedAdminRelationship
                 {
-                    Id = relationship, OrganisationId = org, CustomerId = customers[i], DisplayName = $"Load GDAP {i:D6}", Status = DelegatedAdminRelationshipStatus.Active,
-                    Duration = "P730D", CreatedDateTime = now.AddDays(-30), ActivatedDateTime = now.AddDays(-30), EndDateTime = now.AddDays(700), UnifiedRoles = [.. roles],
+                    Id = relationship,
+                    OrganisationId = org,
+                    CustomerId = customers[i],
+                    DisplayName = $"Load GDAP {i:D6}",
+                    Status = DelegatedAdminRelationshipStatus.Active,
+                    Duration = "P730D",
+                    CreatedDateTime = now.AddDays(-30),
+                    ActivatedDateTime = now.AddDays(-30),
+                    EndDateTime = now.AddDays(700),
+                    UnifiedRoles = [.. roles],
                 });
                 db.DelegatedAdminAccessAssignments.Add(new DelegatedAdminAccessAssignment
                 {
-                    Id = $"load-asg-{i:D6}", OrganisationId = org, RelationshipId = relationship, CustomerId = customers[i], AccessContainerId = HelpdeskGroup,
-                    Status = DelegatedAdminAccessAssignmentStatus.Active, UnifiedRoles = [.. roles], CreatedDateTime = now.AddDays(-30), LastModifiedDateTime = now.AddDays(-30),
+                    Id = $"load-asg-{i:D6}",
+                    OrganisationId = org,
+                    RelationshipId = relationship,
+                    CustomerId = customers[i],
+                    AccessContainerId = HelpdeskGroup,
+                    Status = DelegatedAdminAccessAssignmentStatus.Active,
+                    UnifiedRoles = [.. roles],
+                    CreatedDateTime = now.AddDays(-30),
+                    LastModifiedDateTime = now.AddDays(-30),
                 });
             }
 
@@ -123,8 +138,14 @@ public static class LoadSeed
         var secret = ApiTokens.NewSecret();
         db.ApiTokens.Add(new ApiToken
         {
-            OrganisationId = org, UserId = user, Name = "load suite", Kind = ApiTokenKind.Personal, TokenHash = ApiTokens.Hash(secret), Prefix = secret[..10],
-            CreatedAt = now, ExpiresAt = now.AddDays(30),
+            OrganisationId = org,
+            UserId = user,
+            Name = "load suite",
+            Kind = ApiTokenKind.Personal,
+            TokenHash = ApiTokens.Hash(secret),
+            Prefix = secret[..10],
+            CreatedAt = now,
+            ExpiresAt = now.AddDays(30),
         });
         return secret;
     }
