@@ -61,7 +61,7 @@ export PD_PORT PD_REDIS_PORT PD_SIMULATOR_PORT PD_FIRST_PORT
 # contact imports (they would replace the seeded GDAP with the simulator's), logging at Warning. Rate limits stay at
 # their defaults: the people are many tokens, as at a desk, and a 429 is one of the answers the clients must honour.
 export PartnerDesk__ServiceHealth__Enabled=false PartnerDesk__Gdap__Enabled=false PartnerDesk__ContactImport__Enabled=false
-export Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning
+export Logging__LogLevel__Default=Warning
 
 BENCH=(dotnet bench/PartnerDesk.Bench/bin/Release/net10.0/PartnerDesk.Bench.dll load)
 

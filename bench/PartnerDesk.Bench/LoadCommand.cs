@@ -143,7 +143,8 @@ public static class LoadCommand
         await simulation.Run(end);
         await failing;
         await progress;
-        var measured = Math.Max(duration, recorder.Now - warmUp);
+        // Operations begun in the measured time, over that time (the last ones finish, with their retries, after it).
+        var measured = duration;
 
         var kinds = recorder.Summaries().OrderBy(p => LoadSimulation.IsWrite(p.Key)).ThenBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => new LoadKind(p.Key, LoadSimulation.IsWrite(p.Key), p.Value.Count, p.Value.Count / measured, p.Value.P50, p.Value.P95, p.Value.P99, p.Value.Max)).ToList();
