@@ -5,6 +5,8 @@
 #   deploy/run-local.sh start      # builds nothing: run `dotnet build PartnerDesk.slnx` (or -c Release) first
 #   deploy/run-local.sh status
 #   deploy/run-local.sh stop       # SIGTERM: each instance drains, finishes its requests, hands its leases back
+#   deploy/run-local.sh kill N     # kill -9 of instance N (the load suite's failure: no draining, leases left to expire)
+#   deploy/run-local.sh start-instance N   # starts instance N again, with the settings of `start`, and waits until ready
 #
 # Settings (environment): PD_INSTANCES (2), PD_PORT (8080, nginx), PD_FIRST_PORT (5101, the instances),
 # PD_POSTGRES (a connection string; else a throwaway server in the run directory), PD_REDIS_PORT (6390),
@@ -43,6 +45,25 @@ wait_ready() { # url, what[, any: any HTTP answer will do]
   return 1
 }
 
+launch_instance() { # number, connection string
+  local port=$((FIRST_PORT + $1 - 1))
+  ASPNETCORE_ENVIRONMENT=$ENVIRONMENT \
+  ASPNETCORE_FORWARDEDHEADERS_ENABLED=true \
+  PartnerDesk__Database=Postgres \
+  ConnectionStrings__PartnerDesk="$2" \
+  PartnerDesk__Redis="127.0.0.1:$REDIS_PORT" \
+  PartnerDesk__DemoMode=true \
+  PartnerDesk__DemoPassword="$DEMO_PASSWORD" \
+  PartnerDesk__PublicUrl="http://127.0.0.1:$PORT" \
+  PartnerDesk__DrainSeconds=2 \
+  PartnerDesk__Microsoft__UseSimulator=false \
+  PartnerDesk__Microsoft__GraphBaseUrl="http://127.0.0.1:$SIM_PORT/v1.0" \
+  PartnerDesk__Microsoft__LoginBaseUrl="http://127.0.0.1:$SIM_PORT/" \
+  PartnerDesk__Microsoft__PartnerCenterBaseUrl="http://127.0.0.1:$SIM_PORT/" \
+  nohup dotnet "$APP" --urls "http://127.0.0.1:$port" --contentRoot "$APP_DIR" >>"$RUN/instance$1.log" 2>&1 &
+  echo $! >"$RUN/instance$1.pid"
+}
+
 start() {
   [ -f "$APP" ] || { echo "Build first: dotnet build PartnerDesk.slnx -c $CONFIGURATION" >&2; exit 1; }
   for tool in redis-server nginx curl; do
@@ -65,6 +86,8 @@ start() {
     postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=partnerdesk"
     log "PostgreSQL on 127.0.0.1:$pg_port"
   fi
+  # start-instance reads it again (a restarted instance must reach the same database).
+  printf '%s' "$postgres" >"$RUN/postgres.conn"
 
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$RUN" \
     --daemonize yes --pidfile "$RUN/redis.pid" --logfile "$RUN/redis.log"
@@ -75,26 +98,11 @@ start() {
   echo $! >"$RUN/simulator.pid"
   wait_ready "http://127.0.0.1:$SIM_PORT/" "the simulator" any
 
-  local i port
+  local i
   for i in $(seq 1 "$INSTANCES"); do
-    port=$((FIRST_PORT + i - 1))
-    ASPNETCORE_ENVIRONMENT=$ENVIRONMENT \
-    ASPNETCORE_FORWARDEDHEADERS_ENABLED=true \
-    PartnerDesk__Database=Postgres \
-    ConnectionStrings__PartnerDesk="$postgres" \
-    PartnerDesk__Redis="127.0.0.1:$REDIS_PORT" \
-    PartnerDesk__DemoMode=true \
-    PartnerDesk__DemoPassword="$DEMO_PASSWORD" \
-    PartnerDesk__PublicUrl="http://127.0.0.1:$PORT" \
-    PartnerDesk__DrainSeconds=2 \
-    PartnerDesk__Microsoft__UseSimulator=false \
-    PartnerDesk__Microsoft__GraphBaseUrl="http://127.0.0.1:$SIM_PORT/v1.0" \
-    PartnerDesk__Microsoft__LoginBaseUrl="http://127.0.0.1:$SIM_PORT/" \
-    PartnerDesk__Microsoft__PartnerCenterBaseUrl="http://127.0.0.1:$SIM_PORT/" \
-    nohup dotnet "$APP" --urls "http://127.0.0.1:$port" --contentRoot "$APP_DIR" >"$RUN/instance$i.log" 2>&1 &
-    echo $! >"$RUN/instance$i.pid"
+    launch_instance "$i" "$postgres"
     # The first instance migrates and, on an empty database, seeds the demo world: the others start after it.
-    if [ "$i" = 1 ]; then wait_ready "http://127.0.0.1:$port/health/ready" "instance 1"; fi
+    if [ "$i" = 1 ]; then wait_ready "http://127.0.0.1:$FIRST_PORT/health/ready" "instance 1"; fi
   done
   for i in $(seq 2 "$INSTANCES"); do
     wait_ready "http://127.0.0.1:$((FIRST_PORT + i - 1))/health/ready" "instance $i"
@@ -137,6 +145,21 @@ stop() {
   log "stopped (logs and data stay in $RUN; remove it for a fresh start)"
 }
 
+kill_instance() { # kill -9: the instance gets no chance to drain or hand its leases back
+  local pidfile="$RUN/instance$1.pid"
+  [ -f "$pidfile" ] || { echo "instance $1 is not running (no $pidfile)" >&2; exit 1; }
+  kill -KILL "$(cat "$pidfile")" 2>/dev/null || true
+  rm -f "$pidfile"
+  log "instance $1 killed (kill -9)"
+}
+
+start_instance() {
+  [ -f "$RUN/postgres.conn" ] || { echo "Start the set-up first: $0 start" >&2; exit 1; }
+  launch_instance "$1" "$(cat "$RUN/postgres.conn")"
+  wait_ready "http://127.0.0.1:$((FIRST_PORT + $1 - 1))/health/ready" "instance $1"
+  log "instance $1 ready again"
+}
+
 status() {
   local pidfile
   for pidfile in "$RUN"/instance*.pid; do
@@ -152,5 +175,7 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start|status|stop" >&2; exit 2 ;;
+  kill) kill_instance "${2:?instance number}" ;;
+  start-instance) start_instance "${2:?instance number}" ;;
+  *) echo "usage: $0 start|status|stop|kill N|start-instance N" >&2; exit 2 ;;
 esac

@@ -8,6 +8,13 @@ using PartnerDesk.Features.Tickets;
 // Usage: PartnerDesk.Bench --host <PartnerDesk.dll> [--postgres <server connection string>] [--databases sqlite,postgres]
 //        [--tickets 1000000] [--customers 5000] [--duration 30] [--warmup 15] [--connections 64] [--list-requests 300]
 //        [--work <folder>] [--report <file.md>]
+// `load seed|phase|report …`: the load and failure suite (bench/load.sh), with options of its own.
+if (args.FirstOrDefault() == "load")
+{
+    Environment.ExitCode = await LoadCommand.Run(args[1..]);
+    return;
+}
+
 var options = BenchOptions.Parse(args);
 var report = new StringBuilder();
 var inv = CultureInfo.InvariantCulture;

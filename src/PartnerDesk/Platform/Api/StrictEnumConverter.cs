@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -26,7 +27,16 @@ public sealed class StrictEnumConverter : JsonConverterFactory
                 ? value
                 : throw new JsonException($"Use one of: {string.Join(", ", ByName.Keys)}.");
 
+        // A [Flags] enum holds combinations of its names (a ticket that missed two SLA targets: SlaTargets 5), written as
+        // .NET names them, "FirstResponse, Resolution"; refusing them made every read of such a ticket a 500 (found by
+        // the load suite). Undefined bits still throw; Read still takes single names only.
+        private static readonly ulong? Flags = typeof(T).IsDefined(typeof(FlagsAttribute), false)
+            ? Enum.GetValues<T>().Aggregate(0UL, (all, v) => all | Convert.ToUInt64(v, CultureInfo.InvariantCulture))
+            : null;
+
         public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(Enum.IsDefined(value) ? value.ToString() : throw new JsonException($"{typeof(T).Name} has no value {value}."));
+            writer.WriteStringValue(Enum.IsDefined(value) || (Flags is { } all && (Convert.ToUInt64(value, CultureInfo.InvariantCulture) & ~all) == 0)
+                ? value.ToString()
+                : throw new JsonException($"{typeof(T).Name} has no value {value}."));
     }
 }
