@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Tests.Infrastructure;
@@ -110,5 +112,42 @@ public sealed class ListTests(BrowserFixture browser) : IClassFixture<BrowserFix
         Assert.Contains("class=\"fluent-skeleton", streamed, StringComparison.Ordinal); // Fluent UI's FluentSkeleton
         Assert.Contains("Reading domains and subscriptions from Microsoft", streamed, StringComparison.Ordinal);
         Assert.True(streamed.IndexOf("<blazor-ssr>", StringComparison.Ordinal) > skeleton, "Microsoft's facts come in a later part.");
+    }
+
+    [Fact]
+    public async Task The_escalations_list_sorts_hides_a_column_and_has_no_serious_accessibility_violation()
+    {
+        var admin = await browser.App.ClientFor(Demo.ContosoAdmin);
+        foreach (var title in new[] { "Mailbox moves stall", "Teams meetings fail to start" })
+        {
+            var ticket = await (await admin.PostAsJsonAsync("/api/v1/tickets",
+                new { customerId = DemoWorld.Ids.Adatum, title, description = "Since the update.", severity = "B", kind = "Incident", service = "Exchange Online" })).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+            (await admin.PostAsJsonAsync($"/api/v1/tickets/{ticket.GetProperty("id").GetGuid()}/escalations", new { category = "ServiceUnavailable" })).EnsureSuccessStatusCode();
+        }
+
+        var page = await browser.SignedIn(Demo.ContosoAdmin);
+        await page.GotoAsync("/console/escalations");
+        await BrowserFixture.WaitForInteractive(page, "escalations");
+        await Assertions.Expect(page.Locator("#escalations tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("#escalations th", new() { HasText = "Escalated" })).ToHaveAttributeAsync("aria-sort", "descending");
+
+        await page.ClickAsync("#escalations th a.sort[data-column='title']");
+        await page.WaitForURLAsync("**/console/escalations?sort=title&dir=asc");
+        await Assertions.Expect(page.Locator("#escalations tbody tr td:nth-child(2)")).ToContainTextAsync(["Mailbox moves stall", "Teams meetings fail to start"]);
+        await page.ClickAsync("#escalations th a.sort[data-column='title']");
+        await Assertions.Expect(page.Locator("#escalations tbody tr td:nth-child(2)")).ToContainTextAsync(["Teams meetings fail to start", "Mailbox moves stall"]);
+
+        await BrowserFixture.WaitForInteractive(page, "escalations");
+        await page.ClickAsync("#column-chooser summary");
+        await page.UncheckAsync("#column-customer");
+        await Assertions.Expect(page.Locator("#escalations th", new() { HasText = "Customer" })).ToHaveCountAsync(0);
+        await page.ClickAsync("#column-chooser summary");
+
+        var serious = (await page.RunAxe()).Violations.Where(v => v.Impact is "serious" or "critical").Select(v => v.Id).ToList();
+        Assert.True(serious.Count == 0, string.Join(", ", serious));
+        await BrowserFixture.Screenshot(page, "escalations-desktop");
+        await page.SetViewportSizeAsync(390, 844);
+        await BrowserFixture.Screenshot(page, "escalations-phone");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
     }
 }
