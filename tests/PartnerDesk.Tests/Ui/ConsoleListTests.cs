@@ -7,11 +7,11 @@ using PartnerDesk.Features.Organisations;
 using PartnerDesk.Features.People;
 using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.ServiceHealth;
-using WebhookList = PartnerDesk.Features.Webhooks.Webhooks;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Tenancy;
 using PartnerDesk.Platform.Ui;
 using PartnerDesk.Tests.Infrastructure;
+using WebhookList = PartnerDesk.Features.Webhooks.Webhooks;
 
 namespace PartnerDesk.Tests.Ui;
 

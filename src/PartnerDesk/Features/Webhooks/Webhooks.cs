@@ -2,9 +2,9 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Data;
-using PartnerDesk.Platform.Ui;
 using PartnerDesk.Platform.Outbound;
 using PartnerDesk.Platform.Outbox;
+using PartnerDesk.Platform.Ui;
 
 namespace PartnerDesk.Features.Webhooks;
 
