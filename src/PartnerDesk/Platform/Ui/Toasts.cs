@@ -28,7 +28,7 @@ public static class Toasts
         http.Response.Cookies.Append(Cookie, Write(kind, text), new CookieOptions
         {
             Path = "/",
-            HttpOnly = false, // an interactive page flashes it from the browser (toast.js) before it navigates
+            HttpOnly = false, // an interactive page flashes it from the browser (feedback.js) before it navigates
             SameSite = SameSiteMode.Strict,
             Secure = http.Request.IsHttps,
             MaxAge = TimeSpan.FromMinutes(1),
