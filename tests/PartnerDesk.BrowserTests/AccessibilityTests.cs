@@ -31,7 +31,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
             "/console/service-health", "/console/service-health/{issue}", "/console/subscription-changes",
             "/console/plans", "/console/calendars", "/console/billing", "/console/reports", "/console/reports/volume",
             "/console/profile", "/console/setup", "/console/deliveries", "/console/webhooks", "/console/satisfaction",
-            "/console/audit", "/console/canned-replies", "/console/search?q=outlook", "/account",
+            "/console/audit", "/console/canned-replies", "/console/search?q=outlook", "/account", "/console/escalations",
         ];
 
         var page = await browser.SignedIn(Demo.ContosoAdmin);

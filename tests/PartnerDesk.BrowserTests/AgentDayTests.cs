@@ -128,6 +128,7 @@ public sealed class AgentDayTests(BrowserFixture browser) : IClassFixture<Browse
         // Deleting the view.
         await page.SelectOptionAsync("#saved-view", new SelectOptionValue { Label = $"Renamed {marker}" });
         await page.ClickAsync("#view-delete");
+        await page.ClickAsync("#confirm-ok"); // deleting asks first (decisions 8x)
         await Assertions.Expect(page.Locator("#view-notice")).ToHaveTextAsync("View deleted.");
         await Assertions.Expect(page.Locator("#saved-view option", new() { HasText = marker })).ToHaveCountAsync(0);
     }

@@ -50,6 +50,18 @@ public sealed class PlansConsoleTests(BrowserFixture browser) : IClassFixture<Br
         await page.ClickAsync("#language-en");
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
         await BrowserFixture.WaitForInteractive(page, "plans");
+
+        // The contract opens in a panel at the side (decisions 8x): the focus goes in, Escape closes it, the focus comes back.
+        var edit = page.Locator("#contracts tr[data-contract] button.link").First;
+        await edit.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#contract-form.side-panel")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#contract-plan")).ToBeFocusedAsync(); // the customer of a contract is fixed
+        await BrowserFixture.Screenshot(page, "contract-panel-desktop");
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(page.Locator("#contract-form")).ToHaveCountAsync(0);
+        await Assertions.Expect(edit).ToBeFocusedAsync();
+
         await page.ClickAsync("#contract-new");
         await page.SelectOptionAsync("#contract-customer", new SelectOptionValue { Label = "Tailspin Toys" });
         await page.SelectOptionAsync("#contract-plan", new SelectOptionValue { Label = "Premium 24/7" });

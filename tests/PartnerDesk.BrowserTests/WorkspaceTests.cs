@@ -60,8 +60,24 @@ public sealed class WorkspaceTests(BrowserFixture browser) : IClassFixture<Brows
 
         // Delete it again: gone for everybody.
         await page.Locator("#articles tr[data-article] a", new PageLocatorOptions { HasText = "Reset the Authenticator app" }).ClickAsync();
+        // Deleting asks first (decisions 8x): Escape closes the question, nothing is deleted, the focus is back on the button.
+        var article = page.Locator("#articles tr[data-article]", new PageLocatorOptions { HasText = "Reset the Authenticator app" });
+        await page.FocusAsync("#article-delete");
+        await page.Keyboard.PressAsync("Enter");
+        var dialog = page.Locator("#confirm-dialog");
+        await Assertions.Expect(dialog).ToBeVisibleAsync();
+        await Assertions.Expect(dialog.Locator("#confirm-text")).ToHaveTextAsync("Delete this article? Links to it stop working.");
+        await Assertions.Expect(page.Locator("#confirm-cancel")).ToBeFocusedAsync();
+        await BrowserFixture.Screenshot(page, "confirm-dialog-desktop");
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(dialog).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#article-delete")).ToBeFocusedAsync();
+        await Assertions.Expect(article).ToHaveCountAsync(1);
+
         await page.ClickAsync("#article-delete");
-        await Assertions.Expect(page.Locator("#articles tr[data-article]", new PageLocatorOptions { HasText = "Reset the Authenticator app" })).ToHaveCountAsync(0);
+        await page.ClickAsync("#confirm-ok");
+        await Assertions.Expect(article).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#article-notice")).ToHaveTextAsync("Article deleted.");
         Assert.DoesNotContain((await contact.GetFromJsonAsync<List<ArticleHit>>("/api/v1/articles?q=authenticator", Json))!, h => h.Title.StartsWith("Reset the Authenticator", StringComparison.Ordinal));
     }
 

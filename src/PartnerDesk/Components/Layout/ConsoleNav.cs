@@ -34,7 +34,7 @@ public static class ConsoleNav
     [
         new("tickets", "Tickets", [new("/console", "Queue"), new("/console/tickets/new", "Log a call"), new("/console/mail", "Mail"), new("/console/articles", "Knowledge base")]),
         new("customers", "Customers", [new("/console/customers", "Customers"), new("/console/people", "People")]),
-        new("microsoft", "Microsoft", [new("/console/service-health", "Service health"), new("/console/subscription-changes", "Subscription requests", NavAudience.AdminsAndSales)]),
+        new("microsoft", "Microsoft", [new("/console/service-health", "Service health"), new("/console/escalations", "Escalations"), new("/console/subscription-changes", "Subscription requests", NavAudience.AdminsAndSales)]),
         new("billing", "Billing", [new("/console/plans", "Plans and contracts", NavAudience.AdminsAndSales), new("/console/billing", "Billing", NavAudience.AdminsAndSales), new("/console/reports", "Reports", NavAudience.Admins)]),
         new("settings", "Settings",
         [

@@ -27,12 +27,18 @@ public sealed class SavedQueueView : IOrganisationOwned
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-/// <summary>Which of the queue's columns an agent shows, in order (comma separated names of <see cref="QueueColumns"/>).</summary>
+/// <summary>
+/// Which columns of one console list an agent shows, in order (comma separated names of the list's
+/// <see cref="ColumnSet"/>). Named for the queue, the first list that had it; <see cref="List"/> says which list.
+/// </summary>
 public sealed class QueueColumnChoice : IOrganisationOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid OrganisationId { get; set; }
     public Guid AgentId { get; set; }
+
+    /// <summary>The list: <c>queue</c>, <c>customers</c>, <c>escalations</c>.</summary>
+    public string List { get; set; } = QueueColumns.Set.List;
     public required string Columns { get; set; }
 }
 
@@ -101,9 +107,10 @@ internal sealed class QueueColumnChoiceConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<QueueColumnChoice> b)
     {
         b.Property(c => c.Columns).HasMaxLength(400);
+        b.Property(c => c.List).HasMaxLength(32).HasDefaultValue(QueueColumns.Set.List);
         b.HasOne<Organisation>().WithMany().HasForeignKey(c => c.OrganisationId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Agent>().WithMany().HasForeignKey(c => c.AgentId).OnDelete(DeleteBehavior.Cascade);
-        b.HasIndex(c => new { c.OrganisationId, c.AgentId }).IsUnique();
+        b.HasIndex(c => new { c.OrganisationId, c.AgentId, c.List }).IsUnique();
     }
 }
 

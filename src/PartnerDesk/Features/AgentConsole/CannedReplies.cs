@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Ui;
 
 namespace PartnerDesk.Features.AgentConsole;
 
@@ -15,8 +16,14 @@ public sealed record FilledReply(Guid ReplyId, Guid TicketId, string Language, s
 /// <summary>The organisation's canned replies: written by admins, picked by agents on a ticket.</summary>
 public static class CannedReplies
 {
-    public static async Task<IReadOnlyList<CannedReplyView>> List(PartnerDeskDb db, CancellationToken ct) =>
-        await db.CannedReplies.AsNoTracking().OrderBy(r => r.Title).ThenBy(r => r.Id)
+    /// <summary>The admin page's orders (at most <see cref="AgentConsoleLimits.RepliesPerOrganisation"/> rows: no pages).</summary>
+    public static readonly ListSort<CannedReply> Sorts = new ListSort<CannedReply>(new("title", false), r => r.Id)
+        .By("title", r => r.Title).By("updated", r => r.UpdatedAt);
+
+    public static Task<IReadOnlyList<CannedReplyView>> List(PartnerDeskDb db, CancellationToken ct) => List(db, Sorts.Default, ct);
+
+    public static async Task<IReadOnlyList<CannedReplyView>> List(PartnerDeskDb db, ListOrder order, CancellationToken ct) =>
+        await Sorts.Apply(db.CannedReplies.AsNoTracking(), order)
             .Select(r => new CannedReplyView(r.Id, r.Title, r.BodyEn, r.BodyDe, r.UpdatedBy, r.UpdatedAt)).ToListAsync(ct);
 
     public static async Task<CannedReplyView?> Get(PartnerDeskDb db, Guid id, CancellationToken ct) =>

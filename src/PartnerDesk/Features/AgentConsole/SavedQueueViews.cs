@@ -17,6 +17,17 @@ public sealed record SavedQueueViewView(
     public QueueQuery ToQuery() => new() { Status = Status, Severity = Severity, CustomerId = CustomerId, Assignee = Assignee, Service = Service, Search = Search, Sort = Sort };
 }
 
+/// <summary>A console list whose columns an agent chooses: its name in storage, its columns in order, those always shown.</summary>
+public sealed record ColumnSet(string List, IReadOnlyList<string> All, IReadOnlyList<string> Fixed)
+{
+    /// <summary>Known names only, in the table's order, the fixed ones always in.</summary>
+    public IReadOnlyList<string> Normalise(IEnumerable<string>? chosen)
+    {
+        var set = new HashSet<string>(chosen ?? All, StringComparer.Ordinal);
+        return All.Where(c => Fixed.Contains(c) || set.Contains(c)).ToList();
+    }
+}
+
 /// <summary>The queue's columns, in the order a table shows them.</summary>
 public static class QueueColumns
 {
@@ -35,11 +46,43 @@ public static class QueueColumns
     /// <summary>The number and title are always shown: a row must say which ticket it is.</summary>
     public static readonly IReadOnlyList<string> Fixed = [Number, Title];
 
+    public static readonly ColumnSet Set = new("queue", All, Fixed);
+
     /// <summary>Known names only, in the table's order, the fixed ones always in.</summary>
-    public static IReadOnlyList<string> Normalise(IEnumerable<string>? chosen)
+    public static IReadOnlyList<string> Normalise(IEnumerable<string>? chosen) => Set.Normalise(chosen);
+}
+
+/// <summary>The columns an agent shows in a console list, stored per agent and list (the queue's, since 8v; others since 8x).</summary>
+public static class ColumnChoices
+{
+    /// <summary>The columns the calling agent shows (all, until it chooses).</summary>
+    public static async Task<IReadOnlyList<string>> Of(PartnerDeskDb db, ColumnSet list, CancellationToken ct)
     {
-        var set = new HashSet<string>(chosen ?? All, StringComparer.Ordinal);
-        return All.Where(c => Fixed.Contains(c) || set.Contains(c)).ToList();
+        var stored = await db.QueueColumnChoices.AsNoTracking().Where(c => c.List == list.List).Select(c => c.Columns).FirstOrDefaultAsync(ct);
+        return list.Normalise(stored?.Split(',', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    public static async Task<IReadOnlyList<string>> Choose(PartnerDeskDb db, ColumnSet list, IEnumerable<string> columns, CancellationToken ct)
+    {
+        var chosen = list.Normalise(columns);
+        var choice = await db.QueueColumnChoices.FirstOrDefaultAsync(c => c.List == list.List, ct);
+        if (choice is null)
+        {
+            db.QueueColumnChoices.Add(new QueueColumnChoice
+            {
+                OrganisationId = db.Caller.RequireOrganisation(),
+                AgentId = db.Caller.UserId,
+                List = list.List,
+                Columns = string.Join(',', chosen),
+            });
+        }
+        else
+        {
+            choice.Columns = string.Join(',', chosen);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return chosen;
     }
 }
 
@@ -141,27 +184,80 @@ public static class SavedQueueViews
     public static async Task<bool> Delete(PartnerDeskDb db, Guid id, CancellationToken ct) =>
         await db.SavedQueueViews.Where(v => v.Id == id).ExecuteDeleteAsync(ct) > 0;
 
-    /// <summary>The columns the calling agent shows (all, until it chooses).</summary>
-    public static async Task<IReadOnlyList<string>> Columns(PartnerDeskDb db, CancellationToken ct)
-    {
-        var stored = await db.QueueColumnChoices.AsNoTracking().Select(c => c.Columns).FirstOrDefaultAsync(ct);
-        return QueueColumns.Normalise(stored?.Split(',', StringSplitOptions.RemoveEmptyEntries));
-    }
+    /// <summary>The queue's columns the calling agent shows (all, until it chooses).</summary>
+    public static Task<IReadOnlyList<string>> Columns(PartnerDeskDb db, CancellationToken ct) => ColumnChoices.Of(db, QueueColumns.Set, ct);
 
-    public static async Task<IReadOnlyList<string>> ChooseColumns(PartnerDeskDb db, IEnumerable<string> columns, CancellationToken ct)
-    {
-        var chosen = QueueColumns.Normalise(columns);
-        var choice = await db.QueueColumnChoices.FirstOrDefaultAsync(ct);
-        if (choice is null)
-        {
-            db.QueueColumnChoices.Add(new QueueColumnChoice { OrganisationId = db.Caller.RequireOrganisation(), AgentId = db.Caller.UserId, Columns = string.Join(',', chosen) });
-        }
-        else
-        {
-            choice.Columns = string.Join(',', chosen);
-        }
+    public static Task<IReadOnlyList<string>> ChooseColumns(PartnerDeskDb db, IEnumerable<string> columns, CancellationToken ct) =>
+        ColumnChoices.Choose(db, QueueColumns.Set, columns, ct);
+}
 
-        await db.SaveChangesAsync(ct);
-        return chosen;
-    }
+/// <summary>The customers list's columns (the console's <c>/console/customers</c>), and the sort each header sets.</summary>
+public static class CustomerColumns
+{
+    public const string Customer = "customer";
+    public const string Domain = "domain";
+    public const string Tenant = "tenant";
+    public const string Relationship = "relationship";
+    public const string Ends = "ends";
+
+    public static readonly ColumnSet Set = new("customers", [Customer, Domain, Tenant, Relationship, Ends], [Customer]);
+
+    public static string Caption(string column) => column switch
+    {
+        Customer => "Customer",
+        Domain => "Domain",
+        Tenant => "Tenant id",
+        Relationship => "GDAP relationship",
+        _ => "Ends",
+    };
+
+    /// <summary>The sort of <see cref="Organisations.CustomerEndpoints.Sorts"/> a header sets; null: not sortable (the relationships are read apart).</summary>
+    public static string? Sort(string column) => column switch
+    {
+        Customer => "name",
+        Domain => "domain",
+        Tenant => "tenant",
+        _ => null,
+    };
+}
+
+/// <summary>The escalations list's columns (<c>/console/escalations</c>), and the sort each header sets.</summary>
+public static class EscalationColumns
+{
+    public const string Ticket = "ticket";
+    public const string Title = "title";
+    public const string Customer = "customer";
+    public const string Target = "target";
+    public const string State = "state";
+    public const string Severity = "severity";
+    public const string ServiceRequest = "service-request";
+    public const string Created = "created";
+    public const string FirstResponse = "first-response";
+
+    public static readonly ColumnSet Set = new("escalations", [Ticket, Title, Customer, Target, State, Severity, ServiceRequest, Created, FirstResponse], [Ticket, Title]);
+
+    public static string Caption(string column) => column switch
+    {
+        Ticket => "Ticket",
+        Title => "Title",
+        Customer => "Customer",
+        Target => "To",
+        State => "State",
+        Severity => "Severity",
+        ServiceRequest => "Service request",
+        Created => "Escalated",
+        _ => "First response from Microsoft",
+    };
+
+    /// <summary>The sort of <see cref="Escalations.EscalationList.Sorts"/> a header sets; null: not sortable.</summary>
+    public static string? Sort(string column) => column switch
+    {
+        Ticket => "ticket",
+        Title => "title",
+        Target => "target",
+        State => "state",
+        Severity => "severity",
+        Created => "created",
+        _ => null,
+    };
 }

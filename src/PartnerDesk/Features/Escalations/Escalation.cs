@@ -135,6 +135,7 @@ internal sealed class EscalationConfiguration : IEntityTypeConfiguration<Escalat
         b.HasOne(e => e.Ticket).WithMany().HasForeignKey(e => e.TicketId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(e => new { e.OrganisationId, e.State, e.CreatedAt });
         b.HasIndex(e => e.TicketId);
+        b.HasIndex(e => new { e.OrganisationId, e.CreatedAt }); // the console's list, newest first
         b.HasIndex(e => e.NextPollAt);
     }
 }

@@ -79,6 +79,7 @@ internal sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
         b.Property(a => a.UpdatedBy).HasMaxLength(200);
         b.HasOne<Organisation>().WithMany().HasForeignKey(a => a.OrganisationId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(a => new { a.OrganisationId, a.UpdatedAt });
+        b.HasIndex(a => new { a.OrganisationId, a.Title }); // the console's list by title, a page at a time
     }
 }
 

@@ -6,6 +6,7 @@ using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Ui;
 
 namespace PartnerDesk.Features.Knowledge;
 
@@ -91,6 +92,17 @@ public static class KnowledgeBase
     private static Task<List<ArticleSummary>> Newest(PartnerDeskDb db, string? language, string? service, int take, CancellationToken ct) =>
         db.Articles.AsNoTracking().Where(a => (language == null || a.Language == language) && (service == null || a.Service == service))
             .OrderByDescending(a => a.UpdatedAt).Take(take).Select(a => new ArticleSummary(a.Id, a.Title, a.Language, a.Visibility, a.Service, a.UpdatedAt)).ToListAsync(ct);
+
+    /// <summary>The orders of the console's list when it browses (a search keeps its ranking).</summary>
+    public static readonly ListSort<Article> Sorts = new ListSort<Article>(new("updated", true), a => a.Id)
+        .By("updated", a => a.UpdatedAt).By("title", a => a.Title).By("language", a => a.Language)
+        .By("visibility", a => a.Visibility).By("service", a => a.Service);
+
+    /// <summary>For the console's list: a page of the organisation's articles in the order asked.</summary>
+    public static Task<ListPage<ArticleSummary>> Browse(PartnerDeskDb db, ListOrder order, int? page, CancellationToken ct) =>
+        ListPage<ArticleSummary>.Read(
+            Sorts.Apply(db.Articles.AsNoTracking(), order).Select(a => new ArticleSummary(a.Id, a.Title, a.Language, a.Visibility, a.Service, a.UpdatedAt)),
+            page, ct);
 
     /// <summary>For the console's list: the newest articles, or the best matches of a search, as summaries.</summary>
     public static async Task<List<ArticleSummary>> List(PartnerDeskDb db, string? q, int take, CancellationToken ct)

@@ -26,13 +26,31 @@ public sealed record UpdateSignInSettings(bool? UseMyMicrosoftTenant = null, boo
 /// </summary>
 public sealed class Staff(UserManager<UserAccount> users, TimeProvider clock)
 {
-    public static Task<List<AgentView>> List(PartnerDeskDb db, CancellationToken ct) =>
-        (from a in db.Agents.AsNoTracking()
-         join u in db.Users.AsNoTracking() on a.Id equals u.Id into accounts
-         from u in accounts.DefaultIfEmpty()
-         orderby a.DisplayName
-         select new AgentView(a.Id, a.DisplayName, a.Email, a.Role, a.IsActive, u != null && u.TwoFactorEnabled, u != null && u.EntraObjectId != null, u == null ? null : u.LastSignInAt))
-        .ToListAsync(ct);
+    public static Task<List<AgentView>> List(PartnerDeskDb db, CancellationToken ct) => List(db, Sorts.Default, ct);
+
+    /// <summary>An agent with its account, as the list sorts it (the account's last sign-in is a column too).</summary>
+    public sealed class StaffRow
+    {
+        public required Agent Agent { get; init; }
+        public UserAccount? Account { get; init; }
+    }
+
+    /// <summary>The console's orders of the people list (an organisation's agents: no pages).</summary>
+    public static readonly Platform.Ui.ListSort<StaffRow> Sorts = new Platform.Ui.ListSort<StaffRow>(new("name", false), r => r.Agent.Id)
+        .By("name", r => r.Agent.DisplayName).By("email", r => r.Agent.Email).By("role", r => r.Agent.Role)
+        .By("state", r => r.Agent.IsActive).By("signed-in", r => r.Account!.LastSignInAt);
+
+    public static Task<List<AgentView>> List(PartnerDeskDb db, Platform.Ui.ListOrder order, CancellationToken ct) =>
+        Sorts.Apply(
+                from a in db.Agents.AsNoTracking()
+                join u in db.Users.AsNoTracking() on a.Id equals u.Id into accounts
+                from u in accounts.DefaultIfEmpty()
+                select new StaffRow { Agent = a, Account = u },
+                order)
+            .Select(r => new AgentView(
+                r.Agent.Id, r.Agent.DisplayName, r.Agent.Email, r.Agent.Role, r.Agent.IsActive, r.Account != null && r.Account.TwoFactorEnabled,
+                r.Account != null && r.Account.EntraObjectId != null, r.Account == null ? null : r.Account.LastSignInAt))
+            .ToListAsync(ct);
 
     public static async Task<AgentView?> One(PartnerDeskDb db, Guid id, CancellationToken ct) =>
         (await List(db, ct)).FirstOrDefault(a => a.Id == id);

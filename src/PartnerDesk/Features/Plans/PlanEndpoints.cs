@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Auth;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Ui;
 
 namespace PartnerDesk.Features.Plans;
 
@@ -61,6 +62,14 @@ public static class PlanEndpoints
             .Produces<ContractView>().ProducesProblem(404).WithSummary("Changes a contract (plan, dates, seats, prices).");
         return api;
     }
+
+    /// <summary>The console's orders of the contracts (plans page, billing page).</summary>
+    public static readonly ListSort<SupportContract> ContractSorts = new ListSort<SupportContract>(new("customer", false), c => c.Id)
+        .By("customer", c => c.Customer!.Name).By("plan", c => c.Plan!.Name).By("from", c => c.StartsOn).By("until", c => c.EndsOn).By("seats", c => c.Seats);
+
+    /// <summary>A page of the contracts (one or more per customer: thousands at a large partner).</summary>
+    public static Task<ListPage<ContractView>> ContractPage(PartnerDeskDb db, ListOrder order, int? page, CancellationToken ct) =>
+        ListPage<ContractView>.Read(ContractViews(ContractSorts.Apply(db.Set<SupportContract>(), order)), page, ct);
 
     public static IQueryable<ContractView> ContractViews(IQueryable<SupportContract> contracts) =>
         contracts.AsNoTracking().Select(c => new ContractView(

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Data;
+using PartnerDesk.Platform.Ui;
 
 namespace PartnerDesk.Features.ServiceHealth;
 
@@ -50,6 +51,28 @@ public static class ServiceHealthQueries
             .ToListAsync(ct);
         return PageOf(page, skip, limit);
     }
+
+    /// <summary>
+    /// The console board's orders of the issues. "status" is the board's own: active before resolved, then the latest
+    /// update first, which the index on (OrganisationId, IsResolved, LastModifiedDateTime) reads in order.
+    /// </summary>
+    public static readonly ListSort<ServiceHealthIssue> IssueSorts = new ListSort<ServiceHealthIssue>(new("status", false), i => i.Id)
+        .By("status",
+            q => q.OrderBy(i => i.IsResolved).ThenByDescending(i => i.LastModifiedDateTime),
+            q => q.OrderByDescending(i => i.IsResolved).ThenBy(i => i.LastModifiedDateTime))
+        .By("updated", i => i.LastModifiedDateTime)
+        .By("issue", i => i.MicrosoftId)
+        .By("service", i => i.Service);
+
+    /// <summary>A page of the issues in the order a header asks (the console's board).</summary>
+    public static Task<ListPage<IssueSummary>> IssuePage(PartnerDeskDb db, ListOrder order, int? page, CancellationToken ct) =>
+        ListPage<IssueSummary>.Read(
+            IssueSorts.Apply(db.ServiceHealthIssues.AsNoTracking(), order).Select(i => new IssueSummary(
+                i.Id, i.MicrosoftId, i.Title, i.Service, i.Feature, i.Classification, i.Status, i.IsResolved, i.StartDateTime,
+                i.EndDateTime, i.LastModifiedDateTime,
+                db.Set<AffectedCustomer>().Count(a => a.IssueId == i.Id),
+                db.Set<TicketIssueLink>().Count(l => l.IssueId == i.Id && l.State != KnownIssueLinkState.Dismissed))),
+            page, ct);
 
     public static async Task<Outcome<IssueDetails>> Issue(Guid id, PartnerDeskDb db, CancellationToken ct)
     {

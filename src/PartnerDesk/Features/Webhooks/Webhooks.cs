@@ -4,6 +4,7 @@ using PartnerDesk.Platform.Api;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Outbound;
 using PartnerDesk.Platform.Outbox;
+using PartnerDesk.Platform.Ui;
 
 namespace PartnerDesk.Features.Webhooks;
 
@@ -112,8 +113,14 @@ public static class Webhooks
         return new NewWebhookView(view.Id, view.Url, view.Events, view.CreatedAt, view.CreatedByName, view.UpdatedAt, secret);
     }
 
-    public static async Task<List<WebhookView>> List(PartnerDeskDb db, CancellationToken ct) =>
-        (await db.WebhookSubscriptions.AsNoTracking().OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).ToListAsync(ct)).ConvertAll(WebhookView.Of);
+    public static Task<List<WebhookView>> List(PartnerDeskDb db, CancellationToken ct) => List(db, Sorts.Default, ct);
+
+    /// <summary>The console's orders (at most <see cref="WebhookLimits.PerOrganisation"/> rows: no pages).</summary>
+    public static readonly ListSort<WebhookSubscription> Sorts = new ListSort<WebhookSubscription>(new("created", false), s => s.Id)
+        .By("created", s => s.CreatedAt).By("url", s => s.Url);
+
+    public static async Task<List<WebhookView>> List(PartnerDeskDb db, ListOrder order, CancellationToken ct) =>
+        (await Sorts.Apply(db.WebhookSubscriptions.AsNoTracking(), order).ToListAsync(ct)).ConvertAll(WebhookView.Of);
 
     public static async Task<Outcome<WebhookView>> Get(Guid id, PartnerDeskDb db, CancellationToken ct) =>
         await db.WebhookSubscriptions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct) is { } s ? WebhookView.Of(s) : Outcome<WebhookView>.Missing;

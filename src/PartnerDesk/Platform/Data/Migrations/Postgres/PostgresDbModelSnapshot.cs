@@ -225,6 +225,13 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)");
 
+                    b.Property<string>("List")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasDefaultValue("queue");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
 
@@ -232,7 +239,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
                     b.HasIndex("AgentId");
 
-                    b.HasIndex("OrganisationId", "AgentId")
+                    b.HasIndex("OrganisationId", "AgentId", "List")
                         .IsUnique();
 
                     b.ToTable("QueueColumnChoices");
@@ -579,6 +586,8 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
                     b.HasIndex("TicketId");
 
+                    b.HasIndex("OrganisationId", "CreatedAt");
+
                     b.HasIndex("OrganisationId", "State", "CreatedAt");
 
                     b.ToTable("Escalations");
@@ -703,6 +712,8 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         .HasColumnType("character varying(32)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "Title");
 
                     b.HasIndex("OrganisationId", "UpdatedAt");
 

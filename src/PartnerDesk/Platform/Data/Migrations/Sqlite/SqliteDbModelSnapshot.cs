@@ -213,6 +213,13 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("List")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("queue");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("TEXT");
 
@@ -220,7 +227,7 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
                     b.HasIndex("AgentId");
 
-                    b.HasIndex("OrganisationId", "AgentId")
+                    b.HasIndex("OrganisationId", "AgentId", "List")
                         .IsUnique();
 
                     b.ToTable("QueueColumnChoices");
@@ -565,6 +572,8 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
                     b.HasIndex("TicketId");
 
+                    b.HasIndex("OrganisationId", "CreatedAt");
+
                     b.HasIndex("OrganisationId", "State", "CreatedAt");
 
                     b.ToTable("Escalations");
@@ -687,6 +696,8 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "Title");
 
                     b.HasIndex("OrganisationId", "UpdatedAt");
 
