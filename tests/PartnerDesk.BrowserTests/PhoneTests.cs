@@ -144,7 +144,7 @@ public sealed class PhoneTests(BrowserFixture browser) : IClassFixture<BrowserFi
         // A tap elsewhere closes it too.
         await page.ClickAsync("#account-toggle");
         await Assertions.Expect(panel).ToBeVisibleAsync();
-        await page.Locator("h1").ClickAsync();
+        await page.Mouse.ClickAsync(20, Height - 40);
         await Assertions.Expect(panel).ToBeHiddenAsync();
 
         // On a desktop the header is as before: the search field, theme, language, who and sign-out in line.
@@ -167,11 +167,13 @@ public sealed class PhoneTests(BrowserFixture browser) : IClassFixture<BrowserFi
         await BrowserFixture.WaitForInteractive(page, "ticket");
         await NoSidewaysScroll(page);
 
+        await page.Locator(".time-log").ScrollIntoViewIfNeededAsync();
+        await FirstScreen(page, "ticket-phone-time");
         var box = await page.Locator("#time-billable").BoundingBoxAsync();
         var label = await page.Locator("label[for='time-billable']").BoundingBoxAsync();
         Assert.True(box!.Width <= 24, $"The Billable checkbox is {box.Width} px wide.");
         Assert.True(label!.X >= box.X + box.Width && Math.Abs(label.Y + (label.Height / 2) - (box.Y + (box.Height / 2))) < 6,
-            "The Billable checkbox is not beside its label.");
+            $"The Billable checkbox ({box.X}, {box.Y}, {box.Width} × {box.Height}) is not beside its label ({label.X}, {label.Y}, {label.Width} × {label.Height}).");
 
         // The range is a hint, described by the field, not an error.
         var minutes = page.Locator("#time-minutes");
@@ -181,8 +183,6 @@ public sealed class PhoneTests(BrowserFixture browser) : IClassFixture<BrowserFi
         await Assertions.Expect(minutes).ToHaveAttributeAsync("aria-describedby", "time-minutes-hint");
         await Assertions.Expect(minutes).Not.ToHaveAttributeAsync("aria-invalid", "true");
         await Assertions.Expect(page.Locator(".field-error[data-field='minutes']")).ToHaveCountAsync(0);
-        await page.Locator(".time-log").ScrollIntoViewIfNeededAsync();
-        await FirstScreen(page, "ticket-phone-time");
 
         // Out of range: the same words become the field's error, at once, before anything is saved.
         await minutes.FillAsync("2000");
