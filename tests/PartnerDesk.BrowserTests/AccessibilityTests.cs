@@ -57,6 +57,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
         {
             await Open(page, Fill(path, ids));
             wide.AddRange((await page.EvaluateAsync<string[]>(BeyondTheScreen)).Select(w => $"{path}: {w}"));
+            await BrowserFixture.Screenshot(page, "phone" + string.Concat(path.Split('?')[0].Select(c => char.IsLetterOrDigit(c) ? c : '-')));
             found.AddRange((await Violations(page, null)).Select(v => $"{path} (phone): {v}"));
         }
 
