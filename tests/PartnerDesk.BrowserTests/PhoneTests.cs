@@ -93,6 +93,7 @@ public sealed class PhoneTests(BrowserFixture browser) : IClassFixture<BrowserFi
         await Assertions.Expect(page.Locator("#view-name")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#bulk-bar")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#toggle-filters")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#bulk-select-all")).ToBeHiddenAsync(); // the table's header has its own
     }
 
     [Fact]
