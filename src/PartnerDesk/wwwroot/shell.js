@@ -54,8 +54,21 @@
         applyNav();
     }
 
+    // The console header's folds on a phone: the search field and the account menu, one open at a time; each button
+    // tells whether its part is open (aria-expanded). Escape or a click elsewhere closes it.
+    const foldKey = "data-header-open";
+
+    function setFold(name) {
+        if (name) root.setAttribute(foldKey, name);
+        else root.removeAttribute(foldKey);
+        for (const button of document.querySelectorAll("button[data-fold-toggle]")) {
+            button.setAttribute("aria-expanded", button.dataset.foldToggle === name ? "true" : "false");
+        }
+    }
+
     function refresh() {
         root.removeAttribute("data-nav-open");
+        setFold(null);
         applyTheme();
         applyNav();
     }
@@ -76,6 +89,21 @@
             }
         }
 
+        const fold = event.target.closest?.("[data-fold-toggle]");
+        if (fold) {
+            const name = fold.dataset.foldToggle;
+            const opening = root.getAttribute(foldKey) !== name;
+            root.removeAttribute("data-nav-open");
+            applyNav();
+            setFold(opening ? name : null);
+            if (opening && name === "search") document.getElementById("global-search")?.focus();
+            return;
+        }
+
+        if (root.hasAttribute(foldKey) && !event.target.closest?.("#account-panel, #global-search-form")) {
+            setFold(null);
+        }
+
         const themeSwitch = event.target.closest?.("[data-theme-switch]");
         if (themeSwitch) {
             const next = { system: "light", light: "dark", dark: "system" }[choice()];
@@ -87,6 +115,7 @@
 
         const toggle = event.target.closest?.("[data-nav-toggle]");
         if (toggle) {
+            setFold(null);
             if (phone.matches || toggle.classList.contains("portal-menu")) {
                 root.toggleAttribute("data-nav-open");
                 if (root.hasAttribute("data-nav-open")) {
@@ -107,6 +136,13 @@
     });
 
     document.addEventListener("keydown", event => {
+        const fold = root.getAttribute(foldKey);
+        if (event.key === "Escape" && fold) {
+            setFold(null);
+            document.querySelector(`button[data-fold-toggle='${fold}']`)?.focus();
+            return;
+        }
+
         if (event.key === "Escape" && root.hasAttribute("data-nav-open")) {
             closeMenu();
             document.getElementById("nav-toggle")?.focus();
