@@ -66,7 +66,7 @@ launch_instance() { # number, connection string
 
 start() {
   [ -f "$APP" ] || { echo "Build first: dotnet build PartnerDesk.slnx -c $CONFIGURATION" >&2; exit 1; }
-  for tool in redis-server nginx curl; do
+  for tool in redis-server redis-cli nginx curl; do
     command -v "$tool" >/dev/null || { echo "Needs $tool (Debian: apt-get install redis-server nginx-light curl)" >&2; exit 1; }
   done
   mkdir -p "$RUN"
@@ -91,6 +91,13 @@ start() {
 
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$RUN" \
     --daemonize yes --pidfile "$RUN/redis.pid" --logfile "$RUN/redis.log"
+  # --daemonize returns before the port is bound: an instance started now could find no Redis and work alone.
+  local tries=0
+  until redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; do
+    tries=$((tries + 1))
+    [ "$tries" -lt 100 ] || { echo "Redis did not start on 127.0.0.1:$REDIS_PORT (see $RUN/redis.log)" >&2; exit 1; }
+    sleep 0.1
+  done
   log "Redis on 127.0.0.1:$REDIS_PORT"
 
   nohup dotnet "$SIM" --urls "http://127.0.0.1:$SIM_PORT" --scenario "$ROOT/src/PartnerDesk/bin/$CONFIGURATION/net10.0/scenarios/demo.json" \
@@ -138,7 +145,14 @@ stop() {
   for pid in "${pids[@]}"; do
     while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
   done
-  if [ -f "$RUN/redis.pid" ]; then kill -TERM "$(cat "$RUN/redis.pid")" 2>/dev/null || true; rm -f "$RUN/redis.pid"; fi
+  if [ -f "$RUN/redis.pid" ]; then
+    # Waited for: a start right after a stop (the load suite's phases) would otherwise find the port still taken.
+    local redis_pid
+    redis_pid=$(cat "$RUN/redis.pid")
+    kill -TERM "$redis_pid" 2>/dev/null || true
+    while kill -0 "$redis_pid" 2>/dev/null; do sleep 0.1; done
+    rm -f "$RUN/redis.pid"
+  fi
   if [ -f "$RUN/pg.bin" ]; then
     as_postgres "'$(cat "$RUN/pg.bin")/pg_ctl' -D '$RUN/pg/data' stop -m fast -w" >/dev/null 2>&1 || true
   fi
