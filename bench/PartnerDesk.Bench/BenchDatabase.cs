@@ -39,6 +39,13 @@ public abstract class BenchDatabase
     /// <summary>Removes the search index's triggers (for the create probe's comparison: what they add to a create).</summary>
     public abstract Task DropSearchTriggers();
 
+    /// <summary>Runs the host's migrations only.</summary>
+    public async Task Migrate()
+    {
+        await using var db = NewContext(new Caller());
+        await db.Database.MigrateAsync();
+    }
+
     /// <summary>Runs the host's migrations and demo world in process, as the host does at its first start.</summary>
     public async Task MigrateAndSeedDemo()
     {

@@ -47,6 +47,7 @@ public static class Composition
         services.AddPartnerDeskSetup();
         services.AddPartnerDeskWebhooks(configuration);
         services.AddPartnerDeskSatisfaction();
+        services.AddPartnerDeskReports(configuration);
 
         // What follows every save, whoever saves, in this order:
         services.AddSaveSteps(
@@ -57,7 +58,8 @@ public static class Composition
             typeof(ResellerMirror),   // 4. carry a reseller's replies to its provider's copy of an escalated ticket
             typeof(MailNotifier),     // 5. the customer's mail: after 1–4, which may add the messages it tells of
             typeof(WebhookRecorder),  // 6. integrations' events, in the save's transaction: after 1–5, so they carry the SLA and what the steps added
-            typeof(TicketFeed));      // 7. after the commit: open consoles reload, and the filed-tickets metric counts
+            typeof(ResponseTimeChangeMarker), // 7. a closed month's ticket changed (by anyone, the SLA sweep too): the reports read it live until counted again
+            typeof(TicketFeed));      // 8. after the commit: open consoles reload, and the filed-tickets metric counts
         // With several instances (Redis), a change made on another instance reaches this one's consoles too.
         services.HearOtherInstances<TicketFeed>(TicketFeed.Topic, (feed, change) => feed.Heard(change));
         return services;

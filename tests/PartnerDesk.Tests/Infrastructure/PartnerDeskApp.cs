@@ -44,6 +44,7 @@ public sealed class PartnerDeskApp(string connectionString, bool realClock = fal
         builder.UseSetting("PartnerDesk:Mail:Enabled", "false");
         builder.UseSetting("PartnerDesk:Gdap:Enabled", "false");
         builder.UseSetting("PartnerDesk:CustomerImport:Enabled", "false");
+        builder.UseSetting("PartnerDesk:Reports:RollupEnabled", "false");
         // The test mail servers and the simulator listen on loopback (demo mode allows it too; said here so that a
         // test host with demo mode off, as the going-live tests, still reaches them). Tests of the policy set it false.
         builder.UseSetting("PartnerDesk:Outbound:AllowPrivateNetworks", "true");

@@ -38,11 +38,17 @@ public sealed partial class ReportRuleTests
     [Fact]
     public void Sorted_durations_merge_into_the_figures_of_all_of_them()
     {
-        List<double> a = [1, 4, 9], b = [], c = [2, 3, 10, 11];
+        double[] a = [1, 4, 9], b = [], c = [2, 3, 10, 11];
         var merged = ReportRules.MergeSorted([a, b, c]);
         Assert.Equal([1, 2, 3, 4, 9, 10, 11], merged);
         Assert.Equal(ReportRules.Durations([11, 3, 9, 1, 10, 4, 2]), ReportRules.DurationsOfSorted(merged));
         Assert.Empty(ReportRules.MergeSorted([[], []]));
+        Assert.Empty(ReportRules.MergeSorted([]));
+
+        // An odd number of runs of unequal lengths, with values repeated within and across runs, as a year's months give.
+        var random = new Random(19);
+        var runs = Enumerable.Range(0, 13).Select(i => Enumerable.Range(0, random.Next(0, 50)).Select(_ => (double)random.Next(0, 40)).Order().ToArray()).ToList();
+        Assert.Equal(runs.SelectMany(r => r).Order(), ReportRules.MergeSorted(runs));
         Assert.Equal(DurationStats.None, ReportRules.DurationsOfSorted([]));
     }
 

@@ -76,52 +76,53 @@ public sealed record ResponseTimesReport(ReportPeriod Period, IReadOnlyList<Seve
 public static class ResponseTimes
 {
     /// <summary>
-    /// Reads the few times of each ticket filed in the period (no text) and does the arithmetic in memory: the median
-    /// needs every duration, which no SQL both databases share computes. Grouping in SQL instead (outcomes per
-    /// customer and plan, durations as histograms) was measured slower on SQLite, whose GROUP BY sorts every row in a
-    /// temporary B-tree (decisions 8t.2). The rows are streamed, not listed, and the severity comes as a number (it is
-    /// stored as text). Measured in bench/README.md (decisions 8t.4).
+    /// Counts the tickets filed in the period: months the rollup has counted (<see cref="ResponseTimeRollup"/>) from
+    /// their counts, the rest of the period from the tickets, the few times of each (no text), in memory: the median
+    /// needs every duration, which no SQL both databases share computes, and SQLite's GROUP BY over the tickets was
+    /// measured slower than reading them (decisions 8t.2). The counted months serve a report narrowed to a severity
+    /// or to nothing, for a caller who sees every ticket of the organisation (their visibility rule says who); any
+    /// other filter counts from the tickets, which it narrows enough. Measured in bench/README.md (decisions 8t.4, 8t.5).
     /// </summary>
     public static async Task<ResponseTimesReport> Run(PartnerDeskDb db, ReportPeriod period, ReportFilter filter, DateTimeOffset now, CancellationToken ct)
     {
-        var (start, end) = (period.Start, period.End);
-        var rows = filter.Apply(db.Tickets.AsNoTracking())
-            .Where(t => t.CreatedAt >= start && t.CreatedAt < end)
+        var counted = filter is { CustomerId: null, PlanId: null, Service: null, AgentId: null, Channel: null }
+            ? await ResponseTimeRollup.CountedMonths(db, period, ct)
+            : [];
+        var tally = new ReportTally();
+        foreach (var (from, to) in ResponseTimeRollup.Uncounted(period, counted))
+        {
+            await foreach (var r in Times(filter.Apply(db.Tickets.AsNoTracking()), from, to).WithCancellation(ct))
+            {
+                tally.Add(r, now);
+            }
+        }
+
+        if (counted.Count > 0)
+        {
+            await ResponseTimeRollup.AddCounted(db, counted, filter.Severity, tally, ct);
+        }
+
+        var severities = tally.Severities();
+
+        // The names in one parameter, not one per customer: a year's breaches name thousands.
+        var breachedCustomers = tally.Customers.Where(c => c.Value.Breached > 0).Select(c => c.Key).ToList();
+        var customers = breachedCustomers.Count == 0 ? []
+            : await db.Customers.AsNoTracking().Where(c => EF.Parameter(breachedCustomers).Contains(c.Id)).Select(c => new { c.Id, c.Name }).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        var plans = await db.SupportPlans.AsNoTracking().Select(p => new { p.Id, p.Name }).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+
+        var byCustomer = Breaches(tally.Customers.Select(c => ((Guid?)c.Key, customers.GetValueOrDefault(c.Key, "?"), c.Value)));
+        var byPlan = Breaches(tally.Plans.Select(p => ((Guid?)p.Key, plans.GetValueOrDefault(p.Key, "?"), p.Value)).Append((null, "—", tally.NoPlan)));
+        return new ResponseTimesReport(period, severities, byCustomer, byPlan);
+    }
+
+    /// <summary>What the report reads of each ticket filed from <paramref name="from"/> until before <paramref name="to"/>.</summary>
+    internal static IAsyncEnumerable<TicketTimes> Times(IQueryable<Ticket> tickets, DateTimeOffset from, DateTimeOffset to) =>
+        tickets.Where(t => t.CreatedAt >= from && t.CreatedAt < to)
             .Select(t => new TicketTimes(t.CustomerId, t.PlanId,
                 // Microsoft's three severities; a fourth would be counted as C until named here.
                 t.Severity == Severity.A ? 0 : t.Severity == Severity.B ? 1 : 2,
                 t.CreatedAt, t.FirstRespondedAt, t.FirstResponseDueAt, t.ResolvedAt, t.ResolutionDueAt, t.SlaBreached))
             .AsAsyncEnumerable();
-
-        // One pass: each ticket's two outcomes are decided once, then counted for all, its severity, customer and plan.
-        var bySeverity = new[] { new Tally(), new Tally(), new Tally() };
-        var all = new Tally(bySeverity);
-        var customerBreaches = new Dictionary<Guid, int[]>();
-        var planBreaches = new Dictionary<Guid, int[]>();
-        var noPlan = new int[4];
-        await foreach (var r in rows.WithCancellation(ct))
-        {
-            var fr = r.FirstResponse(now);
-            var res = r.Resolution(now);
-            all.Add(r, fr, res);
-            bySeverity[r.SeverityIndex].Add(r, fr, res);
-            Count(Slot(customerBreaches, r.CustomerId), r, fr, res);
-            Count(r.PlanId is { } plan ? Slot(planBreaches, plan) : noPlan, r, fr, res);
-        }
-
-        // The severities first: they sort their durations, which the overall figures then merge instead of sorting again.
-        var severities = bySeverity.Select((tally, i) => tally.Times((Severity)i)).ToList();
-        severities.Insert(0, all.Times(null));
-
-        // The names in one parameter, not one per customer: a year's breaches name thousands.
-        var breachedCustomers = customerBreaches.Where(c => c.Value[1] > 0).Select(c => c.Key).ToList();
-        var customers = breachedCustomers.Count == 0 ? []
-            : await db.Customers.AsNoTracking().Where(c => EF.Parameter(breachedCustomers).Contains(c.Id)).Select(c => new { c.Id, c.Name }).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
-        var plans = await db.SupportPlans.AsNoTracking().Select(p => new { p.Id, p.Name }).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
-        var byCustomer = Breaches(customerBreaches.Select(c => ((Guid?)c.Key, customers.GetValueOrDefault(c.Key, "?"), c.Value)));
-        var byPlan = Breaches(planBreaches.Select(p => ((Guid?)p.Key, plans.GetValueOrDefault(p.Key, "?"), p.Value)).Append((null, "—", noPlan)));
-        return new ResponseTimesReport(period, severities, byCustomer, byPlan);
-    }
 
     /// <summary>What the report reads of a ticket, its severity as 0–2 (A–C).</summary>
     internal readonly record struct TicketTimes(
@@ -135,65 +136,126 @@ public static class ResponseTimes
             ReportRules.Outcome(ResolutionDueAt, ResolvedAt, SlaBreached.HasFlag(SlaTargets.Resolution), now);
     }
 
-    /// <summary>Counts of one group: tickets, breached tickets, first responses missed, resolutions missed.</summary>
-    private static void Count(int[] counts, in TicketTimes r, TargetOutcome fr, TargetOutcome res)
-    {
-        counts[0]++;
-        if (fr == TargetOutcome.Missed || res == TargetOutcome.Missed || r.SlaBreached != SlaTargets.None)
-        {
-            counts[1]++;
-        }
-
-        counts[2] += fr == TargetOutcome.Missed ? 1 : 0;
-        counts[3] += res == TargetOutcome.Missed ? 1 : 0;
-    }
-
-    private static int[] Slot(Dictionary<Guid, int[]> groups, Guid key) => groups.TryGetValue(key, out var counts) ? counts : groups[key] = new int[4];
-
-    private static List<BreachCount> Breaches(IEnumerable<(Guid? Id, string Name, int[] Counts)> groups) =>
-        [.. groups.Where(g => g.Counts[1] > 0)
-            .Select(g => new BreachCount(g.Id, g.Name, g.Counts[0], g.Counts[1], g.Counts[2], g.Counts[3]))
+    private static List<BreachCount> Breaches(IEnumerable<(Guid? Id, string Name, OutcomeCounts Counts)> groups) =>
+        [.. groups.Where(g => g.Counts.Breached > 0)
+            .Select(g => new BreachCount(g.Id, g.Name, g.Counts.Tickets, g.Counts.Breached, g.Counts.FirstResponseMissed, g.Counts.ResolutionMissed))
             .OrderByDescending(b => b.Breached).ThenBy(b => b.Name, StringComparer.CurrentCulture)];
+}
 
-    /// <summary>
-    /// Durations and target outcomes of one group of tickets, added up ticket by ticket. A tally made of parts (all
-    /// severities) keeps no durations of its own: it merges theirs once they are sorted.
-    /// </summary>
-    private sealed class Tally(Tally[]? parts = null)
+/// <summary>Tickets and their targets' outcomes, of one group; additive, so counted months and live tickets add up.</summary>
+internal sealed class OutcomeCounts
+{
+    public int Tickets, Breached, FirstResponseWithTarget, FirstResponseMet, FirstResponseMissed, ResolutionWithTarget, ResolutionMet, ResolutionMissed;
+
+    public void Add(ResponseTimes.TicketTimes r, TargetOutcome fr, TargetOutcome res)
     {
-        private readonly List<double> firstResponses = [];
-        private readonly List<double> resolutions = [];
-        private int tickets, frWith, frMet, frMissed, resWith, resMet, resMissed;
+        Tickets++;
+        Breached += fr == TargetOutcome.Missed || res == TargetOutcome.Missed || r.SlaBreached != SlaTargets.None ? 1 : 0;
+        FirstResponseWithTarget += fr == TargetOutcome.NoTarget ? 0 : 1;
+        FirstResponseMet += fr == TargetOutcome.Met ? 1 : 0;
+        FirstResponseMissed += fr == TargetOutcome.Missed ? 1 : 0;
+        ResolutionWithTarget += res == TargetOutcome.NoTarget ? 0 : 1;
+        ResolutionMet += res == TargetOutcome.Met ? 1 : 0;
+        ResolutionMissed += res == TargetOutcome.Missed ? 1 : 0;
+    }
 
-        public void Add(in TicketTimes r, TargetOutcome fr, TargetOutcome res)
+    public void Add(OutcomeCounts o)
+    {
+        Tickets += o.Tickets;
+        Breached += o.Breached;
+        FirstResponseWithTarget += o.FirstResponseWithTarget;
+        FirstResponseMet += o.FirstResponseMet;
+        FirstResponseMissed += o.FirstResponseMissed;
+        ResolutionWithTarget += o.ResolutionWithTarget;
+        ResolutionMet += o.ResolutionMet;
+        ResolutionMissed += o.ResolutionMissed;
+    }
+}
+
+/// <summary>
+/// What the response-times report adds up: counts per severity, customer and plan, and the durations per severity,
+/// as lists of the tickets read and as sorted runs of the months counted, merged once at the end.
+/// </summary>
+internal sealed class ReportTally
+{
+    private readonly OutcomeCounts[] bySeverity = [new(), new(), new()];
+    private readonly List<double>[] firstResponses = [[], [], []];
+    private readonly List<double>[] resolutions = [[], [], []];
+    private readonly List<double[]>[] countedFirstResponses = [[], [], []];
+    private readonly List<double[]>[] countedResolutions = [[], [], []];
+
+    public Dictionary<Guid, OutcomeCounts> Customers { get; } = [];
+
+    public Dictionary<Guid, OutcomeCounts> Plans { get; } = [];
+
+    public OutcomeCounts NoPlan { get; } = new();
+
+    /// <summary>One ticket: its two outcomes are decided once, then counted for its severity, customer and plan.</summary>
+    public void Add(in ResponseTimes.TicketTimes r, DateTimeOffset now)
+    {
+        var fr = r.FirstResponse(now);
+        var res = r.Resolution(now);
+        bySeverity[r.SeverityIndex].Add(r, fr, res);
+        Slot(Customers, r.CustomerId).Add(r, fr, res);
+        (r.PlanId is { } plan ? Slot(Plans, plan) : NoPlan).Add(r, fr, res);
+        if (r.FirstRespondedAt is { } responded)
         {
-            tickets++;
-            if (parts is null && r.FirstRespondedAt is { } responded)
-            {
-                firstResponses.Add(ReportRules.Minutes(r.CreatedAt, responded));
-            }
-
-            if (parts is null && r.ResolvedAt is { } resolved)
-            {
-                resolutions.Add(ReportRules.Minutes(r.CreatedAt, resolved));
-            }
-
-            Target(fr, ref frWith, ref frMet, ref frMissed);
-            Target(res, ref resWith, ref resMet, ref resMissed);
+            firstResponses[r.SeverityIndex].Add(ReportRules.Minutes(r.CreatedAt, responded));
         }
 
-        public SeverityTimes Times(Severity? severity) => new(severity, tickets, Durations(t => t.firstResponses), new TargetStats(frWith, frMet, frMissed),
-            Durations(t => t.resolutions), new TargetStats(resWith, resMet, resMissed));
-
-        private DurationStats Durations(Func<Tally, List<double>> of) => parts is null
-            ? ReportRules.Durations(of(this))
-            : ReportRules.DurationsOfSorted(ReportRules.MergeSorted([.. parts.Select(of)]));
-
-        private static void Target(TargetOutcome outcome, ref int with, ref int met, ref int missed)
+        if (r.ResolvedAt is { } resolved)
         {
-            with += outcome == TargetOutcome.NoTarget ? 0 : 1;
-            met += outcome == TargetOutcome.Met ? 1 : 0;
-            missed += outcome == TargetOutcome.Missed ? 1 : 0;
+            resolutions[r.SeverityIndex].Add(ReportRules.Minutes(r.CreatedAt, resolved));
         }
     }
+
+    /// <summary>The tickets of one customer and plan in counted months.</summary>
+    public void AddCustomer(Guid customerId, Guid? planId, OutcomeCounts counts)
+    {
+        Slot(Customers, customerId).Add(counts);
+        (planId is { } plan ? Slot(Plans, plan) : NoPlan).Add(counts);
+    }
+
+    /// <summary>One severity's tickets in one counted month: outcomes and sorted durations.</summary>
+    public void AddSeverity(int severity, OutcomeCounts counts, double[] firstResponsesSorted, double[] resolutionsSorted)
+    {
+        bySeverity[severity].Add(counts);
+        countedFirstResponses[severity].Add(firstResponsesSorted);
+        countedResolutions[severity].Add(resolutionsSorted);
+    }
+
+    /// <summary>All severities first, then A, B, C.</summary>
+    public List<SeverityTimes> Severities()
+    {
+        var all = new OutcomeCounts();
+        var allFirst = new List<double[]>();
+        var allResolved = new List<double[]>();
+        var rows = new List<SeverityTimes>();
+        for (var i = 0; i < bySeverity.Length; i++)
+        {
+            all.Add(bySeverity[i]);
+            var first = Merged(firstResponses[i], countedFirstResponses[i]);
+            var resolved = Merged(resolutions[i], countedResolutions[i]);
+            allFirst.Add(first);
+            allResolved.Add(resolved);
+            rows.Add(Times((Severity)i, bySeverity[i], first, resolved));
+        }
+
+        rows.Insert(0, Times(null, all, ReportRules.MergeSorted(allFirst), ReportRules.MergeSorted(allResolved)));
+        return rows;
+    }
+
+    private static double[] Merged(List<double> read, List<double[]> counted)
+    {
+        var sorted = read.ToArray();
+        Array.Sort(sorted);
+        return counted.Count == 0 ? sorted : ReportRules.MergeSorted([sorted, .. counted]);
+    }
+
+    private static SeverityTimes Times(Severity? severity, OutcomeCounts c, double[] first, double[] resolved) =>
+        new(severity, c.Tickets, ReportRules.DurationsOfSorted(first), new TargetStats(c.FirstResponseWithTarget, c.FirstResponseMet, c.FirstResponseMissed),
+            ReportRules.DurationsOfSorted(resolved), new TargetStats(c.ResolutionWithTarget, c.ResolutionMet, c.ResolutionMissed));
+
+    private static OutcomeCounts Slot(Dictionary<Guid, OutcomeCounts> groups, Guid key) =>
+        groups.TryGetValue(key, out var counts) ? counts : groups[key] = new OutcomeCounts();
 }

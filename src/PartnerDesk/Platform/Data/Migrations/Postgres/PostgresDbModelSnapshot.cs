@@ -1760,6 +1760,154 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                     b.ToTable("SupportPlans");
                 });
 
+            modelBuilder.Entity("PartnerDesk.Features.Reports.ResponseTimeChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Month")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "Month");
+
+                    b.ToTable("ResponseTimeChanges");
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Reports.ResponseTimeMonth", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("BuiltAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("RunningUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganisationId", "Month");
+
+                    b.ToTable("ResponseTimeMonths");
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Reports.ResponseTimeSeverity", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Severity")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FirstResponseMet")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FirstResponseMissed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FirstResponseWithTarget")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("FirstResponses")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("ResolutionMet")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ResolutionMissed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ResolutionWithTarget")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Resolutions")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("Tickets")
+                        .HasColumnType("integer");
+
+                    b.HasKey("OrganisationId", "Month", "Severity");
+
+                    b.ToTable("ResponseTimeSeverities");
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Reports.ResponseTimeTotal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("BreachedA")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("BreachedB")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("BreachedC")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("FirstResponseMissedA")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FirstResponseMissedB")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FirstResponseMissedC")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("PlanId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("ResolutionMissedA")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ResolutionMissedB")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ResolutionMissedC")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TicketsA")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TicketsB")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TicketsC")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "Month");
+
+                    b.ToTable("ResponseTimeTotals");
+                });
+
             modelBuilder.Entity("PartnerDesk.Features.Satisfaction.SatisfactionRating", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3859,6 +4007,42 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Calendar");
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Reports.ResponseTimeChange", b =>
+                {
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Reports.ResponseTimeMonth", b =>
+                {
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Reports.ResponseTimeSeverity", b =>
+                {
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Reports.ResponseTimeTotal", b =>
+                {
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("PartnerDesk.Features.Satisfaction.SatisfactionRating", b =>

@@ -1727,6 +1727,150 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                     b.ToTable("SupportPlans");
                 });
 
+            modelBuilder.Entity("PartnerDesk.Features.Reports.ResponseTimeChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "Month");
+
+                    b.ToTable("ResponseTimeChanges");
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Reports.ResponseTimeMonth", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BuiltAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RunningUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganisationId", "Month");
+
+                    b.ToTable("ResponseTimeMonths");
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Reports.ResponseTimeSeverity", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Severity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FirstResponseMet")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FirstResponseMissed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FirstResponseWithTarget")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("FirstResponses")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("ResolutionMet")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ResolutionMissed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ResolutionWithTarget")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Resolutions")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Tickets")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganisationId", "Month", "Severity");
+
+                    b.ToTable("ResponseTimeSeverities");
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Reports.ResponseTimeTotal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BreachedA")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BreachedB")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BreachedC")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FirstResponseMissedA")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FirstResponseMissedB")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FirstResponseMissedC")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PlanId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ResolutionMissedA")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ResolutionMissedB")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ResolutionMissedC")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TicketsA")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TicketsB")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TicketsC")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "Month");
+
+                    b.ToTable("ResponseTimeTotals");
+                });
+
             modelBuilder.Entity("PartnerDesk.Features.Satisfaction.SatisfactionRating", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3816,6 +3960,42 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Calendar");
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Reports.ResponseTimeChange", b =>
+                {
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Reports.ResponseTimeMonth", b =>
+                {
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Reports.ResponseTimeSeverity", b =>
+                {
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PartnerDesk.Features.Reports.ResponseTimeTotal", b =>
+                {
+                    b.HasOne("PartnerDesk.Platform.Tenancy.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("PartnerDesk.Features.Satisfaction.SatisfactionRating", b =>
