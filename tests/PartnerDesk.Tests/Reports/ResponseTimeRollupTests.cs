@@ -76,6 +76,15 @@ public sealed class ResponseTimeRollupTests(AppFixture fixture) : IClassFixture<
         Assert.Empty(await App.InDatabase(DemoWorld.Ids.Contoso, db => db.ResponseTimeChanges.ToListAsync(Ct)));
         Assert.Equal(changed, await Organisation());
 
+        // A change to what the report does not read (a title) leaves no mark.
+        await App.InDatabase(DemoWorld.Ids.Contoso, async db =>
+        {
+            var ticket = await db.Tickets.SingleAsync(t => t.Id == tickets[6], Ct);
+            ticket.Title = "Renamed";
+            return await db.SaveChangesAsync(Ct);
+        });
+        Assert.Empty(await App.InDatabase(DemoWorld.Ids.Contoso, db => db.ResponseTimeChanges.ToListAsync(Ct)));
+
         // The organisation's report does read the counted months: a change behind the save steps' back (no code of
         // PartnerDesk writes tickets so) shows in the customer's report, which reads tickets, and not in the
         // organisation's until March is counted again.

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.Extensions.Options;
 using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.Tickets;
@@ -318,7 +319,7 @@ public sealed class ResponseTimeChangeMarker : ISaveStep
                     break;
                 case EntityState.Modified:
                     var filed = ReportMonths.Of(entry.Property(t => t.CreatedAt).OriginalValue);
-                    if ((month < thisMonth || filed < thisMonth) && Array.Exists(Counted, p => entry.Property(p).IsModified))
+                    if ((month < thisMonth || filed < thisMonth) && AnyCountedModified(entry))
                     {
                         (marks ??= []).Add((ticket.OrganisationId, month));
                         marks.Add((ticket.OrganisationId, filed));
@@ -340,6 +341,20 @@ public sealed class ResponseTimeChangeMarker : ISaveStep
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    // A loop, not a lambda: a lambda over the entry would allocate its closure for every ticket of every save, creates too.
+    private static bool AnyCountedModified(EntityEntry<Ticket> entry)
+    {
+        foreach (var property in Counted)
+        {
+            if (entry.Property(property).IsModified)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
 
