@@ -114,8 +114,12 @@ public class BrowserFixture : IAsyncLifetime
         return page;
     }
 
-    public static Task Screenshot(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, name + ".png"), FullPage = true });
+    /// <summary>
+    /// The whole page by default. A full-page shot stretches the viewport to the page's height, which draws sticky
+    /// headers and a modal's backdrop where no screen shows them; a dialog or a sticky part is shot as seen (fullPage false).
+    /// </summary>
+    public static Task Screenshot(IPage page, string name, bool fullPage = true) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, name + ".png"), FullPage = fullPage });
 
     /// <summary>
     /// Blazor ignores input until its circuit is up; pages render a marker for that, set once the

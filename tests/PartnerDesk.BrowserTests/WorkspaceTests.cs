@@ -68,7 +68,7 @@ public sealed class WorkspaceTests(BrowserFixture browser) : IClassFixture<Brows
         await Assertions.Expect(dialog).ToBeVisibleAsync();
         await Assertions.Expect(dialog.Locator("#confirm-text")).ToHaveTextAsync("Delete this article? Links to it stop working.");
         await Assertions.Expect(page.Locator("#confirm-cancel")).ToBeFocusedAsync();
-        await BrowserFixture.Screenshot(page, "confirm-dialog-desktop");
+        await BrowserFixture.Screenshot(page, "confirm-dialog-desktop", fullPage: false);
         await page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(dialog).ToBeHiddenAsync();
         await Assertions.Expect(page.Locator("#article-delete")).ToBeFocusedAsync();

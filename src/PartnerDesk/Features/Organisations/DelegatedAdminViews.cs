@@ -40,10 +40,19 @@ public static class DelegatedAdminViews
         status is DelegatedAdminRelationshipStatus.Active or DelegatedAdminRelationshipStatus.Expiring
         && end is { } e && e - now <= ExpiryWarning;
 
-    /// <summary>The GDAP relationships with the customers the caller reaches.</summary>
-    public static async Task<List<DelegatedAdminRelationshipView>> ForCustomers(PartnerDeskDb db, Guid? customerId, TimeProvider clock, CancellationToken ct)
+    /// <summary>The GDAP relationships with the customers the caller reaches (or with one of them).</summary>
+    public static Task<List<DelegatedAdminRelationshipView>> ForCustomers(PartnerDeskDb db, Guid? customerId, TimeProvider clock, CancellationToken ct) =>
+        Of(db.Customers.Where(c => customerId == null || c.Id == customerId), db, clock, ct);
+
+    /// <summary>
+    /// The GDAP relationships with these customers, among those the caller reaches: a page of the customers list reads its
+    /// own customers' relationships, not every relationship of a partner with thousands of customers.
+    /// </summary>
+    public static Task<List<DelegatedAdminRelationshipView>> ForCustomers(PartnerDeskDb db, IReadOnlyCollection<Guid> customerIds, TimeProvider clock, CancellationToken ct) =>
+        Of(db.Customers.Where(c => customerIds.Contains(c.Id)), db, clock, ct);
+
+    private static async Task<List<DelegatedAdminRelationshipView>> Of(IQueryable<Customer> customers, PartnerDeskDb db, TimeProvider clock, CancellationToken ct)
     {
-        var customers = db.Customers.Where(c => customerId == null || c.Id == customerId);
         var relationships = await db.DelegatedAdminRelationships.AsNoTracking()
             .Join(customers, r => r.CustomerId, c => c.Id, (r, c) => new { Relationship = r, c.TenantId, c.Name })
             .OrderBy(x => x.Name).ThenBy(x => x.Relationship.DisplayName)
