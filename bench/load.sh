@@ -98,7 +98,10 @@ SERVER="Host=127.0.0.1;Port=$PG_PORT;Username=postgres"
 # The postgres phase's failure: a fast restart (open connections are cut; pg_ctl keeps the start's options).
 PG_RESTART="'$PG_BIN/pg_ctl' -D '$PG_DIR/data' -l '$PG_DIR/log' -w -m fast restart >/dev/null"
 if [ "$(id -u)" = 0 ]; then PG_RESTART="su postgres -s /bin/sh -c \"$PG_RESTART\""; fi
-export PD_POSTGRES="$SERVER;Database=partnerdesk_bench;Maximum Pool Size=100"
+# The pool as docs/deployment.md sets it: idle connections kept for an hour. With Npgsql's default (300 s) every phase
+# stalled for a second at its second 296, when the warm-up's burst of connections was pruned (decisions 8s.3).
+# PD_LOAD_POOL=";Connection Idle Lifetime=300" shows that again.
+export PD_POSTGRES="$SERVER;Database=partnerdesk_bench;Maximum Pool Size=100${PD_LOAD_POOL:-;Connection Idle Lifetime=3600}"
 log "PostgreSQL on 127.0.0.1:$PG_PORT; seeding $TICKETS tickets, $AGENTS agents, $CONTACTS contacts"
 "${BENCH[@]}" seed --postgres "$SERVER" --tickets "$TICKETS" --customers "$CUSTOMERS" --agents "$AGENTS" --contacts "$CONTACTS" --work "$WORK"
 

@@ -83,7 +83,7 @@ start() {
     fi
     as_postgres "'$pg_bin/pg_ctl' -D '$RUN/pg/data' -o \"-p $pg_port -k '$RUN/pg' -c listen_addresses=127.0.0.1 -c max_connections=300\" -l '$RUN/pg/log' -w start" >/dev/null
     echo "$pg_bin" >"$RUN/pg.bin"
-    postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=partnerdesk"
+    postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=partnerdesk;Connection Idle Lifetime=3600" # as docs/deployment.md
     log "PostgreSQL on 127.0.0.1:$pg_port"
   fi
   # start-instance reads it again (a restarted instance must reach the same database).

@@ -318,7 +318,7 @@ public sealed class ResponseTimeChangeMarker : ISaveStep
                     (marks ??= []).Add((ticket.OrganisationId, month));
                     break;
                 case EntityState.Modified:
-                    var filed = ReportMonths.Of(entry.Property(t => t.CreatedAt).OriginalValue);
+                    var filed = ReportMonths.Of(entry.OriginalValues.GetValue<DateTimeOffset>(nameof(Ticket.CreatedAt)));
                     if ((month < thisMonth || filed < thisMonth) && AnyCountedModified(entry))
                     {
                         (marks ??= []).Add((ticket.OrganisationId, month));

@@ -139,7 +139,7 @@ public static class ResponseTimes
     private static List<BreachCount> Breaches(IEnumerable<(Guid? Id, string Name, OutcomeCounts Counts)> groups) =>
         [.. groups.Where(g => g.Counts.Breached > 0)
             .Select(g => new BreachCount(g.Id, g.Name, g.Counts.Tickets, g.Counts.Breached, g.Counts.FirstResponseMissed, g.Counts.ResolutionMissed))
-            .OrderByDescending(b => b.Breached).ThenBy(b => b.Name, StringComparer.CurrentCulture)];
+            .OrderByDescending(b => b.Breached).ThenBy(b => b.Name, StringComparer.CurrentCulture).ThenBy(b => b.Id)];
 }
 
 /// <summary>Tickets and their targets' outcomes, of one group; additive, so counted months and live tickets add up.</summary>
