@@ -89,6 +89,7 @@ public sealed class AgentDayTests(BrowserFixture browser) : IClassFixture<Browse
         await Assertions.Expect(page.Locator($"#bulk-result li[data-id='{second.Id}']")).ToContainTextAsync("may not work on this ticket");
         await Assertions.Expect(page.Locator($"#queue tr[data-id='{first.Id}']")).ToContainTextAsync("Diego Siciliani");
         await BrowserFixture.Screenshot(page, "agentday-queue-desktop");
+        await NoHorizontalScroll(page); // the title's width must not push the table past the page
         await NoSeriousAxeViolations(page);
 
         // "a" assigns the focused row to me.
