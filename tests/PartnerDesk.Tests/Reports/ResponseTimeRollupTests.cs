@@ -130,11 +130,15 @@ public sealed class ResponseTimeRollupTests(AppFixture fixture) : IClassFixture<
         await AddTicket(customer, 1, At(8, 3, 9), Severity.A, null, At(8, 3, 10), At(8, 3, 11), At(8, 4, 9), At(8, 5, 9));
         await App.InDatabase(DemoWorld.Ids.Contoso, db => ResponseTimeRollup.CountDue(db, App.Clock.GetUtcNow(), 1000, Ct));
 
+        // Counted months for exactly the callers the tickets' rule shows every ticket of the organisation to.
         async Task<int> MonthsSeenBy(Action<Caller> who)
         {
             await using var scope = App.Services.CreateAsyncScope();
-            who(scope.ServiceProvider.GetRequiredService<Caller>());
+            var caller = scope.ServiceProvider.GetRequiredService<Caller>();
+            who(caller);
             var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
+            var everyTicket = await db.Tickets.CountAsync(Ct) == await db.Tickets.IgnoreQueryFilters().CountAsync(t => t.OrganisationId == caller.OrganisationId, Ct);
+            Assert.Equal(everyTicket, caller.SeesEveryTicket);
             return await db.ResponseTimeMonths.CountAsync(m => m.Month == Month(8), Ct)
                 + await db.ResponseTimeTotals.CountAsync(m => m.Month == Month(8), Ct)
                 + await db.ResponseTimeSeverities.CountAsync(m => m.Month == Month(8), Ct);

@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.Extensions.Options;
-using PartnerDesk.Features.Plans;
 using PartnerDesk.Features.Tickets;
 using PartnerDesk.Platform.Data;
 using PartnerDesk.Platform.Jobs;
@@ -86,7 +85,7 @@ public static class ResponseTimeRollup
     /// Adds the counted months: their per-customer counts summed per customer and plan by the database (a few thousand
     /// rows for a year), and each severity's outcomes and sorted durations.
     /// </summary>
-    internal static async Task AddCounted(PartnerDeskDb db, List<int> months, Severity? severity, ReportTally tally, CancellationToken ct)
+    internal static async Task AddCounted(PartnerDeskDb db, List<int> months, Severity? severity, IReadOnlyDictionary<Guid, string> plans, ReportTally tally, CancellationToken ct)
     {
         var (first, last) = (months[0], months[^1]);
         var only = severity is { } s ? (int)s : -1;
@@ -103,8 +102,7 @@ public static class ResponseTimeRollup
             severities = severities.Where(d => d.Severity == only);
         }
 
-        // A plan deleted since its month was counted: its tickets have no plan now, and are counted so.
-        var plans = (await db.SupportPlans.AsNoTracking().Select(p => p.Id).ToListAsync(ct)).ToHashSet();
+        // A plan deleted since its month was counted (not in plans): its tickets have no plan now, and are counted so.
         var sums = totals.GroupBy(t => new { t.CustomerId, t.PlanId }).Select(g => new
         {
             g.Key.CustomerId,
@@ -120,28 +118,14 @@ public static class ResponseTimeRollup
         {
             if (g.Tickets > 0)
             {
-                tally.AddCustomer(g.CustomerId, g.PlanId is { } p && plans.Contains(p) ? p : null, new OutcomeCounts
-                {
-                    Tickets = g.Tickets,
-                    Breached = g.Breached,
-                    FirstResponseMissed = g.FirstResponseMissed,
-                    ResolutionMissed = g.ResolutionMissed,
-                });
+                tally.AddCustomer(g.CustomerId, g.PlanId is { } p && plans.ContainsKey(p) ? p : null,
+                    OutcomeCounts.Of(g.Tickets, g.Breached, g.FirstResponseMissed, g.ResolutionMissed));
             }
         }
 
         await foreach (var d in severities.AsAsyncEnumerable().WithCancellation(ct))
         {
-            tally.AddSeverity(d.Severity, new OutcomeCounts
-            {
-                Tickets = d.Tickets,
-                FirstResponseWithTarget = d.FirstResponseWithTarget,
-                FirstResponseMet = d.FirstResponseMet,
-                FirstResponseMissed = d.FirstResponseMissed,
-                ResolutionWithTarget = d.ResolutionWithTarget,
-                ResolutionMet = d.ResolutionMet,
-                ResolutionMissed = d.ResolutionMissed,
-            }, Doubles(d.FirstResponses), Doubles(d.Resolutions));
+            tally.AddSeverity(d.Severity, OutcomeCounts.Of(d), Doubles(d.FirstResponses), Doubles(d.Resolutions));
         }
     }
 
@@ -184,9 +168,7 @@ public static class ResponseTimeRollup
     {
         var organisation = db.Caller.RequireOrganisation();
         var marks = await db.ResponseTimeChanges.AsNoTracking().Where(c => c.Month == month).Select(c => c.Id).ToListAsync(ct);
-        var customers = new Dictionary<(Guid Customer, Guid? Plan), OutcomeCounts[]>();
-        OutcomeCounts[] bySeverity = [new(), new(), new()];
-        List<double>[] firstResponses = [[], [], []], resolutions = [[], [], []];
+        var tally = new ReportTally(perCustomerAndPlan: true);
         DateTimeOffset? runningUntil = null;
         await foreach (var r in ResponseTimes.Times(db.Tickets.AsNoTracking(), ReportMonths.Start(month), ReportMonths.End(month)).WithCancellation(ct))
         {
@@ -201,18 +183,7 @@ public static class ResponseTimeRollup
                 continue;
             }
 
-            var key = (r.CustomerId, r.PlanId);
-            (customers.TryGetValue(key, out var counts) ? counts : customers[key] = [new(), new(), new()])[r.SeverityIndex].Add(r, fr, res);
-            bySeverity[r.SeverityIndex].Add(r, fr, res);
-            if (r.FirstRespondedAt is { } responded)
-            {
-                firstResponses[r.SeverityIndex].Add(ReportRules.Minutes(r.CreatedAt, responded));
-            }
-
-            if (r.ResolvedAt is { } resolved)
-            {
-                resolutions[r.SeverityIndex].Add(ReportRules.Minutes(r.CreatedAt, resolved));
-            }
+            tally.Add(r, fr, res);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -222,27 +193,22 @@ public static class ResponseTimeRollup
         db.ResponseTimeMonths.Add(new ResponseTimeMonth { OrganisationId = organisation, Month = month, BuiltAt = now, RunningUntil = runningUntil });
         if (runningUntil is null)
         {
-            db.ResponseTimeTotals.AddRange(customers.Select(c => Total(organisation, month, c.Key.Customer, c.Key.Plan, c.Value)));
+            db.ResponseTimeTotals.AddRange(tally.CustomerPlans!.Select(c => Total(organisation, month, c.Key.Customer, c.Key.Plan, c.Value)));
             for (var severity = 0; severity < 3; severity++)
             {
-                var counts = bySeverity[severity];
+                var (counts, firstResponses, resolutions) = tally.OfSeverity(severity);
                 if (counts.Tickets > 0)
                 {
-                    db.ResponseTimeSeverities.Add(new ResponseTimeSeverity
+                    var row = new ResponseTimeSeverity
                     {
                         OrganisationId = organisation,
                         Month = month,
                         Severity = severity,
-                        Tickets = counts.Tickets,
-                        FirstResponseWithTarget = counts.FirstResponseWithTarget,
-                        FirstResponseMet = counts.FirstResponseMet,
-                        FirstResponseMissed = counts.FirstResponseMissed,
-                        ResolutionWithTarget = counts.ResolutionWithTarget,
-                        ResolutionMet = counts.ResolutionMet,
-                        ResolutionMissed = counts.ResolutionMissed,
-                        FirstResponses = Bytes(firstResponses[severity]),
-                        Resolutions = Bytes(resolutions[severity]),
-                    });
+                        FirstResponses = Bytes(firstResponses),
+                        Resolutions = Bytes(resolutions),
+                    };
+                    counts.CopyTo(row);
+                    db.ResponseTimeSeverities.Add(row);
                 }
             }
         }

@@ -148,13 +148,12 @@ internal sealed class ResponseTimeRollupVisibility : IVisibilityRules
 {
     public void Declare(Visibility visible)
     {
-        // The rollup counts every ticket of the organisation, so only a caller who sees every ticket of it reads it:
-        // the same callers for whom the tickets' own rule is the organisation alone (not a sales agent, who sees
-        // subscription changes only; not a helpdesk agent or a contact). Anyone else finds no month counted and the
-        // report counts the tickets it sees, live.
-        visible.OwnedByOrganisation<ResponseTimeMonth>((db, m) => db.CallerSeesAllCustomers && !db.CallerIsSalesAgent);
-        visible.OwnedByOrganisation<ResponseTimeTotal>((db, t) => db.CallerSeesAllCustomers && !db.CallerIsSalesAgent);
-        visible.OwnedByOrganisation<ResponseTimeSeverity>((db, d) => db.CallerSeesAllCustomers && !db.CallerIsSalesAgent);
-        visible.OwnedByOrganisation<ResponseTimeChange>((db, c) => db.CallerSeesAllCustomers && !db.CallerIsSalesAgent);
+        // The rollup counts every ticket of the organisation, so only a caller who sees every ticket of it reads it
+        // (Caller.SeesEveryTicket, the callers the tickets' own rule does not narrow). Anyone else finds no month
+        // counted and the report counts the tickets it sees, live.
+        visible.OwnedByOrganisation<ResponseTimeMonth>((db, m) => db.CallerSeesEveryTicket);
+        visible.OwnedByOrganisation<ResponseTimeTotal>((db, t) => db.CallerSeesEveryTicket);
+        visible.OwnedByOrganisation<ResponseTimeSeverity>((db, d) => db.CallerSeesEveryTicket);
+        visible.OwnedByOrganisation<ResponseTimeChange>((db, c) => db.CallerSeesEveryTicket);
     }
 }

@@ -97,9 +97,10 @@ public static class ResponseTimes
             }
         }
 
+        var plans = await db.SupportPlans.AsNoTracking().Select(p => new { p.Id, p.Name }).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         if (counted.Count > 0)
         {
-            await ResponseTimeRollup.AddCounted(db, counted, filter.Severity, tally, ct);
+            await ResponseTimeRollup.AddCounted(db, counted, filter.Severity, plans, tally, ct);
         }
 
         var severities = tally.Severities();
@@ -108,7 +109,6 @@ public static class ResponseTimes
         var breachedCustomers = tally.Customers.Where(c => c.Value.Breached > 0).Select(c => c.Key).ToList();
         var customers = breachedCustomers.Count == 0 ? []
             : await db.Customers.AsNoTracking().Where(c => EF.Parameter(breachedCustomers).Contains(c.Id)).Select(c => new { c.Id, c.Name }).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
-        var plans = await db.SupportPlans.AsNoTracking().Select(p => new { p.Id, p.Name }).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
 
         var byCustomer = Breaches(tally.Customers.Select(c => ((Guid?)c.Key, customers.GetValueOrDefault(c.Key, "?"), c.Value)));
         var byPlan = Breaches(tally.Plans.Select(p => ((Guid?)p.Key, plans.GetValueOrDefault(p.Key, "?"), p.Value)).Append((null, "—", tally.NoPlan)));
@@ -159,6 +159,38 @@ internal sealed class OutcomeCounts
         ResolutionMissed += res == TargetOutcome.Missed ? 1 : 0;
     }
 
+    /// <summary>What a counted month kept of one severity.</summary>
+    public static OutcomeCounts Of(ResponseTimeSeverity d) => new()
+    {
+        Tickets = d.Tickets,
+        FirstResponseWithTarget = d.FirstResponseWithTarget,
+        FirstResponseMet = d.FirstResponseMet,
+        FirstResponseMissed = d.FirstResponseMissed,
+        ResolutionWithTarget = d.ResolutionWithTarget,
+        ResolutionMet = d.ResolutionMet,
+        ResolutionMissed = d.ResolutionMissed,
+    };
+
+    /// <summary>What a counted month keeps of a customer and plan: tickets and missed targets (met ones count per severity only).</summary>
+    public static OutcomeCounts Of(int tickets, int breached, int firstResponseMissed, int resolutionMissed) => new()
+    {
+        Tickets = tickets,
+        Breached = breached,
+        FirstResponseMissed = firstResponseMissed,
+        ResolutionMissed = resolutionMissed,
+    };
+
+    public void CopyTo(ResponseTimeSeverity d)
+    {
+        d.Tickets = Tickets;
+        d.FirstResponseWithTarget = FirstResponseWithTarget;
+        d.FirstResponseMet = FirstResponseMet;
+        d.FirstResponseMissed = FirstResponseMissed;
+        d.ResolutionWithTarget = ResolutionWithTarget;
+        d.ResolutionMet = ResolutionMet;
+        d.ResolutionMissed = ResolutionMissed;
+    }
+
     public void Add(OutcomeCounts o)
     {
         Tickets += o.Tickets;
@@ -184,20 +216,38 @@ internal sealed class ReportTally
     private readonly List<double[]>[] countedFirstResponses = [[], [], []];
     private readonly List<double[]>[] countedResolutions = [[], [], []];
 
+    /// <summary>
+    /// A tally for the rollup keeps each customer and plan together, per severity (<c>perCustomerAndPlan</c>), as its
+    /// rows do; a report's tally keeps customers and plans apart, as its tables do.
+    /// </summary>
+    public ReportTally(bool perCustomerAndPlan = false) => CustomerPlans = perCustomerAndPlan ? [] : null;
+
+    public Dictionary<(Guid Customer, Guid? Plan), OutcomeCounts[]>? CustomerPlans { get; }
+
     public Dictionary<Guid, OutcomeCounts> Customers { get; } = [];
 
     public Dictionary<Guid, OutcomeCounts> Plans { get; } = [];
 
     public OutcomeCounts NoPlan { get; } = new();
 
-    /// <summary>One ticket: its two outcomes are decided once, then counted for its severity, customer and plan.</summary>
-    public void Add(in ResponseTimes.TicketTimes r, DateTimeOffset now)
+    /// <summary>One ticket: its two outcomes are decided once, then counted.</summary>
+    public void Add(in ResponseTimes.TicketTimes r, DateTimeOffset now) => Add(r, r.FirstResponse(now), r.Resolution(now));
+
+    /// <summary>One ticket whose outcomes are decided: counted for its severity, its customer and plan, and its durations.</summary>
+    public void Add(in ResponseTimes.TicketTimes r, TargetOutcome fr, TargetOutcome res)
     {
-        var fr = r.FirstResponse(now);
-        var res = r.Resolution(now);
         bySeverity[r.SeverityIndex].Add(r, fr, res);
-        Slot(Customers, r.CustomerId).Add(r, fr, res);
-        (r.PlanId is { } plan ? Slot(Plans, plan) : NoPlan).Add(r, fr, res);
+        if (CustomerPlans is { } pairs)
+        {
+            var key = (r.CustomerId, r.PlanId);
+            (pairs.TryGetValue(key, out var counts) ? counts : pairs[key] = [new(), new(), new()])[r.SeverityIndex].Add(r, fr, res);
+        }
+        else
+        {
+            Slot(Customers, r.CustomerId).Add(r, fr, res);
+            (r.PlanId is { } plan ? Slot(Plans, plan) : NoPlan).Add(r, fr, res);
+        }
+
         if (r.FirstRespondedAt is { } responded)
         {
             firstResponses[r.SeverityIndex].Add(ReportRules.Minutes(r.CreatedAt, responded));
@@ -208,6 +258,10 @@ internal sealed class ReportTally
             resolutions[r.SeverityIndex].Add(ReportRules.Minutes(r.CreatedAt, resolved));
         }
     }
+
+    /// <summary>One severity's counts (0–2), and the durations read of it, unsorted.</summary>
+    public (OutcomeCounts Counts, List<double> FirstResponses, List<double> Resolutions) OfSeverity(int severity) =>
+        (bySeverity[severity], firstResponses[severity], resolutions[severity]);
 
     /// <summary>The tickets of one customer and plan in counted months.</summary>
     public void AddCustomer(Guid customerId, Guid? planId, OutcomeCounts counts)

@@ -74,6 +74,7 @@ public abstract class PartnerDeskDb(DbContextOptions options)
     public Guid CallerUserId => caller.UserId;
     public Guid? CallerCustomerId => caller.CustomerId;
     public bool CallerSeesAllCustomers => caller.SeesAllCustomers;
+    public bool CallerSeesEveryTicket => caller.SeesEveryTicket;
     public bool CallerIsContact => caller.IsContact;
     public bool CallerIsCustomerAdmin => caller.IsCustomerAdmin;
     public bool CallerIsHelpdeskAgent => caller.AgentRole == AgentRole.HelpdeskAgent;

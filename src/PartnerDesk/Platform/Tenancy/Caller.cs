@@ -38,6 +38,13 @@ public sealed class Caller
         IsSystem || AgentRole is PartnerDesk.Platform.Tenancy.AgentRole.AdminAgent or PartnerDesk.Platform.Tenancy.AgentRole.SalesAgent
         || (IsAgent && WorksForPartners);
 
+    /// <summary>
+    /// Sees every ticket of the organisation: a whole-organisation caller except a sales agent, whom the tickets' rule
+    /// narrows to subscription changes. Whatever counts all of an organisation's tickets at once (the reports' rollup)
+    /// is shown only to these callers.
+    /// </summary>
+    public bool SeesEveryTicket => SeesAllCustomers && AgentRole != PartnerDesk.Platform.Tenancy.AgentRole.SalesAgent;
+
     public Guid RequireOrganisation() =>
         OrganisationId ?? throw new InvalidOperationException("No organisation is known for this call.");
 
