@@ -42,6 +42,9 @@ public abstract class PartnerDeskDb(DbContextOptions options)
 
     public Caller Caller => caller;
 
+    /// <summary>How many of this context's saves only added rows and were written without EF's update pipeline (tests read it).</summary>
+    internal int SavesWrittenDirectly { get; set; }
+
     /// <summary>The clock of the one who saves (a fake one in tests).</summary>
     public TimeProvider Clock => clock;
 

@@ -57,7 +57,8 @@ public static class SaveStepsSetup
             // Each step reads the change tracker's entries, and each such read compared every tracked entity with
             // its snapshot again (EF's automatic DetectChanges): nine comparisons a save, a sixth of what a create
             // allocated. Compared once here, and again only after a step that changes what was tracked; the save
-            // itself compares once more after the steps, so nothing a step changed goes unwritten.
+            // itself compares once more after the steps, so nothing a step changed goes unwritten; the last step's changes
+            // are compared here too, so that the direct writer below sees what the save holds.
             var tracker = db.ChangeTracker;
             var detect = tracker.AutoDetectChangesEnabled;
             if (detect)
@@ -71,10 +72,16 @@ public static class SaveStepsSetup
                 for (var i = 0; i < steps.Length; i++)
                 {
                     await steps[i].Saving(db, cancellationToken);
-                    if (detect && steps[i].ChangesTracked && i < steps.Length - 1)
+                    if (detect && steps[i].ChangesTracked)
                     {
                         tracker.DetectChanges();
                     }
+                }
+
+                // A save that only adds rows is written directly, one command (decisions 8p.4); anything else by EF.
+                if (await AddedRows.TryWrite(db, cancellationToken) is { } written)
+                {
+                    return InterceptionResult<int>.SuppressWithResult(written);
                 }
             }
             finally
