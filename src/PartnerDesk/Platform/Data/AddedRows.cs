@@ -22,7 +22,7 @@ namespace PartnerDesk.Platform.Data;
 internal static class AddedRows
 {
     private static readonly ConcurrentDictionary<IEntityType, Table?> Tables = new();
-    private static readonly ConcurrentDictionary<(IEntityType Type, ulong ReadBack, int First), Statement> Statements = new();
+    private static readonly ConcurrentDictionary<(IEntityType Type, ulong ReadBack), Statement> Statements = new();
 
     /// <summary>
     /// Writes the added rows when the save only adds and every row's table is one this writes; returns how many rows
@@ -56,74 +56,38 @@ internal static class AddedRows
             added.Sort(static (a, b) => a.Table.Rank.CompareTo(b.Table.Rank));
         }
 
-        // PostgreSQL: one batch, a command per row, sent in one round trip (its positional parameters allow one statement
-        // a command). SQLite: one command of several statements, which it runs one after another.
         var isPostgres = db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
-        var connection = db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        await using var batch = isPostgres ? connection.CreateBatch() : null;
-        var text = isPostgres ? null : new StringBuilder();
-        var reads = new List<(EntityEntry Entry, Statement Statement)>();
-        foreach (var (entry, table) in added)
+        var rows = new (EntityEntry Entry, Statement Statement)[added.Count];
+        for (var i = 0; i < rows.Length; i++)
         {
-            var values = entry.CurrentValues;
-            var readBack = ReadBackMask(entry, table, values);
+            var (entry, table) = added[i];
+            var readBack = ReadBackMask(entry, table);
             if (readBack == ulong.MaxValue)
             {
                 return null;
             }
 
-            var statement = Statements.GetOrAdd((entry.Metadata, readBack, command.Parameters.Count), static (key, arg) => Statement.Build(arg.table, key.ReadBack, key.First, arg.isPostgres), (table, isPostgres));
-            var parameters = command.Parameters;
-            if (batch is not null)
-            {
-                var row = batch.CreateBatchCommand();
-                row.CommandText = statement.Sql;
-                batch.BatchCommands.Add(row);
-                parameters = row.Parameters;
-            }
-            else
-            {
-                text!.Append(statement.Sql);
-            }
-
-            foreach (var column in statement.Written)
-            {
-                // The mapping converts the value (an enum's name, SQLite's ticks) and binds it as EF would.
-                parameters.Add(table.Mappings[column].CreateParameter(
-                    command, isPostgres ? "" : "p" + parameters.Count, values[table.Properties[column]], table.Properties[column].IsNullable));
-            }
-
-            if (statement.Read.Length > 0)
-            {
-                reads.Add((entry, statement));
-            }
+            rows[i] = (entry, Statements.GetOrAdd((entry.Metadata, readBack), static (key, arg) => Statement.Build(arg.table, key.ReadBack, arg.isPostgres), (table, isPostgres)));
         }
 
-        command.CommandText = text?.ToString() ?? "";
         var transaction = db.Database.CurrentTransaction;
 
-        // SQLite runs the statements one by one: more than one needs a transaction to be one write (begun through EF, so
-        // that the write gate holds it). PostgreSQL runs one command's statements as one implicit transaction.
-        var own = transaction is null && !isPostgres && added.Count > 1 ? await db.Database.BeginTransactionAsync(ct) : null;
+        // SQLite: a command per row, in a transaction when there are several (begun through EF, so that the write gate
+        // holds it); each command binds only its own parameters. PostgreSQL: one batch, one round trip, which it runs as
+        // one implicit transaction when no transaction is open.
+        var own = transaction is null && !isPostgres && rows.Length > 1 ? await db.Database.BeginTransactionAsync(ct) : null;
         try
         {
             await db.Database.OpenConnectionAsync(ct);
             try
             {
-                command.Transaction = (transaction ?? own)?.GetDbTransaction();
-                if (batch is not null)
+                var connection = db.Database.GetDbConnection();
+                var written = isPostgres
+                    ? await WriteBatch(connection, transaction?.GetDbTransaction(), rows, ct)
+                    : await WriteOneByOne(connection, (transaction ?? own)?.GetDbTransaction(), rows, ct);
+                if (written != rows.Length)
                 {
-                    batch.Connection = connection;
-                    batch.Transaction = transaction?.GetDbTransaction();
-                }
-
-                var rows = reads.Count == 0
-                    ? await (batch?.ExecuteNonQueryAsync(ct) ?? command.ExecuteNonQueryAsync(ct))
-                    : await ReadBack(await (batch?.ExecuteReaderAsync(ct) ?? command.ExecuteReaderAsync(ct)), reads, ct);
-                if (rows != added.Count)
-                {
-                    throw new DbUpdateException($"{added.Count} rows were to be added, the database added {rows}.", [.. added.Select(a => a.Entry)]);
+                    throw new DbUpdateException($"{rows.Length} rows were to be added, the database added {written}.", [.. added.Select(a => a.Entry)]);
                 }
             }
             finally
@@ -151,35 +115,71 @@ internal static class AddedRows
 
         db.ChangeTracker.AcceptAllChanges();
         db.SavesWrittenDirectly++;
-        return added.Count;
+        return rows.Length;
     }
 
-    /// <summary>Runs the command, reading back what the database filled in; returns the rows it added.</summary>
-    private static async Task<int> ReadBack(DbDataReader rows, List<(EntityEntry Entry, Statement Statement)> reads, CancellationToken ct)
+    private static async Task<int> WriteOneByOne(DbConnection connection, DbTransaction? transaction, (EntityEntry Entry, Statement Statement)[] rows, CancellationToken ct)
     {
-        await using var reader = rows;
-        for (var i = 0; i < reads.Count; i++)
+        var written = 0;
+        foreach (var (entry, statement) in rows)
         {
-            // Statements without RETURNING give no result set: each reader's result is the next statement that reads.
-            if ((i > 0 && !await reader.NextResultAsync(ct)) || !await reader.ReadAsync(ct))
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = statement.Sql;
+            Bind(command.Parameters, command, entry, statement, "@p");
+            if (statement.Read.Length == 0)
             {
-                throw new InvalidOperationException("An added row's generated values did not come back.");
+                written += await command.ExecuteNonQueryAsync(ct);
+                continue;
             }
 
-            var (entry, statement) = reads[i];
-            for (var c = 0; c < statement.Read.Length; c++)
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await ReadBack(reader, entry, statement, ct);
+            written += reader.RecordsAffected;
+        }
+
+        return written;
+    }
+
+    private static async Task<int> WriteBatch(DbConnection connection, DbTransaction? transaction, (EntityEntry Entry, Statement Statement)[] rows, CancellationToken ct)
+    {
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
+
+        // Parameters are made by a command (EF's type mappings take one), then belong to the row's batch command.
+        await using var factory = connection.CreateCommand();
+        var reads = false;
+        foreach (var (entry, statement) in rows)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = statement.Sql;
+            Bind(command.Parameters, factory, entry, statement, "");
+            batch.BatchCommands.Add(command);
+            reads |= statement.Read.Length > 0;
+        }
+
+        if (!reads)
+        {
+            return await batch.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var first = true;
+        foreach (var (entry, statement) in rows)
+        {
+            // Statements without RETURNING give no result set: the reader's next result is the next row that reads back.
+            if (statement.Read.Length > 0)
             {
-                var property = statement.Table.Properties[statement.Read[c]];
-                var converter = statement.Table.Converters[statement.Read[c]];
-                var provider = converter?.ProviderClrType ?? property.ClrType;
-                var raw = Convert.ChangeType(reader.GetValue(c), Nullable.GetUnderlyingType(provider) ?? provider, System.Globalization.CultureInfo.InvariantCulture);
-                var propertyEntry = entry.Property(property);
-                propertyEntry.CurrentValue = converter is null ? raw : converter.ConvertFromProvider(raw);
-                propertyEntry.IsTemporary = false;
+                if (!first && !await reader.NextResultAsync(ct))
+                {
+                    throw new InvalidOperationException("An added row's generated values did not come back.");
+                }
+
+                first = false;
+                await ReadBack(reader, entry, statement, ct);
             }
         }
 
-        // SQLite runs a statement only when the reader reaches it: the INSERTs after the last that reads back run here.
         while (await reader.NextResultAsync(ct))
         {
         }
@@ -187,12 +187,56 @@ internal static class AddedRows
         return reader.RecordsAffected;
     }
 
+    /// <summary>The row's values as parameters; the mapping converts each (an enum's name, SQLite's ticks) and binds it as EF would.</summary>
+    private static void Bind(DbParameterCollection parameters, DbCommand factory, EntityEntry entry, Statement statement, string prefix)
+    {
+        var values = entry.CurrentValues;
+        var table = statement.Table;
+        for (var i = 0; i < statement.Written.Length; i++)
+        {
+            var column = statement.Written[i];
+            var property = table.Properties[column];
+            parameters.Add(table.Mappings[column].CreateParameter(factory, prefix.Length == 0 ? "" : statement.ParameterNames[i], values[property], property.IsNullable));
+        }
+    }
+
+    /// <summary>Reads the row's values the database filled in into its entry.</summary>
+    private static async Task ReadBack(DbDataReader reader, EntityEntry entry, Statement statement, CancellationToken ct)
+    {
+        if (!await reader.ReadAsync(ct))
+        {
+            throw new InvalidOperationException("An added row's generated values did not come back.");
+        }
+
+        for (var c = 0; c < statement.Read.Length; c++)
+        {
+            var property = statement.Table.Properties[statement.Read[c]];
+            var converter = statement.Table.Converters[statement.Read[c]];
+            var provider = converter?.ProviderClrType ?? property.ClrType;
+            var raw = Convert.ChangeType(reader.GetValue(c), Nullable.GetUnderlyingType(provider) ?? provider, System.Globalization.CultureInfo.InvariantCulture);
+            var propertyEntry = entry.Property(property);
+            propertyEntry.CurrentValue = converter is null ? raw : converter.ConvertFromProvider(raw);
+            propertyEntry.IsTemporary = false;
+        }
+
+        // SQLite counts the row once its statement has run to the end.
+        while (await reader.ReadAsync(ct))
+        {
+        }
+    }
+
     /// <summary>
     /// Which of the row's columns the database fills, as EF decides it: a column that generates its value on add and was
     /// given none (a temporary or default value). <see cref="ulong.MaxValue"/> when such a column is one this cannot read back.
     /// </summary>
-    private static ulong ReadBackMask(EntityEntry entry, Table table, PropertyValues values)
+    private static ulong ReadBackMask(EntityEntry entry, Table table)
     {
+        if (table.Generated.Length == 0)
+        {
+            return 0;
+        }
+
+        var values = entry.CurrentValues;
         ulong mask = 0;
         foreach (var column in table.Generated)
         {
@@ -308,18 +352,16 @@ internal static class AddedRows
         }
     }
 
-    /// <summary>
-    /// One INSERT of one table with one set of database-filled columns, its parameters numbered from a start (SQLite's
-    /// statements share their command's parameters; each of PostgreSQL's has its own, from $1).
-    /// </summary>
+    /// <summary>One INSERT of one table with one set of database-filled columns; its parameters @p0… (SQLite) or $1… (PostgreSQL).</summary>
     private sealed class Statement
     {
         public required Table Table { get; init; }
         public required string Sql { get; init; }
         public required int[] Written { get; init; }
+        public required string[] ParameterNames { get; init; }
         public required int[] Read { get; init; }
 
-        public static Statement Build(Table table, ulong readBack, int first, bool isPostgres)
+        public static Statement Build(Table table, ulong readBack, bool isPostgres)
         {
             var written = Enumerable.Range(0, table.Properties.Length).Where(i => (readBack & (1UL << i)) == 0).ToArray();
             var read = Enumerable.Range(0, table.Properties.Length).Where(i => (readBack & (1UL << i)) != 0).ToArray();
@@ -331,7 +373,7 @@ internal static class AddedRows
             else
             {
                 sql.Append(" (").AppendJoin(", ", written.Select(i => table.Columns[i])).Append(") VALUES (")
-                    .AppendJoin(", ", written.Select((_, n) => isPostgres ? "$" + (first + n + 1) : "@p" + (first + n))).Append(')');
+                    .AppendJoin(", ", written.Select((_, n) => isPostgres ? "$" + (n + 1) : "@p" + n)).Append(')');
             }
 
             if (read.Length > 0)
@@ -339,7 +381,14 @@ internal static class AddedRows
                 sql.Append(" RETURNING ").AppendJoin(", ", read.Select(i => table.Columns[i]));
             }
 
-            return new Statement { Table = table, Sql = isPostgres ? sql.ToString() : sql.Append(";\n").ToString(), Written = written, Read = read };
+            return new Statement
+            {
+                Table = table,
+                Sql = sql.ToString(),
+                Written = written,
+                ParameterNames = [.. written.Select((_, n) => "@p" + n)],
+                Read = read,
+            };
         }
     }
 }
