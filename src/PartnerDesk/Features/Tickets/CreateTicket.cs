@@ -169,27 +169,19 @@ public static class TicketNumbers
             return;
         }
 
-        // SQLite writes one transaction at a time, and the write gate queues the others behind it. The number is taken
-        // in a short transaction of its own, so that the save steps' reads (known issues, the plan, routing) run beside
-        // other creates and the gate is held again only for the INSERTs: measured, 530 creates/s with the whole save
-        // inside one turn, the machine 59 % busy (bench/README.md). A create that fails after its number leaves a gap,
-        // as on PostgreSQL. Inside a caller's transaction (an Idempotency-Key) the number is taken in it.
-        if (db.Database.CurrentTransaction is null)
-        {
-            await using (var numbering = await db.Database.BeginTransactionAsync(ct))
-            {
-                ticket.Number = await Next(db, ticket.OrganisationId, ct);
-                await numbering.CommitAsync(ct);
-            }
-        }
-        else
+        // SQLite has one writer at a time anyway: take the number in the insert's transaction, one commit.
+        var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await using (transaction)
         {
             ticket.Number = await Next(db, ticket.OrganisationId, ct);
+            db.Add(ticket);
+            db.AddRange(alongside);
+            await db.SaveChangesAsync(ct);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(ct);
+            }
         }
-
-        db.Add(ticket);
-        db.AddRange(alongside);
-        await db.SaveChangesAsync(ct);
     }
 
     private static async Task<long> Next(PartnerDeskDb db, Guid organisationId, CancellationToken ct)

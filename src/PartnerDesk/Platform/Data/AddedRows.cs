@@ -11,9 +11,9 @@ namespace PartnerDesk.Platform.Data;
 
 /// <summary>
 /// Writes a save that only adds rows (filing a ticket adds the ticket, its history line, the audit entry, a hand-over, a
-/// mail) as one command of INSERTs whose text is built once per table, instead of through EF Core's update pipeline,
-/// which builds every INSERT's SQL and parameters anew and sorts the commands at every save: a third of what a create
-/// allocated (bench/README.md, "Rows written directly"; decisions 8p.4). Values are converted and bound by the same
+/// mail) with INSERTs whose text is built once per table (a command per row on SQLite, one batch on PostgreSQL), instead
+/// of through EF Core's update pipeline, which builds every INSERT's SQL and parameters anew and sorts the commands at
+/// every save: a third of what a create allocated (bench/README.md, "Rows written directly"; decisions 8p.4). Values are converted and bound by the same
 /// type mappings EF uses, and a column the database fills (an identity key, a default) is read back as EF reads it.
 /// A save that changes or removes anything, or adds a row of a shape this does not write exactly as EF would (owned
 /// or complex types, collections in a column, a type that refers to itself, a database-filled key that another table
@@ -56,7 +56,7 @@ internal static class AddedRows
             added.Sort(static (a, b) => a.Table.Rank.CompareTo(b.Table.Rank));
         }
 
-        var isPostgres = db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+        var isPostgres = db.Database.IsNpgsql();
         var rows = new (EntityEntry Entry, Statement Statement)[added.Count];
         for (var i = 0; i < rows.Length; i++)
         {
