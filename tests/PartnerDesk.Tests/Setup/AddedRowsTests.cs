@@ -98,6 +98,37 @@ public sealed class AddedRowsTests(AppFixture fixture) : IClassFixture<AppFixtur
         Assert.NotEmpty(await Rows("Tickets", "Number", taken));
     }
 
+    [Fact]
+    public async Task A_failed_save_inside_a_transaction_leaves_it_usable_and_without_the_failed_rows()
+    {
+        var taken = await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Tickets.MaxAsync(t => t.Number, Ct));
+        var first = NewTicket("First of two, in the caller's transaction");
+        var second = NewTicket("Second of two, with a number already taken");
+        second.Number = taken;
+        var third = NewTicket("Saved afterwards in the same transaction");
+
+        var seen = await App.InDatabase(DemoWorld.Ids.Contoso, async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(Ct);
+            db.Tickets.Add(first);
+            db.Tickets.Add(second);
+            await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(Ct));
+            db.ChangeTracker.Clear();
+
+            // The save's savepoint took its rows back: the transaction reads on (PostgreSQL would refuse every statement
+            // of a transaction whose statement failed) and holds none of them; a later save in it commits.
+            var seen = await db.Tickets.CountAsync(t => t.Number == first.Number, Ct);
+            db.Tickets.Add(third);
+            await db.SaveChangesAsync(Ct);
+            await transaction.CommitAsync(Ct);
+            return seen;
+        });
+
+        Assert.Equal(0, seen);
+        Assert.Empty(await Rows("Tickets", "Number", first.Number));
+        Assert.Single(await Rows("Tickets", "Number", third.Number));
+    }
+
     private static Ticket NewTicket(string title)
     {
         // Values of every kind the writer converts: enums, flags, times, nulls and text. Filed in a

@@ -51,9 +51,10 @@ internal static class AddedRows
         }
 
         // A row before any row that refers to it, as the database checks each foreign key at once.
+        // Stable, so that rows of one table keep the order they were added in (their identity keys follow it).
         if (added.Count > 1)
         {
-            added.Sort(static (a, b) => a.Table.Rank.CompareTo(b.Table.Rank));
+            added = [.. added.OrderBy(static a => a.Table.Rank)];
         }
 
         var isPostgres = db.Database.IsNpgsql();
@@ -71,24 +72,35 @@ internal static class AddedRows
         }
 
         var transaction = db.Database.CurrentTransaction;
+        var entries = added.ConvertAll(a => a.Entry);
 
         // SQLite: a command per row, in a transaction when there are several (begun through EF, so that the write gate
         // holds it); each command binds only its own parameters. PostgreSQL: one batch, one round trip, which it runs as
-        // one implicit transaction when no transaction is open.
+        // one implicit transaction when no transaction is open. Inside a caller's transaction a savepoint, as EF sets:
+        // a failed save leaves that transaction as it was, and usable (on PostgreSQL a failed statement aborts it).
         var own = transaction is null && !isPostgres && rows.Length > 1 ? await db.Database.BeginTransactionAsync(ct) : null;
+        var savepoint = transaction is { SupportsSavepoints: true } && db.Database.AutoSavepointsEnabled;
+        List<(EntityEntry Entry, IProperty Property, object? Value)> generated;
         try
         {
             await db.Database.OpenConnectionAsync(ct);
             try
             {
-                var connection = db.Database.GetDbConnection();
-                var written = isPostgres
-                    ? await WriteBatch(connection, transaction?.GetDbTransaction(), rows, ct)
-                    : await WriteOneByOne(connection, (transaction ?? own)?.GetDbTransaction(), rows, ct);
-                if (written != rows.Length)
+                if (savepoint)
                 {
-                    throw new DbUpdateException($"{rows.Length} rows were to be added, the database added {written}.", [.. added.Select(a => a.Entry)]);
+                    await transaction!.CreateSavepointAsync(Savepoint, ct);
                 }
+
+                generated = await Write(db.Database.GetDbConnection(), (transaction ?? own)?.GetDbTransaction(), isPostgres, rows, entries, ct);
+                if (savepoint)
+                {
+                    await transaction!.ReleaseSavepointAsync(Savepoint, ct);
+                }
+            }
+            catch when (savepoint)
+            {
+                await transaction!.RollbackToSavepointAsync(Savepoint, CancellationToken.None);
+                throw;
             }
             finally
             {
@@ -100,11 +112,6 @@ internal static class AddedRows
                 await own.CommitAsync(ct);
             }
         }
-        catch (Exception e) when (e is not DbUpdateException and not OperationCanceledException)
-        {
-            // As EF does: whatever the database or its driver refused (a key taken, a value it cannot store) is the save's failure.
-            throw new DbUpdateException("An error occurred while saving the entity changes. See the inner exception for details.", e, [.. added.Select(a => a.Entry)]);
-        }
         finally
         {
             if (own is not null)
@@ -113,12 +120,51 @@ internal static class AddedRows
             }
         }
 
+        // The database's values reach the entities only once the rows are written for good, as EF keeps them aside.
+        foreach (var (entry, property, value) in generated)
+        {
+            var propertyEntry = entry.Property(property);
+            propertyEntry.CurrentValue = value;
+            propertyEntry.IsTemporary = false;
+        }
+
         db.ChangeTracker.AcceptAllChanges();
         db.SavesWrittenDirectly++;
         return rows.Length;
     }
 
-    private static async Task<int> WriteOneByOne(DbConnection connection, DbTransaction? transaction, (EntityEntry Entry, Statement Statement)[] rows, CancellationToken ct)
+    private const string Savepoint = "__EFSavePoint";
+
+    /// <summary>
+    /// Runs the INSERTs. As EF does, whatever the database or its driver refuses while running them (a key taken, a value
+    /// it cannot store) is the save's failure, a <see cref="DbUpdateException"/>; opening the connection and the commit are not.
+    /// </summary>
+    private static async Task<List<(EntityEntry Entry, IProperty Property, object? Value)>> Write(
+        DbConnection connection, DbTransaction? transaction, bool isPostgres, (EntityEntry Entry, Statement Statement)[] rows, List<EntityEntry> entries, CancellationToken ct)
+    {
+        var generated = new List<(EntityEntry Entry, IProperty Property, object? Value)>();
+        int written;
+        try
+        {
+            written = isPostgres
+                ? await WriteBatch(connection, transaction, rows, generated, ct)
+                : await WriteOneByOne(connection, transaction, rows, generated, ct);
+        }
+        catch (Exception e) when (e is not DbUpdateException and not OperationCanceledException)
+        {
+            throw new DbUpdateException("An error occurred while saving the entity changes. See the inner exception for details.", e, entries);
+        }
+
+        if (written != rows.Length)
+        {
+            throw new DbUpdateException($"{rows.Length} rows were to be added, the database added {written}.", entries);
+        }
+
+        return generated;
+    }
+
+    private static async Task<int> WriteOneByOne(
+        DbConnection connection, DbTransaction? transaction, (EntityEntry Entry, Statement Statement)[] rows, List<(EntityEntry, IProperty, object?)> generated, CancellationToken ct)
     {
         var written = 0;
         foreach (var (entry, statement) in rows)
@@ -134,14 +180,15 @@ internal static class AddedRows
             }
 
             await using var reader = await command.ExecuteReaderAsync(ct);
-            await ReadBack(reader, entry, statement, ct);
+            await ReadBack(reader, entry, statement, generated, ct);
             written += reader.RecordsAffected;
         }
 
         return written;
     }
 
-    private static async Task<int> WriteBatch(DbConnection connection, DbTransaction? transaction, (EntityEntry Entry, Statement Statement)[] rows, CancellationToken ct)
+    private static async Task<int> WriteBatch(
+        DbConnection connection, DbTransaction? transaction, (EntityEntry Entry, Statement Statement)[] rows, List<(EntityEntry, IProperty, object?)> generated, CancellationToken ct)
     {
         await using var batch = connection.CreateBatch();
         batch.Transaction = transaction;
@@ -176,7 +223,7 @@ internal static class AddedRows
                 }
 
                 first = false;
-                await ReadBack(reader, entry, statement, ct);
+                await ReadBack(reader, entry, statement, generated, ct);
             }
         }
 
@@ -200,8 +247,8 @@ internal static class AddedRows
         }
     }
 
-    /// <summary>Reads the row's values the database filled in into its entry.</summary>
-    private static async Task ReadBack(DbDataReader reader, EntityEntry entry, Statement statement, CancellationToken ct)
+    /// <summary>Reads the row's values the database filled in, to be set on its entry once the save has succeeded.</summary>
+    private static async Task ReadBack(DbDataReader reader, EntityEntry entry, Statement statement, List<(EntityEntry, IProperty, object?)> generated, CancellationToken ct)
     {
         if (!await reader.ReadAsync(ct))
         {
@@ -213,10 +260,9 @@ internal static class AddedRows
             var property = statement.Table.Properties[statement.Read[c]];
             var converter = statement.Table.Converters[statement.Read[c]];
             var provider = converter?.ProviderClrType ?? property.ClrType;
-            var raw = Convert.ChangeType(reader.GetValue(c), Nullable.GetUnderlyingType(provider) ?? provider, System.Globalization.CultureInfo.InvariantCulture);
-            var propertyEntry = entry.Property(property);
-            propertyEntry.CurrentValue = converter is null ? raw : converter.ConvertFromProvider(raw);
-            propertyEntry.IsTemporary = false;
+            var value = reader.IsDBNull(c) ? null
+                : Convert.ChangeType(reader.GetValue(c), Nullable.GetUnderlyingType(provider) ?? provider, System.Globalization.CultureInfo.InvariantCulture);
+            generated.Add((entry, property, value is null || converter is null ? value : converter.ConvertFromProvider(value)));
         }
 
         // SQLite counts the row once its statement has run to the end.
