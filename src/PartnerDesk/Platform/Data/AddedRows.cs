@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace PartnerDesk.Platform.Data;
 
@@ -172,7 +171,7 @@ internal static class AddedRows
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = statement.Sql;
-            Bind(command.Parameters, command, entry, statement, "@p");
+            Bind(command.Parameters, command, entry, statement);
             if (statement.Read.Length == 0)
             {
                 written += await command.ExecuteNonQueryAsync(ct);
@@ -193,14 +192,15 @@ internal static class AddedRows
         await using var batch = connection.CreateBatch();
         batch.Transaction = transaction;
 
-        // Parameters are made by a command (EF's type mappings take one), then belong to the row's batch command.
+        // EF's type mappings make a parameter only through a command; this one is never run, its parameters move on to
+        // the row's batch command. Cheaper than a command per row, which a batch does not need.
         await using var factory = connection.CreateCommand();
         var reads = false;
         foreach (var (entry, statement) in rows)
         {
             var command = batch.CreateBatchCommand();
             command.CommandText = statement.Sql;
-            Bind(command.Parameters, factory, entry, statement, "");
+            Bind(command.Parameters, factory, entry, statement);
             batch.BatchCommands.Add(command);
             reads |= statement.Read.Length > 0;
         }
@@ -235,7 +235,7 @@ internal static class AddedRows
     }
 
     /// <summary>The row's values as parameters; the mapping converts each (an enum's name, SQLite's ticks) and binds it as EF would.</summary>
-    private static void Bind(DbParameterCollection parameters, DbCommand factory, EntityEntry entry, Statement statement, string prefix)
+    private static void Bind(DbParameterCollection parameters, DbCommand factory, EntityEntry entry, Statement statement)
     {
         var values = entry.CurrentValues;
         var table = statement.Table;
@@ -243,7 +243,7 @@ internal static class AddedRows
         {
             var column = statement.Written[i];
             var property = table.Properties[column];
-            parameters.Add(table.Mappings[column].CreateParameter(factory, prefix.Length == 0 ? "" : statement.ParameterNames[i], values[property], property.IsNullable));
+            parameters.Add(table.Mappings[column].CreateParameter(factory, statement.ParameterNames[i], values[property], property.IsNullable));
         }
     }
 
@@ -258,7 +258,7 @@ internal static class AddedRows
         for (var c = 0; c < statement.Read.Length; c++)
         {
             var property = statement.Table.Properties[statement.Read[c]];
-            var converter = statement.Table.Converters[statement.Read[c]];
+            var converter = statement.Table.Mappings[statement.Read[c]].Converter;
             var provider = converter?.ProviderClrType ?? property.ClrType;
             var value = reader.IsDBNull(c) ? null
                 : Convert.ChangeType(reader.GetValue(c), Nullable.GetUnderlyingType(provider) ?? provider, System.Globalization.CultureInfo.InvariantCulture);
@@ -307,12 +307,12 @@ internal static class AddedRows
     /// <summary>How one entity type is written, or null when this writer leaves it to EF.</summary>
     private sealed class Table
     {
-        public required IEntityType Type { get; init; }
         public required string Name { get; init; }
         public required IProperty[] Properties { get; init; }
         public required string[] Columns { get; init; }
+
+        /// <summary>Each column's type mapping: it converts a value (its converter) and binds it as EF binds it.</summary>
         public required RelationalTypeMapping[] Mappings { get; init; }
-        public required ValueConverter?[] Converters { get; init; }
 
         /// <summary>Columns that may be filled by the database on add.</summary>
         public required int[] Generated { get; init; }
@@ -350,12 +350,10 @@ internal static class AddedRows
             var schema = type.GetSchema();
             return new Table
             {
-                Type = type,
                 Name = schema is null ? Quote(name) : Quote(schema) + "." + Quote(name),
                 Properties = properties,
                 Columns = [.. properties.Select(p => Quote(p.GetColumnName(store)!))],
                 Mappings = mappings,
-                Converters = [.. mappings.Select(m => m.Converter)],
                 Generated = generated,
                 // A key the database fills and another table refers to: a row added beside it would need the value first.
                 Readable = [.. properties.Select((p, i) => IsReadable(mappings[i].Converter?.ProviderClrType ?? p.ClrType)
@@ -404,6 +402,7 @@ internal static class AddedRows
         public required Table Table { get; init; }
         public required string Sql { get; init; }
         public required int[] Written { get; init; }
+        /// <summary>@p0… on SQLite; empty on PostgreSQL, whose positional $1… take unnamed parameters.</summary>
         public required string[] ParameterNames { get; init; }
         public required int[] Read { get; init; }
 
@@ -432,7 +431,7 @@ internal static class AddedRows
                 Table = table,
                 Sql = sql.ToString(),
                 Written = written,
-                ParameterNames = [.. written.Select((_, n) => "@p" + n)],
+                ParameterNames = [.. written.Select((_, n) => isPostgres ? "" : "@p" + n)],
                 Read = read,
             };
         }

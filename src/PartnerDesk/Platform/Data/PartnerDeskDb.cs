@@ -42,7 +42,10 @@ public abstract class PartnerDeskDb(DbContextOptions options)
 
     public Caller Caller => caller;
 
-    /// <summary>How many of this context's saves only added rows and were written without EF's update pipeline (tests read it).</summary>
+    /// <summary>
+    /// How many of this context's saves only added rows and were written without EF's update pipeline. Tests read it to
+    /// know which writer ran; per context, as a process-wide metric would mix the saves of tests running side by side.
+    /// </summary>
     internal int SavesWrittenDirectly { get; set; }
 
     /// <summary>The clock of the one who saves (a fake one in tests).</summary>
