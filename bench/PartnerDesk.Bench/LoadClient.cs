@@ -168,7 +168,11 @@ public sealed class LoadRecorder(long start, double warmUpSeconds)
     private readonly Dictionary<string, int> afterRetry = [];
     private readonly Dictionary<(int Second, string Failure), int> failures = [];
     private readonly Dictionary<int, int> okBySecond = [];
+    private readonly Dictionary<int, int> slowReadsBySecond = [];
     private readonly List<string> examples = [];
+
+    /// <summary>A read slower than this (the target's p99) is counted in its second, to see whether the tails come together.</summary>
+    public const double SlowReadMs = 100;
 
     public double Seconds(long timestamp) => (double)(timestamp - start) / Stopwatch.Frequency;
 
@@ -194,6 +198,10 @@ public sealed class LoadRecorder(long start, double warmUpSeconds)
                 }
 
                 list.Add(now - started);
+                if (!LoadSimulation.IsWrite(kind) && (now - started) * 1000.0 / Stopwatch.Frequency > SlowReadMs)
+                {
+                    slowReadsBySecond[(int)Seconds(now)] = slowReadsBySecond.GetValueOrDefault((int)Seconds(now)) + 1;
+                }
             }
         }
     }
@@ -249,6 +257,14 @@ public sealed class LoadRecorder(long start, double warmUpSeconds)
         lock (gate)
         {
             return new Dictionary<int, int>(okBySecond);
+        }
+    }
+
+    public IReadOnlyDictionary<int, int> SlowReadsBySecond()
+    {
+        lock (gate)
+        {
+            return new Dictionary<int, int>(slowReadsBySecond);
         }
     }
 

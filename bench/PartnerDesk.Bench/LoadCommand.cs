@@ -34,7 +34,9 @@ public sealed record LoadPhaseResult(
     IReadOnlyList<string> FailureExamples,
     IReadOnlyList<LoadCount> Counts,
     IReadOnlyList<LoadEvent> Events,
-    IReadOnlyDictionary<int, int> OkBySecond);
+    IReadOnlyDictionary<int, int> OkBySecond,
+    IReadOnlyDictionary<int, int>? SlowReadsBySecond = null,
+    IReadOnlyList<string>? RollupRounds = null);
 
 /// <summary>
 /// <c>PartnerDesk.Bench load seed|phase|report …</c>: the load and failure suite of issue 20, driven by bench/load.sh,
@@ -151,7 +153,8 @@ public static class LoadCommand
         var (retried, afterRetry, gaveUp, examples) = recorder.Retries();
         var counts = await CountCheck(postgres, name, simulation.Writes);
         return new LoadPhaseResult(name, title, instances, startedAt, warmUp, measured, people.Agents.Count, people.Contacts.Count, loadBefore, LoadAverage(),
-            kinds.Sum(k => k.Count) / measured, kinds, recorder.Failures(), retried, afterRetry, gaveUp, examples, counts, events, recorder.OkBySecond());
+            kinds.Sum(k => k.Count) / measured, kinds, recorder.Failures(), retried, afterRetry, gaveUp, examples, counts, events, recorder.OkBySecond(), recorder.SlowReadsBySecond(),
+            await RollupRounds(postgres, startedAt));
     }
 
     /// <summary>
@@ -160,6 +163,27 @@ public static class LoadCommand
     /// unique index admits one). Rows whose write the clients never saw succeed (they gave up) are counted apart: not
     /// lost, not doubled, only never confirmed.
     /// </summary>
+    /// <summary>
+    /// The response-time rollup's rounds since the phase began (a round stamps every month it counts with its start),
+    /// as "20:38:55 UTC, 24 months": a round reads a month of tickets for each, which the slow windows may show.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> RollupRounds(string postgres, DateTimeOffset since)
+    {
+        await using var connection = new NpgsqlConnection(postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""SELECT "BuiltAt", count(*) FROM "ResponseTimeMonths" WHERE "BuiltAt" >= $1 GROUP BY "BuiltAt" ORDER BY "BuiltAt" """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = since });
+        var rounds = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var at = reader.GetFieldValue<DateTimeOffset>(0);
+            rounds.Add(string.Create(CultureInfo.InvariantCulture, $"{at.UtcDateTime:HH:mm:ss} UTC (s {(at - since).TotalSeconds:F0}), {reader.GetInt64(1)} months"));
+        }
+
+        return rounds;
+    }
+
     private static async Task<IReadOnlyList<LoadCount>> CountCheck(string postgres, string phase, IReadOnlyCollection<LoadWrite> writes)
     {
         await using var connection = new NpgsqlConnection(postgres);

@@ -62,6 +62,26 @@ public static class LoadReport
             }
 
             Line();
+            if (p.SlowReadsBySecond is { Count: > 0 } slow)
+            {
+                // Tails spread evenly are the machine's share per request; tails bunched in a few windows are something
+                // else running then (a job, a vacuum, a checkpoint): the windows name the time to look for in the logs.
+                var slowTotal = slow.Values.Sum();
+                var windows = slow.GroupBy(x => x.Key / 10 * 10).Select(g => (From: g.Key, Count: g.Sum(x => x.Value)))
+                    .OrderByDescending(w => w.Count).Take(5).OrderBy(w => w.From).ToList();
+                var share = windows.Sum(w => w.Count) * 100.0 / slowTotal;
+                var at = p.StartedAt.UtcDateTime;
+                var listed = string.Join(", ", windows.Select(w => string.Create(Inv, $"s {w.From}–{w.From + 9} ({at.AddSeconds(w.From):HH:mm:ss} UTC) {w.Count}")));
+                Line(string.Create(Inv, $"Reads over {LoadRecorder.SlowReadMs:F0} ms: {slowTotal:N0}. The five 10-second windows with most of them hold {share:F0} % (an even spread over {Math.Ceiling(p.MeasuredSeconds / 10):F0} windows would give {500 / Math.Ceiling(p.MeasuredSeconds / 10):F0} %): {listed}."));
+                Line();
+            }
+
+            if (p.RollupRounds is not null)
+            {
+                Line("Response-time rollup rounds in the phase (its stamp on the months it counted): " + (p.RollupRounds.Count == 0 ? "none." : string.Join("; ", p.RollupRounds) + "."));
+                Line();
+            }
+
             var byFailure = p.Failures.GroupBy(f => f.Failure).OrderByDescending(g => g.Sum(f => f.Count)).ToList();
             if (byFailure.Count == 0)
             {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -33,6 +34,15 @@ public static class ResponseTimeRollup
 {
     /// <summary>How long after a month's end it may be counted.</summary>
     public static readonly TimeSpan Settle = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// A changed month is counted again once no change came for this long: a month still being worked on would be
+    /// marked again within minutes, and its count thrown away (decisions 8t.6).
+    /// </summary>
+    public static readonly TimeSpan Quiet = TimeSpan.FromMinutes(15);
+
+    /// <summary>…or once its first change waiting is this old, so that a month changed without pause is still counted, and its marks stay few.</summary>
+    public static readonly TimeSpan Stale = TimeSpan.FromHours(2);
 
     /// <summary>The months wholly inside the period that are counted and unchanged since, for this caller (none for a caller the rollup's rule hides it from).</summary>
     public static async Task<List<int>> CountedMonths(PartnerDeskDb db, ReportPeriod period, CancellationToken ct)
@@ -130,11 +140,12 @@ public static class ResponseTimeRollup
     }
 
     /// <summary>
-    /// Counts the organisation's closed months that are not counted, changed since, or were still running and are due
-    /// again: newest first, at most <paramref name="most"/>. Returns how many it counted. Works inside the caller's
-    /// organisation (a job acts as its system caller).
+    /// Counts the organisation's closed months that are not counted, changed since and settled (<see cref="Quiet"/>,
+    /// <see cref="Stale"/>), or were still running and are due again: newest first, at most <paramref name="most"/>.
+    /// Returns how many it counted. Works inside the caller's organisation (a job acts as its system caller).
+    /// <paramref name="rest"/> is called after each month with how long its count took (the job pauses as long).
     /// </summary>
-    public static async Task<int> CountDue(PartnerDeskDb db, DateTimeOffset now, int most, CancellationToken ct)
+    public static async Task<int> CountDue(PartnerDeskDb db, DateTimeOffset now, int most, CancellationToken ct, Func<TimeSpan, CancellationToken, Task>? rest = null)
     {
         var last = ReportMonths.Of(now - Settle) - 1;
         var firstFiled = await db.Tickets.AsNoTracking().MinAsync(t => (DateTimeOffset?)t.CreatedAt, ct);
@@ -144,15 +155,23 @@ public static class ResponseTimeRollup
         }
 
         var built = await db.ResponseTimeMonths.AsNoTracking().ToDictionaryAsync(m => m.Month, m => m.RunningUntil, ct);
-        var changed = (await db.ResponseTimeChanges.AsNoTracking().Select(c => c.Month).Distinct().ToListAsync(ct)).ToHashSet();
+        var changes = await db.ResponseTimeChanges.AsNoTracking().GroupBy(c => c.Month)
+            .Select(g => new { Month = g.Key, First = g.Min(c => c.At), Last = g.Max(c => c.At) }).ToDictionaryAsync(g => g.Month, ct);
         var counted = 0;
         for (var month = last; month >= ReportMonths.Of(firstFiled.Value) && counted < most; month--)
         {
-            var due = !built.TryGetValue(month, out var runningUntil) || changed.Contains(month) || runningUntil <= now;
+            var isBuilt = built.TryGetValue(month, out var runningUntil);
+            var changed = changes.TryGetValue(month, out var change);
+            var due = !isBuilt || runningUntil <= now || changed && (change!.Last <= now - Quiet || change.First <= now - Stale);
             if (due)
             {
+                var started = Stopwatch.GetTimestamp();
                 await Count(db, month, now, ct);
                 counted++;
+                if (rest is not null)
+                {
+                    await rest(Stopwatch.GetElapsedTime(started), ct);
+                }
             }
         }
 
@@ -301,7 +320,7 @@ public sealed class ResponseTimeChangeMarker : ISaveStep
             {
                 if (month < thisMonth)
                 {
-                    db.ResponseTimeChanges.Add(new ResponseTimeChange { OrganisationId = organisation, Month = month });
+                    db.ResponseTimeChanges.Add(new ResponseTimeChange { OrganisationId = organisation, Month = month, At = db.Now });
                 }
             }
         }
@@ -330,6 +349,13 @@ public sealed class ResponseTimeRollupJob(IServiceScopeFactory scopes, IOptions<
 {
     public const string LeaseName = "response-time-rollup";
 
+    /// <summary>
+    /// After each month, a pause as long as its count took (real time, as it spares real processors): a round of many
+    /// months (a first start on years of tickets) takes at most half of one processor, not all of it, from the requests
+    /// the instance and the database serve meanwhile.
+    /// </summary>
+    private static Task Rest(TimeSpan took, CancellationToken ct) => Task.Delay(took, ct);
+
     protected override bool Enabled => options.Value.RollupEnabled;
 
     protected override TimeSpan Tick => options.Value.RollupTick;
@@ -341,18 +367,19 @@ public sealed class ResponseTimeRollupJob(IServiceScopeFactory scopes, IOptions<
             return 0;
         }
 
+        var started = Clock.GetTimestamp();
         var counted = 0;
         foreach (var organisation in organisations)
         {
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(organisation);
             var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
-            counted += await ResponseTimeRollup.CountDue(db, Clock.GetUtcNow(), options.Value.MonthsPerRound, ct);
+            counted += await ResponseTimeRollup.CountDue(db, Clock.GetUtcNow(), options.Value.MonthsPerRound, ct, Rest);
         }
 
         if (counted > 0)
         {
-            Log.LogInformation("Counted {Months} closed months of response times for the reports.", counted);
+            Log.LogInformation("Counted {Months} closed months of response times for the reports in {Seconds:F1} s.", counted, Clock.GetElapsedTime(started).TotalSeconds);
         }
 
         return counted;

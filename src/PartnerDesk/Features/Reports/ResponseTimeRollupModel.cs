@@ -86,6 +86,9 @@ public sealed class ResponseTimeChange : IOrganisationOwned
     public long Id { get; set; }
     public Guid OrganisationId { get; set; }
     public int Month { get; set; }
+
+    /// <summary>When the change was saved: the rollup waits for a month's changes to settle (<see cref="ResponseTimeRollup.Quiet"/>).</summary>
+    public DateTimeOffset At { get; set; }
 }
 
 /// <summary>Months as the rollup numbers them: year × 12 + month − 1, in UTC, as every report period.</summary>

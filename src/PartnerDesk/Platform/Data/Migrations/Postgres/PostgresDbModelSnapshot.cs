@@ -1768,6 +1768,9 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("Month")
                         .HasColumnType("integer");
 

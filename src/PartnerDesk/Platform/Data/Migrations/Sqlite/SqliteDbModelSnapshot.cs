@@ -1733,6 +1733,9 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Month")
                         .HasColumnType("INTEGER");
 
