@@ -108,7 +108,8 @@ log "PostgreSQL on 127.0.0.1:$PG_PORT; seeding $TICKETS tickets, $AGENTS agents,
 started=""
 start_instances() { # count
   if [ -n "$started" ]; then deploy/run-local.sh stop >/dev/null; fi
-  PD_INSTANCES=$1 deploy/run-local.sh start
+  # The rollup's rounds logged (a dotted name, which only env can pass): when one runs, and how long it took.
+  env "Logging__LogLevel__PartnerDesk.Features.Reports.ResponseTimeRollupJob=Information" PD_INSTANCES="$1" deploy/run-local.sh start
   started=$1
 }
 
@@ -133,7 +134,8 @@ for p in "${phase_list[@]}"; do
   case "$p" in
     steady) phase steady "Steady state, $INSTANCES instances" "$INSTANCES" ;;
     kill) phase kill "Instance 2 killed (kill -9) and started again, $INSTANCES instances" "$INSTANCES" \
-      --fault-at "$FAULT_AT" --fault "deploy/run-local.sh kill 2" --recover-after "$DOWN" --recover "deploy/run-local.sh start-instance 2" ;;
+      --fault-at "$FAULT_AT" --fault "deploy/run-local.sh kill 2" --recover-after "$DOWN" \
+      --recover "env Logging__LogLevel__PartnerDesk.Features.Reports.ResponseTimeRollupJob=Information deploy/run-local.sh start-instance 2" ;;
     postgres) phase postgres "PostgreSQL restarted, $INSTANCES instances" "$INSTANCES" \
       --fault-at "$FAULT_AT" --fault "$PG_RESTART" ;;
     single) phase single "Steady state, 1 instance" 1 ;;

@@ -47,7 +47,11 @@ public static class ListTickets
         }
         else if (statuses is { Count: > 1 })
         {
-            tickets = tickets.Where(t => statuses.Contains(t.Status));
+            // Inlined, not a parameter: PostgreSQL then sees that New and Open are among the active statuses and walks
+            // the small partial indexes over active tickets, also in a prepared statement's generic plan. Few lists
+            // of statuses exist, so few texts.
+            var inlined = statuses.Distinct().Order().ToArray();
+            tickets = tickets.Where(t => EF.Constant(inlined).Contains(t.Status));
         }
 
         if (severities is { Count: > 0 })

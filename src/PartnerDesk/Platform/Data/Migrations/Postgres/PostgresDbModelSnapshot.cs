@@ -2670,6 +2670,9 @@ namespace PartnerDesk.Platform.Data.Migrations.Postgres
 
                     b.HasIndex("OrganisationId", "Status", "Number");
 
+                    b.HasIndex(new[] { "OrganisationId", "CustomerId", "Number" }, "IX_Tickets_Active_Customer")
+                        .HasFilter("\"Status\" IN ('New', 'Open', 'PendingCustomer', 'Escalated')");
+
                     b.HasIndex(new[] { "OrganisationId", "Severity", "Number" }, "IX_Tickets_Active_Severity")
                         .HasFilter("\"Status\" IN ('New', 'Open', 'PendingCustomer', 'Escalated')");
 

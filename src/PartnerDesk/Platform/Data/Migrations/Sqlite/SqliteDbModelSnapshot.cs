@@ -2629,6 +2629,9 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId", "Status", "Number");
 
+                    b.HasIndex(new[] { "OrganisationId", "CustomerId", "Number" }, "IX_Tickets_Active_Customer")
+                        .HasFilter("\"Status\" IN ('New', 'Open', 'PendingCustomer', 'Escalated')");
+
                     b.HasIndex(new[] { "OrganisationId", "Severity", "Number" }, "IX_Tickets_Active_Severity")
                         .HasFilter("\"Status\" IN ('New', 'Open', 'PendingCustomer', 'Escalated')");
 
