@@ -164,12 +164,6 @@ public static class LoadCommand
     }
 
     /// <summary>
-    /// Every write the clients saw succeed must be in the database exactly once: tickets and messages found by their
-    /// marker (doubles show as a marker on two rows), status changes by their Idempotency-Key's stored answer (whose
-    /// unique index admits one). Rows whose write the clients never saw succeed (they gave up) are counted apart: not
-    /// lost, not doubled, only never confirmed.
-    /// </summary>
-    /// <summary>
     /// The response-time rollup's rounds since the phase began (a round stamps every month it counts with its start),
     /// as "20:38:55 UTC, 24 months": a round reads a month of tickets for each, which the slow windows may show.
     /// </summary>
@@ -190,6 +184,12 @@ public static class LoadCommand
         return rounds;
     }
 
+    /// <summary>
+    /// Every write the clients saw succeed must be in the database exactly once: tickets and messages found by their
+    /// marker (doubles show as a marker on two rows), status changes by their Idempotency-Key's stored answer (whose
+    /// unique index admits one). Rows whose write the clients never saw succeed (they gave up) are counted apart: not
+    /// lost, not doubled, only never confirmed.
+    /// </summary>
     private static async Task<IReadOnlyList<LoadCount>> CountCheck(string postgres, string phase, IReadOnlyCollection<LoadWrite> writes)
     {
         await using var connection = new NpgsqlConnection(postgres);

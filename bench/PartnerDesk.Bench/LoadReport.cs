@@ -72,7 +72,7 @@ public static class LoadReport
                 var share = windows.Sum(w => w.Count) * 100.0 / slowTotal;
                 var at = p.StartedAt.UtcDateTime;
                 var listed = string.Join(", ", windows.Select(w => string.Create(Inv, $"s {w.From}–{w.From + 9} ({at.AddSeconds(w.From):HH:mm:ss} UTC) {w.Count}")));
-                Line(string.Create(Inv, $"Reads over {LoadRecorder.SlowReadMs:F0} ms: {slowTotal:N0}. The five 10-second windows with most of them hold {share:F0} % (an even spread over {Math.Ceiling(p.MeasuredSeconds / 10):F0} windows would give {500 / Math.Ceiling(p.MeasuredSeconds / 10):F0} %): {listed}."));
+                Line(string.Create(Inv, $"Reads over {LoadRecorder.SlowReadMs:F0} ms: {slowTotal:N0}. The five 10-second windows with most of them hold {share:F0} % (an even spread over {Math.Ceiling(p.MeasuredSeconds / 10):F0} windows would give {Math.Min(100, 500 / Math.Ceiling(p.MeasuredSeconds / 10)):F0} %): {listed}."));
                 Line();
             }
 

@@ -40,16 +40,11 @@ public static class ListTickets
         }
 
         var tickets = db.Tickets.AsNoTracking();
-        if (statuses is { Count: 1 })
-        {
-            var status = statuses[0];
-            tickets = tickets.Where(t => t.Status == status);
-        }
-        else if (statuses is { Count: > 1 })
+        if (statuses is { Count: > 0 })
         {
             // Inlined, not a parameter: PostgreSQL then sees that New and Open are among the active statuses and walks
             // the small partial indexes over active tickets, also in a prepared statement's generic plan. Few lists
-            // of statuses exist, so few texts.
+            // of statuses exist (sorted, without repeats), so few texts.
             var inlined = statuses.Distinct().Order().ToArray();
             tickets = tickets.Where(t => EF.Constant(inlined).Contains(t.Status));
         }
