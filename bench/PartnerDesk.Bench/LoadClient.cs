@@ -181,16 +181,19 @@ public sealed class LoadRecorder(long start, double warmUpSeconds)
     public void Succeeded(string kind, long started, int attempts)
     {
         var now = Stopwatch.GetTimestamp();
+        var second = (int)Seconds(now);
+        var measured = Seconds(started) >= warmUpSeconds;
+        var tookMs = (now - started) * 1000.0 / Stopwatch.Frequency;
         lock (gate)
         {
-            okBySecond[(int)Seconds(now)] = okBySecond.GetValueOrDefault((int)Seconds(now)) + 1;
+            okBySecond[second] = okBySecond.GetValueOrDefault(second) + 1;
             if (attempts > 1)
             {
                 afterRetry[kind] = afterRetry.GetValueOrDefault(kind) + 1;
             }
 
             // Operations begun in the warm-up are not measured (the instances' JIT, the database's caches).
-            if (Seconds(started) >= warmUpSeconds)
+            if (measured)
             {
                 if (!latencies.TryGetValue(kind, out var list))
                 {
@@ -198,9 +201,9 @@ public sealed class LoadRecorder(long start, double warmUpSeconds)
                 }
 
                 list.Add(now - started);
-                if (!LoadSimulation.IsWrite(kind) && (now - started) * 1000.0 / Stopwatch.Frequency > SlowReadMs)
+                if (tookMs > SlowReadMs && !LoadSimulation.IsWrite(kind))
                 {
-                    slowReadsBySecond[(int)Seconds(now)] = slowReadsBySecond.GetValueOrDefault((int)Seconds(now)) + 1;
+                    slowReadsBySecond[second] = slowReadsBySecond.GetValueOrDefault(second) + 1;
                 }
             }
         }

@@ -143,7 +143,8 @@ public static class ResponseTimeRollup
     /// Counts the organisation's closed months that are not counted, changed since and settled (<see cref="Quiet"/>,
     /// <see cref="Stale"/>), or were still running and are due again: newest first, at most <paramref name="most"/>.
     /// Returns how many it counted. Works inside the caller's organisation (a job acts as its system caller).
-    /// <paramref name="rest"/> is called after each month with how long its count took (the job pauses as long).
+    /// <paramref name="rest"/> is called between two months with how long the first one's count took (the job pauses as
+    /// long); not after the last, as nothing follows it.
     /// </summary>
     public static async Task<int> CountDue(PartnerDeskDb db, DateTimeOffset now, int most, CancellationToken ct, Func<TimeSpan, CancellationToken, Task>? rest = null)
     {
@@ -158,6 +159,7 @@ public static class ResponseTimeRollup
         var changes = await db.ResponseTimeChanges.AsNoTracking().GroupBy(c => c.Month)
             .Select(g => new { Month = g.Key, First = g.Min(c => c.At), Last = g.Max(c => c.At) }).ToDictionaryAsync(g => g.Month, ct);
         var counted = 0;
+        var took = TimeSpan.Zero;
         for (var month = last; month >= ReportMonths.Of(firstFiled.Value) && counted < most; month--)
         {
             var isBuilt = built.TryGetValue(month, out var runningUntil);
@@ -165,13 +167,15 @@ public static class ResponseTimeRollup
             var due = !isBuilt || runningUntil <= now || changed && (change!.Last <= now - Quiet || change.First <= now - Stale);
             if (due)
             {
+                if (rest is not null && counted > 0)
+                {
+                    await rest(took, ct);
+                }
+
                 var started = Stopwatch.GetTimestamp();
                 await Count(db, month, now, ct);
+                took = Stopwatch.GetElapsedTime(started);
                 counted++;
-                if (rest is not null)
-                {
-                    await rest(Stopwatch.GetElapsedTime(started), ct);
-                }
             }
         }
 
@@ -350,9 +354,11 @@ public sealed class ResponseTimeRollupJob(IServiceScopeFactory scopes, IOptions<
     public const string LeaseName = "response-time-rollup";
 
     /// <summary>
-    /// After each month, a pause as long as its count took (real time, as it spares real processors): a round of many
-    /// months (a first start on years of tickets) takes at most half of one processor, not all of it, from the requests
-    /// the instance and the database serve meanwhile.
+    /// Between two months, a pause as long as the first one's count took: a round of many months (a first start on
+    /// years of tickets) takes at most half of one processor, not all of it, from the requests the instance and the
+    /// database serve meanwhile. The count and the pause are real time (<see cref="Stopwatch"/>, <see cref="Task.Delay(TimeSpan, CancellationToken)"/>)
+    /// because they spare real processors; the round's log line and the marks' ages are business time
+    /// (<see cref="TimeProvider"/>), which tests move.
     /// </summary>
     private static Task Rest(TimeSpan took, CancellationToken ct) => Task.Delay(took, ct);
 

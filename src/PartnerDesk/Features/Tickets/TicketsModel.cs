@@ -26,7 +26,8 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         b.HasIndex(t => new { t.OrganisationId, t.AttentionNeeded }, "IX_Tickets_AttentionNeeded").HasFilter("\"AttentionNeeded\"");
 
         // The console queue's other sorts, over the tickets that still need someone: small partial indexes.
-        const string active = "\"Status\" IN ('New', 'Open', 'PendingCustomer', 'Escalated')";
+        // Built from the queue's own list, so the indexes' filter and the queries that must repeat it cannot drift.
+        var active = $"\"Status\" IN ({string.Join(", ", TicketQueue.ActiveStatuses.Select(s => $"'{s}'"))})";
         b.HasIndex(t => new { t.OrganisationId, t.UpdatedAt }, "IX_Tickets_Active_UpdatedAt").HasFilter(active);
         b.HasIndex(t => new { t.OrganisationId, t.Severity, t.Number }, "IX_Tickets_Active_Severity").HasFilter(active);
         b.HasIndex(t => new { t.OrganisationId, t.SlaDueAt, t.Number }, "IX_Tickets_Active_SlaDueAt").HasFilter(active);
