@@ -8,7 +8,7 @@
 # then a count check of every write per phase, and the figures in bench/results/load-<time>.md (and last-load.md).
 #
 #   bench/load.sh [--agents 200] [--contacts 1000] [--duration 600] [--tickets 1000000] [--customers 5000]
-#                 [--instances 2] [--warmup 30] [--down 10] [--agent-think 3] [--contact-think 15]
+#                 [--instances 2] [--warmup 60] [--down 10] [--agent-think 3] [--contact-think 15]
 #                 [--phases steady,kill,postgres,single]
 #
 # It builds (Release) and publishes the host, starts a throwaway PostgreSQL, seeds it with the bench's bulk seed plus
@@ -18,7 +18,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-AGENTS=200 CONTACTS=1000 DURATION=600 TICKETS=1000000 CUSTOMERS=5000 INSTANCES=2 WARMUP=30 DOWN=10
+# The warm-up outlasts the instances' start: each fresh instance compiled (JIT) for about 45 s under this load, the
+# machine's two cores then fully busy (bench/README.md, "The start's slow reads"); steady state is measured after it.
+AGENTS=200 CONTACTS=1000 DURATION=600 TICKETS=1000000 CUSTOMERS=5000 INSTANCES=2 WARMUP=60 DOWN=10
 AGENT_THINK=3 CONTACT_THINK=15 PHASES=steady,kill,postgres,single
 COMMAND="bench/load.sh $*"
 while [ $# -gt 0 ]; do
@@ -69,11 +71,13 @@ stop_all() {
   local code=$?
   set +e
   deploy/run-local.sh stop >/dev/null 2>&1
+  [ -z "${SAMPLER:-}" ] || kill "$SAMPLER" 2>/dev/null
   if [ -f "$PG_DIR/data/postmaster.pid" ]; then run_pg "'$PG_BIN/pg_ctl' -D '$PG_DIR/data' stop -m fast -w" >/dev/null 2>&1; fi
   mkdir -p "$RESULTS/load-logs"
   cp "$PD_RUN_DIR"/*.log "$RESULTS/load-logs/" 2>/dev/null
   cp "$PD_RUN_DIR/nginx/error.log" "$RESULTS/load-logs/nginx-error.log" 2>/dev/null
   cp "$PG_DIR/log" "$RESULTS/load-logs/postgres.log" 2>/dev/null
+  cp "$WORK/cpu-by-second.tsv" "$RESULTS/load-logs/" 2>/dev/null
   rm -rf "$WORK"
   [ "$code" = 0 ] || echo "load.sh failed (exit code $code); logs in $RESULTS/load-logs/" >&2
 }
@@ -84,7 +88,11 @@ mkdir -p "$RESULTS"
 rm -rf "$RESULTS/load-logs"
 log "building the bench and publishing the host (Release)"
 dotnet build bench/PartnerDesk.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
-dotnet publish src/PartnerDesk -c Release -o "$WORK/publish" -nologo -v quiet -clp:ErrorsOnly
+# ReadyToRun, as docs/deployment.md builds an instance: without it each fresh instance spent about 23 s of CPU in the JIT
+# over its first 40 s of load (30,000 methods), which was the phases' first slow reads (bench/README.md, decisions 8t.7).
+# PD_LOAD_R2R=false publishes plain IL, to compare.
+dotnet publish src/PartnerDesk -c Release -o "$WORK/publish" -r linux-x64 --self-contained false -p:PublishReadyToRun="${PD_LOAD_R2R:-true}" \
+  -nologo -v quiet -clp:ErrorsOnly
 
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 PG_PORT=$(free_port 54530)
@@ -104,6 +112,10 @@ if [ "$(id -u)" = 0 ]; then PG_RESTART="su postgres -s /bin/sh -c \"$PG_RESTART\
 export PD_POSTGRES="$SERVER;Database=partnerdesk_bench;Maximum Pool Size=100${PD_LOAD_POOL:-;Connection Idle Lifetime=3600}"
 log "PostgreSQL on 127.0.0.1:$PG_PORT; seeding $TICKETS tickets, $AGENTS agents, $CONTACTS contacts"
 "${BENCH[@]}" seed --postgres "$SERVER" --tickets "$TICKETS" --customers "$CUSTOMERS" --agents "$AGENTS" --contacts "$CONTACTS" --work "$WORK"
+
+# CPU by second of the instances, PostgreSQL and nginx, from here to the end (load-logs/cpu-by-second.tsv).
+bench/cpu-by-second.sh "$PD_RUN_DIR" "$PG_DIR/data" "$WORK/cpu-by-second.tsv" &
+SAMPLER=$!
 
 started=""
 start_instances() { # count

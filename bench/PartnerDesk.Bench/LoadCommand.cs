@@ -69,7 +69,7 @@ public static class LoadCommand
                 return 0;
             case "phase":
                 var result = await Phase(new Uri(Get("url")), Get("postgres"), LoadSeed.Read(Get("people")), Get("name"), Or("title", Get("name")), Int("instances", 2),
-                    Number("warmup", 30), Number("duration", 600), Number("agent-think", 3), Number("contact-think", 15), Int("sources", 64),
+                    Number("warmup", 60), Number("duration", 600), Number("agent-think", 3), Number("contact-think", 15), Int("sources", 64),
                     values.GetValueOrDefault("fault"), Number("fault-at", 0), values.GetValueOrDefault("recover"), Number("recover-after", 10));
                 await File.WriteAllTextAsync(Get("out"), JsonSerializer.Serialize(result, LoadJson.Options));
                 return 0;
