@@ -65,5 +65,23 @@ public sealed class SqliteBusyTests
         var admin = await app.ClientFor(Demo.ContosoAdmin);
         var created = await admin.PostAsJsonAsync("/api/v1/tickets", new { customerId = DemoWorld.Ids.Adatum, title = "After", description = "d", severity = "C", kind = "Incident" });
         await created.Read<TicketDetails>(HttpStatusCode.Created);
+
+        // Every connection the app opens carries its settings: a pooled connection too (they are set once per native one).
+        for (var i = 0; i < 2; i++)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<PartnerDesk.Platform.Data.PartnerDeskDb>();
+            await db.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
+            async Task<long> Pragma(string name)
+            {
+                await using var command = db.Database.GetDbConnection().CreateCommand();
+                command.CommandText = "PRAGMA " + name;
+                return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+            }
+
+            Assert.Equal(-256, await Pragma("cache_size")); // KiB, per connection (decisions 8p.6)
+            Assert.Equal(1, await Pragma("synchronous")); // NORMAL
+            Assert.Equal(30_000, await Pragma("busy_timeout"));
+        }
     }
 }
