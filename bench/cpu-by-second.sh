@@ -2,48 +2,61 @@
 # CPU by second of each part of the load suite's machine, to read a phase's slow seconds against (bench/load.sh starts
 # it; bench/README.md, "The start's slow reads"). One line about every second in OUT: the UTC time, then milliseconds
 # of CPU used since the line before by each PartnerDesk instance (RUN/instance<n>.pid), by PostgreSQL (the postmaster
-# and its backends), by nginx, and by the whole machine (/proc/stat), and the machine's idle share.
+# and its backends), by nginx (RUN/nginx/nginx.pid and its workers), and by the whole machine (/proc/stat), and the
+# machine's idle share (waiting for the disk counts as idle). Stops when the process that started it is gone.
 #
-#   bench/cpu-by-second.sh RUN_DIR PG_DATA OUT      (runs until killed)
+#   bench/cpu-by-second.sh RUN_DIR PG_DATA OUT
 set -u
 RUN=$1 PG_DATA=$2 OUT=$3
 HZ=$(getconf CLK_TCK)
-declare -A last
-# One awk for all the processes of a sample (a fork per backend would cost the machine what it measures). The command
-# name in /proc/<pid>/stat may hold spaces, so the fields are counted after its closing parenthesis.
-ticks() { [ $# -gt 0 ] && awk '{ pid = $1; sub(/^.*\) /, ""); print pid, $12 + $13 }' $(printf '/proc/%s/stat ' "$@") 2>/dev/null; }
-declare -A group
-# Milliseconds each group used since the last sample, in used[group]; a process seen first counts all it used (it began
-# within the second).
-declare -A used
-sample() {
-  local pid now
-  used=()
-  while read -r pid now; do
-    used[${group[$pid]}]=$((${used[${group[$pid]}]:-0} + now - ${last[$pid]:-0}))
-    last[$pid]=$now
-  done < <(ticks "${!group[@]}")
+PARENT=$PPID
+declare -A group last used
+# Each member's "pid start-time ticks": one cat and one awk for all of them (a fork per backend would cost the machine
+# what it measures), and a process that ended meanwhile is skipped, not the ones after it. The command name may hold
+# spaces, so the fields are counted after its closing parenthesis.
+ticks() {
+  [ $# -gt 0 ] || return 0
+  cat $(printf '/proc/%s/stat ' "$@") 2>/dev/null | awk '{ pid = $1; sub(/^.*\) /, ""); print pid, $20, $12 + $13 }'
 }
-machine() { awk '/^cpu /{print $2 + $3 + $4 + $6 + $7 + $8, $5}' /proc/stat; }
+# Milliseconds each group used since the last sample, in used[group]. A process is known by its pid and start time
+# (pids are reused in a long run); one seen first counts all it used, as it began within the second.
+sample() {
+  local pid start now key
+  declare -A seen=()
+  used=()
+  while read -r pid start now; do
+    key=$pid:$start
+    used[${group[$pid]}]=$((${used[${group[$pid]}]:-0} + now - ${last[$key]:-0}))
+    seen[$key]=$now
+  done < <(ticks "${!group[@]}")
+  last=()
+  for key in "${!seen[@]}"; do last[$key]=${seen[$key]}; done
+}
 members() {
   group=()
-  local n pid postmaster
+  local n pid master
   for n in 1 2; do
     pid=$(cat "$RUN/instance$n.pid" 2>/dev/null) && [ -n "$pid" ] && group[$pid]=instance$n
   done
-  postmaster=$(head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null)
-  if [ -n "$postmaster" ]; then
-    group[$postmaster]=postgres
-    for pid in $(pgrep -P "$postmaster"); do group[$pid]=postgres; done
+  master=$(head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null)
+  if [ -n "$master" ]; then
+    group[$master]=postgres
+    for pid in $(pgrep -P "$master"); do group[$pid]=postgres; done
   fi
-  for pid in $(pgrep -x nginx); do group[$pid]=nginx; done
+  master=$(cat "$RUN/nginx/nginx.pid" 2>/dev/null)
+  if [ -n "$master" ]; then
+    group[$master]=nginx
+    for pid in $(pgrep -P "$master"); do group[$pid]=nginx; done
+  fi
 }
+# Busy: user, nice, system, irq, softirq, steal; idle: idle and iowait.
+machine() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6}' /proc/stat; }
 
 members
 sample
 read -r busy0 idle0 < <(machine)
 printf 'time\tinstance1 ms\tinstance2 ms\tpostgres ms\tnginx ms\tmachine busy ms\tidle %%\n' >"$OUT"
-while sleep 1; do
+while kill -0 "$PARENT" 2>/dev/null && sleep 1; do
   members
   sample
   read -r busy idle < <(machine)

@@ -71,7 +71,7 @@ stop_all() {
   local code=$?
   set +e
   deploy/run-local.sh stop >/dev/null 2>&1
-  [ -z "${SAMPLER:-}" ] || kill "$SAMPLER" 2>/dev/null
+  [ -z "${SAMPLER:-}" ] || { kill "$SAMPLER" 2>/dev/null; wait "$SAMPLER" 2>/dev/null; }
   if [ -f "$PG_DIR/data/postmaster.pid" ]; then run_pg "'$PG_BIN/pg_ctl' -D '$PG_DIR/data' stop -m fast -w" >/dev/null 2>&1; fi
   mkdir -p "$RESULTS/load-logs"
   cp "$PD_RUN_DIR"/*.log "$RESULTS/load-logs/" 2>/dev/null
@@ -88,9 +88,9 @@ mkdir -p "$RESULTS"
 rm -rf "$RESULTS/load-logs"
 log "building the bench and publishing the host (Release)"
 dotnet build bench/PartnerDesk.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
-# ReadyToRun, as docs/deployment.md builds an instance: without it each fresh instance spent about 23 s of CPU in the JIT
-# over its first 40 s of load (30,000 methods), which was the phases' first slow reads (bench/README.md, decisions 8t.7).
-# PD_LOAD_R2R=false publishes plain IL, to compare.
+# ReadyToRun, as docs/deployment.md builds an instance. A fresh instance still spends about 23 s of CPU in the JIT over
+# its first 45 s of load (tier-1 recompiling), R2R or not; R2R compiles a fifth fewer methods (bench/README.md,
+# decisions 8t.7). PD_LOAD_R2R=false publishes plain IL, to compare.
 dotnet publish src/PartnerDesk -c Release -o "$WORK/publish" -r linux-x64 --self-contained false -p:PublishReadyToRun="${PD_LOAD_R2R:-true}" \
   -nologo -v quiet -clp:ErrorsOnly
 

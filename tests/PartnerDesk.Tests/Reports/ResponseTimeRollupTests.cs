@@ -24,6 +24,25 @@ public sealed class ResponseTimeRollupTests(AppFixture fixture) : IClassFixture<
     private static DateTimeOffset At(int month, int day, int hour, int minute = 0) => new(2024, month, day, hour, minute, 0, TimeSpan.Zero);
 
     [Fact]
+    public async Task A_rounds_pace_pauses_before_every_count_but_the_first_as_long_as_the_one_before_took()
+    {
+        // One pace spans a round's organisations (ResponseTimeRollupJob): the next organisation's first count pauses too.
+        var pauses = new List<TimeSpan>();
+        var pace = new RollupPace((took, _) =>
+        {
+            pauses.Add(took);
+            return Task.CompletedTask;
+        });
+        await pace.BeforeCount(Ct);
+        Assert.Empty(pauses);
+        pace.Counted(TimeSpan.FromMilliseconds(40)); // the last month of one organisation
+        await pace.BeforeCount(Ct); // the first of the next
+        pace.Counted(TimeSpan.FromMilliseconds(70));
+        await pace.BeforeCount(Ct);
+        Assert.Equal([TimeSpan.FromMilliseconds(40), TimeSpan.FromMilliseconds(70)], pauses);
+    }
+
+    [Fact]
     public async Task Counted_months_give_the_figures_the_tickets_give_and_a_change_is_read_live_until_counted_again()
     {
         var (customer, plan) = await NewCustomer("Rollup Figures Ltd");
@@ -49,13 +68,15 @@ public sealed class ResponseTimeRollupTests(AppFixture fixture) : IClassFixture<
         Assert.Contains("\"tickets\":17", await Organisation()); // January 4, February 5, March 5, April 3
 
         var pauses = 0;
-        var counted = await App.InDatabase(DemoWorld.Ids.Contoso, db => ResponseTimeRollup.CountDue(db, App.Clock.GetUtcNow(), 1000, Ct, (_, _) =>
+        var pace = new RollupPace((_, _) =>
         {
             pauses++;
             return Task.CompletedTask;
-        }));
+        });
+        var counted = await App.InDatabase(DemoWorld.Ids.Contoso, db => ResponseTimeRollup.CountDue(db, App.Clock.GetUtcNow(), 1000, Ct, pace));
         Assert.True(counted >= 4, $"counted {counted} months");
-        Assert.Equal(counted - 1, pauses); // between two months, not after the last
+        Assert.Equal(counted - 1, pauses); // between two counts, not after the last
+
         var months = await App.InDatabase(DemoWorld.Ids.Contoso, db => db.ResponseTimeMonths.Where(m => m.Month >= Month(2) && m.Month <= Month(3)).ToListAsync(Ct));
         Assert.Equal(2, months.Count);
         Assert.All(months, m => Assert.Null(m.RunningUntil));
@@ -81,11 +102,11 @@ public sealed class ResponseTimeRollupTests(AppFixture fixture) : IClassFixture<
         Assert.Equal(0, await App.InDatabase(DemoWorld.Ids.Contoso, db => ResponseTimeRollup.CountDue(db, App.Clock.GetUtcNow(), 1000, Ct)));
         App.Clock.Advance(ResponseTimeRollup.Quiet + TimeSpan.FromSeconds(1));
         var rests = new List<TimeSpan>();
-        Assert.Equal(1, await App.InDatabase(DemoWorld.Ids.Contoso, db => ResponseTimeRollup.CountDue(db, App.Clock.GetUtcNow(), 1000, Ct, (took, _) =>
+        Assert.Equal(1, await App.InDatabase(DemoWorld.Ids.Contoso, db => ResponseTimeRollup.CountDue(db, App.Clock.GetUtcNow(), 1000, Ct, new RollupPace((took, _) =>
         {
             rests.Add(took);
             return Task.CompletedTask;
-        })));
+        }))));
         Assert.Empty(rests); // one month: nothing to pause before
         Assert.Empty(await App.InDatabase(DemoWorld.Ids.Contoso, db => db.ResponseTimeChanges.ToListAsync(Ct)));
         Assert.Equal(changed, await Organisation());

@@ -66,10 +66,11 @@ public sealed class SqliteBusyTests
         var created = await admin.PostAsJsonAsync("/api/v1/tickets", new { customerId = DemoWorld.Ids.Adatum, title = "After", description = "d", severity = "C", kind = "Incident" });
         await created.Read<TicketDetails>(HttpStatusCode.Created);
 
-        // Every connection the app opens carries its settings: a pooled connection too (they are set once per native one).
-        for (var i = 0; i < 2; i++)
+        // Every connection the app opens carries its settings: two open at once are two native connections of the pool.
+        await using var first = app.Services.CreateAsyncScope();
+        await using var second = app.Services.CreateAsyncScope();
+        foreach (var scope in new[] { first, second })
         {
-            await using var scope = app.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<PartnerDesk.Platform.Data.PartnerDeskDb>();
             await db.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
             async Task<long> Pragma(string name)
@@ -83,5 +84,8 @@ public sealed class SqliteBusyTests
             Assert.Equal(1, await Pragma("synchronous")); // NORMAL
             Assert.Equal(30_000, await Pragma("busy_timeout"));
         }
+
+        var handles = new[] { first, second }.Select(s => ((SqliteConnection)s.ServiceProvider.GetRequiredService<PartnerDesk.Platform.Data.PartnerDeskDb>().Database.GetDbConnection()).Handle).ToList();
+        Assert.NotSame(handles[0], handles[1]);
     }
 }

@@ -143,10 +143,9 @@ public static class ResponseTimeRollup
     /// Counts the organisation's closed months that are not counted, changed since and settled (<see cref="Quiet"/>,
     /// <see cref="Stale"/>), or were still running and are due again: newest first, at most <paramref name="most"/>.
     /// Returns how many it counted. Works inside the caller's organisation (a job acts as its system caller).
-    /// <paramref name="rest"/> is called between two months with how long the first one's count took (the job pauses as
-    /// long); not after the last, as nothing follows it.
+    /// <paramref name="pace"/> spaces the counts (the job's one pace spans its round's organisations).
     /// </summary>
-    public static async Task<int> CountDue(PartnerDeskDb db, DateTimeOffset now, int most, CancellationToken ct, Func<TimeSpan, CancellationToken, Task>? rest = null)
+    public static async Task<int> CountDue(PartnerDeskDb db, DateTimeOffset now, int most, CancellationToken ct, RollupPace? pace = null)
     {
         var last = ReportMonths.Of(now - Settle) - 1;
         var firstFiled = await db.Tickets.AsNoTracking().MinAsync(t => (DateTimeOffset?)t.CreatedAt, ct);
@@ -159,7 +158,6 @@ public static class ResponseTimeRollup
         var changes = await db.ResponseTimeChanges.AsNoTracking().GroupBy(c => c.Month)
             .Select(g => new { Month = g.Key, First = g.Min(c => c.At), Last = g.Max(c => c.At) }).ToDictionaryAsync(g => g.Month, ct);
         var counted = 0;
-        var took = TimeSpan.Zero;
         for (var month = last; month >= ReportMonths.Of(firstFiled.Value) && counted < most; month--)
         {
             var isBuilt = built.TryGetValue(month, out var runningUntil);
@@ -167,14 +165,14 @@ public static class ResponseTimeRollup
             var due = !isBuilt || runningUntil <= now || changed && (change!.Last <= now - Quiet || change.First <= now - Stale);
             if (due)
             {
-                if (rest is not null && counted > 0)
+                if (pace is not null)
                 {
-                    await rest(took, ct);
+                    await pace.BeforeCount(ct);
                 }
 
                 var started = Stopwatch.GetTimestamp();
                 await Count(db, month, now, ct);
-                took = Stopwatch.GetElapsedTime(started);
+                pace?.Counted(Stopwatch.GetElapsedTime(started));
                 counted++;
             }
         }
@@ -347,6 +345,19 @@ public sealed class ResponseTimeChangeMarker : ISaveStep
     }
 }
 
+/// <summary>
+/// Spaces a round's counts: before each count but the first, a pause as long as the count before it took, whichever
+/// organisation that was (none after the last: nothing is left to spare). One per round.
+/// </summary>
+public sealed class RollupPace(Func<TimeSpan, CancellationToken, Task> pause)
+{
+    private TimeSpan? owed;
+
+    internal Task BeforeCount(CancellationToken ct) => owed is { } took ? pause(took, ct) : Task.CompletedTask;
+
+    internal void Counted(TimeSpan took) => owed = took;
+}
+
 /// <summary>Runs <see cref="ResponseTimeRollup.CountDue"/> for every organisation, on the instance holding its lease.</summary>
 public sealed class ResponseTimeRollupJob(IServiceScopeFactory scopes, IOptions<ReportOptions> options, TimeProvider clock, ILogger<ResponseTimeRollupJob> log)
     : PeriodicJob(clock, log)
@@ -354,13 +365,13 @@ public sealed class ResponseTimeRollupJob(IServiceScopeFactory scopes, IOptions<
     public const string LeaseName = "response-time-rollup";
 
     /// <summary>
-    /// Between two months, a pause as long as the first one's count took: a round of many months (a first start on
-    /// years of tickets) takes at most half of one processor, not all of it, from the requests the instance and the
-    /// database serve meanwhile. The count and the pause are real time (<see cref="Stopwatch"/>, <see cref="Task.Delay(TimeSpan, CancellationToken)"/>)
-    /// because they spare real processors; the round's log line and the marks' ages are business time
-    /// (<see cref="TimeProvider"/>), which tests move.
+    /// Between two counts, of one organisation or two, a pause as long as the first one took: a round of many months (a
+    /// first start on years of tickets) takes at most half of one processor, not all of it, from the requests the
+    /// instance and the database serve meanwhile. The count and the pause are real time (<see cref="Stopwatch"/>,
+    /// <see cref="Task.Delay(TimeSpan, CancellationToken)"/>) because they spare real processors; the round's log line
+    /// and the marks' ages are business time (<see cref="TimeProvider"/>), which tests move.
     /// </summary>
-    private static Task Rest(TimeSpan took, CancellationToken ct) => Task.Delay(took, ct);
+    private static RollupPace NewPace() => new(Task.Delay);
 
     protected override bool Enabled => options.Value.RollupEnabled;
 
@@ -375,12 +386,13 @@ public sealed class ResponseTimeRollupJob(IServiceScopeFactory scopes, IOptions<
 
         var started = Clock.GetTimestamp();
         var counted = 0;
+        var pace = NewPace();
         foreach (var organisation in organisations)
         {
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(organisation);
             var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
-            counted += await ResponseTimeRollup.CountDue(db, Clock.GetUtcNow(), options.Value.MonthsPerRound, ct, Rest);
+            counted += await ResponseTimeRollup.CountDue(db, Clock.GetUtcNow(), options.Value.MonthsPerRound, ct, pace);
         }
 
         if (counted > 0)
