@@ -117,11 +117,12 @@ log "PostgreSQL on 127.0.0.1:$PG_PORT; seeding $TICKETS tickets, $AGENTS agents,
 bench/cpu-by-second.sh "$PD_RUN_DIR" "$PG_DIR/data" "$WORK/cpu-by-second.tsv" &
 SAMPLER=$!
 
+# The rollup's rounds logged by every instance started (a dotted name, which only env can pass): when one runs, how long.
+ROLLUP_LOG="Logging__LogLevel__PartnerDesk.Features.Reports.ResponseTimeRollupJob=Information"
 started=""
 start_instances() { # count
   if [ -n "$started" ]; then deploy/run-local.sh stop >/dev/null; fi
-  # The rollup's rounds logged (a dotted name, which only env can pass): when one runs, and how long it took.
-  env "Logging__LogLevel__PartnerDesk.Features.Reports.ResponseTimeRollupJob=Information" PD_INSTANCES="$1" deploy/run-local.sh start
+  env "$ROLLUP_LOG" PD_INSTANCES="$1" deploy/run-local.sh start
   started=$1
 }
 
@@ -147,7 +148,7 @@ for p in "${phase_list[@]}"; do
     steady) phase steady "Steady state, $INSTANCES instances" "$INSTANCES" ;;
     kill) phase kill "Instance 2 killed (kill -9) and started again, $INSTANCES instances" "$INSTANCES" \
       --fault-at "$FAULT_AT" --fault "deploy/run-local.sh kill 2" --recover-after "$DOWN" \
-      --recover "env Logging__LogLevel__PartnerDesk.Features.Reports.ResponseTimeRollupJob=Information deploy/run-local.sh start-instance 2" ;;
+      --recover "env $ROLLUP_LOG deploy/run-local.sh start-instance 2" ;;
     postgres) phase postgres "PostgreSQL restarted, $INSTANCES instances" "$INSTANCES" \
       --fault-at "$FAULT_AT" --fault "$PG_RESTART" ;;
     single) phase single "Steady state, 1 instance" 1 ;;

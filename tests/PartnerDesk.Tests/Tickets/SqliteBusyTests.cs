@@ -65,6 +65,17 @@ public sealed class SqliteBusyTests
         var admin = await app.ClientFor(Demo.ContosoAdmin);
         var created = await admin.PostAsJsonAsync("/api/v1/tickets", new { customerId = DemoWorld.Ids.Adatum, title = "After", description = "d", severity = "C", kind = "Incident" });
         await created.Read<TicketDetails>(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task Every_connection_waits_for_the_write_lock_syncs_normally_and_keeps_a_small_page_cache()
+    {
+        if (TestDatabase.IsPostgres)
+        {
+            Assert.Skip("SQLite's pragmas only.");
+        }
+
+        await using var app = await PartnerDeskApp.StartAsync();
 
         // Every connection the app opens carries its settings: two open at once are two native connections of the pool.
         await using var first = app.Services.CreateAsyncScope();
