@@ -48,6 +48,7 @@ public static class Composition
         services.AddPartnerDeskWebhooks(configuration);
         services.AddPartnerDeskSatisfaction();
         services.AddPartnerDeskReports(configuration);
+        services.AddHostedService<TicketSearchIndexer>(); // SQLite's search index, written in batches
 
         // What follows every save, whoever saves, in this order:
         services.AddSaveSteps(

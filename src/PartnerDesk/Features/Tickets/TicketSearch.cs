@@ -333,10 +333,26 @@ public static class TicketSearch
                 return new SearchIndex(db, true, organisation, words.TsQuery(), publicOnly);
             }
 
-            var slot = await db.Database.SqlQuery<long>($"""SELECT "Slot" AS "Value" FROM "TicketSearchOrganisations" WHERE "OrganisationId" = {organisation}""")
-                .FirstOrDefaultAsync(ct);
-            return slot == 0 ? null : new SearchIndex(db, false, slot << NumberBits, words.Fts5Match(publicOnly), publicOnly);
+            // The index follows the writes in batches (TicketSearchIndexer); when some are still queued, this search
+            // indexes them first, so that what was just written is found. Not inside a caller's transaction, which
+            // already holds the write turn the catching up would wait for.
+            var state = await IndexState(db, organisation, ct);
+            if (state.Behind && db.Database.CurrentTransaction is null && await TicketSearchIndexer.CatchUp(db, ct) > 0)
+            {
+                state = await IndexState(db, organisation, ct);
+            }
+
+            return state.Slot is not { } slot ? null : new SearchIndex(db, false, slot << NumberBits, words.Fts5Match(publicOnly), publicOnly);
         }
+
+        /// <summary>SQLite: the organisation's slot in the index (none before its first ticket is indexed), and whether changes wait in the queue; one read.</summary>
+        private static Task<SqliteIndexState> IndexState(PartnerDeskDb db, Guid organisation, CancellationToken ct) =>
+            db.Database.SqlQuery<SqliteIndexState>($"""
+                SELECT (SELECT "Slot" FROM "TicketSearchOrganisations" WHERE "OrganisationId" = {organisation}) AS "Slot",
+                       EXISTS (SELECT 1 FROM "TicketSearchQueue") AS "Behind"
+                """).SingleAsync(ct);
+
+        private sealed record SqliteIndexState(long? Slot, bool Behind);
 
         /// <summary>The numbers of the newest matches below a number, newest first.</summary>
         public IQueryable<long> Newest(long below, int count) => postgres

@@ -15,10 +15,10 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
     {
         // A ticket's row id, from its organisation and number.
         private const string KeyOfNew = "((SELECT \"Slot\" FROM \"TicketSearchOrganisations\" WHERE \"OrganisationId\" = new.\"OrganisationId\") << 40) + new.\"Number\"";
-        private const string KeyOfOld = "((SELECT \"Slot\" FROM \"TicketSearchOrganisations\" WHERE \"OrganisationId\" = old.\"OrganisationId\") << 40) + old.\"Number\"";
+        internal const string KeyOfOld = "((SELECT \"Slot\" FROM \"TicketSearchOrganisations\" WHERE \"OrganisationId\" = old.\"OrganisationId\") << 40) + old.\"Number\"";
 
         /// <summary>Writes a ticket's row from its tables (every message), for the tickets the condition names.</summary>
-        private static string Index(string where) => $"""
+        internal static string Index(string where) => $"""
             INSERT INTO "TicketSearchTexts" (rowid, "PublicText", "InternalText")
             SELECT (s."Slot" << 40) + t."Number",
                    t."Title" || char(10) || t."Description"
@@ -48,7 +48,12 @@ namespace PartnerDesk.Platform.Data.Migrations.Sqlite
             // The tickets there are (the demo world, a desk's history).
             migrationBuilder.Sql("""INSERT INTO "TicketSearchOrganisations" ("OrganisationId") SELECT DISTINCT "OrganisationId" FROM "Tickets" ORDER BY 1;""");
             migrationBuilder.Sql(Index("1 = 1") + ";");
+            CreateTriggers(migrationBuilder);
+        }
 
+        /// <summary>The triggers that write a ticket's row in the writing transaction (until migration SearchQueue, whose Down brings them back).</summary>
+        internal static void CreateTriggers(MigrationBuilder migrationBuilder)
+        {
             migrationBuilder.Sql($"""
                 CREATE TRIGGER "TicketSearch_TicketAdded" AFTER INSERT ON "Tickets" BEGIN
                     INSERT OR IGNORE INTO "TicketSearchOrganisations" ("OrganisationId") VALUES (new."OrganisationId");
