@@ -66,6 +66,35 @@ public sealed class AddedRowsTests(AppFixture fixture) : IClassFixture<AppFixtur
     }
 
     [Fact]
+    public async Task A_create_that_fails_in_its_own_transaction_leaves_no_row_and_on_SQLite_takes_no_number()
+    {
+        // SQLite's create saves without a savepoint in its own transaction (nothing to return to but the start): the
+        // failed insert must still take back the ticket, its history and the number, all in that one transaction.
+        var title = $"Fails {Guid.NewGuid():N}";
+        var (before, after, tickets, eventsBefore, eventsAfter) = await App.InDatabase(DemoWorld.Ids.Contoso, async db =>
+        {
+            var counters = db.Set<TicketNumberCounter>().IgnoreQueryFilters().AsNoTracking().Where(c => c.OrganisationId == DemoWorld.Ids.Contoso);
+            var before = await counters.Select(c => c.LastNumber).SingleAsync(Ct);
+            var eventsBefore = await db.TicketEvents.IgnoreQueryFilters().CountAsync(Ct);
+            var draft = new TicketDraft(DemoWorld.Ids.Contoso, DemoWorld.Ids.Adatum, title, "d", TicketKind.Incident, Severity.C, Channel.Api);
+            // A message of a ticket that does not exist: the database refuses it after the ticket's own rows went in.
+            await Assert.ThrowsAsync<DbUpdateException>(() => OpenTicket.Save(db, draft, DemoWorld.Ids.ContosoAdmin, "Admin", "Api", DateTimeOffset.UtcNow,
+                _ => [TicketMessages.SystemNote(DemoWorld.Ids.Contoso, DemoWorld.Ids.Adatum, Guid.NewGuid(), "PartnerDesk", "orphan", DateTimeOffset.UtcNow)], Ct));
+            Assert.True(db.Database.AutoSavepointsEnabled); // as it was
+            db.ChangeTracker.Clear();
+            var after = await counters.Select(c => c.LastNumber).SingleAsync(Ct);
+            var tickets = await db.Tickets.IgnoreQueryFilters().CountAsync(t => t.Title == title, Ct);
+            var eventsAfter = await db.TicketEvents.IgnoreQueryFilters().CountAsync(Ct);
+            return (before, after, tickets, eventsBefore, eventsAfter);
+        });
+
+        Assert.Equal(0, tickets);
+        Assert.Equal(eventsBefore, eventsAfter); // the "Created" line went with the ticket
+        // PostgreSQL takes the number on a connection of its own, committed at once (a gap, as documented); SQLite in the create's transaction.
+        Assert.Equal(TestDatabase.IsPostgres ? before + 1 : before, after);
+    }
+
+    [Fact]
     public async Task A_direct_save_that_fails_writes_none_of_its_rows_and_keeps_them_added()
     {
         var taken = await App.InDatabase(DemoWorld.Ids.Contoso, db => db.Tickets.MaxAsync(t => t.Number, Ct));
