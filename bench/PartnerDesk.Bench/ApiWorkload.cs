@@ -76,6 +76,37 @@ public sealed class ApiWorkload(Uri address, int connections) : IDisposable
     }
 
     /// <summary>
+    /// GETs one at a time, taking the URLs in turn, <paramref name="pause"/> apart, while another load runs: what a person
+    /// reading the desk waits for while tickets are being filed. Paced, so that its own work barely shows in the load's
+    /// CPU figures. Only requests started between the warm-up's end and the load's end count.
+    /// </summary>
+    public async Task<LatencySummary[]> MeasureGetsWhile(string[] urls, TimeSpan warmUp, TimeSpan pause, Task load)
+    {
+        var latencies = urls.Select(_ => new Latencies()).ToArray();
+        var measureFrom = Stopwatch.GetTimestamp() + (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
+        for (var i = 0; !load.IsCompleted; i++)
+        {
+            var which = i % urls.Length;
+            var started = Stopwatch.GetTimestamp();
+            using var response = await http.GetAsync(new Uri(urls[which], UriKind.Relative), HttpCompletionOption.ResponseContentRead);
+            var elapsed = Stopwatch.GetTimestamp() - started;
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                throw new InvalidOperationException($"GET {urls[which]} answered {(int)response.StatusCode} while tickets were being filed.");
+            }
+
+            if (started >= measureFrom && !load.IsCompleted)
+            {
+                latencies[which].Add(elapsed);
+            }
+
+            await Task.WhenAny(load, Task.Delay(pause));
+        }
+
+        return [.. latencies.Select(l => l.Summarise())];
+    }
+
+    /// <summary>
     /// As many creates as the host takes from one worker per connection, each waiting for its answer
     /// before the next request; only requests started after the warm-up count.
     /// </summary>

@@ -150,8 +150,8 @@ public sealed class SqliteBenchDatabase(string folder) : BenchDatabase
         await Execute(connection, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=OFF; PRAGMA cache_size=-524288;");
         await using (var transaction = connection.BeginTransaction())
         {
-            // The search index's triggers rewrite a ticket's FTS5 row for each of its messages (four writes a ticket):
-            // off during the load, the rows written in one statement at the end, the triggers back as they were.
+            // The search index's triggers queue a ticket for itself and for each of its messages (four entries a ticket,
+            // each indexed later): off during the load, the rows written in one statement at the end, the triggers back as they were.
             var triggers = await SearchTriggers(connection);
             foreach (var name in triggers.Keys)
             {

@@ -256,6 +256,12 @@ async Task RunOne(BenchDatabase database)
     var customers = plan.Customers.Select(c => c.Id).ToList();
     // CPU is sampled from the end of the warm-up, so that the JIT's first seconds are not counted.
     var measuring = api.MeasureCreates(customers, options.WarmUp, options.Duration);
+    // One person reading beside the load, on a connection of their own: a search for the creates' own word (on SQLite it
+    // indexes what was queued first, decisions 8p.7) and the same list without a search.
+    using var reader = new ApiWorkload(host.Address, 1);
+    await reader.SignIn("admin@contoso-cloud.example", BenchDatabase.DemoPassword);
+    string[] readsWhileCreating = ["/api/v1/tickets?limit=50&q=mailbox", "/api/v1/tickets?limit=50"];
+    var reading = reader.MeasureGetsWhile(readsWhileCreating, options.WarmUp, TimeSpan.FromMilliseconds(100), measuring);
     await Task.Delay(options.WarmUp);
     var hostCpuBefore = host.CpuTime();
     var benchCpuBefore = Environment.CpuUsage.TotalTime;
@@ -267,6 +273,8 @@ async Task RunOne(BenchDatabase database)
     Line("");
     Line(string.Create(inv, $"Create over HTTP: {creates.PerSecond:N0} tickets/s ({creates.Created:N0} in {creates.Seconds:F1} s, {creates.Errors} errors) at {creates.Connections} connections; latency p50 {creates.Latency.P50:F1} ms, p95 {creates.Latency.P95:F1} ms, p99 {creates.Latency.P99:F1} ms, max {creates.Latency.Max:F1} ms."));
     Line(string.Create(inv, $"CPU during the measured create load: machine {busy:F0} % busy over {Environment.ProcessorCount} cores; host {perRequest:F2} ms CPU per request; bench client {benchPerRequest:F2} ms CPU per request; the rest is the database server and other work on the machine."));
+    var read = await reading;
+    Line(string.Create(inv, $"Read while creating (one more client, a request every 100 ms after the last answer, measured window): search `q=mailbox` p50 / p95 / p99 {read[0].P50:F1} / {read[0].P95:F1} / {read[0].P99:F1} ms (n={read[0].Count}); the same list without a search {read[1].P50:F1} / {read[1].P95:F1} / {read[1].P99:F1} ms (n={read[1].Count})."));
     var health = await api.HealthChecksPerSecond(TimeSpan.FromSeconds(3), options.Duration);
     Line(string.Create(inv, $"Health checks over HTTP (anonymous `/health/live`, same connections and duration, right after): {health:N0}/s; **creates ÷ health checks = {creates.PerSecond / health:F3}** (the figure that holds across machines)."));
     foreach (var error in creates.FirstErrors)

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using PartnerDesk.Platform.Data;
 
 namespace PartnerDesk.Features.Tickets;
@@ -333,26 +334,43 @@ public static class TicketSearch
                 return new SearchIndex(db, true, organisation, words.TsQuery(), publicOnly);
             }
 
-            // The index follows the writes in batches (TicketSearchIndexer); when some are still queued, this search
-            // indexes them first, so that what was just written is found. Not inside a caller's transaction, which
-            // already holds the write turn the catching up would wait for.
+            // The index follows the writes in batches (TicketSearchIndexer); when tickets of this organisation are still
+            // queued, this search indexes what was queued when it began (not what comes while it waits), so that what
+            // was just written is found. Not inside a caller's transaction, which already holds the write turn the
+            // catching up would wait for. Should that fail, the search reads the index as it is.
             var state = await IndexState(db, organisation, ct);
-            if (state.Behind && db.Database.CurrentTransaction is null && await TicketSearchIndexer.CatchUp(db, ct) > 0)
+            if (state.BehindUpTo is { } upTo && db.Database.CurrentTransaction is null)
             {
+                try
+                {
+                    await TicketSearchIndexer.CatchUp(db, ct, upTo);
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested)
+                {
+                    db.GetService<ILoggerFactory>().CreateLogger(typeof(TicketSearch)).LogWarning(
+                        e, "A search could not index the tickets written just before it; it read the index as it was.");
+                }
+
+                // Read again whatever the catching up did: the indexer's own round may have written the rows meanwhile.
                 state = await IndexState(db, organisation, ct);
             }
 
             return state.Slot is not { } slot ? null : new SearchIndex(db, false, slot << NumberBits, words.Fts5Match(publicOnly), publicOnly);
         }
 
-        /// <summary>SQLite: the organisation's slot in the index (none before its first ticket is indexed), and whether changes wait in the queue; one read.</summary>
+        /// <summary>
+        /// SQLite: the organisation's slot in the index (none before its first ticket is indexed), and the last queue entry
+        /// of one of its tickets (a ticket there, or a row id in its range) when any waits; one read.
+        /// </summary>
         private static Task<SqliteIndexState> IndexState(PartnerDeskDb db, Guid organisation, CancellationToken ct) =>
             db.Database.SqlQuery<SqliteIndexState>($"""
-                SELECT (SELECT "Slot" FROM "TicketSearchOrganisations" WHERE "OrganisationId" = {organisation}) AS "Slot",
-                       EXISTS (SELECT 1 FROM "TicketSearchQueue") AS "Behind"
+                SELECT s."Slot" AS "Slot",
+                       (SELECT max(q."Seq") FROM "TicketSearchQueue" q LEFT JOIN "Tickets" t ON t."Id" = q."TicketId"
+                        WHERE t."OrganisationId" = {organisation} OR q."Removed" >> {NumberBits} = s."Slot") AS "BehindUpTo"
+                FROM (SELECT (SELECT "Slot" FROM "TicketSearchOrganisations" WHERE "OrganisationId" = {organisation}) AS "Slot") s
                 """).SingleAsync(ct);
 
-        private sealed record SqliteIndexState(long? Slot, bool Behind);
+        private sealed record SqliteIndexState(long? Slot, long? BehindUpTo);
 
         /// <summary>The numbers of the newest matches below a number, newest first.</summary>
         public IQueryable<long> Newest(long below, int count) => postgres

@@ -22,13 +22,13 @@ public sealed class TicketSearchIndexer(IServiceScopeFactory scopes, ILogger<Tic
     /// <summary>The most queued changes one write turn indexes: the creates waiting for the turn wait for it (about 25 ms).</summary>
     internal const int Batch = 250;
 
-    private const string Pending = """SELECT EXISTS (SELECT 1 FROM "TicketSearchQueue")""";
+    private const string Pending = """SELECT EXISTS (SELECT 1 FROM "TicketSearchQueue" WHERE "Seq" <= @upTo)""";
 
     // The batch's last queue entry, then the batch: new organisations get their slot; every row the batch names goes
     // (a removed ticket's, a changed ticket's old one, the current row of each ticket to write again); each ticket still
     // there is written from its tables, with every message; the entries are done. One statement each: the driver runs
     // a command's statements one by one anyway.
-    private const string Through = """SELECT max("Seq") FROM (SELECT "Seq" FROM "TicketSearchQueue" ORDER BY "Seq" LIMIT @batch)""";
+    private const string Through = """SELECT max("Seq") FROM (SELECT "Seq" FROM "TicketSearchQueue" WHERE "Seq" <= @upTo ORDER BY "Seq" LIMIT @batch)""";
 
     private static readonly string[] Index =
     [
@@ -56,60 +56,89 @@ public sealed class TicketSearchIndexer(IServiceScopeFactory scopes, ILogger<Tic
         """DELETE FROM "TicketSearchQueue" WHERE "Seq" <= @through""",
     ];
 
+    private bool sqlite;
+    private bool failing;
+
     /// <summary>What was written before the host serves (the demo world at the first start, a queue left by a stop) is found from the first request.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await Round(cancellationToken);
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            sqlite = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>().Database.IsSqlite();
+        }
+
+        if (sqlite)
+        {
+            await Round(cancellationToken);
+        }
+
         await base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!sqlite)
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await Task.Delay(Pace, stoppingToken);
-                await Round(stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
                 break;
             }
-            catch (Exception e)
-            {
-                log.LogWarning(e, "Indexing tickets for search failed; trying again in {Pace}. Searches catch up themselves meanwhile.", Pace);
-            }
+
+            await Round(stoppingToken);
         }
     }
 
+    /// <summary>One catching up; a failure is logged once while it lasts (the next round comes 200 ms later), and searches catch up themselves meanwhile.</summary>
     private async Task Round(CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PartnerDeskDb>();
-        if (db.Database.IsSqlite())
+        try
         {
-            await CatchUp(db, ct);
+            await using var scope = scopes.CreateAsyncScope();
+            await CatchUp(scope.ServiceProvider.GetRequiredService<PartnerDeskDb>(), ct);
+            if (failing)
+            {
+                failing = false;
+                log.LogInformation("Indexing tickets for search works again.");
+            }
+        }
+        catch (Exception e)
+        {
+            if (!failing && !ct.IsCancellationRequested) // a round cut short by the host's stop is no failure
+            {
+                failing = true;
+                log.LogWarning(e, "Indexing tickets for search failed; trying again every {Pace}. Searches index what they need themselves meanwhile.", Pace);
+            }
         }
     }
 
     /// <summary>
-    /// Indexes every queued change, a batch per write turn; returns how many turns it took. Reads first and takes a
-    /// write turn only when something is queued. Platform work across organisations: no row leaves it.
+    /// Indexes the queued changes up to <paramref name="upTo"/> (every one by default), a batch per write turn; returns how
+    /// many turns wrote something. Reads first and takes a write turn only when something is queued; a catching up that
+    /// finds, once it has its turn, that another did the work writes nothing. Platform work across organisations: no row
+    /// leaves it.
     /// </summary>
-    public static async Task<int> CatchUp(PartnerDeskDb db, CancellationToken ct)
+    public static async Task<int> CatchUp(PartnerDeskDb db, CancellationToken ct, long upTo = long.MaxValue)
     {
         var done = 0;
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             var connection = db.Database.GetDbConnection();
-            while (await Scalar(connection, null, Pending, null, ct) is 1L)
+            while (await Scalar(connection, null, Pending, ("upTo", upTo), ct) is 1L)
             {
                 // Through EF, so that the write gate gives this transaction its turn like any other.
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 var own = transaction.GetDbTransaction();
-                if (await Scalar(connection, own, Through, ("batch", Batch), ct) is not long through)
+                if (await Scalar(connection, own, Through, ("upTo", upTo), ct, ("batch", Batch)) is not long through)
                 {
                     break;
                 }
@@ -131,16 +160,17 @@ public sealed class TicketSearchIndexer(IServiceScopeFactory scopes, ILogger<Tic
         return done;
     }
 
-    private static async Task<object?> Scalar(DbConnection connection, DbTransaction? transaction, string sql, (string Name, long Value)? parameter, CancellationToken ct)
+    private static async Task<object?> Scalar(
+        DbConnection connection, DbTransaction? transaction, string sql, (string Name, long Value) parameter, CancellationToken ct, (string Name, long Value)? second = null)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        if (parameter is { } p)
+        foreach (var (name, value) in second is { } more ? [parameter, more] : new[] { parameter })
         {
             var dbParameter = command.CreateParameter();
-            dbParameter.ParameterName = p.Name;
-            dbParameter.Value = p.Value;
+            dbParameter.ParameterName = name;
+            dbParameter.Value = value;
             command.Parameters.Add(dbParameter);
         }
 
