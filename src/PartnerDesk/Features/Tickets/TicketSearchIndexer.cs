@@ -129,6 +129,8 @@ public sealed class TicketSearchIndexer(IServiceScopeFactory scopes, ILogger<Tic
     public static async Task<int> CatchUp(PartnerDeskDb db, CancellationToken ct, long upTo = long.MaxValue)
     {
         var done = 0;
+        // Before the creates waiting for the turn: a search waits for this, and the rows it writes are few (decisions 8p.7).
+        using var firstInLine = WriteTurns.FirstInLine();
         await db.Database.OpenConnectionAsync(ct);
         try
         {

@@ -16,7 +16,7 @@ namespace PartnerDesk.Platform.Data;
 internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInterceptor, IDisposable
 {
     private static readonly object Held = new();
-    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly WriteTurnQueue gate = new();
     private readonly ConditionalWeakTable<DbConnection, object> holders = [];
 
     /// <summary>A gate that is not given back within this time is a bug; fail loudly rather than hang.</summary>
@@ -26,7 +26,7 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionI
     // EF raises no "failed" event for it.
     public override InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
-        if (!gate.Wait(MaxWait))
+        if (!gate.Wait(MaxWait, WriteTurns.IsFirstInLine))
         {
             throw new WriteTurnTimeoutException(MaxWait);
         }
@@ -46,7 +46,7 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionI
     public override async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
-        if (!await gate.WaitAsync(MaxWait, cancellationToken))
+        if (!await gate.WaitAsync(MaxWait, WriteTurns.IsFirstInLine, cancellationToken))
         {
             throw new WriteTurnTimeoutException(MaxWait);
         }
@@ -123,6 +123,125 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionI
     {
         Release(connection);
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// SQLite's write turns, one at a time, in the order they were asked for; except that a turn asked for first in line
+/// (<see cref="WriteTurns.FirstInLine"/>) goes before every ordinary one waiting. A waiter that gives up (timeout,
+/// cancellation) is passed over; one that gives up just as its turn came passes the turn on.
+/// </summary>
+internal sealed class WriteTurnQueue : IDisposable
+{
+    private readonly Lock sync = new();
+    private readonly Queue<TaskCompletionSource> first = new();
+    private readonly Queue<TaskCompletionSource> ordinary = new();
+    private bool held;
+
+    public bool Wait(TimeSpan timeout, bool firstInLine)
+    {
+        if (Ask(firstInLine) is not { } turn)
+        {
+            return true;
+        }
+
+        if (turn.Task.Wait(timeout) || !turn.TrySetCanceled())
+        {
+            return true; // given, maybe just as the wait ran out: taken
+        }
+
+        return false;
+    }
+
+    public async Task<bool> WaitAsync(TimeSpan timeout, bool firstInLine, CancellationToken ct)
+    {
+        if (Ask(firstInLine) is not { } turn)
+        {
+            return true;
+        }
+
+        try
+        {
+            await turn.Task.WaitAsync(timeout, ct);
+            return true;
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            if (!turn.TrySetCanceled(CancellationToken.None))
+            {
+                // Given just as the wait ended: not wanted any more, so on to the next.
+                Release();
+            }
+
+            if (e is TimeoutException)
+            {
+                return false;
+            }
+
+            throw;
+        }
+    }
+
+    public void Release()
+    {
+        lock (sync)
+        {
+            while (first.TryDequeue(out var next) || ordinary.TryDequeue(out next))
+            {
+                if (next.TrySetResult())
+                {
+                    return; // still held, by the next
+                }
+            }
+
+            held = false;
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+
+    /// <summary>The turn at once (null), or a place in line.</summary>
+    private TaskCompletionSource? Ask(bool firstInLine)
+    {
+        lock (sync)
+        {
+            if (!held)
+            {
+                held = true;
+                return null;
+            }
+
+            // Continuations off the releasing thread, as SemaphoreSlim does for its asynchronous waiters.
+            var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            (firstInLine ? first : ordinary).Enqueue(turn);
+            return turn;
+        }
+    }
+}
+
+/// <summary>How a piece of work asks for SQLite's write turn.</summary>
+public static class WriteTurns
+{
+    private static readonly AsyncLocal<bool> FirstInLineHere = new();
+
+    internal static bool IsFirstInLine => FirstInLineHere.Value;
+
+    /// <summary>
+    /// The transactions begun in this flow until disposed go before every ordinary one waiting: for short work that a
+    /// person waits for behind a queue of writes (a search indexing what was just written). Only for work that is rare
+    /// and short, or it would starve the rest.
+    /// </summary>
+    public static FirstInLineScope FirstInLine()
+    {
+        FirstInLineHere.Value = true;
+        return default;
+    }
+
+    public readonly struct FirstInLineScope : IDisposable
+    {
+        public void Dispose() => FirstInLineHere.Value = false;
     }
 }
 
