@@ -56,6 +56,76 @@ public sealed class WriteTurnQueueTests
     }
 
     [Fact]
+    public async Task An_ordinary_waiter_gets_every_other_turn_however_many_ask_first_in_line()
+    {
+        using var turns = new WriteTurnQueue();
+        Assert.True(await turns.WaitAsync(Long, false, Ct));
+        var urgent = Enumerable.Range(0, 3).Select(_ => turns.WaitAsync(Long, true, Ct)).ToList();
+        var create = turns.WaitAsync(Long, false, Ct);
+
+        turns.Release();
+        Assert.True(await urgent[0]);
+        turns.Release();
+        Assert.True(await create); // after one first in line, the ordinary one waiting
+        Assert.False(urgent[1].IsCompleted);
+        turns.Release();
+        Assert.True(await urgent[1]);
+        turns.Release();
+        Assert.True(await urgent[2]); // nobody ordinary waits: first in line again
+        turns.Release();
+        Assert.True(turns.Wait(TimeSpan.Zero, false));
+    }
+
+    [Fact]
+    public async Task Waiters_giving_up_while_turns_are_handed_on_never_let_two_in_or_leave_the_turn_held()
+    {
+        // Many waiters with timeouts of a millisecond or two race the hand-over: a turn given just as its waiter gave up
+        // must be passed on, or the gate stays held for good.
+        using var turns = new WriteTurnQueue();
+        var inside = 0;
+        var most = 0;
+        var taken = 0;
+        async Task Writer(int i)
+        {
+            var took = i % 2 == 0
+                ? await turns.WaitAsync(TimeSpan.FromMilliseconds(i % 3), i % 5 == 0, Ct)
+                : await Task.Run(() => turns.Wait(TimeSpan.FromMilliseconds(i % 3), i % 5 == 0), Ct);
+            if (!took)
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref taken);
+            var now = Interlocked.Increment(ref inside);
+            InterlockedMax(ref most, now);
+            await Task.Yield();
+            Interlocked.Decrement(ref inside);
+            turns.Release();
+        }
+
+        for (var round = 0; round < 20; round++)
+        {
+            Assert.True(await turns.WaitAsync(Long, false, Ct));
+            var writers = Enumerable.Range(0, 50).Select(i => Writer(i + round)).ToArray();
+            await Task.Delay(1, Ct);
+            turns.Release();
+            await Task.WhenAll(writers);
+        }
+
+        Assert.Equal(1, most);
+        Assert.True(taken > 0);
+        Assert.True(turns.Wait(TimeSpan.Zero, false)); // free at the end
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
+    [Fact]
     public async Task First_in_line_holds_for_the_flow_that_asked_and_ends_with_its_scope()
     {
         Assert.False(WriteTurns.IsFirstInLine);
@@ -67,5 +137,23 @@ public sealed class WriteTurnQueueTests
 
         Assert.False(WriteTurns.IsFirstInLine);
         Assert.False(await Task.Run(() => WriteTurns.IsFirstInLine, Ct));
+
+        // Set inside an awaited method, it stays there; nested scopes give back what was before.
+        static async Task Inside()
+        {
+            using var scope = WriteTurns.FirstInLine();
+            await Task.Yield();
+        }
+
+        await Inside();
+        Assert.False(WriteTurns.IsFirstInLine);
+        using (WriteTurns.FirstInLine())
+        {
+            using (WriteTurns.FirstInLine())
+            {
+            }
+
+            Assert.True(WriteTurns.IsFirstInLine);
+        }
     }
 }

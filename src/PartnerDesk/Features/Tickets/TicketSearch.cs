@@ -343,7 +343,7 @@ public static class TicketSearch
             {
                 try
                 {
-                    await TicketSearchIndexer.CatchUp(db, ct, upTo);
+                    await TicketSearchIndexer.CatchUp(db, ct, upTo, firstInLine: true);
                 }
                 catch (Exception e) when (!ct.IsCancellationRequested)
                 {

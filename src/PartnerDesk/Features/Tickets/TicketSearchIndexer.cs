@@ -126,11 +126,11 @@ public sealed class TicketSearchIndexer(IServiceScopeFactory scopes, ILogger<Tic
     /// finds, once it has its turn, that another did the work writes nothing. Platform work across organisations: no row
     /// leaves it.
     /// </summary>
-    public static async Task<int> CatchUp(PartnerDeskDb db, CancellationToken ct, long upTo = long.MaxValue)
+    /// <param name="firstInLine">A search waits for it: its turns go before the creates waiting (decisions 8p.7).</param>
+    public static async Task<int> CatchUp(PartnerDeskDb db, CancellationToken ct, long upTo = long.MaxValue, bool firstInLine = false)
     {
         var done = 0;
-        // Before the creates waiting for the turn: a search waits for this, and the rows it writes are few (decisions 8p.7).
-        using var firstInLine = WriteTurns.FirstInLine();
+        using var turns = firstInLine ? WriteTurns.FirstInLine() : (WriteTurns.FirstInLineScope?)null;
         await db.Database.OpenConnectionAsync(ct);
         try
         {

@@ -128,7 +128,8 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionI
 
 /// <summary>
 /// SQLite's write turns, one at a time, in the order they were asked for; except that a turn asked for first in line
-/// (<see cref="WriteTurns.FirstInLine"/>) goes before every ordinary one waiting. A waiter that gives up (timeout,
+/// (<see cref="WriteTurns.FirstInLine"/>) goes before the ordinary ones waiting, though never two such turns in a row
+/// while an ordinary one waits, so that ordinary writers are never starved. A waiter that gives up (timeout,
 /// cancellation) is passed over; one that gives up just as its turn came passes the turn on.
 /// </summary>
 internal sealed class WriteTurnQueue : IDisposable
@@ -137,6 +138,7 @@ internal sealed class WriteTurnQueue : IDisposable
     private readonly Queue<TaskCompletionSource> first = new();
     private readonly Queue<TaskCompletionSource> ordinary = new();
     private bool held;
+    private bool lastWasFirst;
 
     public bool Wait(TimeSpan timeout, bool firstInLine)
     {
@@ -186,20 +188,38 @@ internal sealed class WriteTurnQueue : IDisposable
     {
         lock (sync)
         {
-            while (first.TryDequeue(out var next) || ordinary.TryDequeue(out next))
+            while (Next() is { } next)
             {
-                if (next.TrySetResult())
+                if (next.Turn.TrySetResult())
                 {
+                    lastWasFirst = next.First;
                     return; // still held, by the next
                 }
             }
 
             held = false;
+            lastWasFirst = false;
         }
     }
 
     public void Dispose()
     {
+    }
+
+    /// <summary>The next waiter: first in line, unless the turn just ending was such a one and an ordinary one waits.</summary>
+    private (TaskCompletionSource Turn, bool First)? Next()
+    {
+        if (!(lastWasFirst && ordinary.Count > 0) && first.TryDequeue(out var urgent))
+        {
+            return (urgent, true);
+        }
+
+        if (ordinary.TryDequeue(out var next))
+        {
+            return (next, false);
+        }
+
+        return first.TryDequeue(out urgent) ? (urgent, true) : null;
     }
 
     /// <summary>The turn at once (null), or a place in line.</summary>
@@ -235,13 +255,14 @@ public static class WriteTurns
     /// </summary>
     public static FirstInLineScope FirstInLine()
     {
+        var before = FirstInLineHere.Value;
         FirstInLineHere.Value = true;
-        return default;
+        return new FirstInLineScope(before);
     }
 
-    public readonly struct FirstInLineScope : IDisposable
+    public readonly struct FirstInLineScope(bool before) : IDisposable
     {
-        public void Dispose() => FirstInLineHere.Value = false;
+        public void Dispose() => FirstInLineHere.Value = before;
     }
 }
 
