@@ -12,7 +12,7 @@ public sealed class WriteTurnQueueTests
     [Fact]
     public async Task Turns_go_in_the_order_asked_and_a_turn_asked_first_in_line_before_every_ordinary_one_waiting()
     {
-        using var turns = new WriteTurnQueue();
+        var turns = new WriteTurnQueue();
         Assert.True(await turns.WaitAsync(Long, false, Ct)); // free: at once
 
         var a = turns.WaitAsync(Long, false, Ct);
@@ -38,7 +38,7 @@ public sealed class WriteTurnQueueTests
     [Fact]
     public async Task A_waiter_that_gives_up_is_passed_over_and_the_turn_goes_on_to_the_next()
     {
-        using var turns = new WriteTurnQueue();
+        var turns = new WriteTurnQueue();
         Assert.True(turns.Wait(Long, false));
 
         Assert.False(await turns.WaitAsync(TimeSpan.FromMilliseconds(20), false, Ct)); // timed out
@@ -58,7 +58,7 @@ public sealed class WriteTurnQueueTests
     [Fact]
     public async Task An_ordinary_waiter_gets_every_other_turn_however_many_ask_first_in_line()
     {
-        using var turns = new WriteTurnQueue();
+        var turns = new WriteTurnQueue();
         Assert.True(await turns.WaitAsync(Long, false, Ct));
         var urgent = Enumerable.Range(0, 3).Select(_ => turns.WaitAsync(Long, true, Ct)).ToList();
         var create = turns.WaitAsync(Long, false, Ct);
@@ -81,7 +81,7 @@ public sealed class WriteTurnQueueTests
     {
         // Many waiters with timeouts of a millisecond or two race the hand-over: a turn given just as its waiter gave up
         // must be passed on, or the gate stays held for good.
-        using var turns = new WriteTurnQueue();
+        var turns = new WriteTurnQueue();
         var inside = 0;
         var most = 0;
         var taken = 0;

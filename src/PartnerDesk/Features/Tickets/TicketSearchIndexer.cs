@@ -10,7 +10,7 @@ namespace PartnerDesk.Features.Tickets;
 /// a ticket's text in a queue (migration SearchQueue), in the transaction that made it; this writes the queued tickets'
 /// rows, many in one write turn. An FTS5 row written in a transaction of its own cost each create about 0.65 ms of
 /// SQLite's one write turn, a third of it; in batches it costs about 0.1 ms (bench/README.md, "The search index
-/// written in batches"; decisions 8p.7). A search that finds the queue not empty catches up first
+/// written in batches"; decisions 8p.7). A search that finds its organisation's tickets queued catches up first
 /// (<see cref="CatchUp"/>), so what was written is found at once; otherwise the queue is emptied every
 /// <see cref="Pace"/>. PostgreSQL keeps its index in the writing transaction and has no queue.
 /// </summary>
@@ -135,19 +135,19 @@ public sealed class TicketSearchIndexer(IServiceScopeFactory scopes, ILogger<Tic
         try
         {
             var connection = db.Database.GetDbConnection();
-            while (await Scalar(connection, null, Pending, ("upTo", upTo), ct) is 1L)
+            while (await Scalar(connection, null, Pending, ct, ("upTo", upTo)) is 1L)
             {
                 // Through EF, so that the write gate gives this transaction its turn like any other.
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 var own = transaction.GetDbTransaction();
-                if (await Scalar(connection, own, Through, ("upTo", upTo), ct, ("batch", Batch)) is not long through)
+                if (await Scalar(connection, own, Through, ct, ("upTo", upTo), ("batch", Batch)) is not long through)
                 {
                     break;
                 }
 
                 foreach (var sql in Index)
                 {
-                    await Scalar(connection, own, sql, ("through", through), ct);
+                    await Scalar(connection, own, sql, ct, ("through", through));
                 }
 
                 await transaction.CommitAsync(ct);
@@ -163,12 +163,12 @@ public sealed class TicketSearchIndexer(IServiceScopeFactory scopes, ILogger<Tic
     }
 
     private static async Task<object?> Scalar(
-        DbConnection connection, DbTransaction? transaction, string sql, (string Name, long Value) parameter, CancellationToken ct, (string Name, long Value)? second = null)
+        DbConnection connection, DbTransaction? transaction, string sql, CancellationToken ct, params (string Name, long Value)[] parameters)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        foreach (var (name, value) in second is { } more ? [parameter, more] : new[] { parameter })
+        foreach (var (name, value) in parameters)
         {
             var dbParameter = command.CreateParameter();
             dbParameter.ParameterName = name;

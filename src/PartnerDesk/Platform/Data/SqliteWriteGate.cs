@@ -13,7 +13,7 @@ namespace PartnerDesk.Platform.Data;
 /// latest.
 /// One gate per host (per database file).
 /// </summary>
-internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInterceptor, IDisposable
+internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInterceptor
 {
     private static readonly object Held = new();
     private readonly WriteTurnQueue gate = new();
@@ -87,8 +87,6 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionI
 
     public Task ConnectionDisposedAsync(DbConnection connection, ConnectionEndEventData eventData) => ReleaseAsync(connection);
 
-    public void Dispose() => gate.Dispose();
-
     // Pooled contexts close their connection on return without EF's connection events; the connection's
     // own StateChange event is raised however it closes.
     private void Hold(DbConnection connection)
@@ -132,7 +130,7 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionI
 /// while an ordinary one waits, so that ordinary writers are never starved. A waiter that gives up (timeout,
 /// cancellation) is passed over; one that gives up just as its turn came passes the turn on.
 /// </summary>
-internal sealed class WriteTurnQueue : IDisposable
+internal sealed class WriteTurnQueue
 {
     private readonly Lock sync = new();
     private readonly Queue<TaskCompletionSource> first = new();
@@ -200,10 +198,6 @@ internal sealed class WriteTurnQueue : IDisposable
             held = false;
             lastWasFirst = false;
         }
-    }
-
-    public void Dispose()
-    {
     }
 
     /// <summary>The next waiter: first in line, unless the turn just ending was such a one and an ordinary one waits.</summary>
