@@ -60,7 +60,8 @@ public static class Composition
             typeof(MailNotifier),     // 5. the customer's mail: after 1–4, which may add the messages it tells of
             typeof(WebhookRecorder),  // 6. integrations' events, in the save's transaction: after 1–5, so they carry the SLA and what the steps added
             typeof(ResponseTimeChangeMarker), // 7. a closed month's ticket changed (by anyone, the SLA sweep too): the reports read it live until counted again
-            typeof(TicketFeed));      // 8. after the commit: open consoles reload, and the filed-tickets metric counts
+            typeof(ActiveIssues),     // 8. a changed Microsoft issue or affected customer: new tickets read the issues afresh once it is committed
+            typeof(TicketFeed));      // 9. after the commit: open consoles reload, and the filed-tickets metric counts
         // With several instances (Redis), a change made on another instance reaches this one's consoles too.
         services.HearOtherInstances<TicketFeed>(TicketFeed.Topic, (feed, change) => feed.Heard(change));
         return services;

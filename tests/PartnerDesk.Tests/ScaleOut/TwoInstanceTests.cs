@@ -111,6 +111,53 @@ public sealed class TwoInstanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_Microsoft_issue_synced_on_one_instance_is_matched_at_once_by_tickets_filed_on_the_other()
+    {
+        OnPostgresOnly();
+        var (a, b) = (await Start(), await Start());
+        var (adminA, adminB) = (await a.ClientFor(Demo.ContosoAdmin), await b.ClientFor(Demo.ContosoAdmin));
+        async Task<List<string>> FileAndMatch(HttpClient admin)
+        {
+            var ticket = await (await admin.PostAsJsonAsync("/api/v1/tickets", new { customerId = DemoWorld.Ids.Adatum, title = "Teams meetings drop callers", description = "Callers are dropped from Teams meetings after a minute.", severity = "B", kind = "Incident", service = "Microsoft Teams" }, Ct))
+                .Read<TicketDetails>(HttpStatusCode.Created);
+            var links = await (await admin.GetAsync($"/api/v1/tickets/{ticket.Id}/known-issues", Ct)).Read<List<Features.ServiceHealth.TicketKnownIssueView>>();
+            return links.ConvertAll(l => l.Issue.MicrosoftId);
+        }
+
+        // B keeps Adatum's active issues once a ticket has asked for them (for a minute): none about this yet.
+        Assert.DoesNotContain("TM500030", await FileAndMatch(adminB));
+
+        simulator.State.Apply(new ScenarioStep
+        {
+            Action = "openIssue",
+            Tenants = [DemoWorld.TenantOf(DemoWorld.Ids.Adatum)],
+            Issue = new Simulator.Graph.ServiceHealthIssue
+            {
+                Id = "TM500030",
+                Service = "Microsoft Teams",
+                Title = "Users may be dropped from Teams meetings",
+                ImpactDescription = "Callers may be dropped from Teams meetings after about a minute.",
+                Classification = "incident",
+                Status = "serviceDegradation",
+            },
+            Post = "<p>We're investigating TM500030.</p>",
+        });
+        var sync = await (await adminA.PostAsJsonAsync("/api/v1/service-health/sync", new { customerId = DemoWorld.Ids.Adatum }, Ct)).Read<Features.ServiceHealth.SyncResult>();
+        Assert.True(sync.Succeeded);
+        Assert.Contains("TM500030", await FileAndMatch(adminA));
+
+        // B hears through Redis that A's sync changed Contoso's issues. Had it not, it would match nothing for a minute;
+        // ten seconds is the bound here, not a measurement.
+        for (var i = 0; !(await FileAndMatch(adminB)).Contains("TM500030"); i++)
+        {
+            Assert.True(i < 40, "Instance B still matched the ticket against the issues it kept before A's sync. Its output:\n" + b.Output);
+            await Task.Delay(250, Ct);
+        }
+
+        Assert.All([a, b], h => Assert.DoesNotMatch(@"(?m)^(warn|fail|crit):", h.Output));
+    }
+
+    [Fact]
     public async Task Killing_the_outbox_holder_loses_nothing_and_repeats_only_the_call_it_was_in_the_middle_of()
     {
         OnPostgresOnly();

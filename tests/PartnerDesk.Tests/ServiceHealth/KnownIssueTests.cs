@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using PartnerDesk.Features.Demo;
 using PartnerDesk.Features.Notifications;
 using PartnerDesk.Features.ServiceHealth;
@@ -172,5 +173,92 @@ public sealed class KnownIssueTests(SimulatedMicrosoft microsoft) : IClassFixtur
         Assert.DoesNotContain("EX500004", litwarePage, StringComparison.Ordinal);
         Assert.Contains("Dienststatus", litwarePage, StringComparison.Ordinal);
         Assert.Contains("EX500004", board, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tickets_filed_just_after_a_sync_are_matched_against_what_it_brought_though_the_issues_are_kept_in_memory()
+    {
+        // Litware's issues are kept once a ticket has asked for them: none for Teams yet.
+        var contact = await App.ClientFor(Demo.LitwareIt);
+        async Task<List<TicketKnownIssueView>> FileAndLinks()
+        {
+            var ticket = await (await contact.PostAsJsonAsync("/api/v1/tickets", new { title = "Teams meetings drop callers", description = "Callers are dropped from Teams meetings after a minute.", severity = "B", kind = "Incident", service = "Microsoft Teams" }))
+                .Read<TicketDetails>(HttpStatusCode.Created);
+            return await (await contact.GetAsync($"/api/v1/tickets/{ticket.Id}/known-issues")).Read<List<TicketKnownIssueView>>();
+        }
+
+        Assert.Empty(await FileAndLinks());
+
+        // The sync's commit (in a transaction of its own) makes the next ticket read the issues again.
+        microsoft.Open("TM500020", "Microsoft Teams", "Users may be dropped from Teams meetings", "Callers may be dropped from Teams meetings after about a minute.", DemoWorld.Ids.Litware);
+        Assert.True((await microsoft.Sync(DemoWorld.Ids.Litware)).Succeeded);
+        Assert.Equal("TM500020", Assert.Single(await FileAndLinks()).Issue.MicrosoftId);
+        var shown = await (await contact.GetAsync("/api/v1/service-health/matches?title=Teams%20meetings%20drop%20callers&description=Callers%20are%20dropped%20from%20Teams%20meetings&service=Microsoft%20Teams")).Read<List<KnownIssueView>>();
+        Assert.Equal("TM500020", Assert.Single(shown).MicrosoftId);
+
+        // Resolved by Microsoft: the next ticket is matched against nothing.
+        microsoft.Post("TM500020", "<p>The issue is resolved.</p>", resolve: true);
+        Assert.True((await microsoft.Sync(DemoWorld.Ids.Litware)).Succeeded);
+        Assert.Empty(await FileAndLinks());
+
+        // Any save that changes an issue counts, not only the sync's: one put back by hand, without a transaction of its own.
+        await App.InDatabase(DemoWorld.Ids.Contoso, async db =>
+        {
+            var issue = await db.ServiceHealthIssues.SingleAsync(i => i.MicrosoftId == "TM500020");
+            issue.IsResolved = false;
+            return await db.SaveChangesAsync();
+        });
+        Assert.Equal("TM500020", Assert.Single(await FileAndLinks()).Issue.MicrosoftId);
+        await App.InDatabase(DemoWorld.Ids.Contoso, async db =>
+        {
+            var issue = await db.ServiceHealthIssues.SingleAsync(i => i.MicrosoftId == "TM500020");
+            issue.IsResolved = true;
+            return await db.SaveChangesAsync();
+        });
+        Assert.Empty(await FileAndLinks());
+    }
+
+    [Fact]
+    public async Task Issues_read_while_a_change_to_them_is_not_yet_committed_are_read_again_once_it_commits()
+    {
+        var active = App.Services.GetRequiredService<ActiveIssues>();
+        Task<IReadOnlyList<PreparedIssue>> Read() =>
+            App.InDatabase(DemoWorld.Ids.Contoso, db => active.Of(db, DemoWorld.Ids.Contoso, DemoWorld.Ids.Tailspin, TestContext.Current.CancellationToken).AsTask());
+        var now = DateTimeOffset.UtcNow;
+        var issue = new ServiceHealthIssue
+        {
+            OrganisationId = DemoWorld.Ids.Contoso,
+            MicrosoftId = "PL500040",
+            Title = "Planner boards may not load",
+            Service = "Planner",
+            Status = "serviceDegradation",
+            ImpactDescription = "Users may be unable to load Planner boards.",
+            StartDateTime = now,
+            LastModifiedDateTime = now,
+            FirstSeenAt = now,
+        };
+        Assert.DoesNotContain(await Read(), i => i.Id == issue.Id);
+
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<Platform.Tenancy.Caller>().ActAsSystem(DemoWorld.Ids.Contoso);
+            var db = scope.ServiceProvider.GetRequiredService<Platform.Data.PartnerDeskDb>();
+            await using var transaction = await db.Database.BeginTransactionAsync(TestContext.Current.CancellationToken);
+            db.Add(issue);
+            db.Add(new AffectedCustomer { OrganisationId = DemoWorld.Ids.Contoso, IssueId = issue.Id, CustomerId = DemoWorld.Ids.Tailspin, FirstSeenAt = now });
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+
+            // Another request reads before the commit: what it reads is the old state, and it is kept again.
+            Assert.DoesNotContain(await Read(), i => i.Id == issue.Id);
+            await transaction.CommitAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.Contains(await Read(), i => i.Id == issue.Id);
+        await App.InDatabase(DemoWorld.Ids.Contoso, async db =>
+        {
+            (await db.ServiceHealthIssues.SingleAsync(i => i.Id == issue.Id)).IsResolved = true;
+            return await db.SaveChangesAsync();
+        });
+        Assert.DoesNotContain(await Read(), i => i.Id == issue.Id);
     }
 }

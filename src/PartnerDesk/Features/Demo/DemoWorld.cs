@@ -372,7 +372,7 @@ public static class DemoWorld
     };
 
     /// <summary>A stable, made-up Entra tenant id for a demo customer.</summary>
-    private static Guid TenantOf(Guid customerId)
+    public static Guid TenantOf(Guid customerId)
     {
         var bytes = customerId.ToByteArray();
         bytes[0] ^= 0x5a;

@@ -18,33 +18,15 @@ public static class KnownIssueLinks
 {
     public const string Matcher = "PartnerDesk";
 
-    /// <summary>Every ticket filed runs it (most find nothing): compiled once, the filters applied with each caller's values.</summary>
-    private static readonly CompiledQuery<Func<PartnerDeskDb, Guid, IAsyncEnumerable<IssueText>>> ActiveIssueTexts = new(() => EF.CompileAsyncQuery(
-        (PartnerDeskDb db, Guid customerId) => db.Set<AffectedCustomer>().AsNoTracking()
-            .Where(a => a.CustomerId == customerId && !a.Issue!.IsResolved)
-            .Select(a => new IssueText(a.Issue!.Id, a.Issue.Service, a.Issue.Feature, a.Issue.FeatureGroup, a.Issue.Title, a.Issue.ImpactDescription))));
-
-    /// <summary>Active issues of one customer's tenant, ready for the matcher.</summary>
-    public static async Task<List<PreparedIssue>> ActiveIssuesOf(PartnerDeskDb db, Guid customerId, CancellationToken ct)
-    {
-        var issues = new List<PreparedIssue>();
-        await foreach (var issue in ActiveIssueTexts.For(db)(db, customerId).WithCancellation(ct))
-        {
-            issues.Add(KnownIssueMatcher.Prepare(issue));
-        }
-
-        return issues;
-    }
-
     /// <summary>Links for a ticket being filed, saved with it.</summary>
-    public static async Task<List<TicketIssueLink>> ForNewTicket(PartnerDeskDb db, Ticket ticket, CancellationToken ct)
+    public static async Task<List<TicketIssueLink>> ForNewTicket(PartnerDeskDb db, ActiveIssues active, Ticket ticket, CancellationToken ct)
     {
         if (ticket.Kind == TicketKind.SubscriptionChange)
         {
             return [];
         }
 
-        var issues = await ActiveIssuesOf(db, ticket.CustomerId, ct);
+        var issues = await active.Of(db, ticket.OrganisationId, ticket.CustomerId, ct);
         if (issues.Count == 0)
         {
             return [];
@@ -65,7 +47,7 @@ public static class KnownIssueLinks
     }
 
     /// <summary>What the portal shows while a contact writes: the known issues the text so far matches.</summary>
-    public static async Task<Outcome<IReadOnlyList<KnownIssueView>>> Suggest(KnownIssueMatchQuery query, PartnerDeskDb db, CancellationToken ct)
+    public static async Task<Outcome<IReadOnlyList<KnownIssueView>>> Suggest(KnownIssueMatchQuery query, PartnerDeskDb db, ActiveIssues active, CancellationToken ct)
     {
         var caller = db.Caller;
         var errors = new FieldErrors()
@@ -91,7 +73,8 @@ public static class KnownIssueLinks
             return errors;
         }
 
-        var issues = await ActiveIssuesOf(db, customerId!.Value, ct);
+        // The customer is reachable (checked above), so its issues are the ones every caller reaching it sees.
+        var issues = await active.Of(db, caller.RequireOrganisation(), customerId!.Value, ct);
         var matches = KnownIssueMatcher.Match(KnownIssueMatcher.PrepareTicket(query.Title ?? "", query.Description ?? "", query.Service), issues);
         if (matches.Count == 0)
         {
@@ -261,7 +244,7 @@ public static class KnownIssueLinks
 /// The first step of every diagnosis (DESIGN R3): a ticket being filed, through whatever channel, is matched
 /// against the active Microsoft issues of its tenant, and each match is linked and written in its history.
 /// </summary>
-public sealed class KnownIssueLinker : ISaveStep
+public sealed class KnownIssueLinker(ActiveIssues active) : ISaveStep
 {
     /// <summary>Only adds to the save.</summary>
     public bool ChangesTracked => false;
@@ -279,7 +262,7 @@ public sealed class KnownIssueLinker : ISaveStep
 
         foreach (var ticket in filed ?? [])
         {
-            var links = await KnownIssueLinks.ForNewTicket(db, ticket, ct);
+            var links = await KnownIssueLinks.ForNewTicket(db, active, ticket, ct);
             if (links.Count == 0)
             {
                 continue;

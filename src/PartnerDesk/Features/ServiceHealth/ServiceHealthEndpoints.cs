@@ -22,7 +22,7 @@ public static class ServiceHealthEndpoints
                 Answer(KnownIssueLinks.ResolveLinkedTickets(id, request, db, clock, ct)))
             .RequireAuthorization(Policies.Agent).AddEndpointFilter<IdempotencyFilter>()
             .Produces<ResolvedTickets>().ProducesProblem(404).WithSummary("Resolves the open tickets linked to an issue Microsoft has resolved, with a public reply each.");
-        health.MapGet("/matches", ([AsParameters] KnownIssueMatchQuery query, PartnerDeskDb db, CancellationToken ct) => Answer(KnownIssueLinks.Suggest(query, db, ct)))
+        health.MapGet("/matches", ([AsParameters] KnownIssueMatchQuery query, PartnerDeskDb db, ActiveIssues active, CancellationToken ct) => Answer(KnownIssueLinks.Suggest(query, db, active, ct)))
             .Produces<IReadOnlyList<KnownIssueView>>().WithSummary("The active known issues a ticket text would match, before it is filed.");
         health.MapGet("/board", async (PartnerDeskDb db, CancellationToken ct) => TypedResults.Ok(await ServiceHealthQueries.Board(db, ct)))
             .RequireAuthorization(Policies.Agent).WithSummary("Services degraded across the caller's customers.");

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using PartnerDesk.Platform.ScaleOut;
+
 namespace PartnerDesk.Features.ServiceHealth;
 
 public static class ServiceHealthSetup
@@ -7,6 +10,10 @@ public static class ServiceHealthSetup
     {
         services.Configure<ServiceHealthOptions>(configuration.GetSection(ServiceHealthOptions.Section));
         services.AddSingleton<HealthSync>();
+        // A save step (in the composition's order) and an interceptor: it forgets an organisation's issues when the
+        // transaction that changed them commits.
+        services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<ActiveIssues>());
+        services.HearOtherInstances<ActiveIssues>(ActiveIssues.Topic, (issues, what) => issues.ForgetHere(what));
         services.AddSingleton<HealthSyncJob>();
         services.AddHostedService(sp => sp.GetRequiredService<HealthSyncJob>());
         return services;
