@@ -124,7 +124,11 @@ public sealed class TwoInstanceTests : IAsyncLifetime
             return links.ConvertAll(l => l.Issue.MicrosoftId);
         }
 
-        // B keeps Adatum's active issues once a ticket has asked for them (for a minute): none about this yet.
+        // Both on the bus before anything is said on it (an instance is ready before Redis answers it).
+        await Eventually(async () => await Readiness(a) == "Healthy" && await Readiness(b) == "Healthy", a, b);
+
+        // B keeps Adatum's active issues once a ticket has asked for them (for a minute). This fills B's copy; the issue
+        // does not exist yet, so it cannot be matched.
         Assert.DoesNotContain("TM500030", await FileAndMatch(adminB));
 
         simulator.State.Apply(new ScenarioStep

@@ -250,6 +250,10 @@ public sealed class KnownIssueTests(SimulatedMicrosoft microsoft) : IClassFixtur
 
             // Another request reads before the commit: what it reads is the old state, and it is kept again.
             Assert.DoesNotContain(await Read(), i => i.Id == issue.Id);
+
+            // A later save in the same transaction that changes no issue (as the sync's last saves) must not drop the note.
+            db.Add(new ServiceHealthPost { OrganisationId = DemoWorld.Ids.Contoso, IssueId = issue.Id, CreatedDateTime = now, PostType = "investigating", Text = "Looking into it." });
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
             await transaction.CommitAsync(TestContext.Current.CancellationToken);
         }
 

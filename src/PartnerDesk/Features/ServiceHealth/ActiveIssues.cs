@@ -45,7 +45,8 @@ public sealed class ActiveIssues(TimeProvider clock, InstanceBus bus) : DbTransa
         List<PreparedIssue>? issues = null;
         await foreach (var issue in Unfiltered.ActiveIssuesOf(db, organisationId, customerId).WithCancellation(ct))
         {
-            (issues ??= []).Add(KnownIssueMatcher.Prepare(issue));
+            // One issue affects many tenants: prepared once per shelf (its text changes only with a save, which forgets the shelf).
+            (issues ??= []).Add(shelf.Prepared.GetOrAdd(issue.Id, static (_, text) => KnownIssueMatcher.Prepare(text), issue));
         }
 
         IReadOnlyList<PreparedIssue> read = issues is null ? [] : issues;
@@ -87,13 +88,30 @@ public sealed class ActiveIssues(TimeProvider clock, InstanceBus bus) : DbTransa
             }
         }
 
-        if (changed is null)
+        if (db.Database.CurrentTransaction is null)
         {
-            pending.Remove(db);
+            // The save commits on its own (or in a transaction it begins itself, whose commit the interceptor sees).
+            if (changed is null)
+            {
+                pending.Remove(db);
+            }
+            else
+            {
+                pending.AddOrUpdate(db, changed);
+            }
         }
-        else
+        else if (changed is not null)
         {
-            pending.AddOrUpdate(db, changed);
+            // Inside a caller's transaction: what every save in it changed, until it commits (a later save that changes
+            // nothing must not drop what an earlier one noted).
+            if (pending.TryGetValue(db, out var noted))
+            {
+                noted.UnionWith(changed);
+            }
+            else
+            {
+                pending.AddOrUpdate(db, changed);
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -101,38 +119,51 @@ public sealed class ActiveIssues(TimeProvider clock, InstanceBus bus) : DbTransa
 
     public void Saved(PartnerDeskDb db)
     {
-        // Committed, unless the caller holds a transaction open: then forgotten again when it commits.
-        ForgetPending(db, keep: db.Database.CurrentTransaction is not null);
+        // Committed, unless the caller holds a transaction open: then when it commits (below), not before.
+        if (db.Database.CurrentTransaction is null)
+        {
+            ForgetPending(db);
+        }
     }
 
-    public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => ForgetPending(eventData.Context, keep: false);
+    public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => ForgetPending(eventData.Context);
 
     public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        ForgetPending(eventData.Context, keep: false);
+        ForgetPending(eventData.Context);
         return Task.CompletedTask;
     }
 
-    public override void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => ForgetPending(eventData.Context, keep: false);
+    // Rolled back or failed: nothing changed, or a commit may have gone through before it failed; forgetting is harmless
+    // either way, and it clears what was noted.
+    public override void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => ForgetPending(eventData.Context);
 
     public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        ForgetPending(eventData.Context, keep: false);
+        ForgetPending(eventData.Context);
         return Task.CompletedTask;
     }
 
-    private void ForgetPending(DbContext? db, bool keep)
+    public override void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => ForgetPending(eventData.Context);
+
+    public override Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        ForgetPending(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Forgets what the context's saves changed. A transaction disposed without commit or rollback raises nothing: its
+    /// note stays on the pooled context until its next save or transaction, which at worst forgets once too often.
+    /// </summary>
+    private void ForgetPending(DbContext? db)
     {
         if (db is null || !pending.TryGetValue(db, out var changed))
         {
             return;
         }
 
-        if (!keep)
-        {
-            pending.Remove(db);
-        }
-
+        pending.Remove(db);
         foreach (var organisationId in changed)
         {
             Forget(organisationId);
@@ -142,5 +173,7 @@ public sealed class ActiveIssues(TimeProvider clock, InstanceBus bus) : DbTransa
     private sealed class Shelf
     {
         public ConcurrentDictionary<Guid, (IReadOnlyList<PreparedIssue> Issues, DateTimeOffset LoadedAt)> Customers { get; } = new();
+
+        public ConcurrentDictionary<Guid, PreparedIssue> Prepared { get; } = new();
     }
 }
