@@ -168,6 +168,11 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
         if (await page.Locator("[data-interactive]").CountAsync() > 0)
         {
             await page.WaitForSelectorAsync("[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+
+            // Fluent UI's web components restyle their shadow parts in an update of their own after Blazor's batch: a
+            // button just enabled still looked disabled to axe, whose contrast rule cannot see a custom element's
+            // disabled state (the plans page's New buttons, twice). Two frames let those updates land.
+            await page.EvaluateAsync("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))");
         }
     }
 

@@ -53,7 +53,7 @@ public sealed class PartnerDeskApp(string connectionString, bool realClock = fal
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddProvider(new FailureLog(Failures)));
+        builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddProvider(new FailureLog(Failures, Warnings)));
         if (!realClock)
         {
             builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
@@ -141,18 +141,32 @@ public sealed class PartnerDeskApp(string connectionString, bool realClock = fal
     /// <summary>Errors the host logged (unhandled exceptions behind a 500): a failing test can show them.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Failures { get; } = new();
 
-    private sealed class FailureLog(System.Collections.Concurrent.ConcurrentQueue<string> failures) : ILoggerProvider, ILogger
-    {
-        public ILogger CreateLogger(string categoryName) => this;
+    /// <summary>Warnings the host logged, by category: "Category: message".</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Warnings { get; } = new();
 
+    private sealed class FailureLog(System.Collections.Concurrent.ConcurrentQueue<string> failures, System.Collections.Concurrent.ConcurrentQueue<string> warnings) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new Category(categoryName, failures, warnings);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class Category(string name, System.Collections.Concurrent.ConcurrentQueue<string> failures, System.Collections.Concurrent.ConcurrentQueue<string> warnings) : ILogger
+    {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel))
+            if (logLevel == LogLevel.Warning)
+            {
+                warnings.Enqueue($"{name}: {formatter(state, exception)}");
+            }
+            else if (logLevel >= LogLevel.Error)
             {
                 failures.Enqueue($"{formatter(state, exception)}\n{exception}");
                 if (Environment.GetEnvironmentVariable("PD_TEST_FAILURE_LOG") is { Length: > 0 } file)
@@ -160,10 +174,6 @@ public sealed class PartnerDeskApp(string connectionString, bool realClock = fal
                     File.AppendAllText(file, $"{formatter(state, exception)}\n{exception}\n\n"); // for a person debugging a 500
                 }
             }
-        }
-
-        public void Dispose()
-        {
         }
     }
 

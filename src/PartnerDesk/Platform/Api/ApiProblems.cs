@@ -127,12 +127,20 @@ public sealed partial class FieldErrors
 /// Turns what went wrong before a handler ran (malformed JSON, an unknown field or enum value, a body
 /// over the limit) into a problem-details answer that names the field, instead of a bare 400 or a 500.
 /// </summary>
-internal sealed class BadRequestProblemHandler(IProblemDetailsService problems) : IExceptionHandler
+internal sealed class BadRequestProblemHandler(IProblemDetailsService problems, TimeProvider clock, ILogger<BadRequestProblemHandler> log) : IExceptionHandler
 {
+    /// <summary>An outage fails every request while it lasts: it is told once, then at most once a minute with a count.</summary>
+    private static readonly TimeSpan TellEvery = TimeSpan.FromMinutes(1);
+
+    private readonly Lock sync = new();
+    private DateTimeOffset? told;
+    private int untold;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
         if (IsBusy(exception))
         {
+            Tell("The database was too busy to take a write in time", exception);
             // Nothing was written (the transaction never began or was rolled back): the client may retry.
             http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             http.Response.Headers.RetryAfter = "1";
@@ -149,6 +157,7 @@ internal sealed class BadRequestProblemHandler(IProblemDetailsService problems) 
             // PostgreSQL restarting, failing over, or out of connections: a moment's outage, not a fault of the request.
             // A broken connection may have cut a commit short, so "nothing was saved" cannot be promised; a retry with
             // the same Idempotency-Key is applied once.
+            Tell("The database cannot be reached", exception);
             http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             http.Response.Headers.RetryAfter = "2";
             return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -198,6 +207,30 @@ internal sealed class BadRequestProblemHandler(IProblemDetailsService problems) 
 
         http.Response.StatusCode = bad.StatusCode;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>
+    /// One warning for a spell of database failures answered 503, not one per request (nor EF's three or four lines at
+    /// Error each, which are at Debug): the first at once, then one a minute at most, with how many requests it stands for.
+    /// </summary>
+    private void Tell(string what, Exception exception)
+    {
+        int requests;
+        lock (sync)
+        {
+            untold++;
+            var now = clock.GetUtcNow();
+            if (told is { } last && now - last < TellEvery)
+            {
+                return;
+            }
+
+            told = now;
+            requests = untold;
+            untold = 0;
+        }
+
+        log.LogWarning("{What} ({Error}): {Requests} request(s) answered 503 since the last such line, each told to retry.", what, exception.GetBaseException().Message, requests);
     }
 
     /// <summary>

@@ -70,8 +70,21 @@ public static class DataSetup
         services.GetRequiredService<IDbContextFactory<T>>().CreateDbContext()
             .For(services.GetRequiredService<Caller>(), services.GetRequiredService<TimeProvider>());
 
-    // Filters on both ends of a required relationship are intended: each end enforces isolation itself.
-    private static void Quiet(WarningsConfigurationBuilder w) => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning);
+    /// <summary>
+    /// Filters on both ends of a required relationship are intended: each end enforces isolation itself.
+    /// A failed command, query, save, transaction or connection is its exception's to tell: whoever handles it (a 409 for a
+    /// conflict, a 503 for an outage, a job's next round) decides what to log, and the host logs once what nobody handled.
+    /// EF's own lines for it, three or four at Error for one failure, made every handled conflict and every request during a
+    /// database outage several `fail` lines (decisions 8y). They stay at Debug for whoever looks closer.
+    /// </summary>
+    private static void Quiet(WarningsConfigurationBuilder w) => w
+        .Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning)
+        .Log(
+            (RelationalEventId.CommandError, LogLevel.Debug),
+            (RelationalEventId.ConnectionError, LogLevel.Debug),
+            (RelationalEventId.TransactionError, LogLevel.Debug),
+            (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+            (CoreEventId.SaveChangesFailed, LogLevel.Debug));
 
     /// <summary>
     /// NORMAL sync is safe with WAL (set once at start) and spares an fsync per commit. busy_timeout lets
