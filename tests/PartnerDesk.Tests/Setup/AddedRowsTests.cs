@@ -113,6 +113,17 @@ public sealed class AddedRowsTests(AppFixture fixture) : IClassFixture<AppFixtur
         });
 
         Assert.IsAssignableFrom<DbException>(error.InnerException);
+        Assert.True(DbFailures.IsDuplicate(error)); // what the catches that answer "saved a moment ago" expect
+
+        // A row that names a customer that does not exist is refused too, but it is no duplicate: such a failure reaches the host.
+        var orphan = NewTicket("For no customer");
+        orphan.CustomerId = Guid.NewGuid();
+        var foreign = await App.InDatabase(DemoWorld.Ids.Contoso, async db =>
+        {
+            db.Tickets.Add(orphan);
+            return await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(Ct));
+        });
+        Assert.False(DbFailures.IsDuplicate(foreign));
 
         // A value the driver refuses before anything is sent fails the save the same way.
         var refused = NewTicket("A time PostgreSQL cannot store");
@@ -125,7 +136,7 @@ public sealed class AddedRowsTests(AppFixture fixture) : IClassFixture<AppFixtur
         if (TestDatabase.IsPostgres)
         {
             // Npgsql refuses a time with an offset other than UTC for timestamptz.
-            Assert.IsType<DbUpdateException>(driverError);
+            Assert.False(DbFailures.IsDuplicate(Assert.IsType<DbUpdateException>(driverError)));
         }
         else
         {

@@ -164,7 +164,7 @@ public static class SavedQueueViews
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (DbFailures.IsDuplicate(e))
         {
             return new FieldErrors().Add("name", "You have a view of this name already."); // saved twice at once
         }

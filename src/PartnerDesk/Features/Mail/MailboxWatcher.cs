@@ -356,7 +356,7 @@ public sealed class MailboxWatcher(
         {
             return await TakeAlone(mailboxId, organisationId, uidValidity, uid, raw, refuse, ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is not null && IsDuplicate(e))
+        catch (DbUpdateException e) when (DbFailures.IsDuplicate(e))
         {
             return null; // taken meanwhile (a second reader after a lost lease): once is enough
         }
@@ -375,10 +375,6 @@ public sealed class MailboxWatcher(
         var mailbox = await db.Mailboxes.FirstAsync(m => m.Id == mailboxId, ct);
         return await MailIntake.Take(db, mailbox, uidValidity, uid, raw, Options, clock.GetUtcNow(), ct, refuse);
     }
-
-    private static bool IsDuplicate(DbUpdateException e) =>
-        e.InnerException?.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase) == true
-        || e.InnerException is Npgsql.PostgresException { SqlState: "23505" };
 
     private async Task WaitForMail(ImapClient client, CancellationToken ct)
     {

@@ -55,7 +55,7 @@ public static class JobLeases
             await db.SaveChangesAsync(ct);
             return true;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (DbFailures.IsDuplicate(e))
         {
             // Another instance created it first.
             db.ChangeTracker.Clear();
