@@ -88,7 +88,8 @@ public sealed class PartnerCenterClient(HttpClient http, IPartnerCenterTokens to
 
     /// <summary>Partner Center could not be reached or answered with an error: what callers catch and show, never a 500.</summary>
     public static bool IsFailure(Exception e) =>
-        e is PartnerCenterException or HttpRequestException or TaskCanceledException or InvalidOperationException or TenantConsentException;
+        e is PartnerCenterException or HttpRequestException or TaskCanceledException or InvalidOperationException or TenantConsentException
+        && !Platform.Data.DbFailures.InChain(e); // PartnerDesk's own database failing on the way (its token): not Partner Center's
 
     /// <summary>Why a call failed, in words for a person: Partner Center's own reason when it gave one.</summary>
     public static string Reason(Exception e) => e is PartnerCenterException p ? p.Reason : e.Message;

@@ -124,6 +124,7 @@ public sealed class AddedRowsTests(AppFixture fixture) : IClassFixture<AppFixtur
             return await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(Ct));
         });
         Assert.False(DbFailures.IsDuplicate(foreign));
+        Assert.True(foreign.InnerException is Npgsql.PostgresException { SqlState: "23503" } or Microsoft.Data.Sqlite.SqliteException { SqliteExtendedErrorCode: 787 }, foreign.InnerException?.Message);
 
         // A value the driver refuses before anything is sent fails the save the same way.
         var refused = NewTicket("A time PostgreSQL cannot store");

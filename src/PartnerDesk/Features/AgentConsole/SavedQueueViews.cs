@@ -164,7 +164,7 @@ public static class SavedQueueViews
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (DbFailures.IsDuplicate(e))
+        catch (DbUpdateException e) when (DbFailures.IsRace(e))
         {
             return new FieldErrors().Add("name", "You have a view of this name already."); // saved twice at once
         }

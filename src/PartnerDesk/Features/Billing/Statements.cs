@@ -157,7 +157,7 @@ public static class Statements
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (DbFailures.IsDuplicate(e))
+        catch (DbUpdateException e) when (DbFailures.IsRace(e))
         {
             // Another agent closed it a moment earlier (the unique index on customer and month).
             await transaction.RollbackAsync(ct);

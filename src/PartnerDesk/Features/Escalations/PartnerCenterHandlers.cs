@@ -14,7 +14,8 @@ internal static class PartnerCenterFailure
     public static bool IsRefusal(Exception e) => e is PartnerCenterException { Retryable: false } p && p.Status != System.Net.HttpStatusCode.Unauthorized;
 
     public static bool IsTransient(Exception e) =>
-        e is PartnerCenterException or HttpRequestException or TaskCanceledException or TenantConsentException or InvalidOperationException;
+        e is PartnerCenterException or HttpRequestException or TaskCanceledException or TenantConsentException or InvalidOperationException
+        && !Platform.Data.DbFailures.InChain(e); // PartnerDesk's own database failing on the way (its token): not Partner Center's
 
     public static string Reason(Exception e) => e is PartnerCenterException p ? p.Reason : e.Message;
 

@@ -36,7 +36,7 @@ public sealed class CustomerImport(PartnerCenterClient partnerCenter, CustomerIm
         {
             return await RunOnce(db, organisationId, ct);
         }
-        catch (DbUpdateException e) when (DbFailures.IsDuplicate(e))
+        catch (DbUpdateException e) when (DbFailures.IsRace(e))
         {
             db.ChangeTracker.Clear();
             return Outcome<CustomerImportResult>.Conflict("Another import of the customers ran at the same time; nothing of this one was saved. Try again.");

@@ -245,7 +245,7 @@ public sealed class PartnerCenterConnections(IServiceScopeFactory scopes, IDataP
             await db.SaveChangesAsync(ct);
             return true;
         }
-        catch (DbUpdateException e) when (DbFailures.IsDuplicate(e))
+        catch (DbUpdateException e) when (DbFailures.IsRace(e))
         {
             return false; // another instance inserted it at the same moment
         }

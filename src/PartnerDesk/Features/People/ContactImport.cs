@@ -35,7 +35,7 @@ public sealed class ContactImport(GraphClients graph, TimeProvider clock)
         {
             return await RunOnce(db, customerId, ct);
         }
-        catch (DbUpdateException e) when (DbFailures.IsDuplicate(e))
+        catch (DbUpdateException e) when (DbFailures.IsRace(e))
         {
             db.ChangeTracker.Clear();
             return Outcome<ContactImportResult>.Conflict("Another import of this customer's users ran at the same time; nothing of this one was saved. Try again.");

@@ -132,7 +132,7 @@ public sealed class Invitations(IDataProtectionProvider protection, SiteAddress 
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (DbFailures.IsDuplicate(e))
+        catch (DbUpdateException e) when (DbFailures.IsRace(e))
         {
             // Two invitations to one address at the same moment: the unique index of open invitations kept one.
             db.ChangeTracker.Clear();

@@ -93,7 +93,7 @@ public sealed class MicrosoftSignIn(UserManager<UserAccount> users, TimeProvider
         {
             return await ResolveOnce(db, who, ct);
         }
-        catch (DbUpdateException e) when (DbFailures.IsDuplicate(e))
+        catch (DbUpdateException e) when (DbFailures.IsRace(e))
         {
             // A unique index said no: the same Microsoft account or address was linked a moment ago by another request.
             db.ChangeTracker.Clear();
@@ -248,7 +248,7 @@ public sealed class MicrosoftSignIn(UserManager<UserAccount> users, TimeProvider
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (DbFailures.IsDuplicate(e))
+        catch (DbUpdateException e) when (DbFailures.IsRace(e))
         {
             return People.Refusal.LinkedToAnother; // linked to someone else a moment ago
         }
@@ -489,7 +489,7 @@ public sealed class InvitationAcceptance(UserManager<UserAccount> users, TimePro
         {
             created = microsoft is null ? await users.CreateAsync(account, request.Password!) : await users.CreateAsync(account);
         }
-        catch (DbUpdateException e) when (DbFailures.IsDuplicate(e))
+        catch (DbUpdateException e) when (DbFailures.IsRace(e))
         {
             db.ChangeTracker.Clear();
             return Outcome<UserAccount>.Conflict(RefusalTexts.English(Refusal.EmailTaken));

@@ -94,7 +94,7 @@ public static class RateTicket
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (DbFailures.IsDuplicate(e))
+        catch (DbUpdateException e) when (DbFailures.IsRace(e))
         {
             // Two clicks raced (a double submit, two tabs): the first one counts.
             db.ChangeTracker.Clear();

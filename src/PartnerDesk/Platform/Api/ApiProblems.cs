@@ -157,7 +157,16 @@ internal sealed class BadRequestProblemHandler(IProblemDetailsService problems, 
             // PostgreSQL restarting, failing over, or out of connections: a moment's outage, not a fault of the request.
             // A broken connection may have cut a commit short, so "nothing was saved" cannot be promised; a retry with
             // the same Idempotency-Key is applied once.
-            Tell("The database cannot be reached", exception);
+            if (IsLostConnection(exception))
+            {
+                Tell("The database cannot be reached", exception);
+            }
+            else
+            {
+                // A deadlock, a serialization failure, a lock not available: passing, but each one worth its stack.
+                log.LogWarning(exception, "The database refused an operation for a passing reason; answered 503, to be retried.");
+            }
+
             http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             http.Response.Headers.RetryAfter = "2";
             return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -220,7 +229,7 @@ internal sealed class BadRequestProblemHandler(IProblemDetailsService problems, 
         {
             untold++;
             var now = clock.GetUtcNow();
-            if (told is { } last && now - last < TellEvery)
+            if (told is { } last && now >= last && now - last < TellEvery)
             {
                 return;
             }
@@ -245,6 +254,25 @@ internal sealed class BadRequestProblemHandler(IProblemDetailsService problems, 
             if (e is Npgsql.PostgresException pg)
             {
                 return pg.IsTransient || pg.SqlState is "57P01" or "57P02" or "57P03" || pg.SqlState.StartsWith("08", StringComparison.Ordinal);
+            }
+
+            if (e is Npgsql.NpgsqlException { IsTransient: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The connection itself is gone or refused: a restart, a failover, the network, no connection left.</summary>
+    private static bool IsLostConnection(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.PostgresException pg)
+            {
+                return pg.SqlState is "57P01" or "57P02" or "57P03" or "53300" || pg.SqlState.StartsWith("08", StringComparison.Ordinal);
             }
 
             if (e is Npgsql.NpgsqlException { IsTransient: true })

@@ -92,7 +92,7 @@ internal sealed class IdempotencyFilter(PartnerDeskDb db, TimeProvider clock, IO
             await transaction.CommitAsync(http.RequestAborted);
             return result;
         }
-        catch (DbUpdateException e) when (DbFailures.IsDuplicate(e))
+        catch (DbUpdateException e) when (DbFailures.IsRace(e))
         {
             // The same key raced in from another request: undo ours and answer as the winner did.
             await transaction.RollbackAsync(http.RequestAborted);

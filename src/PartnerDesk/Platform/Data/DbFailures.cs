@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -21,4 +22,24 @@ public static class DbFailures
         SqliteException sqlite => sqlite.SqliteExtendedErrorCode is SqliteConstraintUnique or SqliteConstraintPrimaryKey,
         _ => false,
     };
+
+    /// <summary>Saved a moment earlier by someone else: a unique index's refusal, or a row changed or removed meanwhile.</summary>
+    public static bool IsRace(DbUpdateException e) => e is DbUpdateConcurrencyException || IsDuplicate(e);
+
+    /// <summary>
+    /// Whether the database failed somewhere in the chain: EF wraps a transient failure in an InvalidOperationException,
+    /// which a caller of another service must not take for that service's failure.
+    /// </summary>
+    public static bool InChain(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is DbException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

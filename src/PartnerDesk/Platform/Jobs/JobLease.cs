@@ -55,7 +55,7 @@ public static class JobLeases
             await db.SaveChangesAsync(ct);
             return true;
         }
-        catch (DbUpdateException e) when (DbFailures.IsDuplicate(e))
+        catch (DbUpdateException e) when (DbFailures.IsRace(e))
         {
             // Another instance created it first.
             db.ChangeTracker.Clear();
