@@ -301,10 +301,10 @@ public static class TicketSearch
         private readonly bool publicOnly;
 
         // {0} the organisation, {1} the cursor (a number), {2} the tsquery; a contact reads the public text only.
-        private const string PostgresPublic = """SELECT "Number" AS "Value" FROM "TicketSearch" WHERE "OrganisationId" = {0} AND "Number" < {1} AND "PublicText" @@ to_tsquery('simple', {2})""";
-        private const string PostgresAll = """SELECT "Number" AS "Value" FROM "TicketSearch" WHERE "OrganisationId" = {0} AND "Number" < {1} AND "AllText" @@ to_tsquery('simple', {2})""";
-        private const string PostgresPublicAmong = """SELECT "Number" AS "Value" FROM "TicketSearch" WHERE "OrganisationId" = {0} AND "Number" = ANY({1}) AND "PublicText" @@ to_tsquery('simple', {2})""";
-        private const string PostgresAllAmong = """SELECT "Number" AS "Value" FROM "TicketSearch" WHERE "OrganisationId" = {0} AND "Number" = ANY({1}) AND "AllText" @@ to_tsquery('simple', {2})""";
+        private const string PostgresPublic = """SELECT "Number" AS "Value" FROM "TicketSearch" WHERE "OrganisationId" = {0} AND "Number" < {1} AND "PublicText" @@ replace(to_tsquery('simple', {2})::text, '<->', '&')::tsquery""";
+        private const string PostgresAll = """SELECT "Number" AS "Value" FROM "TicketSearch" WHERE "OrganisationId" = {0} AND "Number" < {1} AND "AllText" @@ replace(to_tsquery('simple', {2})::text, '<->', '&')::tsquery""";
+        private const string PostgresPublicAmong = """SELECT "Number" AS "Value" FROM "TicketSearch" WHERE "OrganisationId" = {0} AND "Number" = ANY({1}) AND "PublicText" @@ replace(to_tsquery('simple', {2})::text, '<->', '&')::tsquery""";
+        private const string PostgresAllAmong = """SELECT "Number" AS "Value" FROM "TicketSearch" WHERE "OrganisationId" = {0} AND "Number" = ANY({1}) AND "AllText" @@ replace(to_tsquery('simple', {2})::text, '<->', '&')::tsquery""";
         private const string NewestFirst = """ ORDER BY "Number" DESC LIMIT {3}""";
 
         // {0} the organisation's lowest row id, {1} the FTS5 query (the column filter in it for a contact), {2} the row id of the cursor.
